@@ -76,7 +76,7 @@ pub mod example {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Bucket {
-                pub(crate) handle: ::witbind::rt::Resource<Bucket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
             }
             impl ::witbind::rt::WasmResource for Bucket {
                 unsafe fn drop(handle: u32) {
@@ -95,18 +95,20 @@ pub mod example {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Bucket {
@@ -131,7 +133,7 @@ pub mod example {
                             let _l6 = unsafe { *_ptr3.add(8).cast::<i32>() };
                             ::core::result::Result::Ok(Bucket {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             })
                         }
@@ -184,7 +186,7 @@ pub mod example {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -265,7 +267,7 @@ pub mod example {
                     let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr5,
                             _len5,
                             _ptr6,
@@ -327,7 +329,7 @@ pub mod example {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,

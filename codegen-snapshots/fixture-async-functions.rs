@@ -5,7 +5,7 @@
 #[derive(Debug)]
 #[repr(transparent)]
 pub struct SizedStack {
-    pub(crate) handle: ::witbind::rt::Resource<SizedStack>,
+    pub(crate) handle: ::witbind::rt::ResourceHandle<SizedStack>,
 }
 #[rustfmt::skip]
 impl ::witbind::rt::WasmResource for SizedStack {
@@ -24,18 +24,18 @@ impl SizedStack {
     #[doc(hidden)]
     pub unsafe fn from_handle(handle: u32) -> Self {
         Self {
-            handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
         }
     }
     /// Moves ownership of the raw handle out of this value.
     #[doc(hidden)]
     pub fn take_handle(&self) -> u32 {
-        ::witbind::rt::Resource::take_handle(&self.handle)
+        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
     }
     /// The raw handle, still owned by this value.
     #[doc(hidden)]
     pub fn handle(&self) -> u32 {
-        ::witbind::rt::Resource::handle(&self.handle)
+        ::witbind::rt::ResourceHandle::handle(&self.handle)
     }
 }
 #[rustfmt::skip]
@@ -46,13 +46,13 @@ impl SizedStack {
         ::witbind::rt::wit_import!("$root", "[constructor]sized-stack", (), i32);
         let _ret2 = unsafe { _wit_import() };
         SizedStack {
-            handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32) },
         }
     }
     pub fn len(&self) -> u32 {
         ::witbind::rt::wit_import!("$root", "[method]sized-stack.len", (i32), i32);
         let _ret2 = unsafe {
-            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+            _wit_import(::witbind::rt::ResourceHandle::handle(&self.handle) as i32)
         };
         _ret2 as u32
     }
@@ -61,31 +61,53 @@ impl SizedStack {
 pub async fn tick() -> u64 {
     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
     #[allow(unused_parens, clippy::unused_unit)]
-    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
         type Params = ();
-        type Lowered = ();
+        type ParamsLower = ::witbind::rt::async_support::Lowered<()>;
         type Results = u64;
-        const AREA: (usize, usize) = (8, 8);
-        const RESULTS_OFFSET: usize = 0;
-        #[allow(unused_variables)]
-        unsafe fn lower((): Self::Params, _area: *mut u8) -> Self::Lowered {
-            ()
+        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+            ::witbind::rt::layout(8, 8)
         }
-        unsafe fn call((): Self::Lowered, _results: *mut u8) -> u32 {
+        fn results_offset(&mut self) -> usize {
+            0
+        }
+        #[allow(unused_variables)]
+        unsafe fn params_lower(
+            &mut self,
+            (): Self::Params,
+            _area: *mut u8,
+        ) -> Self::ParamsLower {
+            ::witbind::rt::async_support::Lowered(())
+        }
+        unsafe fn call_import(
+            &mut self,
+            ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+            _results: *mut u8,
+        ) -> u32 {
             ::witbind::rt::wit_import!("$root", "[async-lower]tick", (ptr), i32);
             unsafe { _wit_import(_results) as u32 }
         }
         #[allow(unused_variables)]
-        unsafe fn free_lists((): Self::Lowered) {}
+        unsafe fn params_dealloc_lists(
+            &mut self,
+            ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+        ) {}
         #[allow(unused_variables)]
-        unsafe fn reclaim((): Self::Lowered) {}
+        unsafe fn params_dealloc_lists_and_own(
+            &mut self,
+            ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+        ) {}
         #[allow(unused_variables)]
-        unsafe fn lift(_results: *mut u8) -> Self::Results {
+        unsafe fn results_lift(&mut self, _results: *mut u8) -> Self::Results {
             let _l2 = unsafe { *_results.cast::<i64>() };
             _l2 as u64
         }
     }
-    ::witbind::rt::async_support::call_import::<_Call<'_>>(()).await
+    ::witbind::rt::async_support::Subtask::call(
+            &mut _Call(::core::marker::PhantomData),
+            (),
+        )
+        .await
 }
 #[rustfmt::skip]
 #[allow(clippy::type_complexity)]
@@ -289,7 +311,7 @@ pub unsafe fn _export_run_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> i32 {
         ::witbind::rt::wit_import!("[export]$root", "[task-return]run", (i32, ptr, len));
         _task_cancel.forget();
         unsafe { _wit_import(_v11, _v12, _v13) };
-    }) as i32
+    })
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -389,7 +411,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Blob {
-                pub(crate) handle: ::witbind::rt::Resource<Blob>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Blob>,
             }
             impl ::witbind::rt::WasmResource for Blob {
                 unsafe fn drop(handle: u32) {
@@ -409,18 +431,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Blob {
@@ -435,32 +459,41 @@ pub mod witbind_fixtures {
                     let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
                     Blob {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret3 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
                         },
                     }
                 }
                 pub async fn read(&self, len: u32) -> ::witbind::rt::Vec<u8> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Blob, u32);
-                        type Lowered = (i32, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32),
+                        >;
                         type Results = ::witbind::rt::Vec<u8>;
-                        const AREA: (usize, usize) = (8, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(8, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, len): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i32(len),
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -470,11 +503,24 @@ pub mod witbind_fixtures {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<*mut u8>() };
                             let _l3 = unsafe { *_results.add(4).cast::<usize>() };
                             unsafe {
@@ -486,7 +532,10 @@ pub mod witbind_fixtures {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, len))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, len),
+                        )
                         .await
                 }
                 pub fn size(&self) -> u64 {
@@ -495,7 +544,9 @@ pub mod witbind_fixtures {
                         (i32), i64
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u64
                 }
@@ -508,31 +559,40 @@ pub mod witbind_fixtures {
                 > {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Blob,
                             ::witbind::rt::async_support::StreamReader<u8>,
                         );
-                        type Lowered = (i32, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32),
+                        >;
                         type Results = ::core::result::Result<
                             u64,
                             ::witbind::rt::async_support::ErrorContext,
                         >;
-                        const AREA: (usize, usize) = (16, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(16, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, data): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 data.take_handle() as i32,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -543,18 +603,31 @@ pub mod witbind_fixtures {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {
-                            ::core::mem::drop(unsafe {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {
+                            ::core::mem::drop(
                                 ::witbind::rt::async_support::StreamReader::new(
                                     arg1 as u32,
                                     <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                )
-                            });
+                                ),
+                            );
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -573,28 +646,40 @@ pub mod witbind_fixtures {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, data))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, data),
+                        )
                         .await
                 }
                 pub async fn make(n: u32) -> Blob {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (u32,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = Blob;
-                        const AREA: (usize, usize) = (4, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(4, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (n,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::as_i32(n),)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::as_i32(n),
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -604,20 +689,37 @@ pub mod witbind_fixtures {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<i32>() };
                             Blob {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l2 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                                 },
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((n,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (n,),
+                        )
+                        .await
                 }
             }
             #[derive(Clone, Debug)]
@@ -635,14 +737,18 @@ pub mod witbind_fixtures {
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]blob.write-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/types",
                         "[stream-new-0][method]blob.write-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/types",
                         "[async-lower][stream-read-0][method]blob.write-stream", (i32,
@@ -650,7 +756,11 @@ pub mod witbind_fixtures {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/types",
                         "[async-lower][stream-write-0][method]blob.write-stream", (i32,
@@ -658,28 +768,28 @@ pub mod witbind_fixtures {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/types",
                         "[stream-cancel-read-0][method]blob.write-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/types",
                         "[stream-cancel-write-0][method]blob.write-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/types",
                         "[stream-drop-readable-0][method]blob.write-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/types",
                         "[stream-drop-writable-0][method]blob.write-stream", (i32)
@@ -687,7 +797,7 @@ pub mod witbind_fixtures {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -789,21 +899,32 @@ pub mod witbind_fixtures {
             pub async fn add(a: u32, b: u32) -> u32 {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (u32, u32);
-                    type Lowered = (i32, i32);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32, i32)>;
                     type Results = u32;
-                    const AREA: (usize, usize) = (4, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(4, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (a, b): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i32(a), ::witbind::rt::as_i32(b))
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i32(a),
+                            ::witbind::rt::as_i32(b),
+                        ))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -813,31 +934,60 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i32>() };
                         _l2 as u32
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (a, b),
+                    )
+                    .await
             }
             pub async fn nothing() {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = ();
-                    type Lowered = ();
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<()>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
-                    #[allow(unused_variables)]
-                    unsafe fn lower((): Self::Params, _area: *mut u8) -> Self::Lowered {
-                        ()
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
                     }
-                    unsafe fn call((): Self::Lowered, _results: *mut u8) -> u32 {
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
+                    #[allow(unused_variables)]
+                    unsafe fn params_lower(
+                        &mut self,
+                        (): Self::Params,
+                        _area: *mut u8,
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered(())
+                    }
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:async-functions/host",
                             "[async-lower]nothing", (), i32
@@ -845,35 +995,58 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import() as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>(()).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (),
+                    )
+                    .await
             }
             pub async fn echo_string(s: ::witbind::rt::String) -> ::witbind::rt::String {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::String,);
-                    type Lowered = (*mut u8, usize);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<
+                        (*mut u8, usize),
+                    >;
                     type Results = ::witbind::rt::String;
-                    const AREA: (usize, usize) = (8, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(8, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (s,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _vec2 = (s).into_bytes().into_boxed_slice();
                         let _len2 = _vec2.len();
                         let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        (_ptr2, _len2)
+                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -883,15 +1056,28 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<*mut u8>() };
                         let _l3 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
@@ -905,7 +1091,11 @@ pub mod witbind_fixtures {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((s,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (s,),
+                    )
+                    .await
             }
             /// More than four flat parameters: passed in memory.
             pub async fn many(
@@ -917,17 +1107,22 @@ pub mod witbind_fixtures {
             ) -> (u64, ::witbind::rt::String) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (u64, u64, u64, u64, ::witbind::rt::String);
-                    type Lowered = (*mut u8,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(*mut u8,)>;
                     type Results = (u64, ::witbind::rt::String);
-                    const AREA: (usize, usize) = (56, 8);
-                    const RESULTS_OFFSET: usize = 40;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(56, 8)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        40
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (a, b, c, d, e): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _p2 = unsafe { _area.add(0) };
                         unsafe { *_p2.cast::<i64>() = ::witbind::rt::as_i64(a) };
                         let _p3 = unsafe { _area.add(8) };
@@ -942,9 +1137,15 @@ pub mod witbind_fixtures {
                         let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                         unsafe { *_p6.add(4).cast::<usize>() = _len7 };
                         unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
-                        (_area,)
+                        ::witbind::rt::async_support::Lowered((_area,))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:async-functions/host", "[async-lower]many",
                             (ptr, ptr), i32
@@ -952,19 +1153,28 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {
                         let _l2 = unsafe { *arg0.add(32).cast::<*mut u8>() };
                         let _l3 = unsafe { *arg0.add(36).cast::<usize>() };
                         unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {
                         let _l2 = unsafe { *arg0.add(32).cast::<*mut u8>() };
                         let _l3 = unsafe { *arg0.add(36).cast::<usize>() };
                         unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i64>() };
                         let _l3 = unsafe { *_results.add(8).cast::<*mut u8>() };
                         let _l4 = unsafe { *_results.add(12).cast::<usize>() };
@@ -980,7 +1190,10 @@ pub mod witbind_fixtures {
                         (_l2 as u64, _string5)
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b, c, d, e))
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (a, b, c, d, e),
+                    )
                     .await
             }
             pub async fn points(
@@ -988,24 +1201,34 @@ pub mod witbind_fixtures {
             ) -> ::witbind::rt::Vec<Point> {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::Vec<Point>,);
-                    type Lowered = (*mut u8, usize);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<
+                        (*mut u8, usize),
+                    >;
                     type Results = ::witbind::rt::Vec<Point>;
-                    const AREA: (usize, usize) = (8, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(8, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (p,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _vec2 = (p).into_boxed_slice();
                         let _len2 = _vec2.len();
                         let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        (_ptr2, _len2)
+                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -1015,19 +1238,32 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         let _base3 = arg0;
                         let _len3 = arg1;
                         unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         let _base3 = arg0;
                         let _len3 = arg1;
                         unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<*mut u8>() };
                         let _l3 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
@@ -1039,31 +1275,31 @@ pub mod witbind_fixtures {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((p,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (p,),
+                    )
+                    .await
             }
             pub fn numbers(n: u32) -> ::witbind::rt::async_support::StreamReader<u32> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "numbers", (i32), i32
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
-                unsafe {
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret2 as u32,
-                        <u32 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret2 as u32,
+                    <u32 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             pub fn bytes() -> ::witbind::rt::async_support::StreamReader<u8> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "bytes", (), i32
                 );
                 let _ret2 = unsafe { _wit_import() };
-                unsafe {
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret2 as u32,
-                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret2 as u32,
+                    <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             pub fn names(
                 s: ::witbind::rt::async_support::StreamReader<Named>,
@@ -1089,29 +1325,40 @@ pub mod witbind_fixtures {
             > {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (
                         ::witbind::rt::async_support::FutureReader<
                             ::witbind::rt::String,
                         >,
                     );
-                    type Lowered = (i32,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                     type Results = ::witbind::rt::async_support::FutureReader<
                         ::core::result::Result<
                             ::witbind::rt::String,
                             ::witbind::rt::async_support::ErrorContext,
                         >,
                     >;
-                    const AREA: (usize, usize) = (4, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(4, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (f,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (f.take_handle() as i32,)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((f.take_handle() as i32,))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:async-functions/host",
                             "[async-lower]later", (i32, ptr), i32
@@ -1119,9 +1366,15 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {
                         ::core::mem::drop(unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 arg0 as u32,
@@ -1130,7 +1383,10 @@ pub mod witbind_fixtures {
                         });
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i32>() };
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
@@ -1143,19 +1399,21 @@ pub mod witbind_fixtures {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((f,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (f,),
+                    )
+                    .await
             }
             pub fn unit_stream() -> ::witbind::rt::async_support::StreamReader<()> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "unit-stream", (), i32
                 );
                 let _ret2 = unsafe { _wit_import() };
-                unsafe {
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret2 as u32,
-                        <() as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret2 as u32,
+                    <() as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             pub fn unit_future(
                 f: ::witbind::rt::async_support::FutureReader<()>,
@@ -1176,20 +1434,31 @@ pub mod witbind_fixtures {
             ) -> ::witbind::rt::async_support::StreamReader<Blob> {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::async_support::StreamReader<Event>,);
-                    type Lowered = (i32,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                     type Results = ::witbind::rt::async_support::StreamReader<Blob>;
-                    const AREA: (usize, usize) = (4, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(4, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (e,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (e.take_handle() as i32,)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((e.take_handle() as i32,))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:async-functions/host",
                             "[async-lower]events", (i32, ptr), i32
@@ -1197,50 +1466,70 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {
-                        ::core::mem::drop(unsafe {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {
+                        ::core::mem::drop(
                             ::witbind::rt::async_support::StreamReader::new(
                                 arg0 as u32,
                                 <Event as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        });
+                            ),
+                        );
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i32>() };
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2 as u32,
-                                <Blob as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        }
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2 as u32,
+                            <Blob as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        )
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((e,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (e,),
+                    )
+                    .await
             }
             pub async fn lend(b: &Blob, give: Blob) -> ::core::option::Option<Blob> {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (&'a Blob, Blob);
-                    type Lowered = (i32, i32);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32, i32)>;
                     type Results = ::core::option::Option<Blob>;
-                    const AREA: (usize, usize) = (8, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(8, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (b, give): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (
-                            ::witbind::rt::Resource::handle(&b.handle) as i32,
-                            ::witbind::rt::Resource::take_handle(&give.handle) as i32,
-                        )
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&give.handle)
+                                as i32,
+                        ))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -1250,17 +1539,30 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         ::core::mem::drop(Blob {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(arg1 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
                             },
                         });
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<u8>() };
                         match _l2 {
                             0 => ::core::option::Option::None,
@@ -1268,7 +1570,7 @@ pub mod witbind_fixtures {
                                 let _l5 = unsafe { *_results.add(4).cast::<i32>() };
                                 ::core::option::Option::Some(Blob {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                     },
                                 })
                             }
@@ -1276,7 +1578,11 @@ pub mod witbind_fixtures {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((b, give)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (b, give),
+                    )
+                    .await
             }
             pub fn maps(
                 m: &::witbind::rt::Map<::witbind::rt::String, u32>,
@@ -1403,17 +1709,22 @@ pub mod witbind_fixtures {
             pub async fn fixed_lists(a: [::witbind::rt::Vec<u8>; 2], b: [u8; 3]) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = ([::witbind::rt::Vec<u8>; 2], [u8; 3]);
-                    type Lowered = (*mut u8,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(*mut u8,)>;
                     type Results = ();
-                    const AREA: (usize, usize) = (20, 4);
-                    const RESULTS_OFFSET: usize = 20;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(20, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        20
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (a, b): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _p2 = unsafe { _area.add(0) };
                         for (i, _e3) in ::core::iter::IntoIterator::into_iter(a)
                             .enumerate()
@@ -1434,9 +1745,15 @@ pub mod witbind_fixtures {
                                 *_base6.cast::<u8>() = ::witbind::rt::as_i32(_e6) as u8
                             };
                         }
-                        (_area,)
+                        ::witbind::rt::async_support::Lowered((_area,))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:async-functions/host",
                             "[async-lower]fixed-lists", (ptr), i32
@@ -1444,13 +1761,26 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (a, b),
+                    )
+                    .await
             }
             pub fn resize(s: Sized) -> Sized {
                 ::witbind::rt::wit_import!(
@@ -1505,49 +1835,57 @@ pub mod witbind_fixtures {
             }
             /// The `stream` vtable of `u32`, with the intrinsics of `numbers`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host", "[stream-new-0]numbers",
                         (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-read-0]numbers", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-write-0]numbers", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-read-0]numbers", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-write-0]numbers", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-readable-0]numbers", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-writable-0]numbers", (i32)
@@ -1555,7 +1893,7 @@ pub mod witbind_fixtures {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u32> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (4, 4),
+                    layout: ::witbind::rt::layout(4, 4),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -1575,49 +1913,57 @@ pub mod witbind_fixtures {
             };
             /// The `stream` vtable of `Named`, with the intrinsics of `names`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host", "[stream-new-0]names",
                         (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-read-0]names", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-write-0]names", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-read-0]names", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-write-0]names", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-readable-0]names", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-writable-0]names", (i32)
@@ -1669,7 +2015,7 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::cabi_dealloc(_base9, _len9 * 8, 4) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<Named> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (16, 4),
+                    layout: ::witbind::rt::layout(16, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -1689,49 +2035,49 @@ pub mod witbind_fixtures {
             };
             /// The `future` vtable of `Named`, with the intrinsics of `names`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host", "[future-new-1]names",
                         (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-read-1]names", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-write-1]names", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-read-1]names", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-write-1]names", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-readable-1]names", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-writable-1]names", (i32)
@@ -1783,7 +2129,7 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::cabi_dealloc(_base9, _len9 * 8, 4) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<Named> = ::witbind::rt::async_support::FutureVtable {
-                    layout: (16, 4),
+                    layout: ::witbind::rt::layout(16, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -1803,49 +2149,49 @@ pub mod witbind_fixtures {
             };
             /// The `future` vtable of `:: witbind :: rt :: String`, with the intrinsics of `later`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host", "[future-new-0]later",
                         (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-read-0]later", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-write-0]later", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-read-0]later", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-write-0]later", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-readable-0]later", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-writable-0]later", (i32)
@@ -1882,7 +2228,7 @@ pub mod witbind_fixtures {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (8, 4),
+                    layout: ::witbind::rt::layout(8, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -1903,49 +2249,49 @@ pub mod witbind_fixtures {
             };
             /// The `future` vtable of `:: core :: result :: Result < :: witbind :: rt :: String , :: witbind :: rt :: async_support :: ErrorContext >`, with the intrinsics of `later`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host", "[future-new-1]later",
                         (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-read-1]later", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-write-1]later", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-read-1]later", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-write-1]later", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-readable-1]later", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-writable-1]later", (i32)
@@ -2026,7 +2372,7 @@ pub mod witbind_fixtures {
                         ::witbind::rt::async_support::ErrorContext,
                     >,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (12, 4),
+                    layout: ::witbind::rt::layout(12, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -2050,49 +2396,57 @@ pub mod witbind_fixtures {
             };
             /// The `stream` vtable of `()`, with the intrinsics of `unit-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-new-0]unit-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-read-0]unit-stream", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-write-0]unit-stream", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-read-0]unit-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-write-0]unit-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-readable-0]unit-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-writable-0]unit-stream", (i32)
@@ -2100,7 +2454,7 @@ pub mod witbind_fixtures {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<()> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (0, 1),
+                    layout: ::witbind::rt::layout(0, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -2120,49 +2474,49 @@ pub mod witbind_fixtures {
             };
             /// The `future` vtable of `()`, with the intrinsics of `unit-future`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-new-0]unit-future", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-read-0]unit-future", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-write-0]unit-future", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-read-0]unit-future", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-write-0]unit-future", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-readable-0]unit-future", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-writable-0]unit-future", (i32)
@@ -2173,7 +2527,7 @@ pub mod witbind_fixtures {
                 unsafe fn lift(_ptr: *mut u8) {}
                 unsafe fn dealloc_lists(_ptr: *mut u8) {}
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<()> = ::witbind::rt::async_support::FutureVtable {
-                    layout: (0, 1),
+                    layout: ::witbind::rt::layout(0, 1),
                     lower,
                     lift,
                     dealloc_lists,
@@ -2193,49 +2547,49 @@ pub mod witbind_fixtures {
             };
             /// The `future` vtable of `u8`, with the intrinsics of `unit-future`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-new-1]unit-future", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-read-1]unit-future", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][future-write-1]unit-future", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-read-1]unit-future", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-cancel-write-1]unit-future", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-readable-1]unit-future", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[future-drop-writable-1]unit-future", (i32)
@@ -2252,7 +2606,7 @@ pub mod witbind_fixtures {
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<u8> = ::witbind::rt::async_support::FutureVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower,
                     lift,
                     dealloc_lists,
@@ -2272,49 +2626,57 @@ pub mod witbind_fixtures {
             };
             /// The `stream` vtable of `Event`, with the intrinsics of `events`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host", "[stream-new-0]events",
                         (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-read-0]events", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-write-0]events", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-read-0]events", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-write-0]events", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-readable-0]events", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-writable-0]events", (i32)
@@ -2363,7 +2725,7 @@ pub mod witbind_fixtures {
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<Event> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (12, 4),
+                    layout: ::witbind::rt::layout(12, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -2383,49 +2745,57 @@ pub mod witbind_fixtures {
             };
             /// The `stream` vtable of `Blob`, with the intrinsics of `events`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host", "[stream-new-1]events",
                         (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-read-1]events", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[async-lower][stream-write-1]events", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-read-1]events", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-cancel-write-1]events", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-readable-1]events", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-functions/host",
                         "[stream-drop-writable-1]events", (i32)
@@ -2435,7 +2805,7 @@ pub mod witbind_fixtures {
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Blob, ptr: *mut u8) {
                     unsafe {
-                        *ptr.cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                        *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                             &value.handle,
                         ) as i32
                     };
@@ -2444,14 +2814,14 @@ pub mod witbind_fixtures {
                     let _l2 = unsafe { *ptr.cast::<i32>() };
                     Blob {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_l2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                         },
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<Blob> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (4, 4),
+                    layout: ::witbind::rt::layout(4, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -2488,7 +2858,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Session {
-                    pub(crate) handle: ::witbind::rt::Resource<Session>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Session>,
                 }
                 impl ::witbind::rt::WasmResource for Session {
                     unsafe fn drop(handle: u32) {
@@ -2512,7 +2882,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -2539,19 +2909,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -2571,7 +2941,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -2749,7 +3119,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr4, _len4) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_greet(
@@ -2774,7 +3144,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_count(
@@ -2793,12 +3163,12 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = {
-                            __T::sum(unsafe {
+                            __T::sum(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
                                         <u8 as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                    )
-                                })
+                                    ),
+                                )
                                 .await
                         };
                         ::witbind::rt::wit_import!(
@@ -2807,7 +3177,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i64(&_ret2)) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_sum(
@@ -2846,7 +3216,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret3.take_handle() as i32) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_later(
@@ -2871,7 +3241,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import() };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_nothing(
@@ -2938,7 +3308,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr20, _len20) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_big(
@@ -2956,12 +3326,12 @@ pub mod exports {
                     arg0: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::sync_with_stream(unsafe {
+                    let _ret2 = __T::sync_with_stream(
                         ::witbind::rt::async_support::StreamReader::new(
                             arg0 as u32,
                             <::witbind::rt::String as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
-                        )
-                    });
+                        ),
+                    );
                     _ret2.take_handle() as i32
                 }
                 #[doc(hidden)]
@@ -3033,7 +3403,7 @@ pub mod exports {
                         _task_cancel.forget();
                         unsafe { _wit_import(_array13, _len13) };
                         unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 16, 4) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_maps(
@@ -3127,7 +3497,7 @@ pub mod exports {
                         )
                     };
                     let _ret3 = Session::new(__T::new(_string2));
-                    ::witbind::rt::Resource::take_handle(&_ret3.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3142,12 +3512,10 @@ pub mod exports {
                             __T::run(
                                     (unsafe { SessionBorrow::lift(::witbind::rt::rep(arg0)) })
                                         .get(),
-                                    unsafe {
-                                        ::witbind::rt::async_support::StreamReader::new(
-                                            arg1 as u32,
-                                            <Event as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                        )
-                                    },
+                                    ::witbind::rt::async_support::StreamReader::new(
+                                        arg1 as u32,
+                                        <Event as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
+                                    ),
                                 )
                                 .await
                         };
@@ -3168,7 +3536,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v6, _v7, _v8) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_method_session_run(
@@ -3194,10 +3562,11 @@ pub mod exports {
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32,
+                                ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle)
+                                    as i32,
                             )
                         };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_static_session_next(
@@ -3375,14 +3744,14 @@ pub mod exports {
                 pub(crate) use __export_witbind_fixtures_async_functions_api_cabi;
                 /// The `stream` vtable of `:: witbind :: rt :: String`, with the intrinsics of `sync-with-stream`.
                 const _: () = {
-                    unsafe fn new() -> u64 {
+                    unsafe extern "C" fn new() -> u64 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[stream-new-0]sync-with-stream", (), i64
                         );
                         unsafe { _wit_import() as u64 }
                     }
-                    unsafe fn start_read(
+                    unsafe extern "C" fn start_read(
                         handle: u32,
                         ptr: *mut u8,
                         count: usize,
@@ -3394,7 +3763,7 @@ pub mod exports {
                         );
                         unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                     }
-                    unsafe fn start_write(
+                    unsafe extern "C" fn start_write(
                         handle: u32,
                         ptr: *const u8,
                         count: usize,
@@ -3408,28 +3777,28 @@ pub mod exports {
                             _wit_import(handle as i32, ptr.cast_mut(), count) as u32
                         }
                     }
-                    unsafe fn cancel_read(handle: u32) -> u32 {
+                    unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[stream-cancel-read-0]sync-with-stream", (i32), i32
                         );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
-                    unsafe fn cancel_write(handle: u32) -> u32 {
+                    unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[stream-cancel-write-0]sync-with-stream", (i32), i32
                         );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
-                    unsafe fn drop_readable(handle: u32) {
+                    unsafe extern "C" fn drop_readable(handle: u32) {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[stream-drop-readable-0]sync-with-stream", (i32)
                         );
                         unsafe { _wit_import(handle as i32) }
                     }
-                    unsafe fn drop_writable(handle: u32) {
+                    unsafe extern "C" fn drop_writable(handle: u32) {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[stream-drop-writable-0]sync-with-stream", (i32)
@@ -3466,7 +3835,7 @@ pub mod exports {
                     static VTABLE: ::witbind::rt::async_support::StreamVtable<
                         ::witbind::rt::String,
                     > = ::witbind::rt::async_support::StreamVtable {
-                        layout: (8, 4),
+                        layout: ::witbind::rt::layout(8, 4),
                         lower: ::core::option::Option::Some(lower),
                         lift: ::core::option::Option::Some(lift),
                         dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -3487,14 +3856,14 @@ pub mod exports {
                 };
                 /// The `future` vtable of `u32`, with the intrinsics of `sync-with-stream`.
                 const _: () = {
-                    unsafe fn new() -> u64 {
+                    unsafe extern "C" fn new() -> u64 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[future-new-1]sync-with-stream", (), i64
                         );
                         unsafe { _wit_import() as u64 }
                     }
-                    unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                    unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[async-lower][future-read-1]sync-with-stream", (i32, ptr),
@@ -3502,7 +3871,10 @@ pub mod exports {
                         );
                         unsafe { _wit_import(handle as i32, ptr) as u32 }
                     }
-                    unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                    unsafe extern "C" fn start_write(
+                        handle: u32,
+                        ptr: *const u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[async-lower][future-write-1]sync-with-stream", (i32, ptr),
@@ -3510,28 +3882,28 @@ pub mod exports {
                         );
                         unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                     }
-                    unsafe fn cancel_read(handle: u32) -> u32 {
+                    unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[future-cancel-read-1]sync-with-stream", (i32), i32
                         );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
-                    unsafe fn cancel_write(handle: u32) -> u32 {
+                    unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[future-cancel-write-1]sync-with-stream", (i32), i32
                         );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
-                    unsafe fn drop_readable(handle: u32) {
+                    unsafe extern "C" fn drop_readable(handle: u32) {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[future-drop-readable-1]sync-with-stream", (i32)
                         );
                         unsafe { _wit_import(handle as i32) }
                     }
-                    unsafe fn drop_writable(handle: u32) {
+                    unsafe extern "C" fn drop_writable(handle: u32) {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[future-drop-writable-1]sync-with-stream", (i32)
@@ -3549,7 +3921,7 @@ pub mod exports {
                     #[allow(unused_variables)]
                     unsafe fn dealloc_lists(ptr: *mut u8) {}
                     static VTABLE: ::witbind::rt::async_support::FutureVtable<u32> = ::witbind::rt::async_support::FutureVtable {
-                        layout: (4, 4),
+                        layout: ::witbind::rt::layout(4, 4),
                         lower,
                         lift,
                         dealloc_lists,

@@ -141,21 +141,32 @@ pub mod witbind_fixtures {
             pub async fn slow_add(a: u32, b: u32) -> u32 {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (u32, u32);
-                    type Lowered = (i32, i32);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32, i32)>;
                     type Results = u32;
-                    const AREA: (usize, usize) = (4, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(4, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (a, b): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i32(a), ::witbind::rt::as_i32(b))
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i32(a),
+                            ::witbind::rt::as_i32(b),
+                        ))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -165,36 +176,64 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i32>() };
                         _l2 as u32
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (a, b),
+                    )
+                    .await
             }
             /// `a + b`, at once.
             pub async fn add(a: u32, b: u32) -> u32 {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (u32, u32);
-                    type Lowered = (i32, i32);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32, i32)>;
                     type Results = u32;
-                    const AREA: (usize, usize) = (4, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(4, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (a, b): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i32(a), ::witbind::rt::as_i32(b))
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i32(a),
+                            ::witbind::rt::as_i32(b),
+                        ))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -204,16 +243,33 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i32>() };
                         _l2 as u32
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (a, b),
+                    )
+                    .await
             }
             /// `s`, after `yields` turns of the host's event loop.
             pub async fn echo(
@@ -222,24 +278,38 @@ pub mod witbind_fixtures {
             ) -> ::witbind::rt::String {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::String, u32);
-                    type Lowered = (*mut u8, usize, i32);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<
+                        (*mut u8, usize, i32),
+                    >;
                     type Results = ::witbind::rt::String;
-                    const AREA: (usize, usize) = (8, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(8, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (s, yields): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _vec2 = (s).into_bytes().into_boxed_slice();
                         let _len2 = _vec2.len();
                         let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        (_ptr2, _len2, ::witbind::rt::as_i32(yields))
+                        ::witbind::rt::async_support::Lowered((
+                            _ptr2,
+                            _len2,
+                            ::witbind::rt::as_i32(yields),
+                        ))
                     }
-                    unsafe fn call(
-                        (arg0, arg1, arg2): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1, arg2),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -249,15 +319,28 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1, arg2),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1, arg2),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<*mut u8>() };
                         let _l3 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
@@ -271,7 +354,11 @@ pub mod witbind_fixtures {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((s, yields)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (s, yields),
+                    )
+                    .await
             }
             /// `len` bytes (byte `i` is `i % 251`), written by the host in chunks.
             pub fn bytes(len: u64) -> ::witbind::rt::async_support::StreamReader<u8> {
@@ -279,12 +366,10 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:async-runtime/host", "bytes", (i64), i32
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
-                unsafe {
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret2 as u32,
-                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret2 as u32,
+                    <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             /// Reads `s` to its end in small reads: (byte count, sum of the bytes).
             pub async fn sink(
@@ -292,20 +377,31 @@ pub mod witbind_fixtures {
             ) -> (u64, u64) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::async_support::StreamReader<u8>,);
-                    type Lowered = (i32,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                     type Results = (u64, u64);
-                    const AREA: (usize, usize) = (16, 8);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(16, 8)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (s,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (s.take_handle() as i32,)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((s.take_handle() as i32,))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:async-runtime/host", "[async-lower]sink",
                             (i32, ptr), i32
@@ -313,24 +409,37 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {
-                        ::core::mem::drop(unsafe {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {
+                        ::core::mem::drop(
                             ::witbind::rt::async_support::StreamReader::new(
                                 arg0 as u32,
                                 <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        });
+                            ),
+                        );
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i64>() };
                         let _l3 = unsafe { *_results.add(8).cast::<i64>() };
                         (_l2 as u64, _l3 as u64)
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((s,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (s,),
+                    )
+                    .await
             }
             /// `n` items, `item(i)` for `i` in `0..n` (see the guest).
             pub fn items(n: u32) -> ::witbind::rt::async_support::StreamReader<Item> {
@@ -338,12 +447,10 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:async-runtime/host", "items", (i32), i32
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
-                unsafe {
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret2 as u32,
-                        <Item as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret2 as u32,
+                    <Item as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             /// A future the host writes `v` to.
             pub fn later(
@@ -369,20 +476,31 @@ pub mod witbind_fixtures {
             ) -> u32 {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::async_support::FutureReader<u32>,);
-                    type Lowered = (i32,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                     type Results = u32;
-                    const AREA: (usize, usize) = (4, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(4, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (f,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (f.take_handle() as i32,)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((f.take_handle() as i32,))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:async-runtime/host",
                             "[async-lower]await-future", (i32, ptr), i32
@@ -390,9 +508,15 @@ pub mod witbind_fixtures {
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {
                         ::core::mem::drop(unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 arg0 as u32,
@@ -401,58 +525,73 @@ pub mod witbind_fixtures {
                         });
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<i32>() };
                         _l2 as u32
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((f,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (f,),
+                    )
+                    .await
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `bytes`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host", "[stream-new-0]bytes", (),
                         i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][stream-read-0]bytes", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][stream-write-0]bytes", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-cancel-read-0]bytes", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-cancel-write-0]bytes", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-drop-readable-0]bytes", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-drop-writable-0]bytes", (i32)
@@ -460,7 +599,7 @@ pub mod witbind_fixtures {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -480,49 +619,57 @@ pub mod witbind_fixtures {
             };
             /// The `stream` vtable of `Item`, with the intrinsics of `items`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host", "[stream-new-0]items", (),
                         i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][stream-read-0]items", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][stream-write-0]items", (i32, ptr, len), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-cancel-read-0]items", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-cancel-write-0]items", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-drop-readable-0]items", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[stream-drop-writable-0]items", (i32)
@@ -575,7 +722,7 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::cabi_dealloc(_base9, _len9 * 8, 4) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<Item> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (20, 4),
+                    layout: ::witbind::rt::layout(20, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -595,49 +742,49 @@ pub mod witbind_fixtures {
             };
             /// The `future` vtable of `:: witbind :: rt :: String`, with the intrinsics of `later`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host", "[future-new-0]later", (),
                         i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][future-read-0]later", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][future-write-0]later", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-cancel-read-0]later", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-cancel-write-0]later", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-drop-readable-0]later", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-drop-writable-0]later", (i32)
@@ -674,7 +821,7 @@ pub mod witbind_fixtures {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (8, 4),
+                    layout: ::witbind::rt::layout(8, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -695,49 +842,49 @@ pub mod witbind_fixtures {
             };
             /// The `future` vtable of `u32`, with the intrinsics of `await-future`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-new-0]await-future", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][future-read-0]await-future", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[async-lower][future-write-0]await-future", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-cancel-read-0]await-future", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-cancel-write-0]await-future", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-drop-readable-0]await-future", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:async-runtime/host",
                         "[future-drop-writable-0]await-future", (i32)
@@ -755,7 +902,7 @@ pub mod witbind_fixtures {
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<u32> = ::witbind::rt::async_support::FutureVtable {
-                    layout: (4, 4),
+                    layout: ::witbind::rt::layout(4, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -928,7 +1075,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr4, _len4) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_compute(
@@ -953,7 +1100,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_noop(
@@ -978,7 +1125,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_bounce(
@@ -1003,7 +1150,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_produce(
@@ -1022,12 +1169,12 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = {
-                            __T::consume(unsafe {
+                            __T::consume(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
                                         <u8 as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                    )
-                                })
+                                    ),
+                                )
                                 .await
                         };
                         let (_t3, _t4) = &_ret2;
@@ -1042,7 +1189,7 @@ pub mod exports {
                                 ::witbind::rt::as_i64(_t4),
                             )
                         };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_consume(
@@ -1073,7 +1220,7 @@ pub mod exports {
                                 ::witbind::rt::as_i64(_t4),
                             )
                         };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_relay(
@@ -1098,7 +1245,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_items(
@@ -1163,7 +1310,7 @@ pub mod exports {
                         for (ptr, size, align) in _cleanup_list {
                             unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                         }
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_collect_items(
@@ -1182,12 +1329,12 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = {
-                            __T::upper(unsafe {
+                            __T::upper(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
                                         <::witbind::rt::String as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                    )
-                                })
+                                    ),
+                                )
                                 .await
                         };
                         ::witbind::rt::wit_import!(
@@ -1196,7 +1343,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_upper(
@@ -1235,7 +1382,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret3.take_handle() as i32) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_later(
@@ -1277,7 +1424,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr4, _len4) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_await_host_later(
@@ -1302,7 +1449,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_pass_future(
@@ -1338,7 +1485,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr3, _len3) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_wait(
@@ -1361,12 +1508,10 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = {
                             __T::read_some(
-                                    unsafe {
-                                        ::witbind::rt::async_support::StreamReader::new(
-                                            arg0 as u32,
-                                            <u8 as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                        )
-                                    },
+                                    ::witbind::rt::async_support::StreamReader::new(
+                                        arg0 as u32,
+                                        <u8 as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
+                                    ),
                                     arg1 as u64,
                                 )
                                 .await
@@ -1377,7 +1522,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i64(&_ret2)) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_read_some(
@@ -1400,12 +1545,10 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = {
                             __T::drop_early(
-                                    unsafe {
-                                        ::witbind::rt::async_support::StreamReader::new(
-                                            arg0 as u32,
-                                            <u8 as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                        )
-                                    },
+                                    ::witbind::rt::async_support::StreamReader::new(
+                                        arg0 as u32,
+                                        <u8 as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
+                                    ),
                                     unsafe {
                                         ::witbind::rt::async_support::FutureReader::new(
                                             arg1 as u32,
@@ -1421,7 +1564,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import() };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_drop_early(
@@ -1446,7 +1589,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_cancel_import(
@@ -1496,7 +1639,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v7, _v8, _v9) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_fail(
@@ -1914,14 +2057,14 @@ pub mod exports {
                 pub(crate) use __export_witbind_fixtures_async_runtime_api_cabi;
                 /// The `stream` vtable of `:: witbind :: rt :: String`, with the intrinsics of `upper`.
                 const _: () = {
-                    unsafe fn new() -> u64 {
+                    unsafe extern "C" fn new() -> u64 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[stream-new-0]upper", (), i64
                         );
                         unsafe { _wit_import() as u64 }
                     }
-                    unsafe fn start_read(
+                    unsafe extern "C" fn start_read(
                         handle: u32,
                         ptr: *mut u8,
                         count: usize,
@@ -1932,7 +2075,7 @@ pub mod exports {
                         );
                         unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                     }
-                    unsafe fn start_write(
+                    unsafe extern "C" fn start_write(
                         handle: u32,
                         ptr: *const u8,
                         count: usize,
@@ -1945,28 +2088,28 @@ pub mod exports {
                             _wit_import(handle as i32, ptr.cast_mut(), count) as u32
                         }
                     }
-                    unsafe fn cancel_read(handle: u32) -> u32 {
+                    unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[stream-cancel-read-0]upper", (i32), i32
                         );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
-                    unsafe fn cancel_write(handle: u32) -> u32 {
+                    unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[stream-cancel-write-0]upper", (i32), i32
                         );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
-                    unsafe fn drop_readable(handle: u32) {
+                    unsafe extern "C" fn drop_readable(handle: u32) {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[stream-drop-readable-0]upper", (i32)
                         );
                         unsafe { _wit_import(handle as i32) }
                     }
-                    unsafe fn drop_writable(handle: u32) {
+                    unsafe extern "C" fn drop_writable(handle: u32) {
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[stream-drop-writable-0]upper", (i32)
@@ -2003,7 +2146,7 @@ pub mod exports {
                     static VTABLE: ::witbind::rt::async_support::StreamVtable<
                         ::witbind::rt::String,
                     > = ::witbind::rt::async_support::StreamVtable {
-                        layout: (8, 4),
+                        layout: ::witbind::rt::layout(8, 4),
                         lower: ::core::option::Option::Some(lower),
                         lift: ::core::option::Option::Some(lift),
                         dealloc_lists: ::core::option::Option::Some(dealloc_lists),

@@ -17,10 +17,10 @@ pub unsafe fn _export_add_cabi<__T: Guest>(arg0: i32, arg1: i32) -> i32 {
     let _handle2: HandleSource;
     let _handle3: HandleSource;
     _handle2 = HandleSource {
-        handle: unsafe { ::witbind::rt::Resource::from_handle(arg0 as u32) },
+        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(arg0 as u32) },
     };
     _handle3 = HandleSource {
-        handle: unsafe { ::witbind::rt::Resource::from_handle(arg1 as u32) },
+        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(arg1 as u32) },
     };
     let _ret4 = __T::add(&_handle2, &_handle3);
     ::witbind::rt::as_i32(_ret4)
@@ -81,7 +81,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct HandleSource {
-                pub(crate) handle: ::witbind::rt::Resource<HandleSource>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<HandleSource>,
             }
             impl ::witbind::rt::WasmResource for HandleSource {
                 unsafe fn drop(handle: u32) {
@@ -101,18 +101,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl HandleSource {
@@ -125,7 +127,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     HandleSource {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -135,7 +137,9 @@ pub mod witbind_fixtures {
                         "[method]handle-source.id", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u32
                 }
@@ -189,7 +193,7 @@ pub mod exports {
                     let _handle2: HandleSource;
                     _handle2 = HandleSource {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(arg0 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     };
                     let _ret3 = __T::single(&_handle2);
@@ -208,7 +212,7 @@ pub mod exports {
                         1 => {
                             _handle4 = HandleSource {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(arg1 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
                                 },
                             };
                             ::core::option::Option::Some(&_handle4)
@@ -230,7 +234,7 @@ pub mod exports {
                         0 => {
                             _handle3 = HandleSource {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(arg1 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
                                 },
                             };
                             Pick::One(&_handle3)
@@ -261,7 +265,7 @@ pub mod exports {
                             .push(
                                 ::witbind::rt::Box::new(HandleSource {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l3 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                     },
                                 }),
                             );
@@ -300,7 +304,7 @@ pub mod exports {
                                             .push(
                                                 ::witbind::rt::Box::new(HandleSource {
                                                     handle: unsafe {
-                                                        ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                                     },
                                                 }),
                                             );
@@ -336,7 +340,7 @@ pub mod exports {
                     >::new();
                     _handle2 = HandleSource {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(arg0 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     };
                     let _string3 = unsafe {
@@ -353,7 +357,7 @@ pub mod exports {
                         1 => {
                             _handle6 = HandleSource {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(arg4 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(arg4 as u32)
                                 },
                             };
                             ::core::option::Option::Some(&_handle6)
@@ -370,7 +374,7 @@ pub mod exports {
                             .push(
                                 ::witbind::rt::Box::new(HandleSource {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                     },
                                 }),
                             );

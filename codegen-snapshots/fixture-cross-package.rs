@@ -121,7 +121,7 @@ pub mod witbind_deps {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Registry {
-                pub(crate) handle: ::witbind::rt::Resource<Registry>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Registry>,
             }
             impl ::witbind::rt::WasmResource for Registry {
                 unsafe fn drop(handle: u32) {
@@ -141,18 +141,20 @@ pub mod witbind_deps {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Registry {
@@ -166,7 +168,7 @@ pub mod witbind_deps {
                     let _ret2 = unsafe { _wit_import() };
                     Registry {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -184,7 +186,7 @@ pub mod witbind_deps {
                     let Stamp { by: _f7, at: _f8 } = _f4;
                     let _ret9 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(_f2),
                             _ptr6,
                             _len6,
@@ -209,7 +211,7 @@ pub mod witbind_deps {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(id),
                             _ptr2,
                         )
@@ -305,7 +307,7 @@ pub mod witbind_fixtures {
                         ::witbind::rt::as_i64(_f7),
                         ::witbind::rt::as_i64(_f8),
                         _f5.clone() as i32,
-                        ::witbind::rt::Resource::handle(&registry.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&registry.handle) as i32,
                         _ptr9,
                     )
                 };

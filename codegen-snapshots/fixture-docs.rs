@@ -84,7 +84,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Handle {
-                pub(crate) handle: ::witbind::rt::Resource<Handle>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
             impl ::witbind::rt::WasmResource for Handle {
                 unsafe fn drop(handle: u32) {
@@ -104,18 +104,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Handle {
@@ -129,7 +131,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -140,7 +142,9 @@ pub mod witbind_fixtures {
                         (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
                 /// A static function doc.
@@ -152,7 +156,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }

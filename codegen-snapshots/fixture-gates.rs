@@ -35,7 +35,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Widget {
-                pub(crate) handle: ::witbind::rt::Resource<Widget>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Widget>,
             }
             impl ::witbind::rt::WasmResource for Widget {
                 unsafe fn drop(handle: u32) {
@@ -55,18 +55,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Widget {
@@ -80,7 +82,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Widget {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }

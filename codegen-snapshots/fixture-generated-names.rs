@@ -431,7 +431,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Handle {
-                pub(crate) handle: ::witbind::rt::Resource<Handle>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
             impl ::witbind::rt::WasmResource for Handle {
                 unsafe fn drop(handle: u32) {
@@ -451,18 +451,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Handle {
@@ -490,7 +492,7 @@ pub mod witbind_fixtures {
                     let _ret9 = unsafe { _wit_import(_v6, _v7, _v8) };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret9 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret9 as u32)
                         },
                     }
                 }
@@ -500,7 +502,9 @@ pub mod witbind_fixtures {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u32
                 }
@@ -558,8 +562,8 @@ pub mod witbind_fixtures {
                     let _ptr25 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&ptr.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&ptr.handle) as i32,
                             ::witbind::rt::as_i32(_f2),
                             _ptr10,
                             _len10,
@@ -683,7 +687,7 @@ pub mod witbind_fixtures {
                     };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret32 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret32 as u32)
                         },
                     }
                 }
@@ -692,7 +696,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Rt {
-                pub(crate) handle: ::witbind::rt::Resource<Rt>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Rt>,
             }
             impl ::witbind::rt::WasmResource for Rt {
                 unsafe fn drop(handle: u32) {
@@ -711,18 +715,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Rt {
@@ -739,7 +745,7 @@ pub mod witbind_fixtures {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(i),
                             _ptr2,
                         )
@@ -1088,7 +1094,7 @@ pub mod witbind_fixtures {
                         _ptr8,
                         _len8,
                         ::witbind::rt::as_i64(handle),
-                        ::witbind::rt::Resource::handle(&rt.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&rt.handle) as i32,
                         _ptr9,
                     )
                 };
@@ -1485,7 +1491,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Handle {
-                    pub(crate) handle: ::witbind::rt::Resource<Handle>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
                 }
                 impl ::witbind::rt::WasmResource for Handle {
                     unsafe fn drop(handle: u32) {
@@ -1509,7 +1515,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -1536,19 +1542,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -1568,7 +1574,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -1617,7 +1623,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Rt {
-                    pub(crate) handle: ::witbind::rt::Resource<Rt>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Rt>,
                 }
                 impl ::witbind::rt::WasmResource for Rt {
                     unsafe fn drop(handle: u32) {
@@ -1641,7 +1647,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -1668,19 +1674,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -1700,7 +1706,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -1835,7 +1841,7 @@ pub mod exports {
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret7 = Handle::new(__T::new(_v6));
-                    ::witbind::rt::Resource::take_handle(&_ret7.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret7.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2043,7 +2049,7 @@ pub mod exports {
                             rep: unsafe { ::witbind::rt::char_lift(arg15 as u32) },
                         },
                     );
-                    ::witbind::rt::Resource::take_handle(&_ret17.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret17.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2969,7 +2975,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Guest_ {
-                    pub(crate) handle: ::witbind::rt::Resource<Guest_>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Guest_>,
                 }
                 impl ::witbind::rt::WasmResource for Guest_ {
                     unsafe fn drop(handle: u32) {
@@ -2993,7 +2999,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -3020,19 +3026,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -3052,7 +3058,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -3101,7 +3107,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Stub {
-                    pub(crate) handle: ::witbind::rt::Resource<Stub>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Stub>,
                 }
                 impl ::witbind::rt::WasmResource for Stub {
                     unsafe fn drop(handle: u32) {
@@ -3125,7 +3131,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -3152,19 +3158,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -3184,7 +3190,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -3299,7 +3305,7 @@ pub mod exports {
                 pub unsafe fn _export_constructor_guest_cabi<__T: GuestGuest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret2 = Guest_::new(__T::new());
-                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3331,10 +3337,10 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret2 = __T::make_stub(Guest_ {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(arg0 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     });
-                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

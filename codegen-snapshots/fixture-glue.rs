@@ -393,7 +393,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Counter {
-                pub(crate) handle: ::witbind::rt::Resource<Counter>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Counter>,
             }
             impl ::witbind::rt::WasmResource for Counter {
                 unsafe fn drop(handle: u32) {
@@ -412,18 +412,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Counter {
@@ -434,7 +436,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
                     Counter {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -443,7 +445,9 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:glue/host", "[method]counter.get", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u32
                 }
@@ -454,7 +458,7 @@ pub mod witbind_fixtures {
                     );
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(by),
                         )
                     };
@@ -467,13 +471,13 @@ pub mod witbind_fixtures {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&a.handle) as i32,
-                            ::witbind::rt::Resource::handle(&b.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&a.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
                         )
                     };
                     Counter {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -932,7 +936,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Thing {
-                    pub(crate) handle: ::witbind::rt::Resource<Thing>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Thing>,
                 }
                 impl ::witbind::rt::WasmResource for Thing {
                     unsafe fn drop(handle: u32) {
@@ -956,7 +960,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -983,19 +987,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -1015,7 +1019,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -1157,7 +1161,7 @@ pub mod exports {
                         )
                     };
                     let _ret3 = Thing::new(__T::new(_string2));
-                    ::witbind::rt::Resource::take_handle(&_ret3.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1819,7 +1823,7 @@ pub mod exports {
                     );
                     let _ret2 = __T::consume(Thing {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(arg0 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     });
                     let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
@@ -1876,7 +1880,7 @@ pub mod exports {
                         )
                     };
                     let _ret3 = __T::make(_string2);
-                    ::witbind::rt::Resource::take_handle(&_ret3.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1898,7 +1902,7 @@ pub mod exports {
                             .push(
                                 ::witbind::rt::Box::new(Counter {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l3 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                     },
                                 }),
                             );

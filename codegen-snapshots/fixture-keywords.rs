@@ -197,7 +197,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Fn {
-                pub(crate) handle: ::witbind::rt::Resource<Fn>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Fn>,
             }
             impl ::witbind::rt::WasmResource for Fn {
                 unsafe fn drop(handle: u32) {
@@ -216,18 +216,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Fn {
@@ -245,7 +247,7 @@ pub mod witbind_fixtures {
                     };
                     Fn {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret3 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
                         },
                     }
                 }
@@ -257,7 +259,7 @@ pub mod witbind_fixtures {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                         )
                     };
@@ -269,7 +271,9 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:keywords/self", "[method]fn.type", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Type::from_bits_retain(_ret2 as u8)
                 }
@@ -281,8 +285,8 @@ pub mod witbind_fixtures {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&other.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
                         )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
@@ -296,7 +300,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import(crate_.clone() as i32) };
                     Fn {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -537,7 +541,7 @@ pub mod witbind_fixtures {
                 unsafe { _lower_super_(&super_, _ptr2.add(56)) };
                 unsafe { *_ptr2.add(116).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
-                    *_ptr2.add(120).cast::<i32>() = ::witbind::rt::Resource::handle(
+                    *_ptr2.add(120).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                         &fn_.handle,
                     ) as i32
                 };
@@ -1296,7 +1300,7 @@ pub mod witbind_fixtures {
                 };
                 unsafe { *_ptr2.add(55).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
-                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                         &fn_.handle,
                     ) as i32
                 };

@@ -41,7 +41,7 @@ pub mod logger {
     #[derive(Debug)]
     #[repr(transparent)]
     pub struct Tally {
-        pub(crate) handle: ::witbind::rt::Resource<Tally>,
+        pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
     }
     impl ::witbind::rt::WasmResource for Tally {
         unsafe fn drop(handle: u32) {
@@ -58,18 +58,18 @@ pub mod logger {
         #[doc(hidden)]
         pub unsafe fn from_handle(handle: u32) -> Self {
             Self {
-                handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
             }
         }
         /// Moves ownership of the raw handle out of this value.
         #[doc(hidden)]
         pub fn take_handle(&self) -> u32 {
-            ::witbind::rt::Resource::take_handle(&self.handle)
+            ::witbind::rt::ResourceHandle::take_handle(&self.handle)
         }
         /// The raw handle, still owned by this value.
         #[doc(hidden)]
         pub fn handle(&self) -> u32 {
-            ::witbind::rt::Resource::handle(&self.handle)
+            ::witbind::rt::ResourceHandle::handle(&self.handle)
         }
     }
     impl Tally {
@@ -77,7 +77,9 @@ pub mod logger {
             ::witbind::rt::wit_import!("logger", "[constructor]tally", (i64), i32);
             let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
             Tally {
-                handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                handle: unsafe {
+                    ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                },
             }
         }
         pub fn bump(&self) -> Snapshot {
@@ -87,7 +89,10 @@ pub mod logger {
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
             let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
-                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2)
+                _wit_import(
+                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                    _ptr2,
+                )
             };
             let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
             let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
@@ -124,7 +129,9 @@ pub mod logger {
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
         let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(::witbind::rt::Resource::handle(&t.handle) as i32, _ptr2) };
+        unsafe {
+            _wit_import(::witbind::rt::ResourceHandle::handle(&t.handle) as i32, _ptr2)
+        };
         let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
         let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
         let _string5 = unsafe {
@@ -154,7 +161,7 @@ pub mod exports {
         #[derive(Debug)]
         #[repr(transparent)]
         pub struct Tally {
-            pub(crate) handle: ::witbind::rt::Resource<Tally>,
+            pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
         }
         impl ::witbind::rt::WasmResource for Tally {
             unsafe fn drop(handle: u32) {
@@ -176,7 +183,7 @@ pub mod exports {
                 );
                 unsafe {
                     Self {
-                        handle: ::witbind::rt::Resource::from_handle(
+                        handle: ::witbind::rt::ResourceHandle::from_handle(
                             _wit_import(rep.cast()) as u32,
                         ),
                     }
@@ -202,18 +209,18 @@ pub mod exports {
             #[doc(hidden)]
             pub unsafe fn from_handle(handle: u32) -> Self {
                 Self {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                    handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
                 }
             }
             /// Moves ownership of the raw handle out of this value.
             #[doc(hidden)]
             pub fn take_handle(&self) -> u32 {
-                ::witbind::rt::Resource::take_handle(&self.handle)
+                ::witbind::rt::ResourceHandle::take_handle(&self.handle)
             }
             /// The raw handle, still owned by this value.
             #[doc(hidden)]
             pub fn handle(&self) -> u32 {
-                ::witbind::rt::Resource::handle(&self.handle)
+                ::witbind::rt::ResourceHandle::handle(&self.handle)
             }
             /// Runs when the host drops the last handle.
             ///
@@ -231,7 +238,9 @@ pub mod exports {
                     "[export]first", "[resource-rep]tally", (i32), ptr
                 );
                 unsafe {
-                    _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    _wit_import(
+                        ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                    )
                 }
             }
             fn type_guard<T: 'static>() {
@@ -315,7 +324,7 @@ pub mod exports {
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
             let _ret2 = Tally::new(__T::new(arg0 as u64));
-            ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+            ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -474,7 +483,7 @@ pub mod exports {
         #[derive(Debug)]
         #[repr(transparent)]
         pub struct Tally {
-            pub(crate) handle: ::witbind::rt::Resource<Tally>,
+            pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
         }
         impl ::witbind::rt::WasmResource for Tally {
             unsafe fn drop(handle: u32) {
@@ -496,7 +505,7 @@ pub mod exports {
                 );
                 unsafe {
                     Self {
-                        handle: ::witbind::rt::Resource::from_handle(
+                        handle: ::witbind::rt::ResourceHandle::from_handle(
                             _wit_import(rep.cast()) as u32,
                         ),
                     }
@@ -522,18 +531,18 @@ pub mod exports {
             #[doc(hidden)]
             pub unsafe fn from_handle(handle: u32) -> Self {
                 Self {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                    handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
                 }
             }
             /// Moves ownership of the raw handle out of this value.
             #[doc(hidden)]
             pub fn take_handle(&self) -> u32 {
-                ::witbind::rt::Resource::take_handle(&self.handle)
+                ::witbind::rt::ResourceHandle::take_handle(&self.handle)
             }
             /// The raw handle, still owned by this value.
             #[doc(hidden)]
             pub fn handle(&self) -> u32 {
-                ::witbind::rt::Resource::handle(&self.handle)
+                ::witbind::rt::ResourceHandle::handle(&self.handle)
             }
             /// Runs when the host drops the last handle.
             ///
@@ -551,7 +560,9 @@ pub mod exports {
                     "[export]second", "[resource-rep]tally", (i32), ptr
                 );
                 unsafe {
-                    _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    _wit_import(
+                        ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                    )
                 }
             }
             fn type_guard<T: 'static>() {
@@ -635,7 +646,7 @@ pub mod exports {
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
             let _ret2 = Tally::new(__T::new(arg0 as u64));
-            ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+            ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]

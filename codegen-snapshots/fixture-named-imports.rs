@@ -168,7 +168,7 @@ pub mod primary {
     #[derive(Debug)]
     #[repr(transparent)]
     pub struct Bucket {
-        pub(crate) handle: ::witbind::rt::Resource<Bucket>,
+        pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
     }
     impl ::witbind::rt::WasmResource for Bucket {
         unsafe fn drop(handle: u32) {
@@ -185,18 +185,18 @@ pub mod primary {
         #[doc(hidden)]
         pub unsafe fn from_handle(handle: u32) -> Self {
             Self {
-                handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
             }
         }
         /// Moves ownership of the raw handle out of this value.
         #[doc(hidden)]
         pub fn take_handle(&self) -> u32 {
-            ::witbind::rt::Resource::take_handle(&self.handle)
+            ::witbind::rt::ResourceHandle::take_handle(&self.handle)
         }
         /// The raw handle, still owned by this value.
         #[doc(hidden)]
         pub fn handle(&self) -> u32 {
-            ::witbind::rt::Resource::handle(&self.handle)
+            ::witbind::rt::ResourceHandle::handle(&self.handle)
         }
     }
     impl Bucket {
@@ -210,7 +210,9 @@ pub mod primary {
             let _len2 = _vec2.len();
             let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
             Bucket {
-                handle: unsafe { ::witbind::rt::Resource::from_handle(_ret3 as u32) },
+                handle: unsafe {
+                    ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
+                },
             }
         }
         /// The bucket's name.
@@ -221,7 +223,10 @@ pub mod primary {
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
             let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
-                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2)
+                _wit_import(
+                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                    _ptr2,
+                )
             };
             let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
             let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
@@ -245,7 +250,7 @@ pub mod primary {
             let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
-                    ::witbind::rt::Resource::handle(&self.handle) as i32,
+                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                     _ptr2,
                     _len2,
                     _ptr3,
@@ -399,7 +404,7 @@ pub mod secondary {
     #[derive(Debug)]
     #[repr(transparent)]
     pub struct Bucket {
-        pub(crate) handle: ::witbind::rt::Resource<Bucket>,
+        pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
     }
     impl ::witbind::rt::WasmResource for Bucket {
         unsafe fn drop(handle: u32) {
@@ -416,18 +421,18 @@ pub mod secondary {
         #[doc(hidden)]
         pub unsafe fn from_handle(handle: u32) -> Self {
             Self {
-                handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
             }
         }
         /// Moves ownership of the raw handle out of this value.
         #[doc(hidden)]
         pub fn take_handle(&self) -> u32 {
-            ::witbind::rt::Resource::take_handle(&self.handle)
+            ::witbind::rt::ResourceHandle::take_handle(&self.handle)
         }
         /// The raw handle, still owned by this value.
         #[doc(hidden)]
         pub fn handle(&self) -> u32 {
-            ::witbind::rt::Resource::handle(&self.handle)
+            ::witbind::rt::ResourceHandle::handle(&self.handle)
         }
     }
     impl Bucket {
@@ -441,7 +446,9 @@ pub mod secondary {
             let _len2 = _vec2.len();
             let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
             Bucket {
-                handle: unsafe { ::witbind::rt::Resource::from_handle(_ret3 as u32) },
+                handle: unsafe {
+                    ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
+                },
             }
         }
         /// The bucket's name.
@@ -452,7 +459,10 @@ pub mod secondary {
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
             let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
-                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2)
+                _wit_import(
+                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                    _ptr2,
+                )
             };
             let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
             let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
@@ -476,7 +486,7 @@ pub mod secondary {
             let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
-                    ::witbind::rt::Resource::handle(&self.handle) as i32,
+                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                     _ptr2,
                     _len2,
                     _ptr3,

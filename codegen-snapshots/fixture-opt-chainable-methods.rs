@@ -4,7 +4,7 @@
 #[derive(Debug)]
 #[repr(transparent)]
 pub struct Stack {
-    pub(crate) handle: ::witbind::rt::Resource<Stack>,
+    pub(crate) handle: ::witbind::rt::ResourceHandle<Stack>,
 }
 #[rustfmt::skip]
 impl ::witbind::rt::WasmResource for Stack {
@@ -23,18 +23,18 @@ impl Stack {
     #[doc(hidden)]
     pub unsafe fn from_handle(handle: u32) -> Self {
         Self {
-            handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
         }
     }
     /// Moves ownership of the raw handle out of this value.
     #[doc(hidden)]
     pub fn take_handle(&self) -> u32 {
-        ::witbind::rt::Resource::take_handle(&self.handle)
+        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
     }
     /// The raw handle, still owned by this value.
     #[doc(hidden)]
     pub fn handle(&self) -> u32 {
-        ::witbind::rt::Resource::handle(&self.handle)
+        ::witbind::rt::ResourceHandle::handle(&self.handle)
     }
 }
 #[rustfmt::skip]
@@ -44,14 +44,14 @@ impl Stack {
         ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
         let _ret2 = unsafe { _wit_import() };
         Stack {
-            handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32) },
         }
     }
     pub fn push(self, x: u32) -> Self {
         ::witbind::rt::wit_import!("$root", "[method]stack.push", (i32, i32));
         unsafe {
             _wit_import(
-                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                 ::witbind::rt::as_i32(x),
             )
         };
@@ -64,7 +64,10 @@ impl Stack {
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
         let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
         unsafe {
-            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2)
+            _wit_import(
+                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                _ptr2,
+            )
         };
         let _l3 = unsafe { *_ptr2.cast::<u8>() };
         match _l3 {
@@ -88,7 +91,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Builder {
-                pub(crate) handle: ::witbind::rt::Resource<Builder>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Builder>,
             }
             impl ::witbind::rt::WasmResource for Builder {
                 unsafe fn drop(handle: u32) {
@@ -108,18 +111,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Builder {
@@ -132,7 +137,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Builder {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -146,7 +151,7 @@ pub mod witbind_fixtures {
                     let _len2 = _vec2.len();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                         )
@@ -161,7 +166,7 @@ pub mod witbind_fixtures {
                     );
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(x),
                         )
                     };
@@ -170,25 +175,34 @@ pub mod witbind_fixtures {
                 pub async fn add_later(&self, x: u32) -> &Self {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Builder, u32);
-                        type Lowered = (i32, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32),
+                        >;
                         type Results = ();
-                        const AREA: (usize, usize) = (0, 1);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(0, 1)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, x): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i32(x),
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -198,13 +212,29 @@ pub mod witbind_fixtures {
                             unsafe { _wit_import(arg0, arg1) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {}
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, x))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, x),
+                        )
                         .await;
                     self
                 }
@@ -214,7 +244,9 @@ pub mod witbind_fixtures {
                         "[method]builder.reset", (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
                 pub fn finish(&self) -> ::witbind::rt::String {
@@ -230,7 +262,7 @@ pub mod witbind_fixtures {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };

@@ -37,7 +37,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Stack {
-                    pub(crate) handle: ::witbind::rt::Resource<Stack>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Stack>,
                 }
                 impl ::witbind::rt::WasmResource for Stack {
                     unsafe fn drop(handle: u32) {
@@ -61,7 +61,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -88,19 +88,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -120,7 +120,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -209,7 +209,7 @@ pub mod exports {
                 pub unsafe fn _export_constructor_stack_cabi<__T: GuestStack>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret2 = Stack::new(__T::new());
-                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -285,7 +285,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v5, _v6) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_method_stack_peek_later(

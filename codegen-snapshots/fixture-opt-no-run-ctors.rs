@@ -25,7 +25,7 @@ pub unsafe fn _export_later_cabi<__T: Guest>(arg0: i32) -> i32 {
         ::witbind::rt::wit_import!("[export]$root", "[task-return]later", (i32));
         _task_cancel.forget();
         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
-    }) as i32
+    })
 }
 #[doc(hidden)]
 #[rustfmt::skip]

@@ -128,7 +128,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Res {
-                pub(crate) handle: ::witbind::rt::Resource<Res>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Res>,
             }
             impl ::witbind::rt::WasmResource for Res {
                 unsafe fn drop(handle: u32) {
@@ -148,18 +148,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Res {
@@ -172,7 +174,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Res {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -281,7 +283,7 @@ pub mod witbind_fixtures {
                 };
                 let Bholder { r: _f13, s: _f14 } = l;
                 unsafe {
-                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::Resource::handle(
+                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                         &_f13.handle,
                     ) as i32
                 };
@@ -325,7 +327,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(52).cast::<*mut u8>() = _array21 };
                 let Holds { r: _f22, s: _f23 } = &hh;
                 unsafe {
-                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                         &_f22.handle,
                     ) as i32
                 };

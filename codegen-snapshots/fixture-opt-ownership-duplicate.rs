@@ -81,7 +81,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Res {
-                pub(crate) handle: ::witbind::rt::Resource<Res>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Res>,
             }
             impl ::witbind::rt::WasmResource for Res {
                 unsafe fn drop(handle: u32) {
@@ -101,18 +101,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Res {
@@ -125,7 +127,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Res {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -239,7 +241,7 @@ pub mod witbind_fixtures {
                 };
                 let BholderParam { r: _f13, s: _f14 } = l;
                 unsafe {
-                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::Resource::handle(
+                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                         &_f13.handle,
                     ) as i32
                 };
@@ -283,7 +285,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(52).cast::<*mut u8>() = _array21 };
                 let Holds { r: _f22, s: _f23 } = &hh;
                 unsafe {
-                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                         &_f22.handle,
                     ) as i32
                 };
@@ -380,7 +382,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Res {
-                    pub(crate) handle: ::witbind::rt::Resource<Res>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Res>,
                 }
                 impl ::witbind::rt::WasmResource for Res {
                     unsafe fn drop(handle: u32) {
@@ -404,7 +406,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -431,19 +433,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -463,7 +465,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -572,7 +574,7 @@ pub mod exports {
                 pub unsafe fn _export_constructor_res_cabi<__T: GuestRes>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret2 = Res::new(__T::new());
-                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -770,7 +772,7 @@ pub mod exports {
                         Holds {
                             r: Res {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l43 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l43 as u32)
                                 },
                             },
                             s: _string46,

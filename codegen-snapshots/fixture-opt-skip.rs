@@ -36,7 +36,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Blob {
-                pub(crate) handle: ::witbind::rt::Resource<Blob>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Blob>,
             }
             impl ::witbind::rt::WasmResource for Blob {
                 unsafe fn drop(handle: u32) {
@@ -55,18 +55,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Blob {
@@ -78,7 +80,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Blob {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -94,7 +96,7 @@ pub mod witbind_fixtures {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -127,7 +129,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Blob {
-                    pub(crate) handle: ::witbind::rt::Resource<Blob>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Blob>,
                 }
                 impl ::witbind::rt::WasmResource for Blob {
                     unsafe fn drop(handle: u32) {
@@ -151,7 +153,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -178,19 +180,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -210,7 +212,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -295,7 +297,7 @@ pub mod exports {
                 pub unsafe fn _export_constructor_blob_cabi<__T: GuestBlob>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret2 = Blob::new(__T::new());
-                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

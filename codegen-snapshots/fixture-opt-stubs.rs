@@ -88,7 +88,7 @@ pub mod exports {
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Counter {
-                    pub(crate) handle: ::witbind::rt::Resource<Counter>,
+                    pub(crate) handle: ::witbind::rt::ResourceHandle<Counter>,
                 }
                 impl ::witbind::rt::WasmResource for Counter {
                     unsafe fn drop(handle: u32) {
@@ -112,7 +112,7 @@ pub mod exports {
                         );
                         unsafe {
                             Self {
-                                handle: ::witbind::rt::Resource::from_handle(
+                                handle: ::witbind::rt::ResourceHandle::from_handle(
                                     _wit_import(rep.cast()) as u32,
                                 ),
                             }
@@ -139,19 +139,19 @@ pub mod exports {
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(handle)
+                                ::witbind::rt::ResourceHandle::from_handle(handle)
                             },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
                     #[doc(hidden)]
                     pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::Resource::take_handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                     }
                     /// The raw handle, still owned by this value.
                     #[doc(hidden)]
                     pub fn handle(&self) -> u32 {
-                        ::witbind::rt::Resource::handle(&self.handle)
+                        ::witbind::rt::ResourceHandle::handle(&self.handle)
                     }
                     /// Runs when the host drops the last handle.
                     ///
@@ -171,7 +171,7 @@ pub mod exports {
                         );
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             )
                         }
                     }
@@ -257,7 +257,7 @@ pub mod exports {
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret2 = Counter::new(__T::new(arg0 as u32));
-                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

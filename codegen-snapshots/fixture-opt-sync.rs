@@ -27,7 +27,7 @@ pub unsafe fn _export_other_cabi<__T: Guest>(arg0: i32) -> i32 {
         ::witbind::rt::wit_import!("[export]$root", "[task-return]other", (i32));
         _task_cancel.forget();
         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
-    }) as i32
+    })
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -110,30 +110,55 @@ pub mod witbind_fixtures {
             pub async fn ping() {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = ();
-                    type Lowered = ();
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<()>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
-                    #[allow(unused_variables)]
-                    unsafe fn lower((): Self::Params, _area: *mut u8) -> Self::Lowered {
-                        ()
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
                     }
-                    unsafe fn call((): Self::Lowered, _results: *mut u8) -> u32 {
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
+                    #[allow(unused_variables)]
+                    unsafe fn params_lower(
+                        &mut self,
+                        (): Self::Params,
+                        _area: *mut u8,
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered(())
+                    }
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "witbind-fixtures:opt-sync/api", "[async-lower]ping", (), i32
                         );
                         unsafe { _wit_import() as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(()): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>(()).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (),
+                    )
+                    .await
             }
         }
     }

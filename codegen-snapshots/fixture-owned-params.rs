@@ -11,7 +11,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Token {
-                pub(crate) handle: ::witbind::rt::Resource<Token>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Token>,
             }
             impl ::witbind::rt::WasmResource for Token {
                 unsafe fn drop(handle: u32) {
@@ -31,18 +31,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Token {
@@ -55,7 +57,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Token {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -114,7 +116,8 @@ pub mod witbind_fixtures {
                         let _len13 = _vec13.len();
                         (
                             1i32,
-                            ::witbind::rt::Resource::take_handle(&_t11.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_t11.handle)
+                                as i32,
                             _ptr13,
                             _len13,
                         )
@@ -128,7 +131,7 @@ pub mod witbind_fixtures {
                     let _base28 = unsafe { _array36.add(i * 20) };
                     let Holder { token: _f29, name: _f30, tags: _f31 } = _e28;
                     unsafe {
-                        *_base28.cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                        *_base28.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                             &_f29.handle,
                         ) as i32
                     };
@@ -155,7 +158,7 @@ pub mod witbind_fixtures {
                 let _ptr37 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::take_handle(&_f2.handle) as i32,
+                        ::witbind::rt::ResourceHandle::take_handle(&_f2.handle) as i32,
                         _ptr5,
                         _len5,
                         _array8,
@@ -198,8 +201,8 @@ pub mod witbind_fixtures {
                         let _len5 = _vec5.len();
                         (
                             0i32,
-                            (::witbind::rt::Resource::take_handle(&_t3.handle) as i32)
-                                as usize as *mut u8,
+                            (::witbind::rt::ResourceHandle::take_handle(&_t3.handle)
+                                as i32) as usize as *mut u8,
                             _ptr5,
                             _len5,
                         )

@@ -1018,7 +1018,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Helper {
-                pub(crate) handle: ::witbind::rt::Resource<Helper>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Helper>,
             }
             impl ::witbind::rt::WasmResource for Helper {
                 unsafe fn drop(handle: u32) {
@@ -1038,7 +1038,9 @@ pub mod witbind_fixtures {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u32
                 }
@@ -1049,7 +1051,9 @@ pub mod witbind_fixtures {
                         "[method]helper.take-handle", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u32
                 }
@@ -1061,7 +1065,7 @@ pub mod witbind_fixtures {
                     );
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(handle),
                         )
                     };
@@ -1074,7 +1078,9 @@ pub mod witbind_fixtures {
                         (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
                 /// A method named `rep`.
@@ -1084,7 +1090,9 @@ pub mod witbind_fixtures {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u32
                 }
@@ -1098,7 +1106,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     Helper {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1107,7 +1115,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Twice {
-                pub(crate) handle: ::witbind::rt::Resource<Twice>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Twice>,
             }
             impl ::witbind::rt::WasmResource for Twice {
                 unsafe fn drop(handle: u32) {
@@ -1127,18 +1135,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Twice {
@@ -1151,7 +1161,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                     Twice {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1167,7 +1177,7 @@ pub mod witbind_fixtures {
                     let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
                     Twice {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret3 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
                         },
                     }
                 }
@@ -1266,7 +1276,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(80).cast::<i32>() = ::witbind::rt::as_i32(base) };
                 unsafe { *_ptr2.add(88).cast::<i64>() = ::witbind::rt::as_i64(address) };
                 unsafe {
-                    *_ptr2.add(96).cast::<i32>() = ::witbind::rt::Resource::handle(
+                    *_ptr2.add(96).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                         &handle.handle,
                     ) as i32
                 };

@@ -73,7 +73,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct File {
-                pub(crate) handle: ::witbind::rt::Resource<File>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<File>,
             }
             impl ::witbind::rt::WasmResource for File {
                 unsafe fn drop(handle: u32) {
@@ -92,18 +92,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl File {
@@ -116,7 +118,7 @@ pub mod witbind_fixtures {
                     let _ret2 = unsafe { _wit_import() };
                     File {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -142,7 +144,7 @@ pub mod witbind_fixtures {
                             let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(File {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             })
                         }
@@ -170,7 +172,7 @@ pub mod witbind_fixtures {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -215,7 +217,7 @@ pub mod witbind_fixtures {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -241,7 +243,9 @@ pub mod witbind_fixtures {
                         i64
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u64
                 }
@@ -252,11 +256,13 @@ pub mod witbind_fixtures {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     File {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -277,8 +283,8 @@ pub mod witbind_fixtures {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&other.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -300,8 +306,9 @@ pub mod witbind_fixtures {
                     );
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::take_handle(&other.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&other.handle)
+                                as i32,
                         )
                     };
                 }
@@ -313,8 +320,8 @@ pub mod witbind_fixtures {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&a.handle) as i32,
-                            ::witbind::rt::Resource::handle(&b.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&a.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
                         )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
@@ -324,7 +331,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Directory {
-                pub(crate) handle: ::witbind::rt::Resource<Directory>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Directory>,
             }
             impl ::witbind::rt::WasmResource for Directory {
                 unsafe fn drop(handle: u32) {
@@ -344,18 +351,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Directory {
@@ -381,7 +390,7 @@ pub mod witbind_fixtures {
                             let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Directory {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             })
                         }
@@ -412,7 +421,7 @@ pub mod witbind_fixtures {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -424,7 +433,7 @@ pub mod witbind_fixtures {
                             let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(File {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             })
                         }
@@ -449,7 +458,7 @@ pub mod witbind_fixtures {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -464,7 +473,7 @@ pub mod witbind_fixtures {
                         _list7
                             .push(File {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             });
                     }
@@ -488,7 +497,7 @@ pub mod witbind_fixtures {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -501,7 +510,7 @@ pub mod witbind_fixtures {
                             let _l7 = unsafe { *_ptr3.add(4).cast::<i32>() };
                             ::core::option::Option::Some(File {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l7 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                                 },
                             })
                         }
@@ -513,7 +522,7 @@ pub mod witbind_fixtures {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Token {
-                pub(crate) handle: ::witbind::rt::Resource<Token>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Token>,
             }
             impl ::witbind::rt::WasmResource for Token {
                 unsafe fn drop(handle: u32) {
@@ -532,18 +541,20 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Token {}
@@ -573,7 +584,9 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:resources/files", "consume", (i32)
                 );
                 unsafe {
-                    _wit_import(::witbind::rt::Resource::take_handle(&f.handle) as i32)
+                    _wit_import(
+                        ::witbind::rt::ResourceHandle::take_handle(&f.handle) as i32,
+                    )
                 };
             }
             /// Borrows a file.
@@ -586,7 +599,10 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    _wit_import(::witbind::rt::Resource::handle(&f.handle) as i32, _ptr2)
+                    _wit_import(
+                        ::witbind::rt::ResourceHandle::handle(&f.handle) as i32,
+                        _ptr2,
+                    )
                 };
                 let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
                 let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
@@ -603,7 +619,9 @@ pub mod witbind_fixtures {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 File {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
             /// Owned handles in containers, in and out.
@@ -624,7 +642,7 @@ pub mod witbind_fixtures {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -632,7 +650,11 @@ pub mod witbind_fixtures {
                 let (_v6, _v7) = match &maybe {
                     ::core::option::Option::None => (0i32, 0i32),
                     ::core::option::Option::Some(_e5) => {
-                        (1i32, ::witbind::rt::Resource::take_handle(&_e5.handle) as i32)
+                        (
+                            1i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e5.handle)
+                                as i32,
+                        )
                     }
                 };
                 let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
@@ -649,7 +671,7 @@ pub mod witbind_fixtures {
                     _list13
                         .push(File {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l12 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l12 as u32)
                             },
                         });
                 }
@@ -661,7 +683,7 @@ pub mod witbind_fixtures {
                         let _l17 = unsafe { *_ptr8.add(12).cast::<i32>() };
                         ::core::option::Option::Some(File {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l17 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l17 as u32)
                             },
                         })
                     }
@@ -685,7 +707,7 @@ pub mod witbind_fixtures {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -732,7 +754,7 @@ pub mod witbind_fixtures {
                 for (i, _e5) in _vec6.iter().enumerate() {
                     let _base5 = unsafe { _array6.add(i * 4) };
                     unsafe {
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                        *_base5.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                             &_e5.handle,
                         ) as i32
                     };
@@ -740,13 +762,17 @@ pub mod witbind_fixtures {
                 let (_v9, _v10) = match _f4 {
                     ::core::option::Option::None => (0i32, 0i32),
                     ::core::option::Option::Some(_e8) => {
-                        (1i32, ::witbind::rt::Resource::take_handle(&_e8.handle) as i32)
+                        (
+                            1i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e8.handle)
+                                as i32,
+                        )
                     }
                 };
                 let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::take_handle(&_f2.handle) as i32,
+                        ::witbind::rt::ResourceHandle::take_handle(&_f2.handle) as i32,
                         _array6,
                         _len6,
                         _v9,
@@ -770,7 +796,7 @@ pub mod witbind_fixtures {
                                     let _l17 = unsafe { *_base14.add(4).cast::<i32>() };
                                     Entry::File(File {
                                         handle: unsafe {
-                                            ::witbind::rt::Resource::from_handle(_l17 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l17 as u32)
                                         },
                                     })
                                 }
@@ -778,7 +804,7 @@ pub mod witbind_fixtures {
                                     let _l19 = unsafe { *_base14.add(4).cast::<i32>() };
                                     Entry::Dir(Directory {
                                         handle: unsafe {
-                                            ::witbind::rt::Resource::from_handle(_l19 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l19 as u32)
                                         },
                                     })
                                 }
@@ -802,10 +828,18 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let (_v4, _v5) = match &x {
                     ::core::result::Result::Ok(_e2) => {
-                        (0i32, ::witbind::rt::Resource::take_handle(&_e2.handle) as i32)
+                        (
+                            0i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
+                                as i32,
+                        )
                     }
                     ::core::result::Result::Err(_e3) => {
-                        (1i32, ::witbind::rt::Resource::take_handle(&_e3.handle) as i32)
+                        (
+                            1i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                as i32,
+                        )
                     }
                 };
                 let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
@@ -816,7 +850,7 @@ pub mod witbind_fixtures {
                         let _l9 = unsafe { *_ptr6.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(Token {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                             },
                         })
                     }
@@ -847,7 +881,7 @@ pub mod witbind_fixtures {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::handle(&dir.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&dir.handle) as i32,
                         _ptr2,
                     )
                 };
@@ -857,7 +891,7 @@ pub mod witbind_fixtures {
                         let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(File {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                             },
                         })
                     }
@@ -882,8 +916,9 @@ pub mod witbind_fixtures {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::take_handle(&archive.handle) as i32,
-                        ::witbind::rt::Resource::handle(&into.handle) as i32,
+                        ::witbind::rt::ResourceHandle::take_handle(&archive.handle)
+                            as i32,
+                        ::witbind::rt::ResourceHandle::handle(&into.handle) as i32,
                         _ptr2,
                     )
                 };

@@ -44,7 +44,7 @@ pub type Tag = ::witbind::rt::String;
 #[derive(Debug)]
 #[repr(transparent)]
 pub struct Session {
-    pub(crate) handle: ::witbind::rt::Resource<Session>,
+    pub(crate) handle: ::witbind::rt::ResourceHandle<Session>,
 }
 #[rustfmt::skip]
 impl ::witbind::rt::WasmResource for Session {
@@ -63,18 +63,18 @@ impl Session {
     #[doc(hidden)]
     pub unsafe fn from_handle(handle: u32) -> Self {
         Self {
-            handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
         }
     }
     /// Moves ownership of the raw handle out of this value.
     #[doc(hidden)]
     pub fn take_handle(&self) -> u32 {
-        ::witbind::rt::Resource::take_handle(&self.handle)
+        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
     }
     /// The raw handle, still owned by this value.
     #[doc(hidden)]
     pub fn handle(&self) -> u32 {
-        ::witbind::rt::Resource::handle(&self.handle)
+        ::witbind::rt::ResourceHandle::handle(&self.handle)
     }
 }
 #[rustfmt::skip]
@@ -105,14 +105,14 @@ impl Session {
         };
         unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
         Session {
-            handle: unsafe { ::witbind::rt::Resource::from_handle(_ret10 as u32) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret10 as u32) },
         }
     }
     /// The session's mode.
     pub fn mode(&self) -> Mode {
         ::witbind::rt::wit_import!("$root", "[method]session.mode", (i32), i32);
         let _ret2 = unsafe {
-            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+            _wit_import(::witbind::rt::ResourceHandle::handle(&self.handle) as i32)
         };
         unsafe { Mode::_lift(_ret2 as u8) }
     }
@@ -191,7 +191,7 @@ pub fn open_session(tag: &str) -> Session {
     let _len2 = _vec2.len();
     let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
     Session {
-        handle: unsafe { ::witbind::rt::Resource::from_handle(_ret3 as u32) },
+        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32) },
     }
 }
 /// A world-level import borrowing a world-level resource.
@@ -203,7 +203,7 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
     unsafe {
-        _wit_import(::witbind::rt::Resource::handle(&session.handle) as i32, _ptr2)
+        _wit_import(::witbind::rt::ResourceHandle::handle(&session.handle) as i32, _ptr2)
     };
     let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
     let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };

@@ -164,7 +164,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 InputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -179,7 +181,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -194,7 +198,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -211,7 +217,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TerminalInput {
-                pub(crate) handle: ::witbind::rt::Resource<TerminalInput>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalInput>,
             }
             impl ::witbind::rt::WasmResource for TerminalInput {
                 unsafe fn drop(handle: u32) {
@@ -231,18 +237,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TerminalInput {}
@@ -260,7 +268,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TerminalOutput {
-                pub(crate) handle: ::witbind::rt::Resource<TerminalOutput>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalOutput>,
             }
             impl ::witbind::rt::WasmResource for TerminalOutput {
                 unsafe fn drop(handle: u32) {
@@ -280,18 +288,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TerminalOutput {}
@@ -321,7 +331,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalInput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -354,7 +364,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -387,7 +397,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -421,7 +431,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Error {
-                pub(crate) handle: ::witbind::rt::Resource<Error>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
@@ -440,18 +450,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Error {
@@ -475,7 +487,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -503,7 +515,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
-                pub(crate) handle: ::witbind::rt::Resource<Pollable>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
@@ -522,18 +534,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Pollable {
@@ -545,7 +559,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -559,7 +575,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
             }
@@ -595,7 +613,7 @@ pub mod wasi {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -656,7 +674,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct InputStream {
-                pub(crate) handle: ::witbind::rt::Resource<InputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
@@ -675,18 +693,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl InputStream {
@@ -732,7 +752,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -758,7 +778,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -788,7 +808,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -814,7 +834,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -846,7 +866,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -865,7 +885,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -895,7 +915,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -914,7 +934,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -938,11 +958,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -962,7 +984,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutputStream {
-                pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
@@ -981,18 +1003,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutputStream {
@@ -1018,7 +1042,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1036,7 +1060,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1080,7 +1104,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1097,7 +1121,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1139,7 +1163,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1156,7 +1180,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1191,7 +1215,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1206,7 +1230,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1233,7 +1257,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1248,7 +1272,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1276,11 +1300,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1306,7 +1332,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1322,7 +1348,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1357,7 +1383,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1373,7 +1399,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1415,8 +1441,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1435,7 +1461,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1469,8 +1495,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1489,7 +1515,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1557,7 +1583,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
             /// Create a `pollable` that will resolve after the specified duration has
@@ -1569,7 +1597,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -2221,7 +2251,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Descriptor {
-                pub(crate) handle: ::witbind::rt::Resource<Descriptor>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
@@ -2241,18 +2271,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Descriptor {
@@ -2280,7 +2312,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
                         )
@@ -2291,7 +2323,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(InputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2324,7 +2356,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
                         )
@@ -2335,7 +2367,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2367,7 +2399,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2377,7 +2409,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2410,7 +2442,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
@@ -2446,7 +2478,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2481,7 +2513,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2525,7 +2557,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2564,7 +2596,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(size),
                             _ptr2,
                         )
@@ -2625,7 +2657,7 @@ pub mod wasi {
                     let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v7,
                             _v8,
                             _v9,
@@ -2675,7 +2707,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
@@ -2737,7 +2769,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             ::witbind::rt::as_i64(offset),
@@ -2781,7 +2813,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2791,7 +2823,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(DirectoryEntryStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2821,7 +2853,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2857,7 +2889,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -2895,7 +2927,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2942,7 +2974,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -3018,7 +3050,7 @@ pub mod wasi {
                     let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -3075,11 +3107,11 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             old_path_flags.bits() as i32,
                             _ptr2,
                             _len2,
-                            ::witbind::rt::Resource::handle(&new_descriptor.handle)
+                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
                             _ptr3,
                             _len3,
@@ -3130,7 +3162,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -3145,7 +3177,7 @@ pub mod wasi {
                             let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             })
                         }
@@ -3181,7 +3213,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -3235,7 +3267,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -3278,10 +3310,10 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
-                            ::witbind::rt::Resource::handle(&new_descriptor.handle)
+                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
                             _ptr3,
                             _len3,
@@ -3327,7 +3359,7 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -3368,7 +3400,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -3397,8 +3429,8 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&other.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
                         )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
@@ -3437,7 +3469,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3482,7 +3514,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -3511,7 +3543,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct DirectoryEntryStream {
-                pub(crate) handle: ::witbind::rt::Resource<DirectoryEntryStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<DirectoryEntryStream>,
             }
             impl ::witbind::rt::WasmResource for DirectoryEntryStream {
                 unsafe fn drop(handle: u32) {
@@ -3531,18 +3563,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl DirectoryEntryStream {
@@ -3565,7 +3599,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3630,7 +3664,7 @@ pub mod wasi {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::handle(&err.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
                         _ptr2,
                     )
                 };
@@ -3744,7 +3778,7 @@ pub mod wasi {
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             },
                             _string9,
@@ -3766,7 +3800,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Network {
-                pub(crate) handle: ::witbind::rt::Resource<Network>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Network>,
             }
             impl ::witbind::rt::WasmResource for Network {
                 unsafe fn drop(handle: u32) {
@@ -3785,18 +3819,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Network {}
@@ -4339,7 +4375,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 Network {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -4384,7 +4422,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct UdpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<UdpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
@@ -4403,18 +4441,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl UdpSocket {
@@ -4477,8 +4517,9 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&network.handle)
+                                as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -4519,7 +4560,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -4658,7 +4699,7 @@ pub mod wasi {
                     let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v36,
                             _v37,
                             _v38,
@@ -4683,12 +4724,12 @@ pub mod wasi {
                             ::core::result::Result::Ok((
                                 IncomingDatagramStream {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l52 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l52 as u32)
                                     },
                                 },
                                 OutgoingDatagramStream {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l53 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l53 as u32)
                                     },
                                 },
                             ))
@@ -4733,7 +4774,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -4778,7 +4819,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -4807,7 +4848,9 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -4832,7 +4875,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -4866,7 +4909,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -4906,7 +4949,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -4939,7 +4982,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -4969,7 +5012,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5002,7 +5045,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -5027,11 +5070,13 @@ pub mod wasi {
                         i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -5039,7 +5084,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct IncomingDatagramStream {
-                pub(crate) handle: ::witbind::rt::Resource<IncomingDatagramStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingDatagramStream>,
             }
             impl ::witbind::rt::WasmResource for IncomingDatagramStream {
                 unsafe fn drop(handle: u32) {
@@ -5059,18 +5104,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl IncomingDatagramStream {
@@ -5116,7 +5163,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(max_results),
                             _ptr2,
                         )
@@ -5157,11 +5204,13 @@ pub mod wasi {
                         "[method]incoming-datagram-stream.subscribe", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -5169,7 +5218,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutgoingDatagramStream {
-                pub(crate) handle: ::witbind::rt::Resource<OutgoingDatagramStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingDatagramStream>,
             }
             impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
                 unsafe fn drop(handle: u32) {
@@ -5189,18 +5238,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutgoingDatagramStream {
@@ -5228,7 +5279,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5322,7 +5373,7 @@ pub mod wasi {
                     let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _array28,
                             _len28,
                             _ptr29,
@@ -5354,11 +5405,13 @@ pub mod wasi {
                         "[method]outgoing-datagram-stream.subscribe", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -5434,7 +5487,7 @@ pub mod wasi {
                         let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(UdpSocket {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                             },
                         })
                     }
@@ -5507,7 +5560,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TcpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<TcpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
@@ -5526,18 +5579,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TcpSocket {
@@ -5612,8 +5667,9 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&network.handle)
+                                as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -5654,7 +5710,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5743,8 +5799,9 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&network.handle)
+                                as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -5787,7 +5844,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5799,12 +5856,12 @@ pub mod wasi {
                             ::core::result::Result::Ok((
                                 InputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                     },
                                 },
                                 OutputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                     },
                                 },
                             ))
@@ -5854,7 +5911,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5881,7 +5938,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5939,7 +5996,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5952,17 +6009,17 @@ pub mod wasi {
                             ::core::result::Result::Ok((
                                 TcpSocket {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                     },
                                 },
                                 InputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                     },
                                 },
                                 OutputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l7 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                                     },
                                 },
                             ))
@@ -6005,7 +6062,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6050,7 +6107,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6079,7 +6136,9 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -6092,7 +6151,9 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -6121,7 +6182,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6160,7 +6221,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6193,7 +6254,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -6233,7 +6294,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6266,7 +6327,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6306,7 +6367,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6339,7 +6400,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6379,7 +6440,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6412,7 +6473,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -6446,7 +6507,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6480,7 +6541,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -6520,7 +6581,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6553,7 +6614,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6583,7 +6644,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6616,7 +6677,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6654,11 +6715,13 @@ pub mod wasi {
                         i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -6702,7 +6765,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             shutdown_type.clone() as i32,
                             _ptr2,
                         )
@@ -6766,7 +6829,7 @@ pub mod wasi {
                         let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(TcpSocket {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                             },
                         })
                     }
@@ -6789,7 +6852,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct ResolveAddressStream {
-                pub(crate) handle: ::witbind::rt::Resource<ResolveAddressStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<ResolveAddressStream>,
             }
             impl ::witbind::rt::WasmResource for ResolveAddressStream {
                 unsafe fn drop(handle: u32) {
@@ -6809,18 +6872,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl ResolveAddressStream {
@@ -6855,7 +6920,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6894,11 +6959,13 @@ pub mod wasi {
                         "[method]resolve-address-stream.subscribe", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -6940,7 +7007,7 @@ pub mod wasi {
                 let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::handle(&network.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&network.handle) as i32,
                         _ptr2,
                         _len2,
                         _ptr3,
@@ -6952,7 +7019,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(ResolveAddressStream {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }

@@ -14,7 +14,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
-                pub(crate) handle: ::witbind::rt::Resource<Pollable>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
@@ -33,18 +33,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Pollable {
@@ -56,7 +58,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -70,7 +74,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
             }
@@ -106,7 +112,7 @@ pub mod wasi {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -175,7 +181,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
             /// Create a `pollable` that will resolve after the specified duration has
@@ -187,7 +195,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }

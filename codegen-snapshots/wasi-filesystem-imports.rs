@@ -28,7 +28,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Error {
-                pub(crate) handle: ::witbind::rt::Resource<Error>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
@@ -47,18 +47,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Error {
@@ -82,7 +84,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -110,7 +112,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
-                pub(crate) handle: ::witbind::rt::Resource<Pollable>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
@@ -129,18 +131,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Pollable {
@@ -152,7 +156,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -166,7 +172,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
             }
@@ -202,7 +210,7 @@ pub mod wasi {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -263,7 +271,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct InputStream {
-                pub(crate) handle: ::witbind::rt::Resource<InputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
@@ -282,18 +290,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl InputStream {
@@ -339,7 +349,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -365,7 +375,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -395,7 +405,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -421,7 +431,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -453,7 +463,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -472,7 +482,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -502,7 +512,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -521,7 +531,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -545,11 +555,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -569,7 +581,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutputStream {
-                pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
@@ -588,18 +600,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutputStream {
@@ -625,7 +639,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -643,7 +657,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -687,7 +701,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -704,7 +718,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -746,7 +760,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -763,7 +777,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -798,7 +812,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -813,7 +827,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -840,7 +854,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -855,7 +869,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -883,11 +897,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -913,7 +929,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -929,7 +945,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -964,7 +980,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -980,7 +996,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1022,8 +1038,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1042,7 +1058,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1076,8 +1092,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1096,7 +1112,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1760,7 +1776,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Descriptor {
-                pub(crate) handle: ::witbind::rt::Resource<Descriptor>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
@@ -1780,18 +1796,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Descriptor {
@@ -1819,7 +1837,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
                         )
@@ -1830,7 +1848,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(InputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -1863,7 +1881,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
                         )
@@ -1874,7 +1892,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -1906,7 +1924,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1916,7 +1934,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -1949,7 +1967,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
@@ -1985,7 +2003,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2020,7 +2038,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2064,7 +2082,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2103,7 +2121,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(size),
                             _ptr2,
                         )
@@ -2164,7 +2182,7 @@ pub mod wasi {
                     let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v7,
                             _v8,
                             _v9,
@@ -2214,7 +2232,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
@@ -2276,7 +2294,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             ::witbind::rt::as_i64(offset),
@@ -2320,7 +2338,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2330,7 +2348,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(DirectoryEntryStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2360,7 +2378,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2396,7 +2414,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -2434,7 +2452,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2481,7 +2499,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -2557,7 +2575,7 @@ pub mod wasi {
                     let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -2614,11 +2632,11 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             old_path_flags.bits() as i32,
                             _ptr2,
                             _len2,
-                            ::witbind::rt::Resource::handle(&new_descriptor.handle)
+                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
                             _ptr3,
                             _len3,
@@ -2669,7 +2687,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -2684,7 +2702,7 @@ pub mod wasi {
                             let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             })
                         }
@@ -2720,7 +2738,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -2774,7 +2792,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -2817,10 +2835,10 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
-                            ::witbind::rt::Resource::handle(&new_descriptor.handle)
+                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
                             _ptr3,
                             _len3,
@@ -2866,7 +2884,7 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -2907,7 +2925,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -2936,8 +2954,8 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&other.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
                         )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
@@ -2976,7 +2994,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3021,7 +3039,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
@@ -3050,7 +3068,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct DirectoryEntryStream {
-                pub(crate) handle: ::witbind::rt::Resource<DirectoryEntryStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<DirectoryEntryStream>,
             }
             impl ::witbind::rt::WasmResource for DirectoryEntryStream {
                 unsafe fn drop(handle: u32) {
@@ -3070,18 +3088,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl DirectoryEntryStream {
@@ -3104,7 +3124,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3169,7 +3189,7 @@ pub mod wasi {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::handle(&err.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
                         _ptr2,
                     )
                 };
@@ -3283,7 +3303,7 @@ pub mod wasi {
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             },
                             _string9,

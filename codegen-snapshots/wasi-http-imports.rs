@@ -14,7 +14,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
-                pub(crate) handle: ::witbind::rt::Resource<Pollable>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
@@ -33,18 +33,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Pollable {
@@ -56,7 +58,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -70,7 +74,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
             }
@@ -106,7 +112,7 @@ pub mod wasi {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -145,7 +151,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Error {
-                pub(crate) handle: ::witbind::rt::Resource<Error>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
@@ -164,18 +170,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Error {
@@ -199,7 +207,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -263,7 +271,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct InputStream {
-                pub(crate) handle: ::witbind::rt::Resource<InputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
@@ -282,18 +290,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl InputStream {
@@ -339,7 +349,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -365,7 +375,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -395,7 +405,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -421,7 +431,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -453,7 +463,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -472,7 +482,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -502,7 +512,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -521,7 +531,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -545,11 +555,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -569,7 +581,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutputStream {
-                pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
@@ -588,18 +600,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutputStream {
@@ -625,7 +639,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -643,7 +657,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -687,7 +701,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -704,7 +718,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -746,7 +760,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -763,7 +777,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -798,7 +812,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -813,7 +827,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -840,7 +854,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -855,7 +869,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -883,11 +897,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -913,7 +929,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -929,7 +945,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -964,7 +980,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -980,7 +996,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1022,8 +1038,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1042,7 +1058,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1076,8 +1092,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1096,7 +1112,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1164,7 +1180,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
             /// Create a `pollable` that will resolve after the specified duration has
@@ -1176,7 +1194,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1324,7 +1344,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1339,7 +1361,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1354,7 +1378,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 InputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1526,7 +1552,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Fields {
-                pub(crate) handle: ::witbind::rt::Resource<Fields>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Fields>,
             }
             impl ::witbind::rt::WasmResource for Fields {
                 unsafe fn drop(handle: u32) {
@@ -1545,18 +1571,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Fields {
@@ -1571,7 +1599,7 @@ pub mod wasi {
                     let _ret2 = unsafe { _wit_import() };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1626,7 +1654,7 @@ pub mod wasi {
                             let _l11 = unsafe { *_ptr8.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Fields {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                 },
                             })
                         }
@@ -1664,7 +1692,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1703,7 +1731,7 @@ pub mod wasi {
                     let _len2 = _vec2.len();
                     let _ret3 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                         )
@@ -1748,7 +1776,7 @@ pub mod wasi {
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _array5,
@@ -1800,7 +1828,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1853,7 +1881,7 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1899,7 +1927,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1944,11 +1972,13 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.clone", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1961,7 +1991,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct IncomingRequest {
-                pub(crate) handle: ::witbind::rt::Resource<IncomingRequest>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingRequest>,
             }
             impl ::witbind::rt::WasmResource for IncomingRequest {
                 unsafe fn drop(handle: u32) {
@@ -1981,18 +2011,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl IncomingRequest {
@@ -2010,7 +2042,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2057,7 +2089,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2094,7 +2126,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2143,7 +2175,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2180,11 +2212,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2204,7 +2238,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2214,7 +2248,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(IncomingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2227,7 +2261,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutgoingRequest {
-                pub(crate) handle: ::witbind::rt::Resource<OutgoingRequest>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingRequest>,
             }
             impl ::witbind::rt::WasmResource for OutgoingRequest {
                 unsafe fn drop(handle: u32) {
@@ -2247,18 +2281,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutgoingRequest {
@@ -2279,12 +2315,13 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
+                                as i32,
                         )
                     };
                     OutgoingRequest {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2308,7 +2345,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2318,7 +2355,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutgoingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2340,7 +2377,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2401,7 +2438,7 @@ pub mod wasi {
                     };
                     let _ret16 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v13,
                             _v14,
                             _v15,
@@ -2430,7 +2467,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2479,7 +2516,7 @@ pub mod wasi {
                     };
                     let _ret8 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
@@ -2506,7 +2543,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2575,7 +2612,7 @@ pub mod wasi {
                     };
                     let _ret15 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v11,
                             _v12,
                             _v13,
@@ -2606,7 +2643,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2656,7 +2693,7 @@ pub mod wasi {
                     };
                     let _ret8 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
@@ -2682,11 +2719,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2700,7 +2739,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct RequestOptions {
-                pub(crate) handle: ::witbind::rt::Resource<RequestOptions>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<RequestOptions>,
             }
             impl ::witbind::rt::WasmResource for RequestOptions {
                 unsafe fn drop(handle: u32) {
@@ -2719,18 +2758,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl RequestOptions {
@@ -2743,7 +2784,7 @@ pub mod wasi {
                     let _ret2 = unsafe { _wit_import() };
                     RequestOptions {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2761,7 +2802,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2795,7 +2836,7 @@ pub mod wasi {
                     };
                     let _ret6 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                         )
@@ -2820,7 +2861,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2854,7 +2895,7 @@ pub mod wasi {
                     };
                     let _ret6 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                         )
@@ -2880,7 +2921,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2915,7 +2956,7 @@ pub mod wasi {
                     };
                     let _ret6 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                         )
@@ -2935,7 +2976,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct ResponseOutparam {
-                pub(crate) handle: ::witbind::rt::Resource<ResponseOutparam>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<ResponseOutparam>,
             }
             impl ::witbind::rt::WasmResource for ResponseOutparam {
                 unsafe fn drop(handle: u32) {
@@ -2955,18 +2996,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl ResponseOutparam {
@@ -2992,7 +3035,8 @@ pub mod wasi {
                         ::core::result::Result::Ok(_e2) => {
                             (
                                 0i32,
-                                ::witbind::rt::Resource::take_handle(&_e2.handle) as i32,
+                                ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
+                                    as i32,
                                 0i32,
                                 ::core::mem::MaybeUninit::<u64>::zeroed(),
                                 ::core::ptr::null_mut::<u8>(),
@@ -3010,7 +3054,8 @@ pub mod wasi {
                     };
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&param.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&param.handle)
+                                as i32,
                             _v172,
                             _v173,
                             _v174,
@@ -3029,7 +3074,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct IncomingResponse {
-                pub(crate) handle: ::witbind::rt::Resource<IncomingResponse>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingResponse>,
             }
             impl ::witbind::rt::WasmResource for IncomingResponse {
                 unsafe fn drop(handle: u32) {
@@ -3049,18 +3094,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl IncomingResponse {
@@ -3071,7 +3118,9 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u16
                 }
@@ -3088,11 +3137,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3112,7 +3163,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3122,7 +3173,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(IncomingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3142,7 +3193,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct IncomingBody {
-                pub(crate) handle: ::witbind::rt::Resource<IncomingBody>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingBody>,
             }
             impl ::witbind::rt::WasmResource for IncomingBody {
                 unsafe fn drop(handle: u32) {
@@ -3161,18 +3212,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl IncomingBody {
@@ -3205,7 +3258,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3215,7 +3268,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(InputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3232,12 +3285,13 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&this.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
+                                as i32,
                         )
                     };
                     FutureTrailers {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3250,7 +3304,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct FutureTrailers {
-                pub(crate) handle: ::witbind::rt::Resource<FutureTrailers>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<FutureTrailers>,
             }
             impl ::witbind::rt::WasmResource for FutureTrailers {
                 unsafe fn drop(handle: u32) {
@@ -3269,18 +3323,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl FutureTrailers {
@@ -3293,11 +3349,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3343,7 +3401,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3367,7 +3425,7 @@ pub mod wasi {
                                                                 let _l13 = unsafe { *_ptr2.add(28).cast::<i32>() };
                                                                 ::core::option::Option::Some(Fields {
                                                                     handle: unsafe {
-                                                                        ::witbind::rt::Resource::from_handle(_l13 as u32)
+                                                                        ::witbind::rt::ResourceHandle::from_handle(_l13 as u32)
                                                                     },
                                                                 })
                                                             }
@@ -3397,7 +3455,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutgoingResponse {
-                pub(crate) handle: ::witbind::rt::Resource<OutgoingResponse>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingResponse>,
             }
             impl ::witbind::rt::WasmResource for OutgoingResponse {
                 unsafe fn drop(handle: u32) {
@@ -3417,18 +3475,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutgoingResponse {
@@ -3444,12 +3504,13 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
+                                as i32,
                         )
                     };
                     OutgoingResponse {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3460,7 +3521,9 @@ pub mod wasi {
                         "[method]outgoing-response.status-code", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u16
                 }
@@ -3477,7 +3540,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(status_code),
                         )
                     };
@@ -3501,11 +3564,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3528,7 +3593,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3538,7 +3603,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutgoingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3566,7 +3631,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutgoingBody {
-                pub(crate) handle: ::witbind::rt::Resource<OutgoingBody>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingBody>,
             }
             impl ::witbind::rt::WasmResource for OutgoingBody {
                 unsafe fn drop(handle: u32) {
@@ -3585,18 +3650,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutgoingBody {
@@ -3623,7 +3690,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3633,7 +3700,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3668,14 +3735,16 @@ pub mod wasi {
                         ::core::option::Option::Some(_e3) => {
                             (
                                 1i32,
-                                ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
+                                ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                    as i32,
                             )
                         }
                     };
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&this.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
+                                as i32,
                             _v4,
                             _v5,
                             _ptr6,
@@ -3701,7 +3770,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct FutureIncomingResponse {
-                pub(crate) handle: ::witbind::rt::Resource<FutureIncomingResponse>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<FutureIncomingResponse>,
             }
             impl ::witbind::rt::WasmResource for FutureIncomingResponse {
                 unsafe fn drop(handle: u32) {
@@ -3721,18 +3790,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl FutureIncomingResponse {
@@ -3745,11 +3816,13 @@ pub mod wasi {
                         "[method]future-incoming-response.subscribe", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3787,7 +3860,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3806,7 +3879,7 @@ pub mod wasi {
                                                     let _l10 = unsafe { *_ptr2.add(24).cast::<i32>() };
                                                     ::core::result::Result::Ok(IncomingResponse {
                                                         handle: unsafe {
-                                                            ::witbind::rt::Resource::from_handle(_l10 as u32)
+                                                            ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
                                                         },
                                                     })
                                                 }
@@ -3849,7 +3922,7 @@ pub mod wasi {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::handle(&err.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
                         _ptr2,
                     )
                 };
@@ -4887,13 +4960,18 @@ pub mod wasi {
                 let (_v4, _v5) = match &options {
                     ::core::option::Option::None => (0i32, 0i32),
                     ::core::option::Option::Some(_e3) => {
-                        (1i32, ::witbind::rt::Resource::take_handle(&_e3.handle) as i32)
+                        (
+                            1i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                as i32,
+                        )
                     }
                 };
                 let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::take_handle(&request.handle) as i32,
+                        ::witbind::rt::ResourceHandle::take_handle(&request.handle)
+                            as i32,
                         _v4,
                         _v5,
                         _ptr6,
@@ -4905,7 +4983,7 @@ pub mod wasi {
                         let _l9 = unsafe { *_ptr6.add(8).cast::<i32>() };
                         ::core::result::Result::Ok(FutureIncomingResponse {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                             },
                         })
                     }

@@ -39,7 +39,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
-                pub(crate) handle: ::witbind::rt::Resource<Pollable>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
@@ -58,18 +58,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Pollable {
@@ -81,7 +83,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -95,7 +99,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
             }
@@ -131,7 +137,7 @@ pub mod wasi {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -170,7 +176,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Error {
-                pub(crate) handle: ::witbind::rt::Resource<Error>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
@@ -189,18 +195,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Error {
@@ -224,7 +232,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -288,7 +296,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct InputStream {
-                pub(crate) handle: ::witbind::rt::Resource<InputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
@@ -307,18 +315,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl InputStream {
@@ -364,7 +374,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -390,7 +400,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -420,7 +430,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -446,7 +456,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -478,7 +488,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -497,7 +507,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -527,7 +537,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -546,7 +556,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -570,11 +580,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -594,7 +606,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutputStream {
-                pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
@@ -613,18 +625,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutputStream {
@@ -650,7 +664,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -668,7 +682,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -712,7 +726,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -729,7 +743,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -771,7 +785,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -788,7 +802,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -823,7 +837,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -838,7 +852,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -865,7 +879,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -880,7 +894,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -908,11 +922,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -938,7 +954,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -954,7 +970,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -989,7 +1005,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1005,7 +1021,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1047,8 +1063,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1067,7 +1083,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1101,8 +1117,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1121,7 +1137,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1189,7 +1205,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
             /// Create a `pollable` that will resolve after the specified duration has
@@ -1201,7 +1219,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1349,7 +1369,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1364,7 +1386,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1379,7 +1403,9 @@ pub mod wasi {
                 );
                 let _ret2 = unsafe { _wit_import() };
                 InputStream {
-                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
+                    handle: unsafe {
+                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    },
                 }
             }
         }
@@ -1551,7 +1577,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Fields {
-                pub(crate) handle: ::witbind::rt::Resource<Fields>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Fields>,
             }
             impl ::witbind::rt::WasmResource for Fields {
                 unsafe fn drop(handle: u32) {
@@ -1570,18 +1596,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Fields {
@@ -1596,7 +1624,7 @@ pub mod wasi {
                     let _ret2 = unsafe { _wit_import() };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1651,7 +1679,7 @@ pub mod wasi {
                             let _l11 = unsafe { *_ptr8.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Fields {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                 },
                             })
                         }
@@ -1689,7 +1717,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1728,7 +1756,7 @@ pub mod wasi {
                     let _len2 = _vec2.len();
                     let _ret3 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                         )
@@ -1773,7 +1801,7 @@ pub mod wasi {
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _array5,
@@ -1825,7 +1853,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1878,7 +1906,7 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1924,7 +1952,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1969,11 +1997,13 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.clone", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1986,7 +2016,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct IncomingRequest {
-                pub(crate) handle: ::witbind::rt::Resource<IncomingRequest>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingRequest>,
             }
             impl ::witbind::rt::WasmResource for IncomingRequest {
                 unsafe fn drop(handle: u32) {
@@ -2006,18 +2036,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl IncomingRequest {
@@ -2035,7 +2067,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2082,7 +2114,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2119,7 +2151,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2168,7 +2200,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2205,11 +2237,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2229,7 +2263,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2239,7 +2273,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(IncomingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2252,7 +2286,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutgoingRequest {
-                pub(crate) handle: ::witbind::rt::Resource<OutgoingRequest>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingRequest>,
             }
             impl ::witbind::rt::WasmResource for OutgoingRequest {
                 unsafe fn drop(handle: u32) {
@@ -2272,18 +2306,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutgoingRequest {
@@ -2304,12 +2340,13 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
+                                as i32,
                         )
                     };
                     OutgoingRequest {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2333,7 +2370,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2343,7 +2380,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutgoingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2365,7 +2402,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2426,7 +2463,7 @@ pub mod wasi {
                     };
                     let _ret16 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v13,
                             _v14,
                             _v15,
@@ -2455,7 +2492,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2504,7 +2541,7 @@ pub mod wasi {
                     };
                     let _ret8 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
@@ -2531,7 +2568,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2600,7 +2637,7 @@ pub mod wasi {
                     };
                     let _ret15 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v11,
                             _v12,
                             _v13,
@@ -2631,7 +2668,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2681,7 +2718,7 @@ pub mod wasi {
                     };
                     let _ret8 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
@@ -2707,11 +2744,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2725,7 +2764,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct RequestOptions {
-                pub(crate) handle: ::witbind::rt::Resource<RequestOptions>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<RequestOptions>,
             }
             impl ::witbind::rt::WasmResource for RequestOptions {
                 unsafe fn drop(handle: u32) {
@@ -2744,18 +2783,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl RequestOptions {
@@ -2768,7 +2809,7 @@ pub mod wasi {
                     let _ret2 = unsafe { _wit_import() };
                     RequestOptions {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2786,7 +2827,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2820,7 +2861,7 @@ pub mod wasi {
                     };
                     let _ret6 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                         )
@@ -2845,7 +2886,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2879,7 +2920,7 @@ pub mod wasi {
                     };
                     let _ret6 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                         )
@@ -2905,7 +2946,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2940,7 +2981,7 @@ pub mod wasi {
                     };
                     let _ret6 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                         )
@@ -2960,7 +3001,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct ResponseOutparam {
-                pub(crate) handle: ::witbind::rt::Resource<ResponseOutparam>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<ResponseOutparam>,
             }
             impl ::witbind::rt::WasmResource for ResponseOutparam {
                 unsafe fn drop(handle: u32) {
@@ -2980,18 +3021,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl ResponseOutparam {
@@ -3017,7 +3060,8 @@ pub mod wasi {
                         ::core::result::Result::Ok(_e2) => {
                             (
                                 0i32,
-                                ::witbind::rt::Resource::take_handle(&_e2.handle) as i32,
+                                ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
+                                    as i32,
                                 0i32,
                                 ::core::mem::MaybeUninit::<u64>::zeroed(),
                                 ::core::ptr::null_mut::<u8>(),
@@ -3035,7 +3079,8 @@ pub mod wasi {
                     };
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&param.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&param.handle)
+                                as i32,
                             _v172,
                             _v173,
                             _v174,
@@ -3054,7 +3099,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct IncomingResponse {
-                pub(crate) handle: ::witbind::rt::Resource<IncomingResponse>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingResponse>,
             }
             impl ::witbind::rt::WasmResource for IncomingResponse {
                 unsafe fn drop(handle: u32) {
@@ -3074,18 +3119,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl IncomingResponse {
@@ -3096,7 +3143,9 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u16
                 }
@@ -3113,11 +3162,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3137,7 +3188,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3147,7 +3198,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(IncomingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3167,7 +3218,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct IncomingBody {
-                pub(crate) handle: ::witbind::rt::Resource<IncomingBody>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingBody>,
             }
             impl ::witbind::rt::WasmResource for IncomingBody {
                 unsafe fn drop(handle: u32) {
@@ -3186,18 +3237,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl IncomingBody {
@@ -3230,7 +3283,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3240,7 +3293,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(InputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3257,12 +3310,13 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&this.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
+                                as i32,
                         )
                     };
                     FutureTrailers {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3275,7 +3329,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct FutureTrailers {
-                pub(crate) handle: ::witbind::rt::Resource<FutureTrailers>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<FutureTrailers>,
             }
             impl ::witbind::rt::WasmResource for FutureTrailers {
                 unsafe fn drop(handle: u32) {
@@ -3294,18 +3348,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl FutureTrailers {
@@ -3318,11 +3374,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3368,7 +3426,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3392,7 +3450,7 @@ pub mod wasi {
                                                                 let _l13 = unsafe { *_ptr2.add(28).cast::<i32>() };
                                                                 ::core::option::Option::Some(Fields {
                                                                     handle: unsafe {
-                                                                        ::witbind::rt::Resource::from_handle(_l13 as u32)
+                                                                        ::witbind::rt::ResourceHandle::from_handle(_l13 as u32)
                                                                     },
                                                                 })
                                                             }
@@ -3422,7 +3480,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutgoingResponse {
-                pub(crate) handle: ::witbind::rt::Resource<OutgoingResponse>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingResponse>,
             }
             impl ::witbind::rt::WasmResource for OutgoingResponse {
                 unsafe fn drop(handle: u32) {
@@ -3442,18 +3500,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutgoingResponse {
@@ -3469,12 +3529,13 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
+                                as i32,
                         )
                     };
                     OutgoingResponse {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3485,7 +3546,9 @@ pub mod wasi {
                         "[method]outgoing-response.status-code", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u16
                 }
@@ -3502,7 +3565,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(status_code),
                         )
                     };
@@ -3526,11 +3589,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3553,7 +3618,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3563,7 +3628,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutgoingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3591,7 +3656,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutgoingBody {
-                pub(crate) handle: ::witbind::rt::Resource<OutgoingBody>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingBody>,
             }
             impl ::witbind::rt::WasmResource for OutgoingBody {
                 unsafe fn drop(handle: u32) {
@@ -3610,18 +3675,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutgoingBody {
@@ -3648,7 +3715,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3658,7 +3725,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -3693,14 +3760,16 @@ pub mod wasi {
                         ::core::option::Option::Some(_e3) => {
                             (
                                 1i32,
-                                ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
+                                ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                    as i32,
                             )
                         }
                     };
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&this.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
+                                as i32,
                             _v4,
                             _v5,
                             _ptr6,
@@ -3726,7 +3795,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct FutureIncomingResponse {
-                pub(crate) handle: ::witbind::rt::Resource<FutureIncomingResponse>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<FutureIncomingResponse>,
             }
             impl ::witbind::rt::WasmResource for FutureIncomingResponse {
                 unsafe fn drop(handle: u32) {
@@ -3746,18 +3815,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl FutureIncomingResponse {
@@ -3770,11 +3841,13 @@ pub mod wasi {
                         "[method]future-incoming-response.subscribe", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -3812,7 +3885,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3831,7 +3904,7 @@ pub mod wasi {
                                                     let _l10 = unsafe { *_ptr2.add(24).cast::<i32>() };
                                                     ::core::result::Result::Ok(IncomingResponse {
                                                         handle: unsafe {
-                                                            ::witbind::rt::Resource::from_handle(_l10 as u32)
+                                                            ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
                                                         },
                                                     })
                                                 }
@@ -3874,7 +3947,7 @@ pub mod wasi {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::handle(&err.handle) as i32,
+                        ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
                         _ptr2,
                     )
                 };
@@ -4912,13 +4985,18 @@ pub mod wasi {
                 let (_v4, _v5) = match &options {
                     ::core::option::Option::None => (0i32, 0i32),
                     ::core::option::Option::Some(_e3) => {
-                        (1i32, ::witbind::rt::Resource::take_handle(&_e3.handle) as i32)
+                        (
+                            1i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                as i32,
+                        )
                     }
                 };
                 let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::Resource::take_handle(&request.handle) as i32,
+                        ::witbind::rt::ResourceHandle::take_handle(&request.handle)
+                            as i32,
                         _v4,
                         _v5,
                         _ptr6,
@@ -4930,7 +5008,7 @@ pub mod wasi {
                         let _l9 = unsafe { *_ptr6.add(8).cast::<i32>() };
                         ::core::result::Result::Ok(FutureIncomingResponse {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                             },
                         })
                     }
@@ -4980,12 +5058,12 @@ pub mod exports {
                     __T::handle(
                         IncomingRequest {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(arg0 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                             },
                         },
                         ResponseOutparam {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(arg1 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
                             },
                         },
                     );

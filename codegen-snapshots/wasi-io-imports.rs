@@ -28,7 +28,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Error {
-                pub(crate) handle: ::witbind::rt::Resource<Error>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
@@ -47,18 +47,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Error {
@@ -82,7 +84,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -110,7 +112,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
-                pub(crate) handle: ::witbind::rt::Resource<Pollable>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
@@ -129,18 +131,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Pollable {
@@ -152,7 +156,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -166,7 +172,9 @@ pub mod wasi {
                         "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
                     );
                     unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                 }
             }
@@ -202,7 +210,7 @@ pub mod wasi {
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                             &_e2.handle,
                         ) as i32
                     };
@@ -263,7 +271,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct InputStream {
-                pub(crate) handle: ::witbind::rt::Resource<InputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
@@ -282,18 +290,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl InputStream {
@@ -339,7 +349,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -365,7 +375,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -395,7 +405,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -421,7 +431,7 @@ pub mod wasi {
                                         let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                             },
                                         })
                                     }
@@ -453,7 +463,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -472,7 +482,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -502,7 +512,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -521,7 +531,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -545,11 +555,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -569,7 +581,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct OutputStream {
-                pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
@@ -588,18 +600,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl OutputStream {
@@ -625,7 +639,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -643,7 +657,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -687,7 +701,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -704,7 +718,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -746,7 +760,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -763,7 +777,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -798,7 +812,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -813,7 +827,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -840,7 +854,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -855,7 +869,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -883,11 +897,13 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -913,7 +929,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -929,7 +945,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -964,7 +980,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -980,7 +996,7 @@ pub mod wasi {
                                         let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
                                             },
                                         })
                                     }
@@ -1022,8 +1038,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1042,7 +1058,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }
@@ -1076,8 +1092,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&src.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
                         )
@@ -1096,7 +1112,7 @@ pub mod wasi {
                                         let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
                                             },
                                         })
                                     }

@@ -287,12 +287,10 @@ pub mod wasi {
                 let _l3 = unsafe { *_ptr2.cast::<i32>() };
                 let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                 (
-                    unsafe {
-                        ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
-                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                        )
-                    },
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _l3 as u32,
+                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    ),
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
                             _l4 as u32,
@@ -306,13 +304,17 @@ pub mod wasi {
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[stream-new-0]read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][stream-read-0]read-via-stream", (i32, ptr, len),
@@ -320,7 +322,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][stream-write-0]read-via-stream", (i32, ptr, len),
@@ -328,28 +334,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[stream-cancel-read-0]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[stream-cancel-write-0]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[stream-drop-readable-0]read-via-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[stream-drop-writable-0]read-via-stream", (i32)
@@ -357,7 +363,7 @@ pub mod wasi {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -377,48 +383,48 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[future-new-1]read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][future-read-1]read-via-stream", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][future-write-1]read-via-stream", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[future-cancel-read-1]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[future-cancel-write-1]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[future-drop-readable-1]read-via-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[future-drop-writable-1]read-via-stream", (i32)
@@ -456,7 +462,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (2, 1),
+                    layout: ::witbind::rt::layout(2, 1),
                     lower,
                     lift,
                     dealloc_lists,
@@ -555,7 +561,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TerminalInput {
-                pub(crate) handle: ::witbind::rt::Resource<TerminalInput>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalInput>,
             }
             impl ::witbind::rt::WasmResource for TerminalInput {
                 unsafe fn drop(handle: u32) {
@@ -575,18 +581,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TerminalInput {}
@@ -604,7 +612,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TerminalOutput {
-                pub(crate) handle: ::witbind::rt::Resource<TerminalOutput>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalOutput>,
             }
             impl ::witbind::rt::WasmResource for TerminalOutput {
                 unsafe fn drop(handle: u32) {
@@ -624,18 +632,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TerminalOutput {}
@@ -665,7 +675,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalInput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -698,7 +708,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -731,7 +741,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -795,20 +805,33 @@ pub mod wasi {
             pub async fn wait_until(when: Mark) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (Mark,);
-                    type Lowered = (i64,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i64,)>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (when,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i64(when),)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i64(when),
+                        ))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "wasi:clocks/monotonic-clock@0.3.2",
                             "[async-lower]wait-until", (i64), i32
@@ -816,32 +839,58 @@ pub mod wasi {
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((when,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (when,),
+                    )
+                    .await
             }
             /// Wait for the specified duration to elapse.
             pub async fn wait_for(how_long: Duration) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (Duration,);
-                    type Lowered = (i64,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i64,)>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (how_long,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i64(how_long),)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i64(how_long),
+                        ))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "wasi:clocks/monotonic-clock@0.3.2", "[async-lower]wait-for",
                             (i64), i32
@@ -849,13 +898,26 @@ pub mod wasi {
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((how_long,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (how_long,),
+                    )
+                    .await
             }
         }
         /// WASI System Clock is a clock API intended to let users query the current
@@ -1274,7 +1336,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Descriptor {
-                pub(crate) handle: ::witbind::rt::Resource<Descriptor>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
@@ -1293,18 +1355,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Descriptor {
@@ -1345,7 +1409,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
                         )
@@ -1353,12 +1417,10 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -1395,7 +1457,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                             ::witbind::rt::as_i64(offset),
                         )
@@ -1430,7 +1492,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                         )
                     };
@@ -1455,27 +1517,36 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, Filesize, Filesize, Advice);
-                        type Lowered = (i32, i64, i64, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i64, i64, i32),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables, clippy::clone_on_copy)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, offset, length, advice): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i64(offset),
                                 ::witbind::rt::as_i64(length),
                                 advice.clone() as i32,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1488,11 +1559,24 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1566,9 +1650,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, offset, length, advice))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, offset, length, advice),
+                        )
                         .await
                 }
                 /// Synchronize the data of a file to disk.
@@ -1580,22 +1665,31 @@ pub mod wasi {
                 pub async fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1605,11 +1699,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1683,7 +1790,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get flags associated with a descriptor.
                 ///
@@ -1696,25 +1807,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             DescriptorFlags,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1724,11 +1844,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -1807,7 +1940,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get the dynamic type of a descriptor.
                 ///
@@ -1824,22 +1961,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<DescriptorType, ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1849,11 +1995,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -1963,7 +2122,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Adjust the size of an open file. If this increases the file's size, the
                 /// extra bytes are filled with zeros.
@@ -1975,25 +2138,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, Filesize);
-                        type Lowered = (i32, i64);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i64),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, size): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i64(size),
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2004,11 +2176,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2082,7 +2267,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, size))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, size),
+                        )
                         .await
                 }
                 /// Adjust the timestamps of an open file or directory.
@@ -2097,25 +2285,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, NewTimestamp, NewTimestamp);
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (80, 8);
-                        const RESULTS_OFFSET: usize = 56;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(80, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            56
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 data_access_timestamp,
                                 data_modification_timestamp,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2157,10 +2351,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2170,11 +2367,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2248,9 +2458,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, data_access_timestamp, data_modification_timestamp))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, data_access_timestamp, data_modification_timestamp),
+                        )
                         .await
                 }
                 /// Read directory entries from a directory.
@@ -2285,19 +2496,17 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -2318,22 +2527,31 @@ pub mod wasi {
                 pub async fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2343,11 +2561,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2421,7 +2652,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Create a directory.
                 ///
@@ -2432,29 +2667,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2465,15 +2709,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2547,7 +2804,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Return the attributes of an open file or directory.
@@ -2564,22 +2824,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<DescriptorStat, ErrorCode>;
-                        const AREA: (usize, usize) = (112, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(112, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2589,11 +2858,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -2671,7 +2953,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Return the attributes of a file or directory.
                 ///
@@ -2687,30 +2973,39 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, PathFlags, ::witbind::rt::String);
-                        type Lowered = (i32, i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<DescriptorStat, ErrorCode>;
-                        const AREA: (usize, usize) = (112, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(112, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2723,15 +3018,28 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -2809,9 +3117,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path),
+                        )
                         .await
                 }
                 /// Adjust the timestamps of a file or directory.
@@ -2829,8 +3138,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -2838,12 +3146,19 @@ pub mod wasi {
                             NewTimestamp,
                             NewTimestamp,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (88, 8);
-                        const RESULTS_OFFSET: usize = 64;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(88, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            64
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 path_flags,
@@ -2852,10 +3167,10 @@ pub mod wasi {
                                 data_modification_timestamp,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2905,10 +3220,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2919,19 +3237,32 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3005,15 +3336,16 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((
-                            self,
-                            path_flags,
-                            path,
-                            data_access_timestamp,
-                            data_modification_timestamp,
-                        ))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (
+                                self,
+                                path_flags,
+                                path,
+                                data_access_timestamp,
+                                data_modification_timestamp,
+                            ),
+                        )
                         .await
                 }
                 /// Create a hard link.
@@ -3032,8 +3364,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -3041,12 +3372,19 @@ pub mod wasi {
                             &'a Descriptor,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (48, 4);
-                        const RESULTS_OFFSET: usize = 28;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(48, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            28
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 old_path_flags,
@@ -3055,10 +3393,10 @@ pub mod wasi {
                                 new_path,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3072,7 +3410,7 @@ pub mod wasi {
                             unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             let _p6 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p6.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p6.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
@@ -3082,10 +3420,13 @@ pub mod wasi {
                             let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
                             unsafe { *_p7.add(4).cast::<usize>() = _len8 };
                             unsafe { *_p7.cast::<*mut u8>() = _ptr8 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3095,7 +3436,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3104,7 +3450,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3113,7 +3464,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3187,9 +3541,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path_flags, old_path, new_descriptor, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path_flags, old_path, new_descriptor, new_path),
+                        )
                         .await
                 }
                 /// Open a file or directory.
@@ -3213,8 +3568,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -3222,18 +3576,25 @@ pub mod wasi {
                             OpenFlags,
                             DescriptorFlags,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<Descriptor, ErrorCode>;
-                        const AREA: (usize, usize) = (40, 4);
-                        const RESULTS_OFFSET: usize = 20;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(40, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            20
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path, open_flags, flags): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3249,10 +3610,13 @@ pub mod wasi {
                             unsafe { *_p6.cast::<u8>() = open_flags.bits() };
                             let _p7 = unsafe { _area.add(17) };
                             unsafe { *_p7.cast::<u8>() = flags.bits() };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3262,26 +3626,39 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
                                     let _l4 = unsafe { *_results.add(4).cast::<i32>() };
                                     ::core::result::Result::Ok(Descriptor {
                                         handle: unsafe {
-                                            ::witbind::rt::Resource::from_handle(_l4 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
@@ -3355,9 +3732,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path, open_flags, flags))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path, open_flags, flags),
+                        )
                         .await
                 }
                 /// Read the contents of a symbolic link.
@@ -3372,32 +3750,41 @@ pub mod wasi {
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<
                             ::witbind::rt::String,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3408,15 +3795,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -3502,7 +3902,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Remove a directory.
@@ -3516,29 +3919,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3549,15 +3961,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3631,7 +4056,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Rename a filesystem object.
@@ -3645,26 +4073,32 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             ::witbind::rt::String,
                             &'a Descriptor,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (44, 4);
-                        const RESULTS_OFFSET: usize = 24;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(44, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            24
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, old_path, new_descriptor, new_path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3676,7 +4110,7 @@ pub mod wasi {
                             unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
                             let _p5 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
@@ -3686,10 +4120,13 @@ pub mod wasi {
                             let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                             unsafe { *_p6.add(4).cast::<usize>() = _len7 };
                             unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3699,7 +4136,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3708,7 +4150,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3717,7 +4164,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3791,9 +4241,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path, new_descriptor, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path, new_descriptor, new_path),
+                        )
                         .await
                 }
                 /// Create a symbolic link (also known as a "symlink").
@@ -3809,25 +4260,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             ::witbind::rt::String,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (40, 4);
-                        const RESULTS_OFFSET: usize = 20;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(40, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            20
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, old_path, new_path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3843,10 +4300,13 @@ pub mod wasi {
                             let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                             unsafe { *_p5.add(4).cast::<usize>() = _len6 };
                             unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3857,7 +4317,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3866,7 +4331,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3875,7 +4345,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3949,9 +4422,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path, new_path),
+                        )
                         .await
                 }
                 /// Unlink a filesystem object that is not a directory.
@@ -3969,29 +4443,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -4002,15 +4485,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -4084,7 +4580,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Test whether two descriptors refer to the same filesystem object.
@@ -4096,25 +4595,34 @@ pub mod wasi {
                 pub async fn is_same_object(&self, other: &Descriptor) -> bool {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, &'a Descriptor);
-                        type Lowered = (i32, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32),
+                        >;
                         type Results = bool;
-                        const AREA: (usize, usize) = (1, 1);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(1, 1)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, other): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
-                                ::witbind::rt::Resource::handle(&other.handle) as i32,
-                            )
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -4125,16 +4633,32 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             ::witbind::rt::bool_lift(_l2)
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, other))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, other),
+                        )
                         .await
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
@@ -4161,25 +4685,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             MetadataHashValue,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (24, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(24, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -4190,11 +4723,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -4275,7 +4821,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a directory descriptor and a relative path.
@@ -4288,33 +4838,42 @@ pub mod wasi {
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, PathFlags, ::witbind::rt::String);
-                        type Lowered = (i32, i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<
                             MetadataHashValue,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (24, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(24, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -4327,15 +4886,28 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -4416,22 +4988,23 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path),
+                        )
                         .await
                 }
             }
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-new-1][method]descriptor.read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][future-read-1][method]descriptor.read-via-stream",
@@ -4439,7 +5012,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][future-write-1][method]descriptor.read-via-stream",
@@ -4447,7 +5020,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-cancel-read-1][method]descriptor.read-via-stream",
@@ -4455,7 +5028,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-cancel-write-1][method]descriptor.read-via-stream",
@@ -4463,7 +5036,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-drop-readable-1][method]descriptor.read-via-stream",
@@ -4471,7 +5044,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-drop-writable-1][method]descriptor.read-via-stream",
@@ -4758,7 +5331,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (20, 4),
+                    layout: ::witbind::rt::layout(20, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -4779,14 +5352,18 @@ pub mod wasi {
             };
             /// The `stream` vtable of `DirectoryEntry`, with the intrinsics of `[method]descriptor.read-directory`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-new-0][method]descriptor.read-directory", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-read-0][method]descriptor.read-directory",
@@ -4794,7 +5371,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-write-0][method]descriptor.read-directory",
@@ -4802,7 +5383,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-read-0][method]descriptor.read-directory", (i32),
@@ -4810,7 +5391,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-write-0][method]descriptor.read-directory",
@@ -4818,7 +5399,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-readable-0][method]descriptor.read-directory",
@@ -4826,7 +5407,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-writable-0][method]descriptor.read-directory",
@@ -4918,7 +5499,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<
                     DirectoryEntry,
                 > = ::witbind::rt::async_support::StreamVtable {
-                    layout: (24, 4),
+                    layout: ::witbind::rt::layout(24, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -5122,7 +5703,7 @@ pub mod wasi {
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             },
                             _string9,
@@ -5309,7 +5890,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TcpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<TcpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
@@ -5328,18 +5909,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TcpSocket {
@@ -5382,7 +5965,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(TcpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -5497,7 +6080,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -5603,21 +6186,27 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a TcpSocket, IpSocketAddress);
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (56, 4);
-                        const RESULTS_OFFSET: usize = 36;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(56, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            36
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, remote_address): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -5697,10 +6286,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -5710,11 +6302,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -5766,9 +6371,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, remote_address))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, remote_address),
+                        )
                         .await
                 }
                 /// Start listening and return a stream of new inbound connections.
@@ -5859,7 +6465,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5867,12 +6473,12 @@ pub mod wasi {
                     match _l3 {
                         0 => {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(unsafe {
+                            ::core::result::Result::Ok(
                                 ::witbind::rt::async_support::StreamReader::new(
                                     _l5 as u32,
                                     <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                )
-                            })
+                                ),
+                            )
                         }
                         1 => {
                             let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
@@ -5955,7 +6561,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                         )
                     };
@@ -6016,19 +6622,17 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -6072,7 +6676,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6155,7 +6759,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6222,7 +6826,9 @@ pub mod wasi {
                         "[method]tcp-socket.get-is-listening", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -6237,7 +6843,9 @@ pub mod wasi {
                         "[method]tcp-socket.get-address-family", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -6268,7 +6876,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6348,7 +6956,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6421,7 +7029,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -6503,7 +7111,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6576,7 +7184,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6657,7 +7265,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6730,7 +7338,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6812,7 +7420,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6885,7 +7493,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -6959,7 +7567,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7033,7 +7641,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -7124,7 +7732,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7197,7 +7805,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -7267,7 +7875,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7340,7 +7948,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -7400,7 +8008,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct UdpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<UdpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
@@ -7419,18 +8027,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl UdpSocket {
@@ -7470,7 +8080,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(UdpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -7571,7 +8181,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -7704,7 +8314,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -7798,7 +8408,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7901,25 +8511,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a UdpSocket,
                             ::witbind::rt::Vec<u8>,
                             ::core::option::Option<IpSocketAddress>,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (68, 4);
-                        const RESULTS_OFFSET: usize = 48;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(68, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            48
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, data, remote_address): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -8017,10 +8633,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -8030,7 +8649,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
@@ -8038,7 +8662,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
@@ -8046,7 +8675,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -8098,9 +8730,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, data, remote_address))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, data, remote_address),
+                        )
                         .await
                 }
                 /// Receive a message on the socket.
@@ -8134,25 +8767,34 @@ pub mod wasi {
                 > {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a UdpSocket,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             (::witbind::rt::Vec<u8>, IpSocketAddress),
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (44, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(44, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -8162,11 +8804,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -8232,7 +8887,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get the current bound address.
                 ///
@@ -8266,7 +8925,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8349,7 +9008,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8418,7 +9077,9 @@ pub mod wasi {
                         "[method]udp-socket.get-address-family", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -8443,7 +9104,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8517,7 +9178,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -8600,7 +9261,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8673,7 +9334,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -8743,7 +9404,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8816,7 +9477,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -8874,14 +9535,18 @@ pub mod wasi {
             }
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-new-0][method]tcp-socket.listen", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-read-0][method]tcp-socket.listen", (i32,
@@ -8889,7 +9554,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-write-0][method]tcp-socket.listen", (i32,
@@ -8897,28 +9566,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-read-0][method]tcp-socket.listen", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-write-0][method]tcp-socket.listen", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-readable-0][method]tcp-socket.listen", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-writable-0][method]tcp-socket.listen", (i32)
@@ -8928,7 +9597,7 @@ pub mod wasi {
                 #[allow(unused_variables)]
                 unsafe fn lower(value: TcpSocket, ptr: *mut u8) {
                     unsafe {
-                        *ptr.cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                        *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                             &value.handle,
                         ) as i32
                     };
@@ -8937,14 +9606,14 @@ pub mod wasi {
                     let _l2 = unsafe { *ptr.cast::<i32>() };
                     TcpSocket {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_l2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                         },
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<TcpSocket> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (4, 4),
+                    layout: ::witbind::rt::layout(4, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -8965,14 +9634,14 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-new-1][method]tcp-socket.send", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][future-read-1][method]tcp-socket.send", (i32,
@@ -8980,7 +9649,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][future-write-1][method]tcp-socket.send", (i32,
@@ -8988,28 +9657,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-cancel-read-1][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-cancel-write-1][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-drop-readable-1][method]tcp-socket.send", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-drop-writable-1][method]tcp-socket.send", (i32)
@@ -9185,7 +9854,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (20, 4),
+                    layout: ::witbind::rt::layout(20, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -9437,27 +10106,37 @@ pub mod wasi {
             ) -> ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode> {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::String,);
-                    type Lowered = (*mut u8, usize);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<
+                        (*mut u8, usize),
+                    >;
                     type Results = ::core::result::Result<
                         ::witbind::rt::Vec<IpAddress>,
                         ErrorCode,
                     >;
-                    const AREA: (usize, usize) = (20, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(20, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (name,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _vec2 = (name).into_bytes().into_boxed_slice();
                         let _len2 = _vec2.len();
                         let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        (_ptr2, _len2)
+                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -9467,15 +10146,28 @@ pub mod wasi {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<u8>() };
                         match _l2 {
                             0 => {
@@ -9533,7 +10225,11 @@ pub mod wasi {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((name,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (name,),
+                    )
+                    .await
             }
         }
     }
@@ -9712,7 +10408,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v5) };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_run(

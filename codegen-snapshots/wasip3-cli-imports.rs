@@ -263,12 +263,10 @@ pub mod wasi {
                 let _l3 = unsafe { *_ptr2.cast::<i32>() };
                 let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                 (
-                    unsafe {
-                        ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
-                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                        )
-                    },
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _l3 as u32,
+                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    ),
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
                             _l4 as u32,
@@ -282,13 +280,17 @@ pub mod wasi {
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[stream-new-0]read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][stream-read-0]read-via-stream", (i32, ptr, len),
@@ -296,7 +298,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][stream-write-0]read-via-stream", (i32, ptr, len),
@@ -304,28 +310,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[stream-cancel-read-0]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[stream-cancel-write-0]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[stream-drop-readable-0]read-via-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[stream-drop-writable-0]read-via-stream", (i32)
@@ -333,7 +339,7 @@ pub mod wasi {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -353,48 +359,48 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[future-new-1]read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][future-read-1]read-via-stream", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[async-lower][future-write-1]read-via-stream", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[future-cancel-read-1]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2", "[future-cancel-write-1]read-via-stream",
                         (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[future-drop-readable-1]read-via-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdin@0.3.2",
                         "[future-drop-writable-1]read-via-stream", (i32)
@@ -432,7 +438,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (2, 1),
+                    layout: ::witbind::rt::layout(2, 1),
                     lower,
                     lift,
                     dealloc_lists,
@@ -531,7 +537,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TerminalInput {
-                pub(crate) handle: ::witbind::rt::Resource<TerminalInput>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalInput>,
             }
             impl ::witbind::rt::WasmResource for TerminalInput {
                 unsafe fn drop(handle: u32) {
@@ -551,18 +557,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TerminalInput {}
@@ -580,7 +588,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TerminalOutput {
-                pub(crate) handle: ::witbind::rt::Resource<TerminalOutput>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalOutput>,
             }
             impl ::witbind::rt::WasmResource for TerminalOutput {
                 unsafe fn drop(handle: u32) {
@@ -600,18 +608,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TerminalOutput {}
@@ -641,7 +651,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalInput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -674,7 +684,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -707,7 +717,7 @@ pub mod wasi {
                         let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         })
                     }
@@ -771,20 +781,33 @@ pub mod wasi {
             pub async fn wait_until(when: Mark) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (Mark,);
-                    type Lowered = (i64,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i64,)>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (when,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i64(when),)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i64(when),
+                        ))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "wasi:clocks/monotonic-clock@0.3.2",
                             "[async-lower]wait-until", (i64), i32
@@ -792,32 +815,58 @@ pub mod wasi {
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((when,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (when,),
+                    )
+                    .await
             }
             /// Wait for the specified duration to elapse.
             pub async fn wait_for(how_long: Duration) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (Duration,);
-                    type Lowered = (i64,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i64,)>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (how_long,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i64(how_long),)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i64(how_long),
+                        ))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "wasi:clocks/monotonic-clock@0.3.2", "[async-lower]wait-for",
                             (i64), i32
@@ -825,13 +874,26 @@ pub mod wasi {
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((how_long,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (how_long,),
+                    )
+                    .await
             }
         }
         /// WASI System Clock is a clock API intended to let users query the current
@@ -1250,7 +1312,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Descriptor {
-                pub(crate) handle: ::witbind::rt::Resource<Descriptor>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
@@ -1269,18 +1331,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Descriptor {
@@ -1321,7 +1385,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
                         )
@@ -1329,12 +1393,10 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -1371,7 +1433,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                             ::witbind::rt::as_i64(offset),
                         )
@@ -1406,7 +1468,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                         )
                     };
@@ -1431,27 +1493,36 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, Filesize, Filesize, Advice);
-                        type Lowered = (i32, i64, i64, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i64, i64, i32),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables, clippy::clone_on_copy)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, offset, length, advice): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i64(offset),
                                 ::witbind::rt::as_i64(length),
                                 advice.clone() as i32,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1464,11 +1535,24 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1542,9 +1626,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, offset, length, advice))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, offset, length, advice),
+                        )
                         .await
                 }
                 /// Synchronize the data of a file to disk.
@@ -1556,22 +1641,31 @@ pub mod wasi {
                 pub async fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1581,11 +1675,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1659,7 +1766,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get flags associated with a descriptor.
                 ///
@@ -1672,25 +1783,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             DescriptorFlags,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1700,11 +1820,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -1783,7 +1916,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get the dynamic type of a descriptor.
                 ///
@@ -1800,22 +1937,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<DescriptorType, ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1825,11 +1971,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -1939,7 +2098,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Adjust the size of an open file. If this increases the file's size, the
                 /// extra bytes are filled with zeros.
@@ -1951,25 +2114,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, Filesize);
-                        type Lowered = (i32, i64);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i64),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, size): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i64(size),
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1980,11 +2152,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2058,7 +2243,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, size))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, size),
+                        )
                         .await
                 }
                 /// Adjust the timestamps of an open file or directory.
@@ -2073,25 +2261,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, NewTimestamp, NewTimestamp);
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (80, 8);
-                        const RESULTS_OFFSET: usize = 56;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(80, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            56
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 data_access_timestamp,
                                 data_modification_timestamp,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2133,10 +2327,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2146,11 +2343,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2224,9 +2434,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, data_access_timestamp, data_modification_timestamp))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, data_access_timestamp, data_modification_timestamp),
+                        )
                         .await
                 }
                 /// Read directory entries from a directory.
@@ -2261,19 +2472,17 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -2294,22 +2503,31 @@ pub mod wasi {
                 pub async fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2319,11 +2537,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2397,7 +2628,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Create a directory.
                 ///
@@ -2408,29 +2643,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2441,15 +2685,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2523,7 +2780,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Return the attributes of an open file or directory.
@@ -2540,22 +2800,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<DescriptorStat, ErrorCode>;
-                        const AREA: (usize, usize) = (112, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(112, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2565,11 +2834,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -2647,7 +2929,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Return the attributes of a file or directory.
                 ///
@@ -2663,30 +2949,39 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, PathFlags, ::witbind::rt::String);
-                        type Lowered = (i32, i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<DescriptorStat, ErrorCode>;
-                        const AREA: (usize, usize) = (112, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(112, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2699,15 +2994,28 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -2785,9 +3093,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path),
+                        )
                         .await
                 }
                 /// Adjust the timestamps of a file or directory.
@@ -2805,8 +3114,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -2814,12 +3122,19 @@ pub mod wasi {
                             NewTimestamp,
                             NewTimestamp,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (88, 8);
-                        const RESULTS_OFFSET: usize = 64;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(88, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            64
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 path_flags,
@@ -2828,10 +3143,10 @@ pub mod wasi {
                                 data_modification_timestamp,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2881,10 +3196,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2895,19 +3213,32 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2981,15 +3312,16 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((
-                            self,
-                            path_flags,
-                            path,
-                            data_access_timestamp,
-                            data_modification_timestamp,
-                        ))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (
+                                self,
+                                path_flags,
+                                path,
+                                data_access_timestamp,
+                                data_modification_timestamp,
+                            ),
+                        )
                         .await
                 }
                 /// Create a hard link.
@@ -3008,8 +3340,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -3017,12 +3348,19 @@ pub mod wasi {
                             &'a Descriptor,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (48, 4);
-                        const RESULTS_OFFSET: usize = 28;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(48, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            28
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 old_path_flags,
@@ -3031,10 +3369,10 @@ pub mod wasi {
                                 new_path,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3048,7 +3386,7 @@ pub mod wasi {
                             unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             let _p6 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p6.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p6.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
@@ -3058,10 +3396,13 @@ pub mod wasi {
                             let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
                             unsafe { *_p7.add(4).cast::<usize>() = _len8 };
                             unsafe { *_p7.cast::<*mut u8>() = _ptr8 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3071,7 +3412,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3080,7 +3426,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3089,7 +3440,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3163,9 +3517,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path_flags, old_path, new_descriptor, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path_flags, old_path, new_descriptor, new_path),
+                        )
                         .await
                 }
                 /// Open a file or directory.
@@ -3189,8 +3544,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -3198,18 +3552,25 @@ pub mod wasi {
                             OpenFlags,
                             DescriptorFlags,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<Descriptor, ErrorCode>;
-                        const AREA: (usize, usize) = (40, 4);
-                        const RESULTS_OFFSET: usize = 20;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(40, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            20
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path, open_flags, flags): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3225,10 +3586,13 @@ pub mod wasi {
                             unsafe { *_p6.cast::<u8>() = open_flags.bits() };
                             let _p7 = unsafe { _area.add(17) };
                             unsafe { *_p7.cast::<u8>() = flags.bits() };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3238,26 +3602,39 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
                                     let _l4 = unsafe { *_results.add(4).cast::<i32>() };
                                     ::core::result::Result::Ok(Descriptor {
                                         handle: unsafe {
-                                            ::witbind::rt::Resource::from_handle(_l4 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
@@ -3331,9 +3708,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path, open_flags, flags))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path, open_flags, flags),
+                        )
                         .await
                 }
                 /// Read the contents of a symbolic link.
@@ -3348,32 +3726,41 @@ pub mod wasi {
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<
                             ::witbind::rt::String,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3384,15 +3771,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -3478,7 +3878,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Remove a directory.
@@ -3492,29 +3895,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3525,15 +3937,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3607,7 +4032,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Rename a filesystem object.
@@ -3621,26 +4049,32 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             ::witbind::rt::String,
                             &'a Descriptor,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (44, 4);
-                        const RESULTS_OFFSET: usize = 24;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(44, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            24
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, old_path, new_descriptor, new_path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3652,7 +4086,7 @@ pub mod wasi {
                             unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
                             let _p5 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
@@ -3662,10 +4096,13 @@ pub mod wasi {
                             let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                             unsafe { *_p6.add(4).cast::<usize>() = _len7 };
                             unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3675,7 +4112,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3684,7 +4126,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3693,7 +4140,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3767,9 +4217,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path, new_descriptor, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path, new_descriptor, new_path),
+                        )
                         .await
                 }
                 /// Create a symbolic link (also known as a "symlink").
@@ -3785,25 +4236,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             ::witbind::rt::String,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (40, 4);
-                        const RESULTS_OFFSET: usize = 20;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(40, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            20
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, old_path, new_path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3819,10 +4276,13 @@ pub mod wasi {
                             let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                             unsafe { *_p5.add(4).cast::<usize>() = _len6 };
                             unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3833,7 +4293,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3842,7 +4307,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3851,7 +4321,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3925,9 +4398,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path, new_path),
+                        )
                         .await
                 }
                 /// Unlink a filesystem object that is not a directory.
@@ -3945,29 +4419,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3978,15 +4461,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -4060,7 +4556,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Test whether two descriptors refer to the same filesystem object.
@@ -4072,25 +4571,34 @@ pub mod wasi {
                 pub async fn is_same_object(&self, other: &Descriptor) -> bool {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, &'a Descriptor);
-                        type Lowered = (i32, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32),
+                        >;
                         type Results = bool;
-                        const AREA: (usize, usize) = (1, 1);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(1, 1)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, other): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
-                                ::witbind::rt::Resource::handle(&other.handle) as i32,
-                            )
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -4101,16 +4609,32 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             ::witbind::rt::bool_lift(_l2)
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, other))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, other),
+                        )
                         .await
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
@@ -4137,25 +4661,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             MetadataHashValue,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (24, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(24, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -4166,11 +4699,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -4251,7 +4797,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a directory descriptor and a relative path.
@@ -4264,33 +4814,42 @@ pub mod wasi {
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, PathFlags, ::witbind::rt::String);
-                        type Lowered = (i32, i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<
                             MetadataHashValue,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (24, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(24, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -4303,15 +4862,28 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -4392,22 +4964,23 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path),
+                        )
                         .await
                 }
             }
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-new-1][method]descriptor.read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][future-read-1][method]descriptor.read-via-stream",
@@ -4415,7 +4988,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][future-write-1][method]descriptor.read-via-stream",
@@ -4423,7 +4996,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-cancel-read-1][method]descriptor.read-via-stream",
@@ -4431,7 +5004,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-cancel-write-1][method]descriptor.read-via-stream",
@@ -4439,7 +5012,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-drop-readable-1][method]descriptor.read-via-stream",
@@ -4447,7 +5020,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-drop-writable-1][method]descriptor.read-via-stream",
@@ -4734,7 +5307,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (20, 4),
+                    layout: ::witbind::rt::layout(20, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -4755,14 +5328,18 @@ pub mod wasi {
             };
             /// The `stream` vtable of `DirectoryEntry`, with the intrinsics of `[method]descriptor.read-directory`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-new-0][method]descriptor.read-directory", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-read-0][method]descriptor.read-directory",
@@ -4770,7 +5347,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-write-0][method]descriptor.read-directory",
@@ -4778,7 +5359,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-read-0][method]descriptor.read-directory", (i32),
@@ -4786,7 +5367,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-write-0][method]descriptor.read-directory",
@@ -4794,7 +5375,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-readable-0][method]descriptor.read-directory",
@@ -4802,7 +5383,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-writable-0][method]descriptor.read-directory",
@@ -4894,7 +5475,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<
                     DirectoryEntry,
                 > = ::witbind::rt::async_support::StreamVtable {
-                    layout: (24, 4),
+                    layout: ::witbind::rt::layout(24, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -5098,7 +5679,7 @@ pub mod wasi {
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             },
                             _string9,
@@ -5285,7 +5866,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TcpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<TcpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
@@ -5304,18 +5885,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TcpSocket {
@@ -5358,7 +5941,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(TcpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -5473,7 +6056,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -5579,21 +6162,27 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a TcpSocket, IpSocketAddress);
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (56, 4);
-                        const RESULTS_OFFSET: usize = 36;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(56, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            36
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, remote_address): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -5673,10 +6262,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -5686,11 +6278,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -5742,9 +6347,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, remote_address))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, remote_address),
+                        )
                         .await
                 }
                 /// Start listening and return a stream of new inbound connections.
@@ -5835,7 +6441,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -5843,12 +6449,12 @@ pub mod wasi {
                     match _l3 {
                         0 => {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(unsafe {
+                            ::core::result::Result::Ok(
                                 ::witbind::rt::async_support::StreamReader::new(
                                     _l5 as u32,
                                     <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                )
-                            })
+                                ),
+                            )
                         }
                         1 => {
                             let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
@@ -5931,7 +6537,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                         )
                     };
@@ -5992,19 +6598,17 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -6048,7 +6652,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6131,7 +6735,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6198,7 +6802,9 @@ pub mod wasi {
                         "[method]tcp-socket.get-is-listening", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -6213,7 +6819,9 @@ pub mod wasi {
                         "[method]tcp-socket.get-address-family", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -6244,7 +6852,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6324,7 +6932,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6397,7 +7005,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -6479,7 +7087,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6552,7 +7160,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6633,7 +7241,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6706,7 +7314,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -6788,7 +7396,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -6861,7 +7469,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -6935,7 +7543,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7009,7 +7617,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -7100,7 +7708,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7173,7 +7781,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -7243,7 +7851,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7316,7 +7924,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -7376,7 +7984,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct UdpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<UdpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
@@ -7395,18 +8003,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl UdpSocket {
@@ -7446,7 +8056,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(UdpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -7547,7 +8157,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -7680,7 +8290,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -7774,7 +8384,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -7877,25 +8487,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a UdpSocket,
                             ::witbind::rt::Vec<u8>,
                             ::core::option::Option<IpSocketAddress>,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (68, 4);
-                        const RESULTS_OFFSET: usize = 48;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(68, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            48
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, data, remote_address): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -7993,10 +8609,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -8006,7 +8625,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
@@ -8014,7 +8638,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
@@ -8022,7 +8651,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -8074,9 +8706,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, data, remote_address))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, data, remote_address),
+                        )
                         .await
                 }
                 /// Receive a message on the socket.
@@ -8110,25 +8743,34 @@ pub mod wasi {
                 > {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a UdpSocket,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             (::witbind::rt::Vec<u8>, IpSocketAddress),
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (44, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(44, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -8138,11 +8780,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -8208,7 +8863,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get the current bound address.
                 ///
@@ -8242,7 +8901,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8325,7 +8984,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8394,7 +9053,9 @@ pub mod wasi {
                         "[method]udp-socket.get-address-family", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -8419,7 +9080,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8493,7 +9154,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -8576,7 +9237,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8649,7 +9310,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -8719,7 +9380,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -8792,7 +9453,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -8850,14 +9511,18 @@ pub mod wasi {
             }
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-new-0][method]tcp-socket.listen", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-read-0][method]tcp-socket.listen", (i32,
@@ -8865,7 +9530,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-write-0][method]tcp-socket.listen", (i32,
@@ -8873,28 +9542,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-read-0][method]tcp-socket.listen", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-write-0][method]tcp-socket.listen", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-readable-0][method]tcp-socket.listen", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-writable-0][method]tcp-socket.listen", (i32)
@@ -8904,7 +9573,7 @@ pub mod wasi {
                 #[allow(unused_variables)]
                 unsafe fn lower(value: TcpSocket, ptr: *mut u8) {
                     unsafe {
-                        *ptr.cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                        *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                             &value.handle,
                         ) as i32
                     };
@@ -8913,14 +9582,14 @@ pub mod wasi {
                     let _l2 = unsafe { *ptr.cast::<i32>() };
                     TcpSocket {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_l2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                         },
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<TcpSocket> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (4, 4),
+                    layout: ::witbind::rt::layout(4, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -8941,14 +9610,14 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-new-1][method]tcp-socket.send", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][future-read-1][method]tcp-socket.send", (i32,
@@ -8956,7 +9625,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][future-write-1][method]tcp-socket.send", (i32,
@@ -8964,28 +9633,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-cancel-read-1][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-cancel-write-1][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-drop-readable-1][method]tcp-socket.send", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-drop-writable-1][method]tcp-socket.send", (i32)
@@ -9161,7 +9830,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (20, 4),
+                    layout: ::witbind::rt::layout(20, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -9413,27 +10082,37 @@ pub mod wasi {
             ) -> ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode> {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::String,);
-                    type Lowered = (*mut u8, usize);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<
+                        (*mut u8, usize),
+                    >;
                     type Results = ::core::result::Result<
                         ::witbind::rt::Vec<IpAddress>,
                         ErrorCode,
                     >;
-                    const AREA: (usize, usize) = (20, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(20, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (name,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _vec2 = (name).into_bytes().into_boxed_slice();
                         let _len2 = _vec2.len();
                         let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        (_ptr2, _len2)
+                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -9443,15 +10122,28 @@ pub mod wasi {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<u8>() };
                         match _l2 {
                             0 => {
@@ -9509,7 +10201,11 @@ pub mod wasi {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((name,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (name,),
+                    )
+                    .await
             }
         }
     }

@@ -473,7 +473,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Descriptor {
-                pub(crate) handle: ::witbind::rt::Resource<Descriptor>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
@@ -492,18 +492,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Descriptor {
@@ -544,7 +546,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
                         )
@@ -552,12 +554,10 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -594,7 +594,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                             ::witbind::rt::as_i64(offset),
                         )
@@ -629,7 +629,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                         )
                     };
@@ -654,27 +654,36 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, Filesize, Filesize, Advice);
-                        type Lowered = (i32, i64, i64, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i64, i64, i32),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables, clippy::clone_on_copy)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, offset, length, advice): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i64(offset),
                                 ::witbind::rt::as_i64(length),
                                 advice.clone() as i32,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -687,11 +696,24 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -765,9 +787,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, offset, length, advice))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, offset, length, advice),
+                        )
                         .await
                 }
                 /// Synchronize the data of a file to disk.
@@ -779,22 +802,31 @@ pub mod wasi {
                 pub async fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -804,11 +836,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -882,7 +927,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get flags associated with a descriptor.
                 ///
@@ -895,25 +944,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             DescriptorFlags,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -923,11 +981,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -1006,7 +1077,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get the dynamic type of a descriptor.
                 ///
@@ -1023,22 +1098,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<DescriptorType, ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1048,11 +1132,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -1162,7 +1259,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Adjust the size of an open file. If this increases the file's size, the
                 /// extra bytes are filled with zeros.
@@ -1174,25 +1275,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, Filesize);
-                        type Lowered = (i32, i64);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i64),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, size): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 ::witbind::rt::as_i64(size),
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1203,11 +1313,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1281,7 +1404,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, size))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, size),
+                        )
                         .await
                 }
                 /// Adjust the timestamps of an open file or directory.
@@ -1296,25 +1422,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, NewTimestamp, NewTimestamp);
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (80, 8);
-                        const RESULTS_OFFSET: usize = 56;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(80, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            56
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 data_access_timestamp,
                                 data_modification_timestamp,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -1356,10 +1488,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1369,11 +1504,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1447,9 +1595,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, data_access_timestamp, data_modification_timestamp))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, data_access_timestamp, data_modification_timestamp),
+                        )
                         .await
                 }
                 /// Read directory entries from a directory.
@@ -1484,19 +1633,17 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -1517,22 +1664,31 @@ pub mod wasi {
                 pub async fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1542,11 +1698,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1620,7 +1789,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Create a directory.
                 ///
@@ -1631,29 +1804,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1664,15 +1846,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -1746,7 +1941,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Return the attributes of an open file or directory.
@@ -1763,22 +1961,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<DescriptorStat, ErrorCode>;
-                        const AREA: (usize, usize) = (112, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(112, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1788,11 +1995,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -1870,7 +2090,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Return the attributes of a file or directory.
                 ///
@@ -1886,30 +2110,39 @@ pub mod wasi {
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, PathFlags, ::witbind::rt::String);
-                        type Lowered = (i32, i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<DescriptorStat, ErrorCode>;
-                        const AREA: (usize, usize) = (112, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(112, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -1922,15 +2155,28 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -2008,9 +2254,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path),
+                        )
                         .await
                 }
                 /// Adjust the timestamps of a file or directory.
@@ -2028,8 +2275,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -2037,12 +2283,19 @@ pub mod wasi {
                             NewTimestamp,
                             NewTimestamp,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (88, 8);
-                        const RESULTS_OFFSET: usize = 64;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(88, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            64
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 path_flags,
@@ -2051,10 +2304,10 @@ pub mod wasi {
                                 data_modification_timestamp,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2104,10 +2357,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2118,19 +2374,32 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2204,15 +2473,16 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((
-                            self,
-                            path_flags,
-                            path,
-                            data_access_timestamp,
-                            data_modification_timestamp,
-                        ))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (
+                                self,
+                                path_flags,
+                                path,
+                                data_access_timestamp,
+                                data_modification_timestamp,
+                            ),
+                        )
                         .await
                 }
                 /// Create a hard link.
@@ -2231,8 +2501,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -2240,12 +2509,19 @@ pub mod wasi {
                             &'a Descriptor,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (48, 4);
-                        const RESULTS_OFFSET: usize = 28;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(48, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            28
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (
                                 self_,
                                 old_path_flags,
@@ -2254,10 +2530,10 @@ pub mod wasi {
                                 new_path,
                             ): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2271,7 +2547,7 @@ pub mod wasi {
                             unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             let _p6 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p6.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p6.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
@@ -2281,10 +2557,13 @@ pub mod wasi {
                             let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
                             unsafe { *_p7.add(4).cast::<usize>() = _len8 };
                             unsafe { *_p7.cast::<*mut u8>() = _ptr8 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2294,7 +2573,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -2303,7 +2587,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -2312,7 +2601,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2386,9 +2678,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path_flags, old_path, new_descriptor, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path_flags, old_path, new_descriptor, new_path),
+                        )
                         .await
                 }
                 /// Open a file or directory.
@@ -2412,8 +2705,7 @@ pub mod wasi {
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             PathFlags,
@@ -2421,18 +2713,25 @@ pub mod wasi {
                             OpenFlags,
                             DescriptorFlags,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<Descriptor, ErrorCode>;
-                        const AREA: (usize, usize) = (40, 4);
-                        const RESULTS_OFFSET: usize = 20;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(40, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            20
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path, open_flags, flags): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2448,10 +2747,13 @@ pub mod wasi {
                             unsafe { *_p6.cast::<u8>() = open_flags.bits() };
                             let _p7 = unsafe { _area.add(17) };
                             unsafe { *_p7.cast::<u8>() = flags.bits() };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2461,26 +2763,39 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
                                     let _l4 = unsafe { *_results.add(4).cast::<i32>() };
                                     ::core::result::Result::Ok(Descriptor {
                                         handle: unsafe {
-                                            ::witbind::rt::Resource::from_handle(_l4 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
@@ -2554,9 +2869,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path, open_flags, flags))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path, open_flags, flags),
+                        )
                         .await
                 }
                 /// Read the contents of a symbolic link.
@@ -2571,32 +2887,41 @@ pub mod wasi {
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<
                             ::witbind::rt::String,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2607,15 +2932,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -2701,7 +3039,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Remove a directory.
@@ -2715,29 +3056,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2748,15 +3098,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2830,7 +3193,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Rename a filesystem object.
@@ -2844,26 +3210,32 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             ::witbind::rt::String,
                             &'a Descriptor,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (44, 4);
-                        const RESULTS_OFFSET: usize = 24;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(44, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            24
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, old_path, new_descriptor, new_path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2875,7 +3247,7 @@ pub mod wasi {
                             unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
                             let _p5 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
@@ -2885,10 +3257,13 @@ pub mod wasi {
                             let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                             unsafe { *_p6.add(4).cast::<usize>() = _len7 };
                             unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2898,7 +3273,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -2907,7 +3287,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -2916,7 +3301,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -2990,9 +3378,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path, new_descriptor, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path, new_descriptor, new_path),
+                        )
                         .await
                 }
                 /// Create a symbolic link (also known as a "symlink").
@@ -3008,25 +3397,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a Descriptor,
                             ::witbind::rt::String,
                             ::witbind::rt::String,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (40, 4);
-                        const RESULTS_OFFSET: usize = 20;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(40, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            20
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, old_path, new_path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -3042,10 +3437,13 @@ pub mod wasi {
                             let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                             unsafe { *_p5.add(4).cast::<usize>() = _len6 };
                             unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3056,7 +3454,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3065,7 +3468,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
@@ -3074,7 +3482,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3148,9 +3559,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, old_path, new_path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, old_path, new_path),
+                        )
                         .await
                 }
                 /// Unlink a filesystem object that is not a directory.
@@ -3168,29 +3580,38 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, ::witbind::rt::String);
-                        type Lowered = (i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (20, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(20, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3201,15 +3622,28 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3283,7 +3717,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path),
+                        )
                         .await
                 }
                 /// Test whether two descriptors refer to the same filesystem object.
@@ -3295,25 +3732,34 @@ pub mod wasi {
                 pub async fn is_same_object(&self, other: &Descriptor) -> bool {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, &'a Descriptor);
-                        type Lowered = (i32, i32);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32),
+                        >;
                         type Results = bool;
-                        const AREA: (usize, usize) = (1, 1);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(1, 1)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, other): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
-                                ::witbind::rt::Resource::handle(&other.handle) as i32,
-                            )
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3324,16 +3770,32 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             ::witbind::rt::bool_lift(_l2)
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self, other))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, other),
+                        )
                         .await
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
@@ -3360,25 +3822,34 @@ pub mod wasi {
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             MetadataHashValue,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (24, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(24, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3389,11 +3860,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -3474,7 +3958,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a directory descriptor and a relative path.
@@ -3487,33 +3975,42 @@ pub mod wasi {
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a Descriptor, PathFlags, ::witbind::rt::String);
-                        type Lowered = (i32, i32, *mut u8, usize);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (i32, i32, *mut u8, usize),
+                        >;
                         type Results = ::core::result::Result<
                             MetadataHashValue,
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (24, 8);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(24, 8)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
                             let _len2 = _vec2.len();
                             let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            (
-                                ::witbind::rt::Resource::handle(&self_.handle) as i32,
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
                                 _ptr2,
                                 _len2,
-                            )
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0, arg1, arg2, arg3): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3526,15 +4023,28 @@ pub mod wasi {
                             }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0, arg1, arg2, arg3): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0, arg1, arg2, arg3),
+                            ): Self::ParamsLower,
+                        ) {
                             unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -3615,22 +4125,27 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, path_flags, path))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, path_flags, path),
+                        )
                         .await
                 }
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-new-0][method]descriptor.read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-read-0][method]descriptor.read-via-stream",
@@ -3638,7 +4153,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-write-0][method]descriptor.read-via-stream",
@@ -3646,7 +4165,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-read-0][method]descriptor.read-via-stream",
@@ -3654,7 +4173,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-write-0][method]descriptor.read-via-stream",
@@ -3662,7 +4181,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-readable-0][method]descriptor.read-via-stream",
@@ -3670,7 +4189,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-writable-0][method]descriptor.read-via-stream",
@@ -3679,7 +4198,7 @@ pub mod wasi {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -3699,14 +4218,14 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-new-1][method]descriptor.read-via-stream", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][future-read-1][method]descriptor.read-via-stream",
@@ -3714,7 +4233,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][future-write-1][method]descriptor.read-via-stream",
@@ -3722,7 +4241,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-cancel-read-1][method]descriptor.read-via-stream",
@@ -3730,7 +4249,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-cancel-write-1][method]descriptor.read-via-stream",
@@ -3738,7 +4257,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-drop-readable-1][method]descriptor.read-via-stream",
@@ -3746,7 +4265,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[future-drop-writable-1][method]descriptor.read-via-stream",
@@ -4033,7 +4552,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (20, 4),
+                    layout: ::witbind::rt::layout(20, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -4054,14 +4573,18 @@ pub mod wasi {
             };
             /// The `stream` vtable of `DirectoryEntry`, with the intrinsics of `[method]descriptor.read-directory`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-new-0][method]descriptor.read-directory", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-read-0][method]descriptor.read-directory",
@@ -4069,7 +4592,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[async-lower][stream-write-0][method]descriptor.read-directory",
@@ -4077,7 +4604,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-read-0][method]descriptor.read-directory", (i32),
@@ -4085,7 +4612,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-cancel-write-0][method]descriptor.read-directory",
@@ -4093,7 +4620,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-readable-0][method]descriptor.read-directory",
@@ -4101,7 +4628,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:filesystem/types@0.3.2",
                         "[stream-drop-writable-0][method]descriptor.read-directory",
@@ -4193,7 +4720,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<
                     DirectoryEntry,
                 > = ::witbind::rt::async_support::StreamVtable {
-                    layout: (24, 4),
+                    layout: ::witbind::rt::layout(24, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -4397,7 +4924,7 @@ pub mod wasi {
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             },
                             _string9,

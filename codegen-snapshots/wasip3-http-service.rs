@@ -138,14 +138,18 @@ pub mod wasi {
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `write-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2", "[stream-new-0]write-via-stream", (),
                         i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[async-lower][stream-read-0]write-via-stream", (i32, ptr, len),
@@ -153,7 +157,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[async-lower][stream-write-0]write-via-stream", (i32, ptr, len),
@@ -161,28 +169,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[stream-cancel-read-0]write-via-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[stream-cancel-write-0]write-via-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[stream-drop-readable-0]write-via-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[stream-drop-writable-0]write-via-stream", (i32)
@@ -190,7 +198,7 @@ pub mod wasi {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -210,49 +218,49 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `write-via-stream`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2", "[future-new-1]write-via-stream", (),
                         i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[async-lower][future-read-1]write-via-stream", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[async-lower][future-write-1]write-via-stream", (i32, ptr), i32
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[future-cancel-read-1]write-via-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[future-cancel-write-1]write-via-stream", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[future-drop-readable-1]write-via-stream", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:cli/stdout@0.3.2",
                         "[future-drop-writable-1]write-via-stream", (i32)
@@ -290,7 +298,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (2, 1),
+                    layout: ::witbind::rt::layout(2, 1),
                     lower,
                     lift,
                     dealloc_lists,
@@ -378,12 +386,10 @@ pub mod wasi {
                 let _l3 = unsafe { *_ptr2.cast::<i32>() };
                 let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                 (
-                    unsafe {
-                        ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
-                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                        )
-                    },
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _l3 as u32,
+                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    ),
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
                             _l4 as u32,
@@ -452,20 +458,33 @@ pub mod wasi {
             pub async fn wait_until(when: Mark) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (Mark,);
-                    type Lowered = (i64,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i64,)>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (when,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i64(when),)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i64(when),
+                        ))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "wasi:clocks/monotonic-clock@0.3.2",
                             "[async-lower]wait-until", (i64), i32
@@ -473,32 +492,58 @@ pub mod wasi {
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((when,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (when,),
+                    )
+                    .await
             }
             /// Wait for the specified duration to elapse.
             pub async fn wait_for(how_long: Duration) {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (Duration,);
-                    type Lowered = (i64,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i64,)>;
                     type Results = ();
-                    const AREA: (usize, usize) = (0, 1);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(0, 1)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (how_long,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::as_i64(how_long),)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::as_i64(how_long),
+                        ))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "wasi:clocks/monotonic-clock@0.3.2", "[async-lower]wait-for",
                             (i64), i32
@@ -506,13 +551,26 @@ pub mod wasi {
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {}
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {}
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((how_long,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (how_long,),
+                    )
+                    .await
             }
         }
         /// WASI System Clock is a clock API intended to let users query the current
@@ -795,7 +853,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Fields {
-                pub(crate) handle: ::witbind::rt::Resource<Fields>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Fields>,
             }
             impl ::witbind::rt::WasmResource for Fields {
                 unsafe fn drop(handle: u32) {
@@ -814,18 +872,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Fields {
@@ -840,7 +900,7 @@ pub mod wasi {
                     let _ret2 = unsafe { _wit_import() };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -898,7 +958,7 @@ pub mod wasi {
                             let _l11 = unsafe { *_ptr8.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Fields {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                 },
                             })
                         }
@@ -959,7 +1019,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -998,7 +1058,7 @@ pub mod wasi {
                     let _len2 = _vec2.len();
                     let _ret3 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                         )
@@ -1043,7 +1103,7 @@ pub mod wasi {
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _array5,
@@ -1115,7 +1175,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1189,7 +1249,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1288,7 +1348,7 @@ pub mod wasi {
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
@@ -1357,7 +1417,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1402,11 +1462,13 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.clone", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1419,7 +1481,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Request {
-                pub(crate) handle: ::witbind::rt::Resource<Request>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Request>,
             }
             impl ::witbind::rt::WasmResource for Request {
                 unsafe fn drop(handle: u32) {
@@ -1438,18 +1500,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Request {
@@ -1512,14 +1576,16 @@ pub mod wasi {
                         ::core::option::Option::Some(_e7) => {
                             (
                                 1i32,
-                                ::witbind::rt::Resource::take_handle(&_e7.handle) as i32,
+                                ::witbind::rt::ResourceHandle::take_handle(&_e7.handle)
+                                    as i32,
                             )
                         }
                     };
                     let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
+                                as i32,
                             _v4,
                             _v5,
                             trailers.take_handle() as i32,
@@ -1533,7 +1599,7 @@ pub mod wasi {
                     (
                         Request {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                             },
                         },
                         unsafe {
@@ -1560,7 +1626,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1621,7 +1687,7 @@ pub mod wasi {
                     };
                     let _ret16 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v13,
                             _v14,
                             _v15,
@@ -1650,7 +1716,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1698,7 +1764,7 @@ pub mod wasi {
                     };
                     let _ret8 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
@@ -1724,7 +1790,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1793,7 +1859,7 @@ pub mod wasi {
                     };
                     let _ret15 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v11,
                             _v12,
                             _v13,
@@ -1824,7 +1890,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1873,7 +1939,7 @@ pub mod wasi {
                     };
                     let _ret8 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
@@ -1906,7 +1972,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1917,7 +1983,7 @@ pub mod wasi {
                             let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::option::Option::Some(RequestOptions {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                                 },
                             })
                         }
@@ -1934,11 +2000,13 @@ pub mod wasi {
                         i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1980,7 +2048,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&this.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
+                                as i32,
                             res.take_handle() as i32,
                             _ptr2,
                         )
@@ -1988,12 +2057,10 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -2015,7 +2082,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct RequestOptions {
-                pub(crate) handle: ::witbind::rt::Resource<RequestOptions>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<RequestOptions>,
             }
             impl ::witbind::rt::WasmResource for RequestOptions {
                 unsafe fn drop(handle: u32) {
@@ -2034,18 +2101,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl RequestOptions {
@@ -2058,7 +2127,7 @@ pub mod wasi {
                     let _ret2 = unsafe { _wit_import() };
                     RequestOptions {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2076,7 +2145,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2116,7 +2185,7 @@ pub mod wasi {
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                             _ptr6,
@@ -2176,7 +2245,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2216,7 +2285,7 @@ pub mod wasi {
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                             _ptr6,
@@ -2277,7 +2346,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2317,7 +2386,7 @@ pub mod wasi {
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v4,
                             _v5,
                             _ptr6,
@@ -2370,11 +2439,13 @@ pub mod wasi {
                         i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     RequestOptions {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2385,7 +2456,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Response {
-                pub(crate) handle: ::witbind::rt::Resource<Response>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<Response>,
             }
             impl ::witbind::rt::WasmResource for Response {
                 unsafe fn drop(handle: u32) {
@@ -2404,18 +2475,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl Response {
@@ -2467,7 +2540,8 @@ pub mod wasi {
                     let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
+                                as i32,
                             _v4,
                             _v5,
                             trailers.take_handle() as i32,
@@ -2479,7 +2553,7 @@ pub mod wasi {
                     (
                         Response {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l7 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                             },
                         },
                         unsafe {
@@ -2500,7 +2574,9 @@ pub mod wasi {
                         (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     _ret2 as u16
                 }
@@ -2517,7 +2593,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(status_code),
                         )
                     };
@@ -2537,11 +2613,13 @@ pub mod wasi {
                         i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -2583,7 +2661,8 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::take_handle(&this.handle) as i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
+                                as i32,
                             res.take_handle() as i32,
                             _ptr2,
                         )
@@ -2591,12 +2670,10 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -2611,14 +2688,14 @@ pub mod wasi {
             }
             /// The `future` vtable of `:: core :: result :: Result < :: core :: option :: Option < Trailers > , ErrorCode >`, with the intrinsics of `[static]request.new`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[future-new-1][static]request.new", (),
                         i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[async-lower][future-read-1][static]request.new", (i32, ptr),
@@ -2626,7 +2703,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[async-lower][future-write-1][static]request.new", (i32, ptr),
@@ -2634,28 +2711,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-cancel-read-1][static]request.new", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-cancel-write-1][static]request.new", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-drop-readable-1][static]request.new", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-drop-writable-1][static]request.new", (i32)
@@ -2680,7 +2757,7 @@ pub mod wasi {
                                 ::core::option::Option::Some(_e4) => {
                                     unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
                                     unsafe {
-                                        *ptr.add(12).cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                                        *ptr.add(12).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                                             &_e4.handle,
                                         ) as i32
                                     };
@@ -3117,7 +3194,7 @@ pub mod wasi {
                                         let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
                                         ::core::option::Option::Some(Fields {
                                             handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l7 as u32)
+                                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                                             },
                                         })
                                     }
@@ -3295,7 +3372,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<::core::option::Option<Trailers>, ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (40, 8),
+                    layout: ::witbind::rt::layout(40, 8),
                     lower,
                     lift,
                     dealloc_lists,
@@ -3316,14 +3393,14 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[static]request.new`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[future-new-2][static]request.new", (),
                         i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[async-lower][future-read-2][static]request.new", (i32, ptr),
@@ -3331,7 +3408,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[async-lower][future-write-2][static]request.new", (i32, ptr),
@@ -3339,28 +3416,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-cancel-read-2][static]request.new", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-cancel-write-2][static]request.new", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-drop-readable-2][static]request.new", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2",
                         "[future-drop-writable-2][static]request.new", (i32)
@@ -3963,7 +4040,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (40, 8),
+                    layout: ::witbind::rt::layout(40, 8),
                     lower,
                     lift,
                     dealloc_lists,
@@ -4353,20 +4430,34 @@ pub mod wasi {
             ) -> ::core::result::Result<Response, ErrorCode> {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (Request,);
-                    type Lowered = (i32,);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                     type Results = ::core::result::Result<Response, ErrorCode>;
-                    const AREA: (usize, usize) = (40, 8);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(40, 8)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (request,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
-                        (::witbind::rt::Resource::take_handle(&request.handle) as i32,)
+                    ) -> Self::ParamsLower {
+                        ::witbind::rt::async_support::Lowered((
+                            ::witbind::rt::ResourceHandle::take_handle(&request.handle)
+                                as i32,
+                        ))
                     }
-                    unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0,),
+                        ): Self::ParamsLower,
+                        _results: *mut u8,
+                    ) -> u32 {
                         ::witbind::rt::wit_import!(
                             "wasi:http/client@0.3.2", "[async-lower]send", (i32, ptr),
                             i32
@@ -4374,24 +4465,33 @@ pub mod wasi {
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0,): Self::Lowered) {}
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {}
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0,): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
+                    ) {
                         ::core::mem::drop(Request {
                             handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(arg0 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                             },
                         });
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<u8>() };
                         match _l2 {
                             0 => {
                                 let _l4 = unsafe { *_results.add(8).cast::<i32>() };
                                 ::core::result::Result::Ok(Response {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(_l4 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                     },
                                 })
                             }
@@ -4404,7 +4504,11 @@ pub mod wasi {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((request,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (request,),
+                    )
+                    .await
             }
         }
     }
@@ -4595,7 +4699,7 @@ pub mod exports {
                         let _ret2 = {
                             __T::handle(Request {
                                     handle: unsafe {
-                                        ::witbind::rt::Resource::from_handle(arg0 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                                     },
                                 })
                                 .await
@@ -4604,7 +4708,8 @@ pub mod exports {
                             ::core::result::Result::Ok(_e3) => {
                                 (
                                     0i32,
-                                    ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
+                                    ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                        as i32,
                                     0i32,
                                     ::core::mem::MaybeUninit::<u64>::zeroed(),
                                     ::core::ptr::null_mut::<u8>(),
@@ -5275,7 +5380,7 @@ pub mod exports {
                                 _v180,
                             )
                         };
-                    }) as i32
+                    })
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_handle(

@@ -234,7 +234,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct TcpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<TcpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
@@ -253,18 +253,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl TcpSocket {
@@ -307,7 +309,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(TcpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -422,7 +424,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -528,21 +530,27 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a TcpSocket, IpSocketAddress);
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (56, 4);
-                        const RESULTS_OFFSET: usize = 36;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(56, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            36
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, remote_address): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -622,10 +630,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -635,11 +646,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -691,9 +715,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, remote_address))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, remote_address),
+                        )
                         .await
                 }
                 /// Start listening and return a stream of new inbound connections.
@@ -784,7 +809,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -792,12 +817,12 @@ pub mod wasi {
                     match _l3 {
                         0 => {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(unsafe {
+                            ::core::result::Result::Ok(
                                 ::witbind::rt::async_support::StreamReader::new(
                                     _l5 as u32,
                                     <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                )
-                            })
+                                ),
+                            )
                         }
                         1 => {
                             let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
@@ -880,7 +905,7 @@ pub mod wasi {
                     );
                     let _ret2 = unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
                         )
                     };
@@ -941,19 +966,17 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<i32>() };
                     let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                     (
-                        unsafe {
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3 as u32,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        },
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3 as u32,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l4 as u32,
@@ -997,7 +1020,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1080,7 +1103,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1147,7 +1170,9 @@ pub mod wasi {
                         "[method]tcp-socket.get-is-listening", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -1162,7 +1187,9 @@ pub mod wasi {
                         "[method]tcp-socket.get-address-family", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -1193,7 +1220,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -1273,7 +1300,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1346,7 +1373,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -1428,7 +1455,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1501,7 +1528,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -1582,7 +1609,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1655,7 +1682,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -1737,7 +1764,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1810,7 +1837,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -1884,7 +1911,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -1958,7 +1985,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -2049,7 +2076,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2122,7 +2149,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -2192,7 +2219,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2265,7 +2292,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -2325,7 +2352,7 @@ pub mod wasi {
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct UdpSocket {
-                pub(crate) handle: ::witbind::rt::Resource<UdpSocket>,
+                pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
@@ -2344,18 +2371,20 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub unsafe fn from_handle(handle: u32) -> Self {
                     Self {
-                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
                     }
                 }
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::Resource::take_handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
                 }
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::Resource::handle(&self.handle)
+                    ::witbind::rt::ResourceHandle::handle(&self.handle)
                 }
             }
             impl UdpSocket {
@@ -2395,7 +2424,7 @@ pub mod wasi {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(UdpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             })
                         }
@@ -2496,7 +2525,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -2629,7 +2658,7 @@ pub mod wasi {
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _v22,
                             _v23,
                             _v24,
@@ -2723,7 +2752,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -2826,25 +2855,31 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (
                             &'a UdpSocket,
                             ::witbind::rt::Vec<u8>,
                             ::core::option::Option<IpSocketAddress>,
                         );
-                        type Lowered = (*mut u8,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<
+                            (*mut u8,),
+                        >;
                         type Results = ::core::result::Result<(), ErrorCode>;
-                        const AREA: (usize, usize) = (68, 4);
-                        const RESULTS_OFFSET: usize = 48;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(68, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            48
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_, data, remote_address): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
+                        ) -> Self::ParamsLower {
                             let _p2 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
@@ -2942,10 +2977,13 @@ pub mod wasi {
                                     };
                                 }
                             };
-                            (_area,)
+                            ::witbind::rt::async_support::Lowered((_area,))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -2955,7 +2993,12 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
@@ -2963,7 +3006,12 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {
                             let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
@@ -2971,7 +3019,10 @@ pub mod wasi {
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => ::core::result::Result::Ok(()),
@@ -3023,9 +3074,10 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<
-                        _Call<'_>,
-                    >((self, data, remote_address))
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self, data, remote_address),
+                        )
                         .await
                 }
                 /// Receive a message on the socket.
@@ -3059,25 +3111,34 @@ pub mod wasi {
                 > {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
-                    unsafe impl<'a> ::witbind::rt::async_support::AsyncImport
-                    for _Call<'a> {
+                    unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                         type Params = (&'a UdpSocket,);
-                        type Lowered = (i32,);
+                        type ParamsLower = ::witbind::rt::async_support::Lowered<(i32,)>;
                         type Results = ::core::result::Result<
                             (::witbind::rt::Vec<u8>, IpSocketAddress),
                             ErrorCode,
                         >;
-                        const AREA: (usize, usize) = (44, 4);
-                        const RESULTS_OFFSET: usize = 0;
+                        fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                            ::witbind::rt::layout(44, 4)
+                        }
+                        fn results_offset(&mut self) -> usize {
+                            0
+                        }
                         #[allow(unused_variables)]
-                        unsafe fn lower(
+                        unsafe fn params_lower(
+                            &mut self,
                             (self_,): Self::Params,
                             _area: *mut u8,
-                        ) -> Self::Lowered {
-                            (::witbind::rt::Resource::handle(&self_.handle) as i32,)
+                        ) -> Self::ParamsLower {
+                            ::witbind::rt::async_support::Lowered((
+                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                            ))
                         }
-                        unsafe fn call(
-                            (arg0,): Self::Lowered,
+                        unsafe fn call_import(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
                             _results: *mut u8,
                         ) -> u32 {
                             ::witbind::rt::wit_import!(
@@ -3087,11 +3148,24 @@ pub mod wasi {
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
-                        unsafe fn free_lists((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn reclaim((arg0,): Self::Lowered) {}
+                        unsafe fn params_dealloc_lists_and_own(
+                            &mut self,
+                            ::witbind::rt::async_support::Lowered(
+                                (arg0,),
+                            ): Self::ParamsLower,
+                        ) {}
                         #[allow(unused_variables)]
-                        unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        unsafe fn results_lift(
+                            &mut self,
+                            _results: *mut u8,
+                        ) -> Self::Results {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
@@ -3157,7 +3231,11 @@ pub mod wasi {
                             }
                         }
                     }
-                    ::witbind::rt::async_support::call_import::<_Call<'_>>((self,)).await
+                    ::witbind::rt::async_support::Subtask::call(
+                            &mut _Call(::core::marker::PhantomData),
+                            (self,),
+                        )
+                        .await
                 }
                 /// Get the current bound address.
                 ///
@@ -3191,7 +3269,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3274,7 +3352,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3343,7 +3421,9 @@ pub mod wasi {
                         "[method]udp-socket.get-address-family", (i32), i32
                     );
                     let _ret2 = unsafe {
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                        )
                     };
                     unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
@@ -3368,7 +3448,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3442,7 +3522,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
                         )
@@ -3525,7 +3605,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3598,7 +3678,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -3668,7 +3748,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr2,
                         )
                     };
@@ -3741,7 +3821,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
                         )
@@ -3799,14 +3879,18 @@ pub mod wasi {
             }
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-new-0][method]tcp-socket.listen", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-read-0][method]tcp-socket.listen", (i32,
@@ -3814,7 +3898,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-write-0][method]tcp-socket.listen", (i32,
@@ -3822,28 +3910,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-read-0][method]tcp-socket.listen", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-write-0][method]tcp-socket.listen", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-readable-0][method]tcp-socket.listen", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-writable-0][method]tcp-socket.listen", (i32)
@@ -3853,7 +3941,7 @@ pub mod wasi {
                 #[allow(unused_variables)]
                 unsafe fn lower(value: TcpSocket, ptr: *mut u8) {
                     unsafe {
-                        *ptr.cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                        *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                             &value.handle,
                         ) as i32
                     };
@@ -3862,14 +3950,14 @@ pub mod wasi {
                     let _l2 = unsafe { *ptr.cast::<i32>() };
                     TcpSocket {
                         handle: unsafe {
-                            ::witbind::rt::Resource::from_handle(_l2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                         },
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<TcpSocket> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (4, 4),
+                    layout: ::witbind::rt::layout(4, 4),
                     lower: ::core::option::Option::Some(lower),
                     lift: ::core::option::Option::Some(lift),
                     dealloc_lists: ::core::option::Option::Some(dealloc_lists),
@@ -3890,14 +3978,18 @@ pub mod wasi {
             };
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-new-0][method]tcp-socket.send", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_read(
+                    handle: u32,
+                    ptr: *mut u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-read-0][method]tcp-socket.send", (i32, ptr,
@@ -3905,7 +3997,11 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
+                unsafe extern "C" fn start_write(
+                    handle: u32,
+                    ptr: *const u8,
+                    count: usize,
+                ) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][stream-write-0][method]tcp-socket.send", (i32,
@@ -3913,28 +4009,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-read-0][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-cancel-write-0][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-readable-0][method]tcp-socket.send", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[stream-drop-writable-0][method]tcp-socket.send", (i32)
@@ -3942,7 +4038,7 @@ pub mod wasi {
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
-                    layout: (1, 1),
+                    layout: ::witbind::rt::layout(1, 1),
                     lower: ::core::option::Option::None,
                     lift: ::core::option::Option::None,
                     dealloc_lists: ::core::option::Option::None,
@@ -3962,14 +4058,14 @@ pub mod wasi {
             };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
-                unsafe fn new() -> u64 {
+                unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-new-1][method]tcp-socket.send", (), i64
                     );
                     unsafe { _wit_import() as u64 }
                 }
-                unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
+                unsafe extern "C" fn start_read(handle: u32, ptr: *mut u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][future-read-1][method]tcp-socket.send", (i32,
@@ -3977,7 +4073,7 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
-                unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
+                unsafe extern "C" fn start_write(handle: u32, ptr: *const u8) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[async-lower][future-write-1][method]tcp-socket.send", (i32,
@@ -3985,28 +4081,28 @@ pub mod wasi {
                     );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
-                unsafe fn cancel_read(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_read(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-cancel-read-1][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn cancel_write(handle: u32) -> u32 {
+                unsafe extern "C" fn cancel_write(handle: u32) -> u32 {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-cancel-write-1][method]tcp-socket.send", (i32), i32
                     );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
-                unsafe fn drop_readable(handle: u32) {
+                unsafe extern "C" fn drop_readable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-drop-readable-1][method]tcp-socket.send", (i32)
                     );
                     unsafe { _wit_import(handle as i32) }
                 }
-                unsafe fn drop_writable(handle: u32) {
+                unsafe extern "C" fn drop_writable(handle: u32) {
                     ::witbind::rt::wit_import!(
                         "wasi:sockets/types@0.3.2",
                         "[future-drop-writable-1][method]tcp-socket.send", (i32)
@@ -4182,7 +4278,7 @@ pub mod wasi {
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::core::result::Result<(), ErrorCode>,
                 > = ::witbind::rt::async_support::FutureVtable {
-                    layout: (20, 4),
+                    layout: ::witbind::rt::layout(20, 4),
                     lower,
                     lift,
                     dealloc_lists,
@@ -4434,27 +4530,37 @@ pub mod wasi {
             ) -> ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode> {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
-                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
                     type Params = (::witbind::rt::String,);
-                    type Lowered = (*mut u8, usize);
+                    type ParamsLower = ::witbind::rt::async_support::Lowered<
+                        (*mut u8, usize),
+                    >;
                     type Results = ::core::result::Result<
                         ::witbind::rt::Vec<IpAddress>,
                         ErrorCode,
                     >;
-                    const AREA: (usize, usize) = (20, 4);
-                    const RESULTS_OFFSET: usize = 0;
+                    fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                        ::witbind::rt::layout(20, 4)
+                    }
+                    fn results_offset(&mut self) -> usize {
+                        0
+                    }
                     #[allow(unused_variables)]
-                    unsafe fn lower(
+                    unsafe fn params_lower(
+                        &mut self,
                         (name,): Self::Params,
                         _area: *mut u8,
-                    ) -> Self::Lowered {
+                    ) -> Self::ParamsLower {
                         let _vec2 = (name).into_bytes().into_boxed_slice();
                         let _len2 = _vec2.len();
                         let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        (_ptr2, _len2)
+                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
                     }
-                    unsafe fn call(
-                        (arg0, arg1): Self::Lowered,
+                    unsafe fn call_import(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
                         _results: *mut u8,
                     ) -> u32 {
                         ::witbind::rt::wit_import!(
@@ -4464,15 +4570,28 @@ pub mod wasi {
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
-                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {
+                    unsafe fn params_dealloc_lists_and_own(
+                        &mut self,
+                        ::witbind::rt::async_support::Lowered(
+                            (arg0, arg1),
+                        ): Self::ParamsLower,
+                    ) {
                         unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
                     }
                     #[allow(unused_variables)]
-                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                    unsafe fn results_lift(
+                        &mut self,
+                        _results: *mut u8,
+                    ) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<u8>() };
                         match _l2 {
                             0 => {
@@ -4530,7 +4649,11 @@ pub mod wasi {
                         }
                     }
                 }
-                ::witbind::rt::async_support::call_import::<_Call<'_>>((name,)).await
+                ::witbind::rt::async_support::Subtask::call(
+                        &mut _Call(::core::marker::PhantomData),
+                        (name,),
+                    )
+                    .await
             }
         }
     }

@@ -440,48 +440,63 @@ pub fn build_guests() -> &'static Guests {
     })
 }
 
+/// Guests that must not link std. Cargo unifies the features of a
+/// dependency across the packages of one build, and the others enable
+/// `witbind`'s default `std` feature, so these are built on their own.
+const NO_STD_GUESTS: &[&str] = &["roundtrip-nostd"];
+
 fn try_build_guests() -> anyhow::Result<Guests> {
     link_wasi_wit()?;
     ensure_wasm32_wasip2()?;
-    let output = cargo()
-        .args(["build", "--workspace", "--keep-going"])
-        .args([
-            "--target",
-            "wasm32-wasip2",
-            "--message-format",
-            "json-render-diagnostics",
-        ])
-        .arg("--manifest-path")
-        .arg(guests_dir().join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(repo_root().join("target/guests"))
-        .output()
-        .context("running cargo to build the guests")?;
     let mut wasm = BTreeMap::new();
-    for line in output.stdout.lines() {
-        let line = line?;
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
-            continue;
-        };
-        if message["reason"] != "compiler-artifact" {
-            continue;
-        }
-        let name = message["target"]["name"].as_str().unwrap_or_default();
-        let files = message["filenames"].as_array().into_iter().flatten();
-        for file in files.filter_map(|f| f.as_str()) {
-            if file.ends_with(".wasm") {
-                wasm.insert(name.to_string(), PathBuf::from(file));
+    let mut failures = Vec::new();
+    let mut all = vec!["--workspace".to_string()];
+    all.extend(NO_STD_GUESTS.iter().map(|guest| format!("--exclude={guest}")));
+    let mut builds = vec![all];
+    builds.extend(NO_STD_GUESTS.iter().map(|guest| vec![format!("--package={guest}")]));
+    for packages in builds {
+        let output = cargo()
+            .args(["build", "--keep-going"])
+            .args(&packages)
+            .args([
+                "--target",
+                "wasm32-wasip2",
+                "--message-format",
+                "json-render-diagnostics",
+            ])
+            .arg("--manifest-path")
+            .arg(guests_dir().join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(repo_root().join("target/guests"))
+            .output()
+            .context("running cargo to build the guests")?;
+        for line in output.stdout.lines() {
+            let line = line?;
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            if message["reason"] != "compiler-artifact" {
+                continue;
+            }
+            let name = message["target"]["name"].as_str().unwrap_or_default();
+            let files = message["filenames"].as_array().into_iter().flatten();
+            for file in files.filter_map(|f| f.as_str()) {
+                if file.ends_with(".wasm") {
+                    wasm.insert(name.to_string(), PathBuf::from(file));
+                }
             }
         }
+        if !output.status.success() {
+            failures.push(format!(
+                "building the guests for wasm32-wasip2 failed; reproduce with\n    \
+                 cd tests/guests && cargo build {} --target wasm32-wasip2 --target-dir ../../target/guests\n\
+                 (`tests/guests/.wasi-wit` and `.wasi-p3-wit` now link to the WASI WIT)\n\n{}",
+                packages.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
     }
-    let failure = (!output.status.success()).then(|| {
-        format!(
-            "building the guests for wasm32-wasip2 failed; reproduce with\n    \
-             cd tests/guests && cargo build --target wasm32-wasip2 --target-dir ../../target/guests\n\
-             (`tests/guests/.wasi-wit` and `.wasi-p3-wit` now link to the WASI WIT)\n\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let failure = (!failures.is_empty()).then(|| failures.join("\n\n"));
     Ok(Guests { wasm, failure })
 }
 
@@ -523,6 +538,7 @@ pub mod cli;
 pub mod perf;
 pub mod rng;
 pub mod run;
+pub mod task_archive;
 pub use rng::Rng;
 pub use run::{
     component_imports, decode_component, run_command, run_p3_command, Guest, HeapBalance, Host,

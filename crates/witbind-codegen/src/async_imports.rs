@@ -1,5 +1,5 @@
 //! Async imports: an `async func` import becomes a `pub async fn` whose
-//! body describes the call to the runtime (`rt::async_support::AsyncImport`:
+//! body describes the call to the runtime (`rt::async_support::Subtask`:
 //! how to lower the arguments, call the `[async-lower]` import, free or
 //! take back what was lowered, lift the result) and awaits it.
 
@@ -67,7 +67,11 @@ pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> 
         #allow
         pub async fn #name(#(#params),*) #ret {
             #call
-            #rt::async_support::call_import::<_Call<'_>>((#(#args,)*)).await
+            #rt::async_support::Subtask::call(
+                &mut _Call(::core::marker::PhantomData),
+                (#(#args,)*),
+            )
+            .await
             #returns_self
         }
     }
@@ -141,50 +145,74 @@ fn expand_call_impl(
     quote! {
         struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
         #[allow(unused_parens, clippy::unused_unit)]
-        // SAFETY: everything below comes from this import's `GuestImportAsync` signature: `lower`
-        // writes what `call` passes (into `AREA` when the parameters are indirect), `AREA` and
-        // `RESULTS_OFFSET` are `call_layout` of the same parameters and result, `lift` reads the
-        // result the host wrote there, and `free_lists`/`reclaim` are wit-bindgen-core's
-        // deallocation of exactly what `lower` allocated (and handed over).
-        unsafe impl<'a> #rt::async_support::AsyncImport for _Call<'a> {
+        // SAFETY: everything below comes from this import's `GuestImportAsync` signature:
+        // `params_lower` writes what `call_import` passes (into the call's memory when the
+        // parameters are indirect), `abi_layout` and `results_offset` are `call_layout` of the
+        // same parameters and result, `results_lift` reads the result the host wrote there, and
+        // the two `params_dealloc_*` are wit-bindgen-core's deallocation of exactly what
+        // `params_lower` allocated (and handed over).
+        unsafe impl<'a> #rt::async_support::Subtask for _Call<'a> {
             type Params = (#(#param_types,)*);
-            type Lowered = (#(#lowered_types,)*);
+            type ParamsLower = #rt::async_support::Lowered<(#(#lowered_types,)*)>;
             type Results = #result;
-            const AREA: (usize, usize) = (#size, #align);
-            const RESULTS_OFFSET: usize = #results_offset;
+
+            fn abi_layout(&mut self) -> ::core::alloc::Layout {
+                #rt::layout(#size, #align)
+            }
+
+            fn results_offset(&mut self) -> usize {
+                #results_offset
+            }
 
             #lower_allow
-            // SAFETY: contract: `AsyncImport::lower`'s (`_area` is this call's memory).
-            unsafe fn lower((#(#param_names,)*): Self::Params, _area: *mut u8) -> Self::Lowered {
+            // SAFETY: contract: `Subtask::params_lower`'s (`_area` is this call's memory).
+            unsafe fn params_lower(
+                &mut self,
+                (#(#param_names,)*): Self::Params,
+                _area: *mut u8,
+            ) -> Self::ParamsLower {
                 #lower
             }
 
-            // SAFETY: contract: `AsyncImport::call`'s (values from `lower`, `_results` in the
-            // area).
-            unsafe fn call((#(#lowered_names,)*): Self::Lowered, _results: *mut u8) -> u32 {
+            // SAFETY: contract: `Subtask::call_import`'s (values from `params_lower`, `_results`
+            // in the call's memory).
+            unsafe fn call_import(
+                &mut self,
+                #rt::async_support::Lowered((#(#lowered_names,)*)): Self::ParamsLower,
+                _results: *mut u8,
+            ) -> u32 {
                 #import
                 // SAFETY: `_wit_import` is this function's `[async-lower]` import, declared just
-                // above with its core signature; the arguments are `lower`'s, and `_results` points
-                // at `RESULTS_OFFSET` in the call's memory, sized and aligned for the result, which
-                // the runtime keeps until it is lifted (this function's contract).
+                // above with its core signature; the arguments are `params_lower`'s, and
+                // `_results` points at `results_offset` in the call's memory, sized and aligned
+                // for the result, which the runtime keeps until it is lifted (this function's
+                // contract).
                 unsafe { _wit_import(#(#lowered_names,)* #results_arg) as u32 }
             }
 
             #[allow(unused_variables)]
-            // SAFETY: contract: `AsyncImport::free_lists`'s (once, after the callee started).
-            unsafe fn free_lists((#(#lowered_names,)*): Self::Lowered) {
+            // SAFETY: contract: `Subtask::params_dealloc_lists`'s (once, after the callee
+            // started).
+            unsafe fn params_dealloc_lists(
+                &mut self,
+                #rt::async_support::Lowered((#(#lowered_names,)*)): Self::ParamsLower,
+            ) {
                 #free_lists
             }
 
             #[allow(unused_variables)]
-            // SAFETY: contract: `AsyncImport::reclaim`'s (once, instead of `free_lists`).
-            unsafe fn reclaim((#(#lowered_names,)*): Self::Lowered) {
+            // SAFETY: contract: `Subtask::params_dealloc_lists_and_own`'s (once, instead of
+            // `params_dealloc_lists`).
+            unsafe fn params_dealloc_lists_and_own(
+                &mut self,
+                #rt::async_support::Lowered((#(#lowered_names,)*)): Self::ParamsLower,
+            ) {
                 #reclaim
             }
 
             #[allow(unused_variables)]
-            // SAFETY: contract: `AsyncImport::lift`'s (once, after the call returned).
-            unsafe fn lift(_results: *mut u8) -> Self::Results {
+            // SAFETY: contract: `Subtask::results_lift`'s (once, after the call returned).
+            unsafe fn results_lift(&mut self, _results: *mut u8) -> Self::Results {
                 #lift
             }
         }
@@ -209,8 +237,8 @@ fn expand_lower(
         for ((offset, ty), name) in offsets.into_iter().zip(names) {
             let offset = Literal::usize_unsuffixed(offset.size_wasm32());
             // SAFETY: `#offset` is this parameter's offset in the parameters' record, which
-            // `call_layout` places at the start of `AREA`, and `_area` is that memory (`lower`'s
-            // contract), so the pointer stays inside it.
+            // `call_layout` places at the start of the call's memory, and `_area` is that memory
+            // (`params_lower`'s contract), so the pointer stays inside it.
             let address = bindgen.bind_unsafe("p", quote!(_area.add(#offset)));
             abi::lower_to_memory(cx.resolve, &mut bindgen, address, quote!(#name), ty);
         }
@@ -227,9 +255,10 @@ fn expand_lower(
     }
     let clones_enums = bindgen.clones_enums;
     let body = bindgen.into_body();
+    let rt = &cx.rt;
     let body = quote! {
         #body
-        (#(#flat,)*)
+        #rt::async_support::Lowered((#(#flat,)*))
     };
     (body, clones_enums)
 }

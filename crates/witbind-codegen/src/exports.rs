@@ -423,7 +423,7 @@ fn expand_async_shim(
             #rt::async_support::start_task(async move {
                 let _task_cancel = #rt::async_support::TaskCancelOnDrop::new();
                 #body
-            }) as i32
+            })
         }
         #[doc(hidden)]
         // SAFETY: contract: `rt::async_support::callback`'s (only the host calls it, through the

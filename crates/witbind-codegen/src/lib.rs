@@ -14,7 +14,7 @@
 //!              one out-of-line function per named type (abi/outline, abi/outlined,
 //!              abi/free)
 //! imports      safe wrappers around the core wasm imports
-//! async_imports `async func` imports through the runtime's `AsyncImport`
+//! async_imports `async func` imports through the runtime's `Subtask`
 //! exports      Guest traits and the shims that call them
 //! export_macro the export! macros and stubs
 //! world        the module tree; cabi_realloc and the component type

@@ -297,7 +297,7 @@ fn expand_vtable(cx: &Cx, vtable: &Vtable) -> TokenStream {
             #intrinsics
             #payload_fns
             static VTABLE: #rt::async_support::#vtable_type<#payload> = #rt::async_support::#vtable_type {
-                layout: (#size, #align),
+                layout: #rt::layout(#size, #align),
                 #lower,
                 #lift,
                 #dealloc_lists,
@@ -416,7 +416,7 @@ fn intrinsic_signature(
     match (params, results) {
         ([], [_]) => (
             // SAFETY: contract: none beyond the vtable's (`new` takes no arguments).
-            quote!(unsafe fn #name() -> u64),
+            quote!(unsafe extern "C" fn #name() -> u64),
             // SAFETY: `_wit_import` is the `stream.new`/`future.new` intrinsic declared in the same
             // body with its core signature; it takes no arguments.
             quote!(unsafe { _wit_import() as u64 }),
@@ -424,7 +424,7 @@ fn intrinsic_signature(
         ([_], [_]) => (
             // SAFETY: contract: the vtable's, `handle` is an end of this type with a read or write
             // in flight, to cancel.
-            quote!(unsafe fn #name(handle: u32) -> u32),
+            quote!(unsafe extern "C" fn #name(handle: u32) -> u32),
             // SAFETY: `_wit_import` is the `cancel-read`/`cancel-write` intrinsic of this type,
             // declared in the same body with its core signature; the caller passes a handle as it
             // requires (this function's contract).
@@ -432,7 +432,7 @@ fn intrinsic_signature(
         ),
         ([_], []) => (
             // SAFETY: contract: the vtable's, `handle` is an owned end of this type, dropped once.
-            quote!(unsafe fn #name(handle: u32)),
+            quote!(unsafe extern "C" fn #name(handle: u32)),
             // SAFETY: `_wit_import` is the `drop-readable`/`drop-writable` intrinsic of this type,
             // declared in the same body with its core signature; `handle` is an owned end, dropped
             // once (this function's contract).
@@ -450,7 +450,7 @@ fn intrinsic_signature(
                     // operation in flight, and `ptr` a buffer of `count` values in the payload's
                     // canonical layout that stays valid and untouched until the operation completes
                     // or is cancelled.
-                    quote!(unsafe fn #name(handle: u32, ptr: #pointer, count: usize) -> u32),
+                    quote!(unsafe extern "C" fn #name(handle: u32, ptr: #pointer, count: usize) -> u32),
                     // SAFETY: `_wit_import` is the `stream.read`/`stream.write` intrinsic of this
                     // type, declared in the same body with its core signature; the handle and
                     // buffer are as it requires (this function's contract; a write's buffer is only
@@ -463,7 +463,7 @@ fn intrinsic_signature(
                     // operation in flight, and `ptr` a cell of the payload's canonical size and
                     // alignment that stays valid and untouched until the operation completes or is
                     // cancelled.
-                    quote!(unsafe fn #name(handle: u32, ptr: #pointer) -> u32),
+                    quote!(unsafe extern "C" fn #name(handle: u32, ptr: #pointer) -> u32),
                     // SAFETY: `_wit_import` is the `future.read`/`future.write` intrinsic of this
                     // type, declared in the same body with its core signature; the handle and cell
                     // are as it requires (this function's contract; a write's cell is only read).

@@ -62,7 +62,7 @@ fn expand_handle_type(cx: &Cx, id: TypeId, scope: Scope, wasm_module: &str) -> T
         pub struct #name {
             // Generated code reaches the handle through this field, never
             // through methods, which WIT methods of the same name could shadow.
-            pub(crate) handle: #rt::Resource<#name>,
+            pub(crate) handle: #rt::ResourceHandle<#name>,
         }
 
         impl #rt::WasmResource for #name {
@@ -100,7 +100,7 @@ fn expand_handle_helpers(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
                 Self {
                     // SAFETY: this function's contract is `Resource::from_handle`'s: an owned
                     // handle of this resource type that nothing else drops.
-                    handle: unsafe { #rt::Resource::from_handle(handle) },
+                    handle: unsafe { #rt::ResourceHandle::from_handle(handle) },
                 }
             }
         }
@@ -110,7 +110,7 @@ fn expand_handle_helpers(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
             /// Moves ownership of the raw handle out of this value.
             #[doc(hidden)]
             pub fn take_handle(&self) -> u32 {
-                #rt::Resource::take_handle(&self.handle)
+                #rt::ResourceHandle::take_handle(&self.handle)
             }
         }
     });
@@ -119,7 +119,7 @@ fn expand_handle_helpers(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
             /// The raw handle, still owned by this value.
             #[doc(hidden)]
             pub fn handle(&self) -> u32 {
-                #rt::Resource::handle(&self.handle)
+                #rt::ResourceHandle::handle(&self.handle)
             }
         }
     });
@@ -204,7 +204,7 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
                 // else drops: `Resource::from_handle`'s contract.
                 unsafe {
                     Self {
-                        handle: #rt::Resource::from_handle(_wit_import(rep.cast()) as u32),
+                        handle: #rt::ResourceHandle::from_handle(_wit_import(rep.cast()) as u32),
                     }
                 }
             }
@@ -259,7 +259,7 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
                 // SAFETY: `_wit_import` is this resource's `[resource-rep]`, declared just above
                 // with its core signature; it only reads the handle table (a handle moved out with
                 // `take_handle` makes the host trap).
-                unsafe { _wit_import(#rt::Resource::handle(&self.handle) as i32) }
+                unsafe { _wit_import(#rt::ResourceHandle::handle(&self.handle) as i32) }
             }
 
             fn type_guard<T: 'static>() {

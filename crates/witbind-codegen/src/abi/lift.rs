@@ -33,14 +33,18 @@ impl FnBindgen<'_, '_> {
         let trait_ = crate::ident::ident(trait_);
         let reader = crate::ident::ident(reader);
         let op = self.narrow(op, "u32");
+        let vtable = quote!(<#payload as #module::#trait_>::VTABLE);
+        if stream {
+            // A lifted readable end is owned by the receiver (the canonical ABI transfers it),
+            // and `VTABLE` is the one `payloads.rs` generates for exactly this payload.
+            return quote!(#rt::async_support::#reader::new(#op, #vtable));
+        }
         quote! {
-            // SAFETY: a lifted `stream`/`future` handle is owned by the receiver (the canonical ABI
+            // SAFETY: a lifted `future` handle is owned by the receiver (the canonical ABI
             // transfers the readable end to us), its payload type is `#payload`, and `VTABLE` is
             // the vtable `payloads.rs` generates for exactly that payload (its intrinsics and
             // layout): the reader's `new` contract.
-            unsafe {
-                #rt::async_support::#reader::new(#op, <#payload as #module::#trait_>::VTABLE)
-            }
+            unsafe { #rt::async_support::#reader::new(#op, #vtable) }
         }
     }
 
@@ -303,7 +307,7 @@ impl FnBindgen<'_, '_> {
             let op = self.narrow(op, "u32");
             // SAFETY: as above: an `own` handle transferred to us, or a `borrow` lent for this call
             // that we must drop before returning; nothing else drops it (`Resource::from_handle`).
-            quote!(#path { handle: unsafe { #rt::Resource::from_handle(#op) } })
+            quote!(#path { handle: unsafe { #rt::ResourceHandle::from_handle(#op) } })
         };
         match handle {
             Handle::Own(_) => value,

@@ -54,8 +54,8 @@ impl FnBindgen<'_, '_> {
             .names
             .is_remapped(self.cx.resolve, *resource, self.scope);
         match (handle, remapped) {
-            (Handle::Own(_), false) => quote!(#rt::Resource::take_handle(&#op.handle) as i32),
-            (Handle::Borrow(_), false) => quote!(#rt::Resource::handle(&#op.handle) as i32),
+            (Handle::Own(_), false) => quote!(#rt::ResourceHandle::take_handle(&#op.handle) as i32),
+            (Handle::Borrow(_), false) => quote!(#rt::ResourceHandle::handle(&#op.handle) as i32),
             // Types from elsewhere only offer wit-bindgen's methods.
             (Handle::Own(_), true) => quote!(#op.take_handle() as i32),
             (Handle::Borrow(_), true) => quote!(#op.handle() as i32),

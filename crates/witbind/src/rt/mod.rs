@@ -121,6 +121,65 @@ pub unsafe fn cabi_dealloc(ptr: *mut u8, size: usize, align: usize) {
     }
 }
 
+/// An allocation for data handed to the host (a lowered list, an async
+/// call's parameters and results), freed when dropped unless
+/// [`forget`](Cleanup::forget)ten.
+pub struct Cleanup {
+    ptr: core::ptr::NonNull<u8>,
+    layout: Layout,
+}
+
+// SAFETY: it only owns the allocation; what is stored there is the
+// concern of the code that uses the pointer.
+unsafe impl Send for Cleanup {}
+// SAFETY: as above; `&Cleanup` gives no access to the memory.
+unsafe impl Sync for Cleanup {}
+
+impl Cleanup {
+    /// Allocates `layout`: the pointer, and what frees it. A zero size
+    /// allocates nothing: a null pointer and no `Cleanup`.
+    pub fn new(layout: Layout) -> (*mut u8, Option<Cleanup>) {
+        if layout.size() == 0 {
+            return (core::ptr::null_mut(), None);
+        }
+        // SAFETY: the size is not zero.
+        let ptr = unsafe { alloc::alloc::alloc(layout) };
+        match core::ptr::NonNull::new(ptr) {
+            Some(ptr) => (ptr.as_ptr(), Some(Cleanup { ptr, layout })),
+            None => alloc::alloc::handle_alloc_error(layout),
+        }
+    }
+
+    /// Leaves the memory allocated (its ownership moved elsewhere).
+    pub fn forget(self) {
+        core::mem::forget(self);
+    }
+
+    /// The allocation.
+    pub(crate) fn ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `new` with this layout.
+        unsafe { alloc::alloc::dealloc(self.ptr.as_ptr(), self.layout) }
+    }
+}
+
+/// The layout of `size` bytes aligned to `align`, for generated statics.
+///
+/// # Panics
+/// If `align` is not a power of two or the size overflows (never for the
+/// canonical ABI's layouts).
+pub const fn layout(size: usize, align: usize) -> Layout {
+    match Layout::from_size_align(size, align) {
+        Ok(layout) => layout,
+        Err(_) => panic!("not a canonical ABI layout"),
+    }
+}
+
 /// Turns the bytes of a lifted `string` into a `String`. The canonical ABI
 /// guarantees valid UTF-8; debug builds check it anyway.
 ///
@@ -319,7 +378,7 @@ pub fn rep(value: impl RepValue) -> *const u8 {
 }
 
 /// The drop function of an imported or exported resource type, called with
-/// the handle when a [`Resource`] that still owns it is dropped.
+/// the handle when a [`ResourceHandle`] that still owns it is dropped.
 pub trait WasmResource {
     /// Drops the handle (`[resource-drop]`).
     ///
@@ -329,9 +388,9 @@ pub trait WasmResource {
 }
 
 /// An owned handle to a resource. Dropping it drops the handle in the host,
-/// unless ownership was moved out with [`Resource::take_handle`].
+/// unless ownership was moved out with [`ResourceHandle::take_handle`].
 #[repr(transparent)]
-pub struct Resource<T: WasmResource> {
+pub struct ResourceHandle<T: WasmResource> {
     // `u32::MAX` marks a handle whose ownership was taken.
     handle: AtomicU32,
     _marker: PhantomData<T>,
@@ -339,14 +398,14 @@ pub struct Resource<T: WasmResource> {
 
 const TAKEN: u32 = u32::MAX;
 
-impl<T: WasmResource> Resource<T> {
+impl<T: WasmResource> ResourceHandle<T> {
     /// Wraps an owned handle.
     ///
     /// # Safety
     /// `handle` must be an owned handle of `T` that nothing else will drop.
     pub unsafe fn from_handle(handle: u32) -> Self {
         debug_assert!(handle != TAKEN);
-        Resource {
+        ResourceHandle {
             handle: AtomicU32::new(handle),
             _marker: PhantomData,
         }
@@ -354,7 +413,7 @@ impl<T: WasmResource> Resource<T> {
 
     /// Moves ownership of the handle out (e.g. to pass it to the host); the
     /// value is left empty and its drop does nothing.
-    pub fn take_handle(resource: &Resource<T>) -> u32 {
+    pub fn take_handle(resource: &ResourceHandle<T>) -> u32 {
         let handle = resource.handle.swap(TAKEN, Ordering::Relaxed);
         assert!(
             handle != TAKEN,
@@ -364,20 +423,20 @@ impl<T: WasmResource> Resource<T> {
     }
 
     /// The handle, still owned by this value.
-    pub fn handle(resource: &Resource<T>) -> u32 {
+    pub fn handle(resource: &ResourceHandle<T>) -> u32 {
         resource.handle.load(Ordering::Relaxed)
     }
 }
 
-impl<T: WasmResource> fmt::Debug for Resource<T> {
+impl<T: WasmResource> fmt::Debug for ResourceHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Resource")
+        f.debug_struct("ResourceHandle")
             .field("handle", &self.handle.load(Ordering::Relaxed))
             .finish()
     }
 }
 
-impl<T: WasmResource> Drop for Resource<T> {
+impl<T: WasmResource> Drop for ResourceHandle<T> {
     fn drop(&mut self) {
         let handle = *self.handle.get_mut();
         if handle != TAKEN {
@@ -411,17 +470,20 @@ pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: u
 /// The signature of `cabi_realloc`.
 pub type CabiRealloc = unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8;
 
-/// `cabi_realloc` itself, only with the `realloc` feature: std on
-/// `wasm32-wasip2` already defines and exports it, and a second strong
-/// definition would not link. (Generated code can also define it, with the
-/// `with_cabi_realloc` option.)
+/// `cabi_realloc` itself, with the `realloc` feature, on the targets whose
+/// std does not define it (`wasm32-wasip1`, `wasm32-unknown-unknown`): on
+/// `wasm32-wasip2` std's is the one (a second would not link). Generated
+/// code can also define it, with the `with_cabi_realloc` option.
 ///
 /// # Safety
 /// As for [`realloc`]; only the host calls it.
-#[cfg(all(feature = "realloc", target_family = "wasm"))]
+#[cfg(all(
+    feature = "realloc",
+    target_family = "wasm",
+    any(target_env = "p1", target_env = "")
+))]
 // SAFETY: `cabi_realloc` is the canonical ABI's allocator symbol, which the host looks up by this
-// name, with its signature; only the `realloc` feature defines it here, for builds whose std does
-// not (a second definition would fail to link).
+// name, with its signature; it is defined only where std does not define it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cabi_realloc(
     old_ptr: *mut u8,
@@ -433,7 +495,10 @@ pub unsafe extern "C" fn cabi_realloc(
     unsafe { realloc(old_ptr, old_len, align, new_len) }
 }
 
-#[cfg(all(not(feature = "realloc"), target_family = "wasm"))]
+#[cfg(all(
+    target_family = "wasm",
+    not(all(feature = "realloc", any(target_env = "p1", target_env = "")))
+))]
 unsafe extern "C" {
     /// The `cabi_realloc` this component exports: std's on `wasm32-wasip2`
     /// (which allocates with the Rust global allocator), the `realloc`
@@ -446,6 +511,18 @@ unsafe extern "C" {
     /// in std's first: memory the host allocated would then be freed
     /// through the wrong allocator.
     pub fn cabi_realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8;
+}
+
+/// Keeps `cabi_realloc` linked and exported: called (by code that
+/// wit-bindgen generated) from a function the linker keeps, it references
+/// the symbol from the guest's own object files.
+pub fn maybe_link_cabi_realloc() {
+    #[cfg(target_family = "wasm")]
+    {
+        #[used]
+        static CABI_REALLOC: unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8 =
+            cabi_realloc;
+    }
 }
 
 /// Runs the module's static constructors once, before the first export
@@ -463,17 +540,9 @@ pub fn run_ctors_once() {
     }
 }
 
-/// What the guest trait of an exported resource builds on: the
-/// representation its values live in, `Option<Self>` (`None` once moved
-/// out with `into_inner`). Implemented for every type.
-pub trait GuestResource: Sized + 'static {
-    /// The representation of a value of this resource.
-    type Rep;
-}
-
-impl<T: 'static> GuestResource for T {
-    type Rep = Option<T>;
-}
+#[doc(hidden)]
+pub use crate::resource::Resource as GuestResource;
+pub use crate::resource::{Resource, ResourceRep};
 
 /// The value behind a representation (an `Option<T>` made by the
 /// resource's `resource_into_raw_`).

@@ -71,6 +71,21 @@ intrinsics! {
     "$root" "[error-context-debug-message-utf8]" fn error_context_debug_message(handle: u32, out: *mut u8);
     /// Drops an error context.
     "$root" "[error-context-drop]" fn error_context_drop(handle: u32);
+    /// A new `stream` without payload (the wakeup signal between tasks):
+    /// the readable end (low bits) and the writable end.
+    "$root" "[stream-new-unit]" fn unit_stream_new() -> u64;
+    /// Starts a read of `count` units.
+    "$root" "[async-lower][stream-read-unit]" fn unit_stream_read(handle: u32, ptr: *mut u8, count: usize) -> u32;
+    /// Starts a write of `count` units.
+    "$root" "[async-lower][stream-write-unit]" fn unit_stream_write(handle: u32, ptr: *const u8, count: usize) -> u32;
+    /// Cancels a pending read; returns how it ended.
+    "$root" "[stream-cancel-read-unit]" fn unit_stream_cancel_read(handle: u32) -> u32;
+    /// Cancels a pending write; returns how it ended.
+    "$root" "[stream-cancel-write-unit]" fn unit_stream_cancel_write(handle: u32) -> u32;
+    /// Drops the readable end.
+    "$root" "[stream-drop-readable-unit]" fn unit_stream_drop_readable(handle: u32);
+    /// Drops the writable end.
+    "$root" "[stream-drop-writable-unit]" fn unit_stream_drop_writable(handle: u32);
 }
 
 /// Events the host delivers to a task (`event0` of a callback).
@@ -114,6 +129,35 @@ impl CallbackCode {
             CallbackCode::Exit => 0,
             CallbackCode::Yield => 1,
             CallbackCode::Wait(set) => 2 | (set << 4),
+        }
+    }
+}
+
+/// Where a stream or future read or write stands: the code an intrinsic
+/// returned or an event carried, decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Copy {
+    /// Still in flight: an event will tell how it ended.
+    Blocked,
+    /// Ended normally, after this many values.
+    Completed(usize),
+    /// The other end was dropped, after this many values.
+    Dropped(usize),
+    /// Cancelled, after this many values.
+    Cancelled(usize),
+}
+
+impl Copy {
+    pub(crate) fn decode(code: u32) -> Copy {
+        if code == BLOCKED {
+            return Copy::Blocked;
+        }
+        let count = (code >> 4) as usize;
+        match code & 0xf {
+            COPY_COMPLETED => Copy::Completed(count),
+            COPY_DROPPED => Copy::Dropped(count),
+            COPY_CANCELLED => Copy::Cancelled(count),
+            other => panic!("unknown stream or future copy result {other:#x} from the host"),
         }
     }
 }

@@ -1,138 +1,164 @@
-//! [`AbiBuffer`]: values on their way into a stream, kept in the layout the
-//! host copies from: the `Vec` itself when a value's Rust layout is its
-//! canonical ABI layout (numbers), otherwise lowered into a buffer of
-//! their own, which moves what they own (strings, lists, handles).
+//! [`AbiBuffer`]: values on their way into a stream, in the layout the
+//! host copies from. When a value's Rust layout is its canonical ABI
+//! layout (numbers), that is the `Vec` itself; otherwise every value is
+//! lowered into a buffer of its own when the `AbiBuffer` is made, which
+//! moves what it owns (strings, lists, handles) there.
 
 use alloc::vec::Vec;
+use core::alloc::Layout;
+use core::mem::MaybeUninit;
 
-use super::stream::StreamVtable;
-use crate::rt::{alloc, cabi_dealloc};
+use super::stream::StreamOps;
+use crate::rt::Cleanup;
 
-enum Storage<T> {
-    /// Values whose layout is canonical; the first `start` were sent.
-    Native { values: Vec<T>, start: usize },
-    /// Lowered values: `len` of them at `ptr` (room for as many); the
-    /// first `start` were sent.
-    Lowered {
-        ptr: *mut u8,
-        len: usize,
-        start: usize,
-    },
+/// Values being written to a stream. A write may send only some of them:
+/// what it did not send stays here, to be written again with
+/// [`write_buf`](super::RawStreamWriter::write_buf) or taken back with
+/// [`into_vec`](AbiBuffer::into_vec).
+pub struct AbiBuffer<O: StreamOps> {
+    /// The values. Those before `sent` went to the host; when `lowered`
+    /// is there, every slot was moved into it and is uninitialized here.
+    values: Vec<MaybeUninit<O::Payload>>,
+    /// The lowered values, when the layouts differ.
+    lowered: Option<Cleanup>,
+    sent: usize,
+    ops: O,
 }
 
-/// Values being written to a stream. What a write did not send stays in
-/// the buffer: write it again with
-/// [`StreamWriter::write_buf`](super::StreamWriter::write_buf), or take it
-/// back with [`AbiBuffer::into_vec`].
-pub struct AbiBuffer<T: 'static> {
-    storage: Storage<T>,
-    vtable: &'static StreamVtable<T>,
-}
-
-impl<T: 'static> AbiBuffer<T> {
-    pub(crate) fn new(values: Vec<T>, vtable: &'static StreamVtable<T>) -> Self {
-        let Some(lower) = vtable.lower else {
-            return AbiBuffer {
-                storage: Storage::Native { values, start: 0 },
-                vtable,
-            };
+impl<O: StreamOps> AbiBuffer<O> {
+    pub(crate) fn new(values: Vec<O::Payload>, mut ops: O) -> AbiBuffer<O> {
+        let mut values = core::mem::ManuallyDrop::new(values);
+        // SAFETY: `MaybeUninit<T>` has the layout of `T`; the allocation
+        // moves to the new `Vec`.
+        let mut values = unsafe {
+            Vec::from_raw_parts(
+                values.as_mut_ptr().cast::<MaybeUninit<O::Payload>>(),
+                values.len(),
+                values.capacity(),
+            )
         };
-        let (size, align) = vtable.layout;
-        let len = values.len();
-        // SAFETY: the canonical ABI's alignment is a power of two.
-        let ptr = unsafe { alloc(size * len, align) };
-        for (i, value) in values.into_iter().enumerate() {
-            // SAFETY: `ptr` has room for `len` values.
-            unsafe { lower(value, ptr.add(i * size)) };
-        }
+        let lowered = if ops.native_abi_matches_canonical_abi() {
+            None
+        } else {
+            let size = ops.elem_layout().size();
+            let layout = Layout::from_size_align(size * values.len(), ops.elem_layout().align())
+                .expect("a stream write too large for memory");
+            let (ptr, cleanup) = Cleanup::new(layout);
+            for (i, value) in values.iter_mut().enumerate() {
+                // SAFETY: each value is initialized and read once (its slot
+                // counts as moved from now on); `ptr` has room for all.
+                unsafe {
+                    let value = value.assume_init_read();
+                    ops.lower(value, ptr.add(i * size));
+                }
+            }
+            cleanup
+        };
         AbiBuffer {
-            storage: Storage::Lowered { ptr, len, start: 0 },
-            vtable,
+            values,
+            lowered,
+            sent: 0,
+            ops,
         }
+    }
+
+    /// The values not sent, in canonical layout: where they start, and
+    /// how many.
+    pub(crate) fn abi_ptr_and_len(&self) -> (*const u8, usize) {
+        let remaining = self.remaining();
+        let ptr = match &self.lowered {
+            Some(lowered) => lowered
+                .ptr()
+                .wrapping_add(self.sent * self.ops.elem_layout().size()),
+            None if self.lowered_layout() => core::ptr::null_mut(),
+            None => self.values.as_ptr().wrapping_add(self.sent).cast_mut().cast(),
+        };
+        (ptr.cast_const(), remaining)
+    }
+
+    /// Whether the values were lowered (an empty lowered buffer has no
+    /// allocation).
+    fn lowered_layout(&self) -> bool {
+        !self.ops.native_abi_matches_canonical_abi()
     }
 
     /// How many values have not been sent.
     pub fn remaining(&self) -> usize {
-        match &self.storage {
-            Storage::Native { values, start } => values.len() - start,
-            Storage::Lowered { len, start, .. } => len - start,
-        }
+        self.values.len() - self.sent
     }
 
-    /// The first value not sent, in canonical layout.
-    pub(crate) fn as_ptr(&self) -> *const u8 {
-        let (size, _) = self.vtable.layout;
-        match &self.storage {
-            // SAFETY: `start` is at most the length.
-            Storage::Native { values, start } => unsafe { values.as_ptr().add(*start).cast() },
-            // SAFETY: as above, in the lowered buffer.
-            Storage::Lowered { ptr, start, .. } => unsafe { ptr.add(start * size).cast_const() },
-        }
-    }
-
-    /// Records that `count` more values were sent: the host copied them,
-    /// so the lists of lowered values are freed (handles moved to the
-    /// reader).
+    /// Records that the host took `count` more values: the lists of the
+    /// lowered ones are freed (the reader has copies; handles moved to it).
     pub(crate) fn advance(&mut self, count: usize) {
-        let (size, _) = self.vtable.layout;
-        match &mut self.storage {
-            Storage::Native { start, .. } => *start += count,
-            Storage::Lowered { ptr, start, .. } => {
-                if let Some(dealloc_lists) = self.vtable.dealloc_lists {
-                    for i in *start..*start + count {
-                        // SAFETY: a sent value's lists are ours to free.
-                        unsafe { dealloc_lists(ptr.add(i * size)) };
-                    }
+        assert!(count <= self.remaining(), "the host took more than was written");
+        if self.ops.contains_lists() {
+            if let Some(lowered) = &self.lowered {
+                let size = self.ops.elem_layout().size();
+                for i in self.sent..self.sent + count {
+                    // SAFETY: each sent value is freed once (`sent` moves
+                    // past it below).
+                    unsafe { self.ops.dealloc_lists(lowered.ptr().add(i * size)) };
                 }
-                *start += count;
             }
         }
+        self.sent += count;
     }
 
-    /// The values not sent.
-    pub fn into_vec(mut self) -> Vec<T> {
+    /// The values not sent, in a `Vec` (the one the buffer was made from,
+    /// with the sent values removed from its front).
+    pub fn into_vec(mut self) -> Vec<O::Payload> {
         self.take_unsent()
     }
 
-    fn take_unsent(&mut self) -> Vec<T> {
-        let (size, align) = self.vtable.layout;
-        match &mut self.storage {
-            Storage::Native { values, start } => {
-                values.drain(..*start);
-                *start = 0;
-                core::mem::take(values)
+    fn take_unsent(&mut self) -> Vec<O::Payload> {
+        let sent = self.sent;
+        let remaining = self.remaining();
+        if let Some(lowered) = self.lowered.take() {
+            let size = self.ops.elem_layout().size();
+            for i in 0..remaining {
+                // SAFETY: the unsent lowered values are still owned here;
+                // each is lifted once, into a slot whose value moved out.
+                unsafe {
+                    let value = self.ops.lift(lowered.ptr().add((sent + i) * size));
+                    self.values[i].write(value);
+                }
             }
-            Storage::Lowered { ptr, len, start } => {
-                let lift = self
-                    .vtable
-                    .lift
-                    .unwrap_or_else(|| unreachable!("lowered values can be lifted"));
-                let values = (*start..*len)
-                    // SAFETY: the unsent values are lowered and still owned here.
-                    .map(|i| unsafe { lift(ptr.add(i * size)) })
-                    .collect();
-                // SAFETY: allocated in `new` with this layout.
-                unsafe { cabi_dealloc(*ptr, size * *len, align) };
-                *len = 0;
-                *start = 0;
-                values
+        } else if sent > 0 {
+            // SAFETY: the unsent values move to the front; the slots they
+            // leave are uninitialized.
+            unsafe {
+                let base = self.values.as_mut_ptr();
+                core::ptr::copy(base.add(sent), base, remaining);
             }
+        }
+        let mut values = core::mem::take(&mut self.values);
+        // SAFETY: the first `remaining` slots are initialized, the rest
+        // are not read.
+        unsafe { values.set_len(remaining) };
+        self.sent = 0;
+        let mut values = core::mem::ManuallyDrop::new(values);
+        // SAFETY: the inverse of the conversion in `new`.
+        unsafe {
+            Vec::from_raw_parts(
+                values.as_mut_ptr().cast::<O::Payload>(),
+                values.len(),
+                values.capacity(),
+            )
         }
     }
 }
 
-impl<T: 'static> Drop for AbiBuffer<T> {
+impl<O: StreamOps> Drop for AbiBuffer<O> {
     fn drop(&mut self) {
-        // Unsent lowered values are lifted so that what they own is freed.
-        if let Storage::Lowered { len, .. } = self.storage {
-            if len > 0 {
-                drop(self.take_unsent());
-            }
+        // The unsent values are dropped (lifted first when lowered, so
+        // that what they own is freed).
+        if self.remaining() > 0 {
+            drop(self.take_unsent());
         }
     }
 }
 
-impl<T: 'static> core::fmt::Debug for AbiBuffer<T> {
+impl<O: StreamOps> core::fmt::Debug for AbiBuffer<O> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AbiBuffer")
             .field("remaining", &self.remaining())

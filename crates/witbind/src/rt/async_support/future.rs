@@ -1,344 +1,399 @@
 //! `future<T>`: [`FutureReader`] and [`FutureWriter`], the two ends of a
-//! component-model future, which carries exactly one value. Awaiting the
-//! reader gives the value; a writer dropped without writing sends the
-//! default value its creator chose.
+//! component-model future, which carries exactly one value.
+//!
+//! Awaiting the reader gives the value. The component model traps when a
+//! writable end is dropped before a value went through it, so a
+//! [`FutureWriter`] dropped without writing (or whose write was cancelled)
+//! writes the default value it was created with, in the background: the
+//! task it is dropped in does not end before the reader took it (or was
+//! dropped).
 
-use core::cell::Cell;
+use alloc::boxed::Box;
+use core::alloc::Layout;
 use core::future::{Future, IntoFuture};
+use core::mem::ManuallyDrop;
 use core::pin::Pin;
-use core::task::{ready, Context, Poll};
+use core::sync::atomic::{AtomicU32, Ordering};
+use core::task::{Context, Poll};
 
-use super::abi;
-use super::waitable::Wait;
-use crate::rt::{alloc, cabi_dealloc};
+use super::abi::Copy;
+use super::task::spawn_background;
+use super::waitable::{Op, Operation};
+use crate::rt::Cleanup;
 
-/// How generated code moves values of one payload type through futures.
-#[doc(hidden)]
-pub struct FutureVtable<T> {
-    /// The canonical ABI size and alignment of the value.
-    pub layout: (usize, usize),
-    /// Lowers the value into memory, moving what it owns.
-    pub lower: unsafe fn(T, *mut u8),
-    /// Lifts the value from memory, taking what it owns.
-    pub lift: unsafe fn(*mut u8) -> T,
-    /// Frees the lists of a lowered value that was sent.
-    pub dealloc_lists: unsafe fn(*mut u8),
+/// What a future needs of its payload type and intrinsics. Implemented by
+/// `&FutureVtable<T>`, what generated code makes.
+pub trait FutureOps {
+    /// The Rust type of the value.
+    type Payload;
+
     /// `future.new`: the readable end (low bits) and the writable end.
-    pub new: unsafe fn() -> u64,
-    /// `future.read` (async): handle, destination.
-    pub start_read: unsafe fn(u32, *mut u8) -> u32,
-    /// `future.write` (async): handle, source.
-    pub start_write: unsafe fn(u32, *const u8) -> u32,
+    #[allow(clippy::new_ret_no_self, clippy::wrong_self_convention)]
+    fn new(&mut self) -> u64;
+    /// The canonical ABI layout of the value.
+    fn elem_layout(&mut self) -> Layout;
+    /// Lowers the value into `dst`, moving what it owns.
+    ///
+    /// # Safety
+    /// `dst` has room for the value.
+    unsafe fn lower(&mut self, payload: Self::Payload, dst: *mut u8);
+    /// Frees the lists of a lowered value that was sent.
+    ///
+    /// # Safety
+    /// `dst` holds a lowered value, whose lists are freed once.
+    unsafe fn dealloc_lists(&mut self, dst: *mut u8);
+    /// Lifts the value from `dst`, taking what it owns.
+    ///
+    /// # Safety
+    /// `dst` holds a lowered value, lifted once.
+    unsafe fn lift(&mut self, dst: *mut u8) -> Self::Payload;
+    /// `future.write` (async).
+    ///
+    /// # Safety
+    /// `val` holds the lowered value until the write ends.
+    unsafe fn start_write(&mut self, future: u32, val: *const u8) -> u32;
+    /// `future.read` (async).
+    ///
+    /// # Safety
+    /// `val` has room for the value until the read ends.
+    unsafe fn start_read(&mut self, future: u32, val: *mut u8) -> u32;
     /// `future.cancel-read`.
-    pub cancel_read: unsafe fn(u32) -> u32,
+    ///
+    /// # Safety
+    /// A read is in flight on `future`, which is in no waitable set.
+    unsafe fn cancel_read(&mut self, future: u32) -> u32;
     /// `future.cancel-write`.
-    pub cancel_write: unsafe fn(u32) -> u32,
+    ///
+    /// # Safety
+    /// A write is in flight on `future`, which is in no waitable set.
+    unsafe fn cancel_write(&mut self, future: u32) -> u32;
     /// `future.drop-readable`.
-    pub drop_readable: unsafe fn(u32),
+    ///
+    /// # Safety
+    /// `future` is an owned readable end with nothing in flight.
+    unsafe fn drop_readable(&mut self, future: u32);
     /// `future.drop-writable`.
-    pub drop_writable: unsafe fn(u32),
+    ///
+    /// # Safety
+    /// `future` is an owned writable end that a value went through.
+    unsafe fn drop_writable(&mut self, future: u32);
 }
 
-const TAKEN: u32 = u32::MAX;
+/// How generated code describes the futures of one payload type: the
+/// payload's layout, lowering and lifting, and the future intrinsics of
+/// one function that has such a future.
+#[doc(hidden)]
+pub struct FutureVtable<T> {
+    /// The canonical ABI layout of the value.
+    pub layout: Layout,
+    /// Lowers the value, moving what it owns.
+    pub lower: unsafe fn(value: T, dst: *mut u8),
+    /// Frees the lists of a lowered value that was sent.
+    pub dealloc_lists: unsafe fn(dst: *mut u8),
+    /// Lifts the value, taking what it owns.
+    pub lift: unsafe fn(dst: *mut u8) -> T,
+    /// `future.write` (async).
+    pub start_write: unsafe extern "C" fn(future: u32, val: *const u8) -> u32,
+    /// `future.read` (async).
+    pub start_read: unsafe extern "C" fn(future: u32, val: *mut u8) -> u32,
+    /// `future.cancel-write`.
+    pub cancel_write: unsafe extern "C" fn(future: u32) -> u32,
+    /// `future.cancel-read`.
+    pub cancel_read: unsafe extern "C" fn(future: u32) -> u32,
+    /// `future.drop-writable`.
+    pub drop_writable: unsafe extern "C" fn(future: u32),
+    /// `future.drop-readable`.
+    pub drop_readable: unsafe extern "C" fn(future: u32),
+    /// `future.new`.
+    pub new: unsafe extern "C" fn() -> u64,
+}
+
+impl<T> FutureOps for &FutureVtable<T> {
+    type Payload = T;
+
+    fn new(&mut self) -> u64 {
+        // SAFETY: `future.new` has no preconditions.
+        unsafe { (self.new)() }
+    }
+    fn elem_layout(&mut self) -> Layout {
+        self.layout
+    }
+    // SAFETY: contract: `FutureOps::lower`'s.
+    unsafe fn lower(&mut self, payload: T, dst: *mut u8) {
+        // SAFETY: the caller's contract.
+        unsafe { (self.lower)(payload, dst) }
+    }
+    // SAFETY: contract: `FutureOps::dealloc_lists`'s.
+    unsafe fn dealloc_lists(&mut self, dst: *mut u8) {
+        // SAFETY: the caller's contract.
+        unsafe { (self.dealloc_lists)(dst) }
+    }
+    // SAFETY: contract: `FutureOps::lift`'s.
+    unsafe fn lift(&mut self, dst: *mut u8) -> T {
+        // SAFETY: the caller's contract.
+        unsafe { (self.lift)(dst) }
+    }
+    // SAFETY: contract: `FutureOps::start_write`'s.
+    unsafe fn start_write(&mut self, future: u32, val: *const u8) -> u32 {
+        // SAFETY: the caller's contract.
+        unsafe { (self.start_write)(future, val) }
+    }
+    // SAFETY: contract: `FutureOps::start_read`'s.
+    unsafe fn start_read(&mut self, future: u32, val: *mut u8) -> u32 {
+        // SAFETY: the caller's contract.
+        unsafe { (self.start_read)(future, val) }
+    }
+    // SAFETY: contract: `FutureOps::cancel_read`'s.
+    unsafe fn cancel_read(&mut self, future: u32) -> u32 {
+        // SAFETY: the caller's contract.
+        unsafe { (self.cancel_read)(future) }
+    }
+    // SAFETY: contract: `FutureOps::cancel_write`'s.
+    unsafe fn cancel_write(&mut self, future: u32) -> u32 {
+        // SAFETY: the caller's contract.
+        unsafe { (self.cancel_write)(future) }
+    }
+    // SAFETY: contract: `FutureOps::drop_readable`'s.
+    unsafe fn drop_readable(&mut self, future: u32) {
+        // SAFETY: the caller's contract.
+        unsafe { (self.drop_readable)(future) }
+    }
+    // SAFETY: contract: `FutureOps::drop_writable`'s.
+    unsafe fn drop_writable(&mut self, future: u32) {
+        // SAFETY: the caller's contract.
+        unsafe { (self.drop_writable)(future) }
+    }
+}
 
 /// A new future of `T`: its writable and readable ends. A writer dropped
 /// without writing sends `default()`.
 ///
 /// # Safety
-/// `vtable` describes `T` (generated code passes the payload's own).
+/// `vtable` describes futures of `T` (generated code passes its own).
 #[doc(hidden)]
-pub unsafe fn future_new<T: 'static>(
+pub unsafe fn future_new<T>(
     default: fn() -> T,
     vtable: &'static FutureVtable<T>,
 ) -> (FutureWriter<T>, FutureReader<T>) {
-    // SAFETY: as the caller guarantees.
-    let handles = unsafe { (vtable.new)() };
-    // SAFETY: `future.new` made both ends; they are now owned here.
+    // SAFETY: the caller's contract.
+    let (writer, reader) = unsafe { raw_future_new(vtable) };
+    (FutureWriter::new(writer, default), reader)
+}
+
+/// A new future with the operations `ops`: its writable and readable ends.
+///
+/// # Safety
+/// `ops` describes one future type correctly.
+pub unsafe fn raw_future_new<O: FutureOps + Clone>(
+    mut ops: O,
+) -> (RawFutureWriter<O>, RawFutureReader<O>) {
+    let handles = ops.new();
+    // SAFETY: `future.new` made both ends; they are owned here.
     unsafe {
         (
-            FutureWriter::new((handles >> 32) as u32, vtable, default),
-            FutureReader::new(handles as u32, vtable),
+            RawFutureWriter::new((handles >> 32) as u32, ops.clone()),
+            RawFutureReader::new(handles as u32, ops),
         )
     }
 }
 
-/// A cell of the payload's layout, for one read or write.
-fn cell<T>(vtable: &FutureVtable<T>) -> *mut u8 {
-    let (size, align) = vtable.layout;
-    // SAFETY: the canonical ABI's alignment is a power of two.
-    unsafe { alloc(size, align) }
-}
-
-fn free_cell<T>(vtable: &FutureVtable<T>, cell: *mut u8) {
-    let (size, align) = vtable.layout;
-    // SAFETY: made by `cell` for the same payload.
-    unsafe { cabi_dealloc(cell, size, align) }
-}
-
-/// The end of a future that its value is read from: `.await` it.
-/// Dropping it tells the writer the value is not wanted.
-pub struct FutureReader<T: 'static> {
-    handle: Cell<u32>,
-    vtable: &'static FutureVtable<T>,
-}
-
-impl<T: 'static> FutureReader<T> {
-    /// Takes ownership of the readable end `handle`.
-    ///
-    /// # Safety
-    /// `handle` is an owned readable end of a future of `T` described by
-    /// `vtable`.
-    #[doc(hidden)]
-    pub unsafe fn new(handle: u32, vtable: &'static FutureVtable<T>) -> Self {
-        FutureReader {
-            handle: Cell::new(handle),
-            vtable,
-        }
-    }
-
-    /// The raw handle, still owned by this value.
-    pub fn handle(&self) -> u32 {
-        self.handle.get()
-    }
-
-    /// Moves ownership of the raw handle out (to pass it to the host).
-    #[doc(hidden)]
-    pub fn take_handle(&self) -> u32 {
-        let handle = self.handle.replace(TAKEN);
-        assert!(handle != TAKEN, "the future's handle was already moved out");
-        handle
-    }
-}
-
-impl<T: 'static> Drop for FutureReader<T> {
-    fn drop(&mut self) {
-        let handle = self.handle.get();
-        if handle != TAKEN {
-            // SAFETY: this value owns the readable end.
-            unsafe { (self.vtable.drop_readable)(handle) }
-        }
-    }
-}
-
-impl<T: 'static> core::fmt::Debug for FutureReader<T> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("FutureReader")
-            .field("handle", &self.handle.get())
-            .finish()
-    }
-}
-
-impl<T: 'static> IntoFuture for FutureReader<T> {
-    type Output = T;
-    type IntoFuture = FutureRead<T>;
-
-    fn into_future(self) -> FutureRead<T> {
-        FutureRead {
-            reader: Some(self),
-            state: ReadState::Start,
-        }
-    }
-}
-
-enum ReadState {
-    Start,
-    Waiting { cell: *mut u8, wait: Wait },
-    Done,
-}
-
-/// The read of a [`FutureReader`]'s value. Dropping it cancels the read.
-pub struct FutureRead<T: 'static> {
-    reader: Option<FutureReader<T>>,
-    state: ReadState,
-}
-
-impl<T: 'static> Unpin for FutureRead<T> {}
-
-impl<T: 'static> FutureRead<T> {
-    fn reader(&self) -> &FutureReader<T> {
-        self.reader
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("the reader stays until the read ends"))
-    }
-
-    /// Cancels the read: `Ok` with the value if it had arrived, else the
-    /// reader back (to read again later).
-    pub fn cancel(mut self: Pin<&mut Self>) -> Result<T, FutureReader<T>> {
-        let reader = self
-            .reader
-            .take()
-            .unwrap_or_else(|| panic!("a future read was cancelled after it finished"));
-        match core::mem::replace(&mut self.state, ReadState::Done) {
-            ReadState::Start | ReadState::Done => Err(reader),
-            ReadState::Waiting { cell, mut wait } => {
-                wait.cancel();
-                // SAFETY: a read is in flight on this handle.
-                let code = unsafe { (reader.vtable.cancel_read)(reader.handle()) };
-                let value = (code & 0xf == abi::COPY_COMPLETED).then(|| {
-                    // SAFETY: the host wrote the value.
-                    unsafe { (reader.vtable.lift)(cell) }
-                });
-                free_cell(reader.vtable, cell);
-                value.ok_or(reader)
-            }
-        }
-    }
-}
-
-impl<T: 'static> Future for FutureRead<T> {
-    type Output = T;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let this = &mut *self;
-        let code = match &mut this.state {
-            ReadState::Start => {
-                let reader = this.reader();
-                let cell = cell(reader.vtable);
-                // SAFETY: `cell` has room for the payload.
-                let code = unsafe { (reader.vtable.start_read)(reader.handle(), cell) };
-                let handle = reader.handle();
-                this.state = ReadState::Waiting {
-                    cell,
-                    wait: Wait::new(handle),
-                };
-                let ReadState::Waiting { wait, .. } = &mut this.state else {
-                    unreachable!("just set")
-                };
-                ready!(wait.started(code, cx))
-            }
-            ReadState::Waiting { wait, .. } => ready!(wait.poll(cx)),
-            ReadState::Done => panic!("a future read was polled after it finished"),
-        };
-        let ReadState::Waiting { cell, .. } = core::mem::replace(&mut this.state, ReadState::Done)
-        else {
-            unreachable!("the read is in flight")
-        };
-        let reader = this
-            .reader
-            .take()
-            .unwrap_or_else(|| unreachable!("the reader stays until the read ends"));
-        let vtable = reader.vtable;
-        assert!(
-            code & 0xf == abi::COPY_COMPLETED,
-            "the writer of a future was dropped without writing its value"
-        );
-        // SAFETY: the host wrote the value.
-        let value = unsafe { (vtable.lift)(cell) };
-        free_cell(vtable, cell);
-        Poll::Ready(value)
-    }
-}
-
-impl<T: 'static> Drop for FutureRead<T> {
-    fn drop(&mut self) {
-        if let ReadState::Waiting { .. } = self.state {
-            // A value that arrived first is dropped with the result.
-            drop(Pin::new(self).cancel());
-        }
-    }
-}
-
-/// The end of a future that its value is written to, once. Dropped
-/// without writing, it writes the default value its creator chose.
+/// The writable end of a future of `T`: [`write`](FutureWriter::write)
+/// sends the value. Dropped without writing, it sends the default value it
+/// was created with (in the background).
 pub struct FutureWriter<T: 'static> {
-    handle: u32,
-    vtable: &'static FutureVtable<T>,
+    raw: ManuallyDrop<RawFutureWriter<&'static FutureVtable<T>>>,
     default: fn() -> T,
-    written: bool,
 }
 
 impl<T: 'static> FutureWriter<T> {
-    /// Takes ownership of the writable end `handle`.
-    ///
-    /// # Safety
-    /// `handle` is an owned writable end of a future of `T` described by
-    /// `vtable`.
-    #[doc(hidden)]
-    pub unsafe fn new(handle: u32, vtable: &'static FutureVtable<T>, default: fn() -> T) -> Self {
+    fn new(raw: RawFutureWriter<&'static FutureVtable<T>>, default: fn() -> T) -> Self {
         FutureWriter {
-            handle,
-            vtable,
+            raw: ManuallyDrop::new(raw),
             default,
-            written: false,
         }
     }
 
-    /// The raw handle, still owned by this value.
-    pub fn handle(&self) -> u32 {
-        self.handle
+    fn into_raw(self) -> (RawFutureWriter<&'static FutureVtable<T>>, fn() -> T) {
+        let mut this = ManuallyDrop::new(self);
+        // SAFETY: `this` is not used (or dropped) again.
+        (unsafe { ManuallyDrop::take(&mut this.raw) }, this.default)
     }
 
-    /// Writes the value; completes when the reader has it, or gives it
-    /// back if the reader was dropped.
-    pub fn write(mut self, value: T) -> FutureWrite<T> {
-        self.written = true;
+    /// Sends `value`: the write ends when the reader took it (`Ok`) or
+    /// when the reader was dropped (`Err`, with the value). Dropping the
+    /// write cancels it, and the default value is sent instead
+    /// ([`FutureWrite::cancel`] gives back the value and the writer).
+    pub fn write(self, value: T) -> FutureWrite<T> {
+        let (raw, default) = self.into_raw();
         FutureWrite {
-            writer: Some(self),
-            state: WriteState::Start(value),
+            raw: raw.write(value),
+            default,
         }
     }
 }
 
 impl<T: 'static> Drop for FutureWriter<T> {
     fn drop(&mut self) {
-        if !self.written {
-            self.written = true;
-            let writer = FutureWriter {
-                handle: self.handle,
-                vtable: self.vtable,
-                default: self.default,
-                written: false,
-            };
-            // The writable end moved to `writer`, which writes the default.
-            self.handle = TAKEN;
-            write_default(writer);
-            return;
-        }
-        if self.handle != TAKEN {
-            // SAFETY: this value owns the writable end, whose value was written.
-            unsafe { (self.vtable.drop_writable)(self.handle) }
-        }
+        // SAFETY: not used again.
+        let raw = unsafe { ManuallyDrop::take(&mut self.raw) };
+        raw.write_and_forget((self.default)());
     }
 }
 
-/// Writes `writer`'s default value: in the background of the current
-/// task, or (without one) by starting the write and leaving it to the
-/// host, which completes it when the reader reads.
-fn write_default<T: 'static>(writer: FutureWriter<T>) {
-    let value = (writer.default)();
-    // SAFETY: reading the context slot has no preconditions.
-    let in_task = !unsafe { abi::context_get() }.is_null();
-    if in_task {
-        super::spawn_local(async move {
-            drop(writer.write(value).await);
-        });
-        return;
-    }
-    let mut writer = core::mem::ManuallyDrop::new(writer);
-    writer.written = true;
-    let cell = cell(writer.vtable);
-    // SAFETY: `cell` has room for the payload; it stays (leaked) until the
-    // host has copied the value.
-    unsafe {
-        (writer.vtable.lower)(value, cell);
-        let code = (writer.vtable.start_write)(writer.handle, cell);
-        if code != abi::BLOCKED {
-            (writer.vtable.dealloc_lists)(cell);
-            free_cell(writer.vtable, cell);
-            (writer.vtable.drop_writable)(writer.handle);
-        }
-    }
-}
-
-impl<T: 'static> core::fmt::Debug for FutureWriter<T> {
+impl<T> core::fmt::Debug for FutureWriter<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("FutureWriter")
+            .field("handle", &self.raw.handle)
+            .finish()
+    }
+}
+
+/// A write of a [`FutureWriter`].
+pub struct FutureWrite<T: 'static> {
+    raw: RawFutureWrite<&'static FutureVtable<T>>,
+    default: fn() -> T,
+}
+
+/// How a cancelled write of a future ended.
+#[derive(Debug)]
+pub enum FutureWriteCancel<T: 'static> {
+    /// The reader took the value before the cancel.
+    AlreadySent,
+    /// The reader was dropped: the value is back, the writer is gone.
+    Dropped(T),
+    /// Cancelled: the value and the writer are back, to write later.
+    Cancelled(T, FutureWriter<T>),
+}
+
+impl<T: 'static> FutureWrite<T> {
+    fn raw(self: Pin<&mut Self>) -> Pin<&mut RawFutureWrite<&'static FutureVtable<T>>> {
+        // SAFETY: `raw` is structurally pinned.
+        unsafe { self.map_unchecked_mut(|write| &mut write.raw) }
+    }
+
+    /// Cancels the write and says how it ended.
+    ///
+    /// # Panics
+    /// If the write had already ended (its future returned).
+    pub fn cancel(mut self: Pin<&mut Self>) -> FutureWriteCancel<T> {
+        let default = self.default;
+        match self.as_mut().raw().cancel() {
+            RawFutureWriteCancel::AlreadySent => FutureWriteCancel::AlreadySent,
+            RawFutureWriteCancel::Dropped(value) => FutureWriteCancel::Dropped(value),
+            RawFutureWriteCancel::Cancelled(value, raw) => {
+                FutureWriteCancel::Cancelled(value, FutureWriter::new(raw, default))
+            }
+        }
+    }
+}
+
+impl<T: 'static> Future for FutureWrite<T> {
+    type Output = Result<(), FutureWriteError<T>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.raw().poll(cx)
+    }
+}
+
+impl<T: 'static> Drop for FutureWrite<T> {
+    fn drop(&mut self) {
+        if self.raw.op.is_done() {
+            return;
+        }
+        // A write that did not end leaves the writer unwritten: cancelling
+        // gives it back as a `FutureWriter`, whose drop sends the default.
+        // SAFETY: `self` is being dropped: it is not moved again.
+        let this = unsafe { Pin::new_unchecked(self) };
+        drop(this.cancel());
+    }
+}
+
+/// The writable end of a future with the operations `O`, without a
+/// default value: dropping it before a value went through traps.
+pub struct RawFutureWriter<O: FutureOps> {
+    handle: u32,
+    ops: O,
+}
+
+impl<O: FutureOps> RawFutureWriter<O> {
+    /// # Safety
+    /// `handle` is an owned writable end of a future that `ops` describes.
+    unsafe fn new(handle: u32, ops: O) -> Self {
+        RawFutureWriter { handle, ops }
+    }
+
+    /// Sends `value`, as [`FutureWriter::write`].
+    pub fn write(self, value: O::Payload) -> RawFutureWrite<O> {
+        RawFutureWrite {
+            op: Op::new(FutureWriteOp(core::marker::PhantomData), (self, value)),
+        }
+    }
+
+    /// Sends `value` in the background: in the current task (which does
+    /// not end before the write does), or, outside of any, in the next
+    /// task witbind runs.
+    pub fn write_and_forget(self, value: O::Payload)
+    where
+        O: 'static,
+        O::Payload: 'static,
+    {
+        let write = self.write(value);
+        spawn_background(Box::pin(async move {
+            // How it ends does not matter: the writer is done either way.
+            let _ = write.await;
+        }));
+    }
+}
+
+impl<O: FutureOps> Drop for RawFutureWriter<O> {
+    fn drop(&mut self) {
+        // SAFETY: this value owns the writable end.
+        unsafe { self.ops.drop_writable(self.handle) }
+    }
+}
+
+impl<O: FutureOps> core::fmt::Debug for RawFutureWriter<O> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RawFutureWriter")
             .field("handle", &self.handle)
             .finish()
     }
 }
 
-/// A write to a future whose reader was dropped: the value, given back.
+/// A write of a [`RawFutureWriter`].
+pub struct RawFutureWrite<O: FutureOps> {
+    op: Op<FutureWriteOp<O>>,
+}
+
+impl<O: FutureOps> RawFutureWrite<O> {
+    fn op(self: Pin<&mut Self>) -> Pin<&mut Op<FutureWriteOp<O>>> {
+        // SAFETY: the operation is structurally pinned.
+        unsafe { self.map_unchecked_mut(|write| &mut write.op) }
+    }
+
+    /// Cancels the write and says how it ended, as [`FutureWrite::cancel`].
+    ///
+    /// # Panics
+    /// If the write had already ended (its future returned).
+    pub fn cancel(self: Pin<&mut Self>) -> RawFutureWriteCancel<O> {
+        self.op().cancel()
+    }
+}
+
+impl<O: FutureOps> Future for RawFutureWrite<O> {
+    type Output = Result<(), FutureWriteError<O::Payload>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.op().poll_op(cx).map(|ended| match ended {
+            WriteEnd::Written => Ok(()),
+            WriteEnd::Dropped(value) | WriteEnd::Cancelled(value, _) => {
+                Err(FutureWriteError { value })
+            }
+        })
+    }
+}
+
+/// The error of a write whose reader was dropped: the value is back.
 pub struct FutureWriteError<T> {
     /// The value that was not sent.
     pub value: T,
@@ -352,157 +407,269 @@ impl<T> core::fmt::Debug for FutureWriteError<T> {
 
 impl<T> core::fmt::Display for FutureWriteError<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("the reader of the future was dropped")
+        f.write_str("the future's reader was dropped")
     }
 }
 
 impl<T> core::error::Error for FutureWriteError<T> {}
 
-/// What cancelling a [`FutureWrite`] found.
-pub enum FutureWriteCancel<T: 'static> {
-    /// The reader had the value already.
+/// How a cancelled write of a [`RawFutureWriter`] ended.
+#[derive(Debug)]
+pub enum RawFutureWriteCancel<O: FutureOps> {
+    /// The reader took the value before the cancel.
     AlreadySent,
-    /// The reader was dropped: the value, given back.
-    Dropped(T),
-    /// The write was cancelled: the value and the writer, to write again.
-    Cancelled(T, FutureWriter<T>),
+    /// The reader was dropped: the value is back, the writer is gone.
+    Dropped(O::Payload),
+    /// Cancelled: the value and the writer are back.
+    Cancelled(O::Payload, RawFutureWriter<O>),
 }
 
-impl<T: 'static> core::fmt::Debug for FutureWriteCancel<T> {
+enum WriteEnd<O: FutureOps> {
+    Written,
+    Dropped(O::Payload),
+    Cancelled(O::Payload, RawFutureWriter<O>),
+}
+
+struct FutureWriteOp<O>(core::marker::PhantomData<O>);
+
+// SAFETY: the waitable is the writer's handle for the whole write, and
+// `cancel-write` gives the final code.
+unsafe impl<O: FutureOps> Operation for FutureWriteOp<O> {
+    type Start = (RawFutureWriter<O>, O::Payload);
+    type InFlight = (RawFutureWriter<O>, Option<Cleanup>);
+    type Output = WriteEnd<O>;
+    type Cancelled = RawFutureWriteCancel<O>;
+
+    fn start(&mut self, (mut writer, value): Self::Start) -> (u32, Self::InFlight) {
+        let (cell, cleanup) = Cleanup::new(writer.ops.elem_layout());
+        // SAFETY: `cell` has room for the value and stays (in `cleanup`)
+        // until the write ends.
+        let code = unsafe {
+            writer.ops.lower(value, cell);
+            writer.ops.start_write(writer.handle, cell)
+        };
+        (code, (writer, cleanup))
+    }
+
+    fn update(
+        &mut self,
+        (mut writer, cell): Self::InFlight,
+        code: u32,
+    ) -> Result<WriteEnd<O>, Self::InFlight> {
+        let ptr = cell.as_ref().map_or(core::ptr::null_mut(), Cleanup::ptr);
+        match Copy::decode(code) {
+            Copy::Blocked => Err((writer, cell)),
+            Copy::Completed(_) => {
+                // SAFETY: the reader has its copy: the lists are ours to
+                // free, once.
+                unsafe { writer.ops.dealloc_lists(ptr) };
+                Ok(WriteEnd::Written)
+            }
+            Copy::Dropped(_) => {
+                // SAFETY: the value was not taken; it is lifted back once.
+                Ok(WriteEnd::Dropped(unsafe { writer.ops.lift(ptr) }))
+            }
+            Copy::Cancelled(_) => {
+                // SAFETY: the value was not taken; it is lifted back once.
+                let value = unsafe { writer.ops.lift(ptr) };
+                Ok(WriteEnd::Cancelled(value, writer))
+            }
+        }
+    }
+
+    fn waitable(&self, (writer, _): &Self::InFlight) -> u32 {
+        writer.handle
+    }
+
+    fn cancel(&mut self, (writer, _): &mut Self::InFlight) -> u32 {
+        // SAFETY: a write is in flight on the handle, out of every set.
+        unsafe { writer.ops.cancel_write(writer.handle) }
+    }
+
+    fn cancelled_before_start(&mut self, (writer, value): Self::Start) -> RawFutureWriteCancel<O> {
+        RawFutureWriteCancel::Cancelled(value, writer)
+    }
+
+    fn cancelled_after_end(&mut self, ended: WriteEnd<O>) -> RawFutureWriteCancel<O> {
+        match ended {
+            WriteEnd::Written => RawFutureWriteCancel::AlreadySent,
+            WriteEnd::Dropped(value) => RawFutureWriteCancel::Dropped(value),
+            WriteEnd::Cancelled(value, writer) => RawFutureWriteCancel::Cancelled(value, writer),
+        }
+    }
+}
+
+/// The readable end of a future of `T`.
+pub type FutureReader<T> = RawFutureReader<&'static FutureVtable<T>>;
+
+/// The readable end of a future: `.await` it for the value. Dropping it
+/// tells the writer the value is not wanted.
+pub struct RawFutureReader<O: FutureOps> {
+    handle: AtomicU32,
+    ops: O,
+}
+
+/// A handle whose ownership was moved out.
+const TAKEN: u32 = u32::MAX;
+
+impl<O: FutureOps> RawFutureReader<O> {
+    /// Takes ownership of the readable end `handle`.
+    ///
+    /// # Safety
+    /// `handle` is an owned readable end of a future that `ops` describes.
+    pub unsafe fn new(handle: u32, ops: O) -> Self {
+        RawFutureReader {
+            handle: AtomicU32::new(handle),
+            ops,
+        }
+    }
+
+    /// Moves ownership of the raw handle out (to pass it to the host).
+    #[doc(hidden)]
+    pub fn take_handle(&self) -> u32 {
+        let handle = self.handle.swap(TAKEN, Ordering::Relaxed);
+        assert!(handle != TAKEN, "the future's handle was already moved out");
+        handle
+    }
+
+    /// The raw handle, still owned by this value.
+    pub fn handle(&self) -> u32 {
+        let handle = self.handle.load(Ordering::Relaxed);
+        assert!(handle != TAKEN, "the future's handle was moved out");
+        handle
+    }
+}
+
+impl<O: FutureOps> IntoFuture for RawFutureReader<O> {
+    type Output = O::Payload;
+    type IntoFuture = RawFutureRead<O>;
+
+    fn into_future(self) -> RawFutureRead<O> {
+        RawFutureRead {
+            op: Op::new(FutureReadOp(core::marker::PhantomData), self),
+        }
+    }
+}
+
+impl<O: FutureOps> Drop for RawFutureReader<O> {
+    fn drop(&mut self) {
+        let handle = *self.handle.get_mut();
+        if handle != TAKEN {
+            // SAFETY: this value owns the readable end; reads own the
+            // reader, so none is in flight.
+            unsafe { self.ops.drop_readable(handle) }
+        }
+    }
+}
+
+impl<O: FutureOps> core::fmt::Debug for RawFutureReader<O> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            FutureWriteCancel::AlreadySent => f.write_str("AlreadySent"),
-            FutureWriteCancel::Dropped(_) => f.write_str("Dropped(..)"),
-            FutureWriteCancel::Cancelled(..) => f.write_str("Cancelled(..)"),
-        }
+        f.debug_struct("FutureReader")
+            .field("handle", &self.handle.load(Ordering::Relaxed))
+            .finish()
     }
 }
 
-enum WriteState<T> {
-    Start(T),
-    Waiting { cell: *mut u8, wait: Wait },
-    Done,
+/// A read of a [`FutureReader`] (its `.await`).
+pub type FutureRead<T> = RawFutureRead<&'static FutureVtable<T>>;
+
+/// A read of a [`RawFutureReader`]: gives the value. Dropping it cancels
+/// it (a value that arrived first is dropped; [`RawFutureRead::cancel`]
+/// gives it back).
+pub struct RawFutureRead<O: FutureOps> {
+    op: Op<FutureReadOp<O>>,
 }
 
-/// The write of a [`FutureWriter`]'s value. Dropping it cancels the write
-/// (the writer then sends its default value).
-pub struct FutureWrite<T: 'static> {
-    writer: Option<FutureWriter<T>>,
-    state: WriteState<T>,
-}
+impl<O: FutureOps> RawFutureRead<O> {
+    fn op(self: Pin<&mut Self>) -> Pin<&mut Op<FutureReadOp<O>>> {
+        // SAFETY: the operation is structurally pinned.
+        unsafe { self.map_unchecked_mut(|read| &mut read.op) }
+    }
 
-impl<T: 'static> Unpin for FutureWrite<T> {}
-
-impl<T: 'static> FutureWrite<T> {
-    /// Cancels the write.
-    pub fn cancel(mut self: Pin<&mut Self>) -> FutureWriteCancel<T> {
-        let mut writer = self
-            .writer
-            .take()
-            .unwrap_or_else(|| panic!("a future write was cancelled after it finished"));
-        match core::mem::replace(&mut self.state, WriteState::Done) {
-            WriteState::Start(value) => {
-                writer.written = false;
-                FutureWriteCancel::Cancelled(value, writer)
-            }
-            WriteState::Waiting { cell, mut wait } => {
-                wait.cancel();
-                // SAFETY: a write is in flight on this handle.
-                let code = unsafe { (writer.vtable.cancel_write)(writer.handle) };
-                match code & 0xf {
-                    abi::COPY_COMPLETED => {
-                        sent(&writer, cell);
-                        FutureWriteCancel::AlreadySent
-                    }
-                    abi::COPY_DROPPED => FutureWriteCancel::Dropped(take_back(&writer, cell)),
-                    _ => {
-                        let value = take_back(&writer, cell);
-                        writer.written = false;
-                        FutureWriteCancel::Cancelled(value, writer)
-                    }
-                }
-            }
-            WriteState::Done => unreachable!("a finished write has no writer"),
-        }
+    /// Cancels the read: `Ok(value)` when the value arrived first (also if
+    /// the read was never polled since), `Err(reader)` when it did not,
+    /// to read again later.
+    ///
+    /// # Panics
+    /// If the read had already ended (its future returned the value).
+    pub fn cancel(self: Pin<&mut Self>) -> Result<O::Payload, RawFutureReader<O>> {
+        self.op().cancel()
     }
 }
 
-/// The value in `cell` was sent: free its lists and the cell.
-fn sent<T>(writer: &FutureWriter<T>, cell: *mut u8) {
-    // SAFETY: the reader has its copy.
-    unsafe { (writer.vtable.dealloc_lists)(cell) };
-    free_cell(writer.vtable, cell);
-}
+impl<O: FutureOps> Future for RawFutureRead<O> {
+    type Output = O::Payload;
 
-/// The value in `cell` was not sent: lift it back.
-fn take_back<T>(writer: &FutureWriter<T>, cell: *mut u8) -> T {
-    // SAFETY: the lowered value is still ours.
-    let value = unsafe { (writer.vtable.lift)(cell) };
-    free_cell(writer.vtable, cell);
-    value
-}
-
-impl<T: 'static> Future for FutureWrite<T> {
-    type Output = Result<(), FutureWriteError<T>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let writer = this
-            .writer
-            .as_ref()
-            .unwrap_or_else(|| panic!("a future write was polled after it finished"));
-        let code = match &mut this.state {
-            WriteState::Start(_) => {
-                let WriteState::Start(value) =
-                    core::mem::replace(&mut this.state, WriteState::Done)
-                else {
-                    unreachable!("just matched")
-                };
-                let cell = cell(writer.vtable);
-                // SAFETY: `cell` has room for the payload; it stays until
-                // the write ends.
-                let code = unsafe {
-                    (writer.vtable.lower)(value, cell);
-                    (writer.vtable.start_write)(writer.handle, cell)
-                };
-                this.state = WriteState::Waiting {
-                    cell,
-                    wait: Wait::new(writer.handle),
-                };
-                let WriteState::Waiting { wait, .. } = &mut this.state else {
-                    unreachable!("just set")
-                };
-                ready!(wait.started(code, cx))
-            }
-            WriteState::Waiting { wait, .. } => ready!(wait.poll(cx)),
-            WriteState::Done => panic!("a future write was polled after it finished"),
-        };
-        let WriteState::Waiting { cell, .. } =
-            core::mem::replace(&mut this.state, WriteState::Done)
-        else {
-            unreachable!("the write is in flight")
-        };
-        let writer = this
-            .writer
-            .take()
-            .unwrap_or_else(|| unreachable!("the writer stays until the write ends"));
-        Poll::Ready(match code & 0xf {
-            abi::COPY_COMPLETED => {
-                sent(&writer, cell);
-                Ok(())
-            }
-            _ => Err(FutureWriteError {
-                value: take_back(&writer, cell),
-            }),
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<O::Payload> {
+        self.op().poll_op(cx).map(|ended| match ended {
+            ReadEnd::Value(value) => value,
+            ReadEnd::Cancelled(_) => unreachable!("only a cancel cancels a read"),
         })
     }
 }
 
-impl<T: 'static> Drop for FutureWrite<T> {
-    fn drop(&mut self) {
-        if let WriteState::Waiting { .. } = self.state {
-            // A cancelled writer is dropped unwritten: it sends the default.
-            drop(Pin::new(self).cancel());
+enum ReadEnd<O: FutureOps> {
+    Value(O::Payload),
+    Cancelled(RawFutureReader<O>),
+}
+
+struct FutureReadOp<O>(core::marker::PhantomData<O>);
+
+// SAFETY: the waitable is the reader's handle for the whole read, and
+// `cancel-read` gives the final code.
+unsafe impl<O: FutureOps> Operation for FutureReadOp<O> {
+    type Start = RawFutureReader<O>;
+    type InFlight = (RawFutureReader<O>, Option<Cleanup>);
+    type Output = ReadEnd<O>;
+    type Cancelled = Result<O::Payload, RawFutureReader<O>>;
+
+    fn start(&mut self, mut reader: RawFutureReader<O>) -> (u32, Self::InFlight) {
+        let (cell, cleanup) = Cleanup::new(reader.ops.elem_layout());
+        let handle = reader.handle();
+        // SAFETY: `cell` has room for the value and stays (in `cleanup`)
+        // until the read ends.
+        let code = unsafe { reader.ops.start_read(handle, cell) };
+        (code, (reader, cleanup))
+    }
+
+    fn update(
+        &mut self,
+        (mut reader, cell): Self::InFlight,
+        code: u32,
+    ) -> Result<ReadEnd<O>, Self::InFlight> {
+        match Copy::decode(code) {
+            Copy::Blocked => Err((reader, cell)),
+            Copy::Completed(_) => {
+                let ptr = cell.as_ref().map_or(core::ptr::null_mut(), Cleanup::ptr);
+                // SAFETY: the host wrote the value; it is lifted once.
+                Ok(ReadEnd::Value(unsafe { reader.ops.lift(ptr) }))
+            }
+            Copy::Cancelled(_) => Ok(ReadEnd::Cancelled(reader)),
+            Copy::Dropped(_) => panic!("a future's writer was dropped without writing"),
+        }
+    }
+
+    fn waitable(&self, (reader, _): &Self::InFlight) -> u32 {
+        reader.handle()
+    }
+
+    fn cancel(&mut self, (reader, _): &mut Self::InFlight) -> u32 {
+        let handle = reader.handle();
+        // SAFETY: a read is in flight on the handle, out of every set.
+        unsafe { reader.ops.cancel_read(handle) }
+    }
+
+    fn cancelled_before_start(
+        &mut self,
+        reader: RawFutureReader<O>,
+    ) -> Result<O::Payload, RawFutureReader<O>> {
+        Err(reader)
+    }
+
+    fn cancelled_after_end(&mut self, ended: ReadEnd<O>) -> Result<O::Payload, RawFutureReader<O>> {
+        match ended {
+            ReadEnd::Value(value) => Ok(value),
+            ReadEnd::Cancelled(reader) => Err(reader),
         }
     }
 }

@@ -1,219 +1,272 @@
-//! Calls of async imports (subtasks): lower the arguments, call the
-//! `[async-lower]` import, wait for the host to start and finish the call,
-//! lift the results; dropping the call while it runs cancels it.
+//! Calls of async imports (subtasks): generated code describes one import
+//! with [`Subtask`] (how to lower the arguments, call the `[async-lower]`
+//! import, free or take back what was lowered, lift the results) and
+//! awaits [`Subtask::call`].
+//!
+//! Dropping the call's future at any point is harmless: before it started
+//! nothing happened; while the host runs it, it is cancelled (and what the
+//! callee had not received is taken back, what it returned is lifted and
+//! dropped); after the host finished it, even if the event saying so was
+//! not seen yet, the results are lifted and dropped. Arguments and results
+//! are owned by the future, so leaking it leaks them rather than leaving
+//! the host pointers to freed memory.
 
+use core::alloc::Layout;
 use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::pin::pin;
 
 use super::abi;
-use super::waitable::Wait;
-use crate::rt::{alloc, cabi_dealloc};
+use super::waitable::{Op, Operation};
+use crate::rt::Cleanup;
 
-/// One async import, as generated code describes it to [`ImportCall`].
+/// One async import, as generated code describes it. The layout of the
+/// call's memory is the parameters (when they are passed in memory)
+/// followed by the results.
 ///
 /// # Safety
-/// Implementations follow the canonical ABI of the import: `lower` writes
-/// what `call` passes, `lift` reads what the host wrote, and the two
-/// `free_*`/`reclaim` functions release exactly what `lower` made.
+/// Every function follows the canonical ABI of the import: `params_lower`
+/// writes what `call_import` passes, `results_lift` reads what the host
+/// wrote at `results_offset`, the two `params_dealloc_*` release exactly
+/// what `params_lower` made, and `abi_layout` covers all of it.
 #[doc(hidden)]
-pub unsafe trait AsyncImport {
+pub unsafe trait Subtask {
     /// The Rust parameters, as a tuple.
     type Params;
-    /// The lowered parameters (core values), as a tuple.
-    type Lowered: Copy;
+    /// The lowered parameters: the core values passed to the import.
+    type ParamsLower: Copy;
     /// The Rust result (`()` when there is none).
     type Results;
-    /// Size and alignment of the call's memory: the parameters when they
-    /// are passed indirectly, then the results.
-    const AREA: (usize, usize);
-    /// Where the results start in that memory.
-    const RESULTS_OFFSET: usize;
 
-    /// Lowers `params` (into `area` when they are passed indirectly),
-    /// moving what they own (lists, handles) to the callee.
+    /// Size and alignment of the call's memory.
+    fn abi_layout(&mut self) -> Layout;
+
+    /// Where the results start in the call's memory.
+    fn results_offset(&mut self) -> usize;
+
+    /// Calls the `[async-lower]` import; returns its packed status and
+    /// subtask handle.
     ///
     /// # Safety
-    /// `area` is this call's memory.
-    unsafe fn lower(params: Self::Params, area: *mut u8) -> Self::Lowered;
+    /// `params` come from `params_lower`; `results` points into the call's
+    /// memory at `results_offset`.
+    unsafe fn call_import(&mut self, params: Self::ParamsLower, results: *mut u8) -> u32;
 
-    /// Calls the import; returns its packed status and subtask.
+    /// Lowers `params` (into `dst`, the call's memory, when they are passed
+    /// there), moving what they own to the callee.
     ///
     /// # Safety
-    /// `lowered` comes from `lower`, `results` points into the area.
-    unsafe fn call(lowered: Self::Lowered, results: *mut u8) -> u32;
+    /// `dst` is the call's memory.
+    unsafe fn params_lower(&mut self, params: Self::Params, dst: *mut u8) -> Self::ParamsLower;
 
-    /// Frees the lists `lower` allocated, once the callee has its copy.
+    /// Frees the lists `params_lower` allocated, once the callee has its
+    /// copy.
     ///
     /// # Safety
     /// Once per call, after the callee started.
-    unsafe fn free_lists(lowered: Self::Lowered);
+    unsafe fn params_dealloc_lists(&mut self, lower: Self::ParamsLower);
 
-    /// Takes back everything `lower` gave away (the call was cancelled
-    /// before it started): frees the lists and drops the owned handles.
+    /// Takes back everything `params_lower` gave away (the call was
+    /// cancelled before it started): frees the lists, drops the owned
+    /// handles.
     ///
     /// # Safety
-    /// Once per call, instead of `free_lists`.
-    unsafe fn reclaim(lowered: Self::Lowered);
+    /// Once per call, instead of `params_dealloc_lists`.
+    unsafe fn params_dealloc_lists_and_own(&mut self, lower: Self::ParamsLower);
 
-    /// Lifts the results the host wrote.
+    /// Lifts the results the host wrote at `src`.
     ///
     /// # Safety
     /// Once, after the call returned.
-    unsafe fn lift(results: *mut u8) -> Self::Results;
-}
+    unsafe fn results_lift(&mut self, src: *mut u8) -> Self::Results;
 
-/// Calls the async import `C` with `params`.
-#[doc(hidden)]
-pub fn call_import<C: AsyncImport>(params: C::Params) -> ImportCall<C> {
-    ImportCall {
-        state: State::Start(Some(params)),
-    }
-}
-
-enum State<C: AsyncImport> {
-    Start(Option<C::Params>),
-    Running(Running<C>),
-    Done,
-}
-
-/// A call the host has not finished.
-struct Running<C: AsyncImport> {
-    subtask: u32,
-    area: *mut u8,
-    lowered: C::Lowered,
-    /// Whether the callee started (has its copy of the arguments).
-    started: bool,
-    wait: Wait,
-}
-
-/// The future of an async import call.
-#[doc(hidden)]
-pub struct ImportCall<C: AsyncImport> {
-    state: State<C>,
-}
-
-impl<C: AsyncImport> Unpin for ImportCall<C> {}
-
-impl<C: AsyncImport> Future for ImportCall<C> {
-    type Output = C::Results;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Results> {
-        let mut code = match &mut self.state {
-            State::Start(params) => {
-                let params = params
-                    .take()
-                    .unwrap_or_else(|| unreachable!("a call starts once"));
-                let (size, align) = C::AREA;
-                // SAFETY: `align` is a power of two (the canonical ABI's).
-                let area = unsafe { alloc(size, align) };
-                // SAFETY: as `AsyncImport` requires; `area` is the call's memory.
-                let (lowered, packed) = unsafe {
-                    let lowered = C::lower(params, area);
-                    (lowered, C::call(lowered, area.add(C::RESULTS_OFFSET)))
-                };
-                self.state = State::Running(Running {
-                    subtask: packed >> 4,
-                    area,
-                    lowered,
-                    started: false,
-                    wait: Wait::new(packed >> 4),
-                });
-                packed & 0xf
-            }
-            State::Running(running) => match running.wait.poll(cx) {
-                Poll::Ready(code) => code,
-                Poll::Pending => return Poll::Pending,
-            },
-            State::Done => panic!("an async import call was polled after it finished"),
-        };
-        loop {
-            let State::Running(running) = &mut self.state else {
-                unreachable!("the call is running")
-            };
-            match code {
-                abi::STATUS_STARTING => {}
-                abi::STATUS_STARTED => running.started(),
-                abi::STATUS_RETURNED => {
-                    running.started();
-                    break;
-                }
-                other => unreachable!("unexpected status {other} of an async import call"),
-            }
-            // Wait for the next step of the call.
-            match running.wait.poll(cx) {
-                Poll::Ready(next) => code = next,
-                Poll::Pending => return Poll::Pending,
+    /// Calls the import with `params`.
+    fn call(&mut self, params: Self::Params) -> impl Future<Output = Self::Results>
+    where
+        Self: Sized,
+    {
+        async move {
+            let op = pin!(Op::new(Call(self), params));
+            match op.await {
+                Some(results) => results,
+                None => unreachable!("the host ended the call without cancelling it"),
             }
         }
-        let State::Running(running) = core::mem::replace(&mut self.state, State::Done) else {
-            unreachable!("the call is running")
-        };
-        Poll::Ready(running.finish())
     }
 }
 
-impl<C: AsyncImport> Running<C> {
-    /// The callee has its arguments: free their lists (once).
-    fn started(&mut self) {
+/// The [`Operation`] of one call.
+pub(crate) struct Call<'a, S>(&'a mut S);
+
+/// A call the host has.
+pub(crate) struct Running<S: Subtask> {
+    /// The call's memory.
+    memory: Option<Cleanup>,
+    lowered: S::ParamsLower,
+    /// The subtask, unless the call returned at once.
+    subtask: Option<u32>,
+    /// Whether the callee has its arguments (their lists were freed).
+    started: bool,
+}
+
+impl<S: Subtask> Running<S> {
+    /// The callee has its arguments: free their lists, once.
+    fn start(&mut self, call: &mut S) {
         if !self.started {
             self.started = true;
-            // SAFETY: the callee started; only once.
-            unsafe { C::free_lists(self.lowered) };
+            // SAFETY: the callee started: it has its copy.
+            unsafe { call.params_dealloc_lists(self.lowered) };
         }
     }
 
-    /// The call returned: lift the results, release the call.
-    fn finish(mut self) -> C::Results {
-        // SAFETY: the host wrote the results.
-        let results = unsafe { C::lift(self.area.add(C::RESULTS_OFFSET)) };
-        self.release();
-        results
+    fn results(&self, call: &mut S) -> *mut u8 {
+        let base = self
+            .memory
+            .as_ref()
+            .map_or(core::ptr::null_mut(), Cleanup::ptr);
+        base.wrapping_add(call.results_offset())
     }
+}
 
-    /// Frees the call's memory and drops the subtask.
-    fn release(&mut self) {
-        let (size, align) = C::AREA;
-        // SAFETY: allocated in `poll` with this layout, freed once.
-        unsafe { cabi_dealloc(self.area, size, align) };
-        self.area = core::ptr::null_mut();
-        if self.subtask != 0 {
-            // SAFETY: the subtask has resolved.
-            unsafe { abi::subtask_drop(self.subtask) };
-            self.subtask = 0;
+impl<S: Subtask> Drop for Running<S> {
+    fn drop(&mut self) {
+        if let Some(subtask) = self.subtask.take() {
+            // SAFETY: the call resolved and its resolution was seen (this
+            // state is only dropped then).
+            unsafe { abi::subtask_drop(subtask) };
         }
     }
 }
 
-impl<C: AsyncImport> Drop for ImportCall<C> {
-    fn drop(&mut self) {
-        let State::Running(mut running) = core::mem::replace(&mut self.state, State::Done) else {
-            return;
+// SAFETY: `waitable` is the call's subtask for its whole flight, and the
+// subtask intrinsics give the final status on cancel.
+unsafe impl<S: Subtask> Operation for Call<'_, S> {
+    type Start = S::Params;
+    type InFlight = Running<S>;
+    /// `None`: the call was cancelled.
+    type Output = Option<S::Results>;
+    type Cancelled = Option<S::Results>;
+
+    fn start(&mut self, params: S::Params) -> (u32, Running<S>) {
+        let call = &mut *self.0;
+        let (memory, cleanup) = Cleanup::new(call.abi_layout());
+        let results = memory.wrapping_add(call.results_offset());
+        // SAFETY: `memory` is the call's memory, laid out as `abi_layout`
+        // says; the results go at their offset in it.
+        let (packed, lowered) = unsafe {
+            let lowered = call.params_lower(params, memory);
+            (call.call_import(lowered, results), lowered)
         };
-        // Dropped before the call returned: cancel it, and release what
-        // it leaves behind.
-        running.wait.cancel();
-        // SAFETY: the subtask is live; the synchronous cancel returns its
-        // final status.
-        let status = unsafe { abi::subtask_cancel(running.subtask) };
+        let subtask = packed >> 4;
+        (
+            packed & 0xf,
+            Running {
+                memory: cleanup,
+                lowered,
+                subtask: (subtask != 0).then_some(subtask),
+                started: false,
+            },
+        )
+    }
+
+    fn update(
+        &mut self,
+        mut running: Running<S>,
+        status: u32,
+    ) -> Result<Option<S::Results>, Running<S>> {
+        let call = &mut *self.0;
         match status {
+            abi::STATUS_STARTING => Err(running),
+            abi::STATUS_STARTED => {
+                running.start(call);
+                Err(running)
+            }
             abi::STATUS_RETURNED => {
-                running.started();
-                drop(running.finish());
+                running.start(call);
+                let src = running.results(call);
+                // SAFETY: the host wrote the results at `src`; lifted once.
+                let results = unsafe { call.results_lift(src) };
+                Ok(Some(results))
             }
             abi::STATUS_CANCELLED_BEFORE_STARTED => {
-                if !running.started {
-                    running.started = true;
-                    // SAFETY: the callee never got the arguments.
-                    unsafe { C::reclaim(running.lowered) };
-                }
-                running.release();
+                // The callee never got the arguments: take them back.
+                running.started = true;
+                // SAFETY: nothing was handed over.
+                unsafe { call.params_dealloc_lists_and_own(running.lowered) };
+                Ok(None)
             }
             abi::STATUS_CANCELLED_BEFORE_RETURNED => {
-                running.started();
-                running.release();
+                running.start(call);
+                Ok(None)
             }
-            other => unreachable!("unexpected status {other} of a cancelled import call"),
+            other => panic!("unknown status {other} of an async import call"),
         }
     }
+
+    fn waitable(&self, running: &Running<S>) -> u32 {
+        running
+            .subtask
+            .unwrap_or_else(|| unreachable!("a call in flight has a subtask"))
+    }
+
+    fn cancel(&mut self, running: &mut Running<S>) -> u32 {
+        let subtask = self.waitable(running);
+        // SAFETY: the subtask is live, unresolved as far as this call has
+        // seen, and out of every waitable set.
+        unsafe { abi::subtask_cancel(subtask) }
+    }
+
+    fn cancelled_before_start(&mut self, params: S::Params) -> Option<S::Results> {
+        drop(params);
+        None
+    }
+
+    fn cancelled_after_end(&mut self, results: Option<S::Results>) -> Option<S::Results> {
+        results
+    }
+}
+
+/// The lowered parameters of an async import call (generated code's
+/// [`Subtask::ParamsLower`]): a tuple of core wasm values. It is `Send`
+/// although it may hold pointers: they point into memory the call owns.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Lowered<T: CoreValues>(pub T);
+
+// SAFETY: the values are numbers and pointers to memory owned by the call
+// (its lowered lists and parameter area), which moves with it.
+unsafe impl<T: CoreValues> Send for Lowered<T> {}
+
+/// Tuples of core wasm values (at most four: more are passed in memory).
+#[doc(hidden)]
+pub trait CoreValues: Copy + sealed::Sealed {}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// One core wasm value, as generated code spells it.
+#[doc(hidden)]
+pub trait CoreValue: Copy {}
+
+impl CoreValue for i32 {}
+impl CoreValue for i64 {}
+impl CoreValue for f32 {}
+impl CoreValue for f64 {}
+impl CoreValue for usize {}
+impl CoreValue for *mut u8 {}
+impl CoreValue for core::mem::MaybeUninit<u64> {}
+
+macro_rules! core_values {
+    ($(($($t:ident),*))*) => {$(
+        impl<$($t: CoreValue),*> sealed::Sealed for ($($t,)*) {}
+        impl<$($t: CoreValue),*> CoreValues for ($($t,)*) {}
+    )*};
+}
+
+core_values! {
+    ()
+    (A)
+    (A, B)
+    (A, B, C)
+    (A, B, C, D)
 }
