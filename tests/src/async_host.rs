@@ -155,13 +155,14 @@ impl<T: wasmtime::component::Lift + Send + Sync + 'static, D> StreamConsumer<D> 
 }
 
 /// The batches of `stream`, read `max` items at a time.
-pub fn collect<T, D>(
-    accessor: &Accessor<Data, D>,
+pub fn collect<T, S, D>(
+    accessor: &Accessor<S, D>,
     stream: StreamReader<T>,
     max: usize,
 ) -> mpsc::UnboundedReceiver<Vec<T>>
 where
     T: wasmtime::component::Lift + wasmtime::component::ComponentType + Send + Sync + 'static,
+    S: 'static,
     D: wasmtime::component::HasData,
 {
     let (sender, receiver) = mpsc::unbounded_channel();
@@ -172,9 +173,10 @@ where
 }
 
 /// Everything `stream` carries.
-pub async fn read_stream<T, D>(accessor: &Accessor<Data, D>, stream: StreamReader<T>) -> Vec<T>
+pub async fn read_stream<T, S, D>(accessor: &Accessor<S, D>, stream: StreamReader<T>) -> Vec<T>
 where
     T: wasmtime::component::Lift + wasmtime::component::ComponentType + Send + Sync + 'static,
+    S: 'static,
     D: wasmtime::component::HasData,
 {
     let mut batches = collect(accessor, stream, usize::MAX);
@@ -208,9 +210,10 @@ impl<T: wasmtime::component::Lift + Send + Sync + 'static, D> FutureConsumer<D> 
 }
 
 /// The value of `future`; `None` when its writer went away without one.
-pub async fn read_future<T, D>(accessor: &Accessor<Data, D>, future: FutureReader<T>) -> Option<T>
+pub async fn read_future<T, S, D>(accessor: &Accessor<S, D>, future: FutureReader<T>) -> Option<T>
 where
     T: wasmtime::component::Lift + wasmtime::component::ComponentType + Send + Sync + 'static,
+    S: 'static,
     D: wasmtime::component::HasData,
 {
     let (sender, receiver) = oneshot::channel();

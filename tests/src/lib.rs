@@ -538,6 +538,7 @@ pub mod cli;
 pub mod perf;
 pub mod rng;
 pub mod run;
+pub mod semantics_host;
 pub mod task_archive;
 pub use rng::Rng;
 pub use run::{

@@ -160,6 +160,13 @@ pub struct Host<T> {
     pub data: T,
 }
 
+impl<T> Host<T> {
+    /// The host's resource table (resources the host hands out).
+    pub fn table_mut(&mut self) -> &mut ResourceTable {
+        &mut self.table
+    }
+}
+
 impl<T: Send> WasiView for Host<T> {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {

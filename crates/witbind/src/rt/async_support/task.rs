@@ -304,17 +304,29 @@ pub(crate) fn spawn_in_current(future: Box<dyn Future<Output = ()>>) -> Result<(
 }
 
 /// Work started outside of any task (a future's default value written by
-/// a dropped writer), run by the next task witbind runs.
-static ORPHANS: Exclusive<Spawned> = Exclusive::new(Spawned(Vec::new()));
+/// a dropped writer in a synchronous export): each has an executor of its
+/// own, which the next tasks witbind runs drive (they deliver its events)
+/// until it is done.
+static ORPHANS: Exclusive<Orphans> = Exclusive::new(Orphans(Vec::new()));
 static HAS_ORPHANS: AtomicBool = AtomicBool::new(false);
+
+struct Orphans(Vec<Executor<'static>>);
+
+// SAFETY: orphans are made and driven on the component's thread (wasm has
+// one; host-side code runs tasks on one thread too).
+unsafe impl Send for Orphans {}
 
 /// Runs `future` in the background: in the current task, whichever
 /// runtime runs it (the task does not end before the future does), or,
-/// outside of any task, in the next task witbind runs.
+/// outside of any task, in an executor of its own that starts it now and
+/// that later tasks drive.
 pub(crate) fn spawn_background(future: BoxFuture<'static>) {
     if cabi::current().is_null() {
-        ORPHANS.lock().0.push(future);
-        HAS_ORPHANS.store(true, Ordering::Release);
+        let mut orphan = Executor::new(future);
+        if orphan.run((abi::EVENT_NONE, 0, 0)) != CallbackCode::Exit {
+            ORPHANS.lock().0.push(orphan);
+            HAS_ORPHANS.store(true, Ordering::Release);
+        }
         return;
     }
     // The future is its own waker: each wake polls it, in the task whose
@@ -325,6 +337,28 @@ pub(crate) fn spawn_background(future: BoxFuture<'static>) {
         woken_again: AtomicBool::new(false),
     })
     .wake();
+}
+
+/// Delivers the ready events of the orphans' executors; drops those that
+/// are done.
+fn drive_orphans() {
+    if !HAS_ORPHANS.swap(false, Ordering::AcqRel) {
+        return;
+    }
+    // Taken out while they run, so that their own runs do not come here.
+    let mut orphans = core::mem::take(&mut ORPHANS.lock().0);
+    orphans.retain_mut(|orphan| {
+        while let Some(event) = orphan.poll_set() {
+            if orphan.run(event) == CallbackCode::Exit {
+                return false;
+            }
+        }
+        true
+    });
+    if !orphans.is_empty() {
+        ORPHANS.lock().0.extend(orphans);
+        HAS_ORPHANS.store(true, Ordering::Release);
+    }
 }
 
 /// A future that polls itself when woken.
@@ -509,6 +543,7 @@ impl<'a> Executor<'a> {
     /// Handles the host's event, runs the task as far as it goes, and says
     /// what the host should do next.
     pub(crate) fn run(&mut self, event: (u32, u32, u32)) -> CallbackCode {
+        drive_orphans();
         self.published(|this| {
             this.shared.state.store(POLLING, Ordering::Release);
             this.event(event);
@@ -520,7 +555,6 @@ impl<'a> Executor<'a> {
         let mut rounds = 0;
         loop {
             self.shared.state.store(POLLING, Ordering::Release);
-            self.adopt_orphans();
             self.poll_woken();
             if self.root.is_none() && self.spawned.is_empty() && !self.shared.waits() {
                 return CallbackCode::Exit;
@@ -578,13 +612,6 @@ impl<'a> Executor<'a> {
 
     fn any_woken(&self) -> bool {
         self.root.as_ref().is_some_and(Polled::woken) || self.spawned.iter().any(Polled::woken)
-    }
-
-    fn adopt_orphans(&mut self) {
-        if HAS_ORPHANS.swap(false, Ordering::AcqRel) {
-            let orphans = core::mem::take(&mut ORPHANS.lock().0);
-            self.shared.spawned.lock().0.extend(orphans);
-        }
     }
 
     /// Handles one event of the host.
