@@ -89,6 +89,7 @@ fn exported_run_exits_with_the_chosen_code() {
 mod allocator;
 mod async_runtime;
 mod async_semantics;
+mod crate_features;
 mod borrows;
 mod cross_crate;
 mod named_imports;

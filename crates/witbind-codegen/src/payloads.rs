@@ -203,9 +203,13 @@ fn payload_key(cx: &Cx, payload: Option<&Type>, scope: Scope) -> String {
         Some(Type::Id(id)) => {
             let id = dealias(cx.resolve, *id);
             let def = &cx.resolve.types[id];
+            // A named alias of a primitive (`type n = u8`) is that
+            // primitive in Rust (`pub type N = u8`).
+            if let TypeDefKind::Type(inner) = &def.kind {
+                return payload_key(cx, Some(inner), scope);
+            }
             if def.name.is_some() {
-                let owner = cx.names.scope_of_type(cx.resolve, id, scope);
-                return format!("{owner:?}:{}", id.index());
+                return named_type_key(cx, id, scope);
             }
             let inner = |ty: Option<&Type>| payload_key(cx, ty, scope);
             let children = || {
@@ -241,6 +245,22 @@ fn payload_key(cx: &Cx, payload: Option<&Type>, scope: Scope) -> String {
         }
         Some(primitive) => format!("{primitive:?}"),
     }
+}
+
+/// What makes two named types the same Rust type: the definition their
+/// Rust names lead to, through `with`, `merge_structurally_equal_types`
+/// (a representative, or the import's copy of an exported interface's
+/// type).
+fn named_type_key(cx: &Cx, id: TypeId, scope: Scope) -> String {
+    if let Some(alias) = cx.names.remapped_type(cx.resolve, id) {
+        return format!("with:{alias}");
+    }
+    if let Some(representative) = cx.info.representative(id) {
+        return named_type_key(cx, representative, scope);
+    }
+    let owner = cx.names.scope_of_type(cx.resolve, id, scope);
+    let owner = crate::typedefs::merged_import_copy(cx, id, owner).unwrap_or(owner);
+    format!("{owner:?}:{}", id.index())
 }
 
 /// Whether values of `payload` are laid out in Rust as in the canonical

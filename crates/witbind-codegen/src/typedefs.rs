@@ -98,7 +98,7 @@ fn definition_lifetime(cx: &Cx, id: TypeId, borrowed: bool) -> Option<TokenStrea
 /// With `merge_structurally_equal_types`, for a type of an exported
 /// interface that the world imports too: the scope of the import, when the
 /// type holds no handles (those refer to different resources on each side).
-fn merged_import_copy(cx: &Cx, id: TypeId, scope: Scope) -> Option<Scope> {
+pub(crate) fn merged_import_copy(cx: &Cx, id: TypeId, scope: Scope) -> Option<Scope> {
     let Scope::Module(module) = scope else {
         return None;
     };
