@@ -720,23 +720,58 @@ impl Drop for Executor<'_> {
     }
 }
 
+/// Where an async export's task waits between the host's callbacks: the
+/// task's context slot (`context.get`/`context.set`), or, on
+/// `wasm32-wasip3`, where wasi-libc owns that slot, a thread-local.
+mod slot {
+    #[cfg(not(target_env = "p3"))]
+    pub(super) fn get() -> *mut u8 {
+        // SAFETY: reading the context slot has no preconditions.
+        unsafe { super::abi::context_get() }
+    }
+
+    #[cfg(not(target_env = "p3"))]
+    pub(super) fn set(task: *mut u8) {
+        // SAFETY: the slot is this runtime's (only `start_task` and
+        // `callback` use it).
+        unsafe { super::abi::context_set(task) }
+    }
+
+    #[cfg(all(target_env = "p3", feature = "std"))]
+    std::thread_local! {
+        static SLOT: core::cell::Cell<*mut u8> = const { core::cell::Cell::new(core::ptr::null_mut()) };
+    }
+
+    #[cfg(all(target_env = "p3", feature = "std"))]
+    pub(super) fn get() -> *mut u8 {
+        SLOT.with(core::cell::Cell::get)
+    }
+
+    #[cfg(all(target_env = "p3", feature = "std"))]
+    pub(super) fn set(task: *mut u8) {
+        SLOT.with(|slot| slot.set(task));
+    }
+
+    #[cfg(all(target_env = "p3", not(feature = "std")))]
+    compile_error!(
+        "on wasm32-wasip3 witbind's async runtime keeps tasks in a thread-local: enable witbind's \
+         `std` feature (a default feature)"
+    );
+}
+
 /// Starts the task of an async export call running `future`; returns the
 /// callback code for the host. Called by generated export functions.
 #[doc(hidden)]
 pub fn start_task(future: impl Future<Output = ()> + 'static) -> i32 {
-    // SAFETY: reading the context slot has no preconditions.
-    let running = unsafe { abi::context_get() };
     assert!(
-        running.is_null(),
+        slot::get().is_null(),
         "an async export started inside a running task"
     );
     let executor = Box::into_raw(Box::new(Executor::new(Box::pin(future))));
-    // SAFETY: the slot keeps the task between callbacks; `callback` takes
-    // it back.
-    unsafe {
-        abi::context_set(executor.cast());
-        callback(abi::EVENT_NONE, 0, 0) as i32
-    }
+    // The slot keeps the task between callbacks; `callback` takes it back.
+    slot::set(executor.cast());
+    // SAFETY: the task was just put in the slot.
+    unsafe { callback(abi::EVENT_NONE, 0, 0) as i32 }
 }
 
 /// The callback of every async export: the host delivers an event of the
@@ -746,24 +781,24 @@ pub fn start_task(future: impl Future<Output = ()> + 'static) -> i32 {
 /// Only the host calls it, for a task started by `start_task`.
 #[doc(hidden)]
 pub unsafe fn callback(event0: u32, event1: u32, event2: u32) -> u32 {
-    // SAFETY: reading the context slot has no preconditions.
-    let executor = unsafe { abi::context_get() }.cast::<Executor<'static>>();
+    let executor = slot::get().cast::<Executor<'static>>();
     assert!(
         !executor.is_null(),
         "an async export's callback ran without its task"
     );
-    // SAFETY: the slot is cleared while the task runs, so that nothing
-    // mistakes it for another task; `executor` came from `Box::into_raw`.
-    unsafe {
-        abi::context_set(ptr::null_mut());
-        let code = (*executor).run((event0, event1, event2));
-        if code == CallbackCode::Exit {
-            drop(Box::from_raw(executor));
-        } else {
-            abi::context_set(executor.cast());
-        }
-        code.encode()
+    // The slot is cleared while the task runs, so that nothing mistakes it
+    // for another task.
+    slot::set(ptr::null_mut());
+    // SAFETY: `executor` came from `Box::into_raw` in `start_task`, and the
+    // host delivers one event at a time.
+    let code = unsafe { (*executor).run((event0, event1, event2)) };
+    if code == CallbackCode::Exit {
+        // SAFETY: as above; the task is done.
+        drop(unsafe { Box::from_raw(executor) });
+    } else {
+        slot::set(executor.cast());
     }
+    code.encode()
 }
 
 /// Runs `future` to completion, waiting for the host as needed, with the
