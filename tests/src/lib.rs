@@ -448,16 +448,44 @@ const NO_STD_GUESTS: &[&str] = &["roundtrip-nostd"];
 fn try_build_guests() -> anyhow::Result<Guests> {
     link_wasi_wit()?;
     ensure_wasm32_wasip2()?;
-    let mut wasm = BTreeMap::new();
-    let mut failures = Vec::new();
     let mut all = vec!["--workspace".to_string()];
     all.extend(NO_STD_GUESTS.iter().map(|guest| format!("--exclude={guest}")));
     let mut builds = vec![all];
     builds.extend(NO_STD_GUESTS.iter().map(|guest| vec![format!("--package={guest}")]));
+    build_workspace(&guests_dir(), "guests", &builds)
+}
+
+/// The guest components of `tests/sdk/` (crates built on code that
+/// wit-bindgen generated, with `wit-bindgen` swapped for witbind), built
+/// like [`build_guests`] into `target/sdk`.
+pub fn build_sdk_guests() -> &'static Guests {
+    static GUESTS: OnceLock<Guests> = OnceLock::new();
+    GUESTS.get_or_init(|| {
+        let built = link_wasi_wit().and_then(|()| {
+            ensure_wasm32_wasip2()?;
+            build_workspace(
+                &repo_root().join("tests/sdk"),
+                "sdk",
+                &[vec!["--workspace".to_string()]],
+            )
+        });
+        match built {
+            Ok(guests) => guests,
+            Err(e) => panic!("building the sdk guests failed: {e:#}"),
+        }
+    })
+}
+
+/// Builds the guest workspace `dir` for `wasm32-wasip2` into
+/// `target/<target_dir>`, once per set of `builds` (cargo's package
+/// selection arguments), keeping what built.
+fn build_workspace(dir: &Path, target_dir: &str, builds: &[Vec<String>]) -> anyhow::Result<Guests> {
+    let mut wasm = BTreeMap::new();
+    let mut failures = Vec::new();
     for packages in builds {
         let output = cargo()
             .args(["build", "--keep-going"])
-            .args(&packages)
+            .args(packages)
             .args([
                 "--target",
                 "wasm32-wasip2",
@@ -465,9 +493,9 @@ fn try_build_guests() -> anyhow::Result<Guests> {
                 "json-render-diagnostics",
             ])
             .arg("--manifest-path")
-            .arg(guests_dir().join("Cargo.toml"))
+            .arg(dir.join("Cargo.toml"))
             .arg("--target-dir")
-            .arg(repo_root().join("target/guests"))
+            .arg(repo_root().join("target").join(target_dir))
             .output()
             .context("running cargo to build the guests")?;
         for line in output.stdout.lines() {
@@ -487,10 +515,13 @@ fn try_build_guests() -> anyhow::Result<Guests> {
             }
         }
         if !output.status.success() {
+            let relative = dir.strip_prefix(repo_root()).unwrap_or(dir);
             failures.push(format!(
-                "building the guests for wasm32-wasip2 failed; reproduce with\n    \
-                 cd tests/guests && cargo build {} --target wasm32-wasip2 --target-dir ../../target/guests\n\
+                "building {} for wasm32-wasip2 failed; reproduce with\n    \
+                 cd {} && cargo build {} --target wasm32-wasip2 --target-dir ../../target/{target_dir}\n\
                  (`tests/guests/.wasi-wit` and `.wasi-p3-wit` now link to the WASI WIT)\n\n{}",
+                relative.display(),
+                relative.display(),
                 packages.join(" "),
                 String::from_utf8_lossy(&output.stderr)
             ));
@@ -535,13 +566,14 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 
 pub mod async_host;
 pub mod cli;
+pub mod http;
 pub mod perf;
 pub mod rng;
 pub mod run;
 pub mod semantics_host;
-pub mod task_archive;
+pub mod weak_archive;
 pub use rng::Rng;
 pub use run::{
-    component_imports, decode_component, run_command, run_p3_command, Guest, HeapBalance, Host,
+    component_exports, component_imports, decode_component, run_command, run_p3_command, Guest, HeapBalance, Host,
     Output, Run,
 };

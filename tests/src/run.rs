@@ -16,7 +16,7 @@ use wasmtime_wasi::{
     WasiView,
 };
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
-use witbind_codegen::wit_parser::{Resolve, WorldId};
+use witbind_codegen::wit_parser::{Resolve, WorldId, WorldKey};
 
 /// How to run a command component: its arguments, environment, stdin and
 /// preopened directory. With [`Run::deterministic`], clocks and random
@@ -353,13 +353,20 @@ impl<T: Send + 'static> Guest<T> {
 /// The interfaces a component imports, as `ns:pkg/iface@version`, sorted.
 pub fn component_imports(wasm: &Path) -> Result<Vec<String>> {
     let (resolve, world) = decode_component(wasm)?;
-    let mut imports: Vec<String> = resolve.worlds[world]
-        .imports
-        .keys()
-        .map(|key| resolve.name_world_key(key))
-        .collect();
-    imports.sort();
-    Ok(imports)
+    Ok(world_keys(&resolve, resolve.worlds[world].imports.keys()))
+}
+
+/// What a component exports, as `ns:pkg/iface@version` (or a function's
+/// name), sorted.
+pub fn component_exports(wasm: &Path) -> Result<Vec<String>> {
+    let (resolve, world) = decode_component(wasm)?;
+    Ok(world_keys(&resolve, resolve.worlds[world].exports.keys()))
+}
+
+fn world_keys<'a>(resolve: &Resolve, keys: impl Iterator<Item = &'a WorldKey>) -> Vec<String> {
+    let mut names: Vec<String> = keys.map(|key| resolve.name_world_key(key)).collect();
+    names.sort();
+    names
 }
 
 /// The world of a component's type, as `wit-component` decodes it.

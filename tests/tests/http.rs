@@ -4,35 +4,11 @@
 //! `incoming-handler.handle` and the response comes back through the
 //! `response-outparam`, its body streamed while the guest writes it.
 
-use std::thread;
-
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::{HeaderMap, Request};
-use tokio::sync::oneshot;
-use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
-use wasmtime_wasi_http::p2::bindings::sync::ProxyPre;
-use wasmtime_wasi_http::WasiHttpView;
-use witbind_tests::{build_guests, Guest, Run};
-
-/// What the guest answered.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    /// The values of header `name`, as UTF-8.
-    fn header(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .get_all(name)
-            .iter()
-            .map(|value| value.to_str().expect("a UTF-8 header value"))
-            .collect()
-    }
-}
+use hyper::Request;
+use witbind_tests::build_guests;
+use witbind_tests::http::{serve_p2, Answer};
 
 /// Serves `request` with the `http-proxy` guest (see [`try_serve`]);
 /// panics with the guest's stderr if that fails.
@@ -40,76 +16,9 @@ fn serve(request: Request<Full<Bytes>>) -> Answer {
     try_serve(request).unwrap_or_else(|failure| panic!("{failure}"))
 }
 
-/// Serves `request` with a fresh instance of the `http-proxy` guest in a
-/// fresh store, as `wasmtime serve` does. The guest runs on its own thread
-/// (its body writes wait until the host takes the data) while this one
-/// reads the response and its whole body. The store is dropped when
-/// `handle` returns or traps, which closes the response-outparam and the
-/// body if the guest left them open, so nothing waits forever.
+/// Serves `request` with a fresh instance of the `http-proxy` guest.
 fn try_serve(request: Request<Full<Bytes>>) -> Result<Answer, String> {
-    let wasm = build_guests().wasm("http_proxy");
-    let mut guest = Guest::load(wasm, &Run::new("http-proxy"), ())
-        .unwrap_or_else(|e| panic!("loading http-proxy: {e:?}"));
-    let instance_pre = guest
-        .linker
-        .instantiate_pre(&guest.component)
-        .unwrap_or_else(|e| panic!("linking http-proxy: {e:?}"));
-    let pre = ProxyPre::new(instance_pre)
-        .unwrap_or_else(|e| panic!("http-proxy is not a wasi:http/proxy: {e:?}"));
-    let (sender, receiver) = oneshot::channel();
-    let mut http = guest.store.data_mut().http();
-    let request = http
-        .new_incoming_request(Scheme::Http, request)
-        .expect("creating the incoming-request");
-    let response_out = http
-        .new_response_outparam(sender)
-        .expect("creating the response-outparam");
-
-    let handler = thread::spawn(move || {
-        let handled = pre.instantiate(&mut guest.store).and_then(|proxy| {
-            proxy
-                .wasi_http_incoming_handler()
-                .call_handle(&mut guest.store, request, response_out)
-        });
-        (handled, guest.stderr())
-    });
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("building a tokio runtime");
-    let answer = runtime.block_on(read_answer(receiver));
-    let (handled, stderr) = handler.join().expect("the handler thread panicked");
-    match (answer, handled) {
-        (Ok(answer), Ok(())) => Ok(answer),
-        (answer, handled) => Err(format!(
-            "serving the request failed: {}; `handle` returned {handled:?}\n\
-             --- guest stderr ---\n{stderr}",
-            answer.map_or_else(|error| error, |_| "the response was read".to_string())
-        )),
-    }
-}
-
-type Response = hyper::Response<wasmtime_wasi_http::p2::body::HyperOutgoingBody>;
-
-/// The response the guest sets, with its body read to the end.
-async fn read_answer(
-    receiver: oneshot::Receiver<Result<Response, ErrorCode>>,
-) -> Result<Answer, String> {
-    let response = match receiver.await {
-        Ok(Ok(response)) => response,
-        Ok(Err(code)) => return Err(format!("the guest answered {code:?}")),
-        Err(_) => return Err("the guest never set the response".to_string()),
-    };
-    let (head, body) = response.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map_err(|e| format!("reading the response body: {e}"))?
-        .to_bytes();
-    Ok(Answer {
-        status: head.status.as_u16(),
-        headers: head.headers,
-        body: body.to_vec(),
-    })
+    serve_p2(build_guests().wasm("http_proxy"), "http-proxy", request)
 }
 
 fn request(method: &str, uri: &str) -> hyper::http::request::Builder {

@@ -96,6 +96,7 @@ mod named_imports;
 mod options_runtime;
 mod p3;
 mod roundtrip;
+mod sdk;
 mod type_tree;
 mod value_fuzz;
 

@@ -34,6 +34,14 @@ pub(crate) struct Input {
 }
 
 impl Input {
+    /// The runtime module to use unless the input names one
+    /// (`runtime_path`).
+    pub(crate) fn default_runtime(&mut self, runtime: syn::Path) {
+        if self.opts.runtime_path.is_none() {
+            self.opts.runtime_path = Some(runtime);
+        }
+    }
+
     fn empty() -> Self {
         Input {
             world: None,

@@ -21,26 +21,45 @@ use witbind_codegen::Wit;
 
 use input::{Errors, Input};
 
-/// Generates Rust bindings for a WIT world, as `wit_bindgen::generate!`
-/// does.
-///
-/// ```text
-/// generate!();                       // the only world of `wit/`
-/// generate!("my-world");             // a world of `wit/`
-/// generate!("my-world" in "other");  // a world of `other/`
-/// generate!({ world: "my-world", path: "wit", ... });
-/// ```
-///
-/// Flags may be written alone (`stubs`) or with a value (`stubs: false`).
-/// The keys of the `{ ... }` form:
-///
-#[doc = include_str!("../OPTIONS.md")]
+/// Generates Rust bindings for a WIT world: the macro behind
+/// `witbind::generate!` (see there), which calls it as
+/// `generate!(@runtime $crate; <input>)` so that generated code reaches
+/// the runtime as `$crate::rt` however the `witbind` crate is named (a
+/// renamed dependency, or a crate that re-exports it, such as a
+/// `wit-bindgen` that is witbind). Without the `@runtime` prefix the
+/// runtime is `::witbind::rt`. A `runtime_path` option wins over both.
 #[proc_macro]
 pub fn generate(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    syn::parse_macro_input!(input as Input)
-        .expand()
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    let (runtime, input) = split_runtime(input.into());
+    match syn::parse2::<Input>(input) {
+        Ok(mut input) => {
+            if let Some(runtime) = runtime {
+                input.default_runtime(runtime);
+            }
+            input.expand()
+        }
+        Err(err) => Err(err),
+    }
+    .unwrap_or_else(syn::Error::into_compile_error)
+    .into()
+}
+
+/// Splits `@runtime <crate>;` off the front of the input: the runtime
+/// module's path (`<crate>::rt`), and the rest.
+fn split_runtime(input: TokenStream) -> (Option<syn::Path>, TokenStream) {
+    let tokens: Vec<proc_macro2::TokenTree> = input.clone().into_iter().collect();
+    let [proc_macro2::TokenTree::Punct(at), proc_macro2::TokenTree::Ident(marker), proc_macro2::TokenTree::Ident(krate), proc_macro2::TokenTree::Punct(semi), rest @ ..] =
+        &tokens[..]
+    else {
+        return (None, input);
+    };
+    if at.as_char() != '@' || marker != "runtime" || semi.as_char() != ';' {
+        return (None, input);
+    }
+    let mut path = syn::Path::from(krate.clone());
+    path.segments
+        .push(syn::PathSegment::from(proc_macro2::Ident::new("rt", krate.span())));
+    (Some(path), rest.iter().cloned().collect())
 }
 
 impl Input {

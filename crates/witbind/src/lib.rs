@@ -12,11 +12,11 @@
 //! The crate is `no_std` (it needs `alloc`). Its features are
 //! wit-bindgen 0.63's, with the same names, meaning and defaults: `std`
 //! (default) links std and adds impls for std types, such as `rt::WitMap`
-//! for `HashMap`; `realloc` (default) defines `cabi_realloc` where std does
-//! not (`wasm32-wasip1`, `wasm32-unknown-unknown`); `futures-stream` adapts
-//! streams to the `futures` crate's `Stream` and `Sink`; `async-spawn`,
-//! `inter-task-wakeup`, `bitflags` and `macro-string` are accepted (witbind
-//! always has what they turn on).
+//! for `HashMap`; `futures-stream` adapts streams to the `futures` crate's
+//! `Stream` and `Sink`; `realloc`, `async-spawn`, `inter-task-wakeup`,
+//! `bitflags` and `macro-string` are accepted (witbind always has what they
+//! turn on: `cabi_realloc` is a weak definition that std's replaces where
+//! std has one).
 #![no_std]
 #![warn(missing_docs)]
 
@@ -24,8 +24,33 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+/// Generates Rust bindings for a WIT world, as `wit_bindgen::generate!`
+/// does.
+///
+/// ```text
+/// generate!();                       // the only world of `wit/`
+/// generate!("my-world");             // a world of `wit/`
+/// generate!("my-world" in "other");  // a world of `other/`
+/// generate!({ world: "my-world", path: "wit", ... });
+/// ```
+///
+/// Flags may be written alone (`stubs`) or with a value (`stubs: false`).
+/// The generated code reaches this crate's runtime however the crate is
+/// named where the macro is called (a renamed dependency, or a crate that
+/// re-exports witbind). The keys of the `{ ... }` form:
+///
+#[doc = include_str!("../../witbind-macro/OPTIONS.md")]
 #[cfg(feature = "macros")]
-pub use witbind_macro::generate;
+#[macro_export]
+macro_rules! generate {
+    ($($input:tt)*) => {
+        $crate::__generate!(@runtime $crate; $($input)*);
+    };
+}
+
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub use witbind_macro::generate as __generate;
 
 pub mod resource;
 pub mod rt;

@@ -198,7 +198,7 @@ fn future_writers_dropped_or_cancelled_send_the_default() {
 #[test]
 fn a_future_writer_dropped_outside_of_any_task_sends_the_default() {
     let mut instance = instance("semantics_witbind");
-    let mut check = |instance: &mut Instance| {
+    let check = |instance: &mut Instance| {
         let got = instance.run(async |a, api| {
             let future = api.call_writer_dropped_sync(a).await?;
             let value = read_future(a, future).await;

@@ -1,13 +1,10 @@
 //! WASI 0.3 guests built with witbind's bindings of the `wasip3` crate's
 //! WIT (the 0.3.0 that wasmtime 48 serves), run in wasmtime's `p3` host.
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Bytes;
-use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
-use wasmtime_wasi_http::p3::bindings::Service;
-use wasmtime_wasi_http::p3::Request;
-use wasmtime_wasi_http::WasiHttpView;
-use witbind_tests::{build_guests, run_p3_command, Guest, Run};
+use witbind_tests::http::{request, serve_p3, Answer, P3ErrorCode};
+use witbind_tests::{build_guests, run_p3_command, Run};
 
 /// `wasi:cli/command@0.3.0`: an async `run` that uses sync and async WASI
 /// imports, streams and futures (stdin, stdout, a file, a directory
@@ -64,76 +61,10 @@ fn a_wasi_p3_command_runs() {
     );
 }
 
-/// What the `p3-http` guest answered.
-struct Answer {
-    status: u16,
-    headers: hyper::HeaderMap,
-    body: Vec<u8>,
-}
-
 /// Serves `request` with a fresh instance of the `p3-http` guest
-/// (`wasi:http/service@0.3.0`) in wasmtime's p3 `wasi:http`: the handler
-/// is called, and the response body read to its end, inside the store's
-/// event loop, while the request body is sent.
-fn serve(request: hyper::Request<Full<Bytes>>) -> Result<Answer, ErrorCode> {
-    let wasm = build_guests().wasm("p3_http");
-    let mut guest = Guest::load_async(wasm, &Run::new("p3-http"), ())
-        .unwrap_or_else(|e| panic!("loading p3-http: {e:?}"));
-    wasmtime_wasi_http::p3::add_to_linker(&mut guest.linker).expect("adding wasi:http");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("building a tokio runtime");
-    let served = runtime.block_on(async {
-        let service = Service::instantiate_async(&mut guest.store, &guest.component, &guest.linker)
-            .await
-            .unwrap_or_else(|e| panic!("instantiating p3-http: {e:?}"));
-        let (request, sent) = Request::from_http(guest.store.data_mut().http().hooks, request);
-        guest
-            .store
-            .run_concurrent(async |accessor| {
-                let answer = async {
-                    let response = match service.handle(accessor, request).await? {
-                        Ok(response) => response,
-                        Err(code) => return Ok(Err(code)),
-                    };
-                    let response =
-                        accessor.with(|access| response.into_http(access, async { Ok(()) }))?;
-                    let (head, body) = response.into_parts();
-                    let body = body
-                        .collect()
-                        .await
-                        .map_err(|e| wasmtime::format_err!("reading the response body: {e:?}"))?;
-                    Ok(Ok(Answer {
-                        status: head.status.as_u16(),
-                        headers: head.headers,
-                        body: body.to_bytes().to_vec(),
-                    }))
-                };
-                let sent = async {
-                    sent.await
-                        .map_err(|e| wasmtime::format_err!("sending the request body: {e:?}"))
-                };
-                let (answer, ()) = futures::future::try_join(answer, sent).await?;
-                wasmtime::Result::Ok(answer)
-            })
-            .await
-    });
-    match served {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(e)) | Err(e) => panic!(
-            "serving with p3-http: {e:?}\n--- stderr ---\n{}",
-            guest.stderr()
-        ),
-    }
-}
-
-fn request(method: &str, uri: &str, body: Vec<u8>) -> hyper::Request<Full<Bytes>> {
-    hyper::Request::builder()
-        .method(method)
-        .uri(format!("http://witbind.test{uri}"))
-        .body(Full::new(Bytes::from(body)))
-        .expect("a valid request")
+/// (`wasi:http/service@0.3.0`) in wasmtime's p3 `wasi:http`.
+fn serve(request: hyper::Request<Full<Bytes>>) -> Result<Answer, P3ErrorCode> {
+    serve_p3(build_guests().wasm("p3_http"), "p3-http", request)
 }
 
 #[test]
@@ -171,5 +102,5 @@ fn a_wasi_p3_http_service_streams_a_mebibyte_back() {
 #[test]
 fn a_wasi_p3_http_service_returns_error_codes() {
     let answer = serve(request("DELETE", "/", Vec::new()));
-    assert!(matches!(answer, Err(ErrorCode::HttpRequestMethodInvalid)));
+    assert!(matches!(answer, Err(P3ErrorCode::HttpRequestMethodInvalid)));
 }

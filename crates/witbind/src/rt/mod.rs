@@ -470,22 +470,20 @@ pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: u
 /// The signature of `cabi_realloc`.
 pub type CabiRealloc = unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8;
 
-/// `cabi_realloc` itself, with the `realloc` feature, on the targets whose
-/// std does not define it (`wasm32-wasip1`, `wasm32-unknown-unknown`): on
-/// `wasm32-wasip2` std's is the one (a second would not link). Generated
-/// code can also define it, with the `with_cabi_realloc` option.
+/// What the weak `cabi_realloc` of `libwitbind_weak.a` (linked by the
+/// crate's build script) calls: the Rust global allocator. Weak, because
+/// std on `wasm32-wasip2` defines `cabi_realloc` too (allocating the same
+/// way) and a second strong definition would not link; but present on
+/// every wasm32 target, and found before wasi-libc's `malloc`-based one
+/// (see [`cabi_realloc`]).
 ///
 /// # Safety
-/// As for [`realloc`]; only the host calls it.
-#[cfg(all(
-    feature = "realloc",
-    target_family = "wasm",
-    any(target_env = "p1", target_env = "")
-))]
-// SAFETY: `cabi_realloc` is the canonical ABI's allocator symbol, which the host looks up by this
-// name, with its signature; it is defined only where std does not define it.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn cabi_realloc(
+/// As for [`realloc`]; only `cabi_realloc` calls it.
+#[cfg(target_arch = "wasm32")]
+// SAFETY: a symbol of this name and signature is what the archive's `cabi_realloc` calls (the name
+// carries this crate's version, so versions never clash); it only forwards to `realloc`.
+#[unsafe(export_name = concat!("witbind_cabi_realloc_", env!("CARGO_PKG_VERSION")))]
+pub unsafe extern "C" fn weak_cabi_realloc(
     old_ptr: *mut u8,
     old_len: usize,
     align: usize,
@@ -495,21 +493,19 @@ pub unsafe extern "C" fn cabi_realloc(
     unsafe { realloc(old_ptr, old_len, align, new_len) }
 }
 
-#[cfg(all(
-    target_family = "wasm",
-    not(all(feature = "realloc", any(target_env = "p1", target_env = "")))
-))]
+#[cfg(target_family = "wasm")]
 unsafe extern "C" {
     /// The `cabi_realloc` this component exports: std's on `wasm32-wasip2`
-    /// (which allocates with the Rust global allocator), the `realloc`
-    /// feature's, or the one `with_cabi_realloc` generates.
+    /// (which allocates with the Rust global allocator), the weak one of
+    /// this crate (the same), or the one the `with_cabi_realloc` option
+    /// generates.
     ///
     /// Generated code takes its address in a `#[used]` static. That
     /// reference, in the guest's own object file, makes the linker resolve
-    /// the symbol from std before it sees wasi-libc's `malloc`-based
-    /// definition, which would otherwise win whenever nothing else pulled
-    /// in std's first: memory the host allocated would then be freed
-    /// through the wrong allocator.
+    /// the symbol before it sees wasi-libc's `malloc`-based definition,
+    /// which would otherwise win whenever nothing else pulled in std's
+    /// first: memory the host allocated would then be freed through the
+    /// wrong allocator.
     pub fn cabi_realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8;
 }
 

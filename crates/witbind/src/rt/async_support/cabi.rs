@@ -9,7 +9,7 @@
 //! `wasip3_task` structure (below, laid out as in C) through which a
 //! pending operation registers the waitable it waits for and the function
 //! to call with the event's code. Every runtime links a weak definition of
-//! `wasip3_task_set` (witbind's is in `libwitbind_wasip3_task.a`, see the
+//! `wasip3_task_set` (witbind's is in `libwitbind_weak.a`, see the
 //! crate's build script); the linker keeps one, so all runtimes agree on
 //! the current task.
 //!

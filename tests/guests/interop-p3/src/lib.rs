@@ -1,0 +1,16 @@
+//! interop-common.rs next to the real wit-bindgen (the `wasip3` crate's).
+
+mod bindings {
+    witbind::generate!({
+        inline: "
+            package witbind-tests:interop;
+            world interop {
+                export wasi:cli/run@0.3.0;
+            }
+        ",
+        path: "../.wasi-p3-wit",
+    });
+}
+
+#[path = "../../interop-common.rs"]
+mod common;

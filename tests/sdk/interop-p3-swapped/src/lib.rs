@@ -1,0 +1,16 @@
+//! interop-common.rs with `wit-bindgen` swapped for witbind.
+
+mod bindings {
+    witbind::generate!({
+        inline: "
+            package witbind-tests:interop;
+            world interop {
+                export wasi:cli/run@0.3.0;
+            }
+        ",
+        path: "../../guests/.wasi-p3-wit",
+    });
+}
+
+#[path = "../../../guests/interop-common.rs"]
+mod common;

@@ -1,0 +1,72 @@
+//! Code that wit-bindgen generated, on witbind: the `wasip3` crate's
+//! bindings (and SDK crates built on wit-bindgen) next to witbind's, with
+//! the real wit-bindgen (two runtimes in one component, sharing the task
+//! through `wasip3_task_set`) and with `wit-bindgen` swapped for witbind
+//! (`crates/wit-bindgen-compat`, through `[patch.crates-io]`: one runtime).
+
+use witbind_tests::http::{request, serve_p2, serve_p3};
+use witbind_tests::{build_guests, build_sdk_guests, run_p3_command, Run};
+
+/// The `interop-common.rs` guest built as `wasm`: its `run` awaits the
+/// `wasip3` crate's clock and writes stdout through its stream, from a
+/// task witbind's runtime spawned.
+fn interop_runs(name: &str, wasm: &std::path::Path) {
+    let output = run_p3_command(wasm, &Run::new(name))
+        .unwrap_or_else(|e| panic!("running {name}: {e:?}"));
+    assert!(output.success, "{name} failed; stderr:\n{}", output.stderr);
+    assert_eq!(
+        output.lines(),
+        ["waited=true", "written by a spawned task"],
+        "{name}: stderr:\n{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn witbind_exports_await_imports_of_the_real_wit_bindgen() {
+    interop_runs("interop_p3", build_guests().wasm("interop_p3"));
+}
+
+#[test]
+fn the_wasip3_crate_runs_on_witbind_when_swapped_in() {
+    interop_runs(
+        "interop_p3_swapped",
+        build_sdk_guests().wasm("interop_p3_swapped"),
+    );
+}
+
+/// The newest `wasip3` crate (WASI 0.3.2, wit-bindgen 0.63: 201 errors on
+/// witbind's runtime before it had wit-bindgen's `rt` items), all of it
+/// (its `http-compat` feature too), with its own `export!`: it builds, and
+/// the component exports what the crate's world says.
+#[test]
+fn the_newest_wasip3_crate_builds_on_witbind() {
+    let wasm = build_sdk_guests().wasm("wasip3_latest");
+    let exports = witbind_tests::component_exports(wasm)
+        .unwrap_or_else(|e| panic!("decoding {}: {e:?}", wasm.display()));
+    assert_eq!(exports, ["wasi:cli/run@0.3.2"], "{}", wasm.display());
+}
+
+/// spin-sdk 7.0.0's HTTP example (README), built with `wit-bindgen` (its
+/// `wasip3` crate's 0.57.1) swapped for witbind: a `wasi:http/service`
+/// 0.3.0 guest that answers in wasmtime's p3 `wasi:http`.
+#[test]
+fn a_spin_sdk_http_service_answers_on_witbind() {
+    let wasm = build_sdk_guests().wasm("spin_http");
+    let answer = serve_p3(wasm, "spin-http", request("GET", "/hello", Vec::new()))
+        .unwrap_or_else(|code| panic!("spin-http answered {code:?}"));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text(), "Hello, Spin, from /hello");
+}
+
+/// wstd 0.6.8's HTTP server example, built with `wit-bindgen` (its
+/// `wasip2` crate's) swapped for witbind: a `wasi:http/proxy` guest that
+/// answers in wasmtime's `wasi:http`.
+#[test]
+fn a_wstd_http_server_answers_on_witbind() {
+    let wasm = build_sdk_guests().wasm("wstd_http");
+    let answer = serve_p2(wasm, "wstd-http", request("GET", "/hello", Vec::new()))
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text(), "Hello from wstd, /hello\n");
+}
