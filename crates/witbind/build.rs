@@ -24,7 +24,11 @@ fn main() {
     let source = PathBuf::from("src/rt/libwitbind_weak.a");
     let target = out_dir.join(format!("lib{name}.a"));
     if let Err(e) = std::fs::copy(&source, &target) {
-        panic!("cannot copy {} to {}: {e}", source.display(), target.display());
+        panic!(
+            "cannot copy {} to {}: {e}",
+            source.display(),
+            target.display()
+        );
     }
     println!("cargo:rustc-link-search=native={}", out_dir.display());
     println!("cargo:rustc-link-lib=static={name}");

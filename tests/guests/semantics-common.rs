@@ -235,7 +235,10 @@ impl Guest for Component {
         let (writer, reader) = wit_future::new::<String>(|| "default".to_string());
         spawn_local(async move {
             yield_async().await;
-            writer.write(value).await.expect("the host reads the future");
+            writer
+                .write(value)
+                .await
+                .expect("the host reads the future");
         });
         reader
     }

@@ -61,8 +61,8 @@ pub fn serve_p2(wasm: &Path, name: &str, request: Request<Full<Bytes>>) -> Resul
     use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
     use wasmtime_wasi_http::p2::bindings::sync::ProxyPre;
 
-    let mut guest = Guest::load(wasm, &Run::new(name), ())
-        .unwrap_or_else(|e| panic!("loading {name}: {e:?}"));
+    let mut guest =
+        Guest::load(wasm, &Run::new(name), ()).unwrap_or_else(|e| panic!("loading {name}: {e:?}"));
     let instance_pre = guest
         .linker
         .instantiate_pre(&guest.component)
@@ -186,6 +186,9 @@ pub fn serve_p3(
     });
     match served {
         Ok(Ok(answer)) => answer,
-        Ok(Err(e)) | Err(e) => panic!("serving with {name}: {e:?}\n--- stderr ---\n{}", guest.stderr()),
+        Ok(Err(e)) | Err(e) => panic!(
+            "serving with {name}: {e:?}\n--- stderr ---\n{}",
+            guest.stderr()
+        ),
     }
 }

@@ -449,9 +449,17 @@ fn try_build_guests() -> anyhow::Result<Guests> {
     link_wasi_wit()?;
     ensure_wasm32_wasip2()?;
     let mut all = vec!["--workspace".to_string()];
-    all.extend(NO_STD_GUESTS.iter().map(|guest| format!("--exclude={guest}")));
+    all.extend(
+        NO_STD_GUESTS
+            .iter()
+            .map(|guest| format!("--exclude={guest}")),
+    );
     let mut builds = vec![all];
-    builds.extend(NO_STD_GUESTS.iter().map(|guest| vec![format!("--package={guest}")]));
+    builds.extend(
+        NO_STD_GUESTS
+            .iter()
+            .map(|guest| vec![format!("--package={guest}")]),
+    );
     build_workspace(&guests_dir(), "guests", &builds)
 }
 
@@ -566,6 +574,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 
 pub mod async_host;
 pub mod cli;
+pub mod compat;
 pub mod http;
 pub mod perf;
 pub mod rng;
@@ -574,6 +583,6 @@ pub mod semantics_host;
 pub mod weak_archive;
 pub use rng::Rng;
 pub use run::{
-    component_exports, component_imports, decode_component, run_command, run_p3_command, Guest, HeapBalance, Host,
-    Output, Run,
+    component_exports, component_imports, decode_component, run_command, run_p3_command, Guest,
+    HeapBalance, Host, Output, Run,
 };

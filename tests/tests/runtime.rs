@@ -89,8 +89,8 @@ fn exported_run_exits_with_the_chosen_code() {
 mod allocator;
 mod async_runtime;
 mod async_semantics;
-mod crate_features;
 mod borrows;
+mod crate_features;
 mod cross_crate;
 mod named_imports;
 mod options_runtime;

@@ -58,7 +58,10 @@ fn split_runtime(input: TokenStream) -> (Option<syn::Path>, TokenStream) {
     }
     let mut path = syn::Path::from(krate.clone());
     path.segments
-        .push(syn::PathSegment::from(proc_macro2::Ident::new("rt", krate.span())));
+        .push(syn::PathSegment::from(proc_macro2::Ident::new(
+            "rt",
+            krate.span(),
+        )));
     (Some(path), rest.iter().cloned().collect())
 }
 

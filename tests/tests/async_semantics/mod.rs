@@ -78,11 +78,17 @@ fn import_calls_dropped_at_every_point_of_their_life() {
             "{name}: a call dropped before its first poll ran: {steps:?}"
         );
 
-        let cancelled = instance.state().gated_cancelled.load(std::sync::atomic::Ordering::SeqCst);
+        let cancelled = instance
+            .state()
+            .gated_cancelled
+            .load(std::sync::atomic::Ordering::SeqCst);
         let got = instance.run(async |a, api| api.call_import_dropped_pending(a).await);
         assert_eq!(got, "after", "{name}");
         assert_eq!(
-            instance.state().gated_cancelled.load(std::sync::atomic::Ordering::SeqCst),
+            instance
+                .state()
+                .gated_cancelled
+                .load(std::sync::atomic::Ordering::SeqCst),
             cancelled + 1,
             "{name}: the host's call was not cancelled"
         );
@@ -100,8 +106,11 @@ fn import_calls_dropped_at_every_point_of_their_life() {
         assert_eq!(got, "second", "{name}");
         let steps = instance.take_steps();
         assert!(
-            before(&steps, "delayed(first) returned", "delayed(second) returned")
-                && before(&steps, "delayed(second) returned", "dropping"),
+            before(
+                &steps,
+                "delayed(first) returned",
+                "delayed(second) returned"
+            ) && before(&steps, "delayed(second) returned", "dropping"),
             "{name}: the first call's event did not come first: {steps:?}"
         );
     });
@@ -137,23 +146,30 @@ fn future_reads_cancelled_at_every_point_keep_the_value() {
         let name = instance.name;
         let got = instance.run(async |a, api| {
             let future = a.with(|mut access| {
-                FutureReader::new(&mut access, async { Ok::<_, wasmtime::Error>("hosted".to_string()) })
+                FutureReader::new(&mut access, async {
+                    Ok::<_, wasmtime::Error>("hosted".to_string())
+                })
             })?;
             api.call_read_cancelled_unpolled(a, future).await
         });
         assert_eq!(got, "hosted", "{name}");
 
-        let got = instance.run(async |a, api| api.call_read_cancelled_pending(a, "pending".into()).await);
+        let got =
+            instance.run(async |a, api| api.call_read_cancelled_pending(a, "pending".into()).await);
         assert_eq!(got, "pending", "{name}");
 
-        let got = instance.run(async |a, api| api.call_read_cancelled_written(a, "written".into()).await);
+        let got =
+            instance.run(async |a, api| api.call_read_cancelled_written(a, "written".into()).await);
         assert_eq!(got, "written", "{name}");
 
-        let got =
-            instance.run(async |a, api| api.call_read_cancelled_delivered(a, "delivered".into()).await);
+        let got = instance.run(async |a, api| {
+            api.call_read_cancelled_delivered(a, "delivered".into())
+                .await
+        });
         assert_eq!(got, "delivered", "{name}");
 
-        let got = instance.run(async |a, api| api.call_read_dropped_written(a, "freed".into()).await);
+        let got =
+            instance.run(async |a, api| api.call_read_dropped_written(a, "freed".into()).await);
         assert_eq!(got, "dropped", "{name}");
         instance.take_steps();
     });
@@ -176,19 +192,31 @@ fn future_writers_dropped_or_cancelled_send_the_default() {
                 Ok(read_future(a, future).await)
             })
         };
-        assert_eq!(read(instance, "writer-dropped").as_deref(), Some("default"), "{name}");
+        assert_eq!(
+            read(instance, "writer-dropped").as_deref(),
+            Some("default"),
+            "{name}"
+        );
         assert_eq!(
             read(instance, "write-dropped-unpolled").as_deref(),
             Some("default"),
             "{name}"
         );
-        assert_eq!(read(instance, "write-dropped").as_deref(), Some("default"), "{name}");
+        assert_eq!(
+            read(instance, "write-dropped").as_deref(),
+            Some("default"),
+            "{name}"
+        );
         assert_eq!(
             read(instance, "write-cancelled-rewritten").as_deref(),
             Some("value again"),
             "{name}"
         );
-        assert_eq!(read(instance, "write-spawned").as_deref(), Some("spawned"), "{name}");
+        assert_eq!(
+            read(instance, "write-spawned").as_deref(),
+            Some("spawned"),
+            "{name}"
+        );
     });
 }
 
@@ -265,7 +293,11 @@ fn partial_stream_writes_report_what_was_taken() {
                 Ok((read, reports))
             });
             let taken = (all.len() as u32).min(*limit);
-            assert_eq!(read, all[..taken as usize], "{name}: {writes:?} read by {chunk}");
+            assert_eq!(
+                read,
+                all[..taken as usize],
+                "{name}: {writes:?} read by {chunk}"
+            );
             check_writes(name, &reports, all.len() as u32, taken);
             reports_of_cases.push(reports);
         }
@@ -306,7 +338,10 @@ fn stream_reads_take_what_was_written_and_cancels_keep_it() {
                 let Outcome::Complete(n) = report.outcome else {
                     panic!("{name}: {reports:?}");
                 };
-                assert!(n <= read_chunk && n == report.remaining, "{name}: {reports:?}");
+                assert!(
+                    n <= read_chunk && n == report.remaining,
+                    "{name}: {reports:?}"
+                );
                 got += n;
             }
             assert_eq!(got, 40, "{name}: {write_chunk}/{read_chunk}: {reports:?}");
@@ -320,7 +355,10 @@ fn stream_reads_take_what_was_written_and_cancels_keep_it() {
                 api.call_stream_read_cancelled(a, values.clone(), write_chunk, read_chunk)
                     .await
             });
-            assert_eq!(got, values, "{name}: {write_chunk}/{read_chunk}: values lost");
+            assert_eq!(
+                got, values,
+                "{name}: {write_chunk}/{read_chunk}: values lost"
+            );
         }
     });
 }

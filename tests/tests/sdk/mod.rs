@@ -11,8 +11,8 @@ use witbind_tests::{build_guests, build_sdk_guests, run_p3_command, Run};
 /// `wasip3` crate's clock and writes stdout through its stream, from a
 /// task witbind's runtime spawned.
 fn interop_runs(name: &str, wasm: &std::path::Path) {
-    let output = run_p3_command(wasm, &Run::new(name))
-        .unwrap_or_else(|e| panic!("running {name}: {e:?}"));
+    let output =
+        run_p3_command(wasm, &Run::new(name)).unwrap_or_else(|e| panic!("running {name}: {e:?}"));
     assert!(output.success, "{name} failed; stderr:\n{}", output.stderr);
     assert_eq!(
         output.lines(),
@@ -69,4 +69,52 @@ fn a_wstd_http_server_answers_on_witbind() {
         .unwrap_or_else(|failure| panic!("{failure}"));
     assert_eq!(answer.status, 200);
     assert_eq!(answer.text(), "Hello from wstd, /hello\n");
+}
+
+/// waki 0.5.1's HTTP handler example (wit-bindgen 0.34 swapped for
+/// witbind): a `wasi:http/proxy` guest.
+#[test]
+fn a_waki_http_handler_answers_on_witbind() {
+    let wasm = build_sdk_guests().wasm("waki_http");
+    let answer = serve_p2(wasm, "waki-http", request("GET", "/hello", Vec::new()))
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text(), "Hello from waki, /hello");
+}
+
+/// wasmcloud-component 0.2.0's HTTP server example (wit-bindgen 0.32
+/// swapped for witbind): a `wasi:http/proxy` guest.
+#[test]
+fn a_wasmcloud_http_server_answers_on_witbind() {
+    let wasm = build_sdk_guests().wasm("wasmcloud_http");
+    let answer = serve_p2(wasm, "wasmcloud-http", request("GET", "/hello", Vec::new()))
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text(), "Hello from wasmCloud, /hello");
+}
+
+/// SDKs whose guests need a host wasmtime does not provide (Zed, a
+/// `wasi:logging` host) build on witbind, with the imports and exports
+/// their WIT gives.
+#[test]
+fn sdk_guests_for_other_hosts_build_on_witbind() {
+    let guests = build_sdk_guests();
+    for (name, import, export) in [
+        ("zed_extension", "zed:extension/process", "init-extension"),
+        ("wasi_logger_log", "wasi:logging/logging", "greet"),
+    ] {
+        let wasm = guests.wasm(name);
+        let imports = witbind_tests::component_imports(wasm)
+            .unwrap_or_else(|e| panic!("decoding {name}: {e:?}"));
+        let exports = witbind_tests::component_exports(wasm)
+            .unwrap_or_else(|e| panic!("decoding {name}: {e:?}"));
+        assert!(
+            imports.iter().any(|i| i.starts_with(import)),
+            "{name}: {imports:?}"
+        );
+        assert!(
+            exports.iter().any(|e| e.starts_with(export)),
+            "{name}: {exports:?}"
+        );
+    }
 }

@@ -71,7 +71,12 @@ impl<O: StreamOps> AbiBuffer<O> {
                 .ptr()
                 .wrapping_add(self.sent * self.ops.elem_layout().size()),
             None if self.lowered_layout() => core::ptr::null_mut(),
-            None => self.values.as_ptr().wrapping_add(self.sent).cast_mut().cast(),
+            None => self
+                .values
+                .as_ptr()
+                .wrapping_add(self.sent)
+                .cast_mut()
+                .cast(),
         };
         (ptr.cast_const(), remaining)
     }
@@ -90,7 +95,10 @@ impl<O: StreamOps> AbiBuffer<O> {
     /// Records that the host took `count` more values: the lists of the
     /// lowered ones are freed (the reader has copies; handles moved to it).
     pub(crate) fn advance(&mut self, count: usize) {
-        assert!(count <= self.remaining(), "the host took more than was written");
+        assert!(
+            count <= self.remaining(),
+            "the host took more than was written"
+        );
         if self.ops.contains_lists() {
             if let Some(lowered) = &self.lowered {
                 let size = self.ops.elem_layout().size();

@@ -38,7 +38,10 @@ impl<T> Exclusive<T> {
     /// If it is already borrowed.
     pub(crate) fn lock(&self) -> Guard<'_, T> {
         let was_taken = self.taken.swap(true, Ordering::Acquire);
-        assert!(!was_taken, "witbind's async runtime reentered its own state");
+        assert!(
+            !was_taken,
+            "witbind's async runtime reentered its own state"
+        );
         Guard { exclusive: self }
     }
 }

@@ -15,7 +15,11 @@ use super::stream::{RawStreamReader, RawStreamWriter, StreamOps, StreamResult, S
 
 type Pending<T> = Pin<Box<dyn Future<Output = T>>>;
 /// A read in flight: it gives back the reader.
-type Read<O> = Pending<(RawStreamReader<O>, StreamResult, Vec<<O as StreamOps>::Payload>)>;
+type Read<O> = Pending<(
+    RawStreamReader<O>,
+    StreamResult,
+    Vec<<O as StreamOps>::Payload>,
+)>;
 /// A write in flight: it gives back the writer and the values not sent.
 type Write<O> = Pending<(RawStreamWriter<O>, Vec<<O as StreamOps>::Payload>)>;
 

@@ -623,7 +623,10 @@ unsafe impl<O: StreamOps> Operation for StreamReadOp<'_, O> {
         };
         let reader = &mut *self.reader;
         let buf = &mut reading.buf;
-        assert!(read <= buf.capacity() - buf.len(), "the host wrote past the read's buffer");
+        assert!(
+            read <= buf.capacity() - buf.len(),
+            "the host wrote past the read's buffer"
+        );
         match &reading.lowered {
             None if reader.ops.native_abi_matches_canonical_abi() => {
                 // SAFETY: the host initialized `read` values in the spare

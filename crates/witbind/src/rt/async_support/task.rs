@@ -282,7 +282,9 @@ fn with_current_shared(f: impl FnOnce(&Shared)) {
 /// Runs `future` in the current task, next to its other futures, through
 /// the task protocol (any runtime that supports it). Whether there was a
 /// task that took it.
-pub(crate) fn spawn_in_current(future: Box<dyn Future<Output = ()>>) -> Result<(), Box<dyn Future<Output = ()>>> {
+pub(crate) fn spawn_in_current(
+    future: Box<dyn Future<Output = ()>>,
+) -> Result<(), Box<dyn Future<Output = ()>>> {
     let current = cabi::current();
     if current.is_null() {
         return Err(future);
@@ -818,9 +820,7 @@ pub fn block_on<T>(future: impl Future<Output = T>) -> T {
             match executor.run(event) {
                 CallbackCode::Exit => break,
                 CallbackCode::Yield => {
-                    event = executor
-                        .poll_set()
-                        .unwrap_or((abi::EVENT_NONE, 0, 0));
+                    event = executor.poll_set().unwrap_or((abi::EVENT_NONE, 0, 0));
                 }
                 CallbackCode::Wait(set) => {
                     let mut out = [0u32; 2];

@@ -44,8 +44,11 @@ pub(crate) unsafe trait Operation {
 
     /// The operation reached `code`: its output, or the in-flight state
     /// when it goes on (a subtask that only started).
-    fn update(&mut self, in_flight: Self::InFlight, code: u32)
-    -> Result<Self::Output, Self::InFlight>;
+    fn update(
+        &mut self,
+        in_flight: Self::InFlight,
+        code: u32,
+    ) -> Result<Self::Output, Self::InFlight>;
 
     /// The waitable whose events tell how the operation goes.
     fn waitable(&self, in_flight: &Self::InFlight) -> u32;
