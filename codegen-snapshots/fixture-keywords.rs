@@ -538,7 +538,7 @@ pub mod witbind_fixtures {
                 unsafe {
                     *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8
                 };
-                unsafe { _lower_super_(&super_, _ptr2.add(56)) };
+                unsafe { _lower_super(&super_, _ptr2.add(56)) };
                 unsafe { *_ptr2.add(116).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
                     *_ptr2.add(120).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
@@ -568,7 +568,7 @@ pub mod witbind_fixtures {
                 };
                 let _ptr123 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _ptr123) };
-                unsafe { _lift_self_(_ptr123) }
+                unsafe { _lift_self(_ptr123) }
             }
             /// A function named `loop`.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
@@ -580,7 +580,7 @@ pub mod witbind_fixtures {
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _lower_super_(&dyn_, _ptr2) };
+                unsafe { _lower_super(&dyn_, _ptr2) };
                 let _vec65 = use_;
                 let _len65 = _vec65.len();
                 let _array65 = unsafe { ::witbind::rt::alloc_list(_len65, 1, 1) };
@@ -703,7 +703,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            pub(crate) unsafe fn _lift_self_(ptr: *mut u8) -> Self_ {
+            pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
                 let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
@@ -822,7 +822,7 @@ pub mod witbind_fixtures {
             /// # Safety
             ///
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            pub(crate) unsafe fn _lower_super_(value: &Super, ptr: *mut u8) {
+            pub(crate) unsafe fn _lower_super(value: &Super, ptr: *mut u8) {
                 match value {
                     Super::Self_(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 0u8 };
@@ -1306,7 +1306,7 @@ pub mod witbind_fixtures {
                 };
                 let _ptr58 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _ptr58) };
-                unsafe { super::self_::_lift_self_(_ptr58) }
+                unsafe { super::self_::_lift_self(_ptr58) }
             }
         }
         /// An interface named `crate`.

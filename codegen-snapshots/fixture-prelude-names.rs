@@ -560,7 +560,7 @@ pub mod witbind_fixtures {
                         };
                     }
                 };
-                unsafe { _lower_box_(&e, _ptr2.add(64), &mut _cleanup_list) };
+                unsafe { _lower_box(&e, _ptr2.add(64), &mut _cleanup_list) };
                 unsafe { *_ptr2.add(100).cast::<u8>() = f.clone() as u8 };
                 unsafe { *_ptr2.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8 };
                 let _vec46 = h;
@@ -614,7 +614,7 @@ pub mod witbind_fixtures {
                 };
                 let _l61 = unsafe { *_ptr47.add(28).cast::<i32>() };
                 let _v84 = unsafe { _lift_vec(_ptr47.add(32)) };
-                let _v111 = unsafe { _lift_box_(_ptr47.add(64)) };
+                let _v111 = unsafe { _lift_box(_ptr47.add(64)) };
                 let _l112 = unsafe { *_ptr47.add(100).cast::<u8>() };
                 let _l113 = unsafe { *_ptr47.add(101).cast::<u8>() };
                 let _l114 = unsafe { *_ptr47.add(104).cast::<*mut u8>() };
@@ -860,7 +860,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            pub(crate) unsafe fn _lift_box_(ptr: *mut u8) -> Box {
+            pub(crate) unsafe fn _lift_box(ptr: *mut u8) -> Box {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 match _l2 {
                     0 => Box::Some(unsafe { _lift_vec(ptr.add(4)) }),
@@ -942,7 +942,7 @@ pub mod witbind_fixtures {
             /// # Safety
             ///
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            pub(crate) unsafe fn _lower_box_(
+            pub(crate) unsafe fn _lower_box(
                 value: &Box,
                 ptr: *mut u8,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,

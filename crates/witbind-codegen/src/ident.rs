@@ -33,6 +33,12 @@ pub(crate) fn snake(name: &str) -> Ident {
     escape(name.to_snake_case())
 }
 
+/// `name` in snake_case as a fragment of a longer identifier (never a
+/// keyword there, so never raw): `gen` in `_lift_gen`.
+pub(crate) fn snake_fragment(name: &str) -> String {
+    name.to_snake_case()
+}
+
 /// A type or case name: UpperCamelCase; `Self` (a keyword) becomes `Self_`.
 pub(crate) fn camel(name: &str) -> Ident {
     let camel = name.to_upper_camel_case();

@@ -267,10 +267,12 @@ impl Names {
         }
     }
 
-    /// Points every named type that a `with` entry names
-    /// (`ns:pkg/iface@1.0.0/type`, with or without the version, or
-    /// `world/type` for a world's own types) at its Rust path, through a
-    /// root-level alias. Marks those entries `used`.
+    /// Points every named type that a `with` entry names at its Rust path,
+    /// through a root-level alias. Marks those entries `used`. The keys are
+    /// wit-bindgen's: `ns:pkg/iface@1.0.0/type` (with or without the
+    /// version), `world/type` for a world's own types, and the bare `type`
+    /// for a type of an interface the world defines inline
+    /// (`import i: interface { .. }`; witbind also takes `i/type`).
     fn apply_type_with(
         &mut self,
         resolve: &Resolve,
@@ -279,6 +281,7 @@ impl Names {
         used: &mut [bool],
     ) {
         let world_name = &resolve.worlds[world].name;
+        let inline_labels = inline_interface_labels(resolve, world);
         for (id, typedef) in resolve.types.iter() {
             let Some(name) = typedef.name.as_deref() else {
                 continue;
@@ -301,7 +304,12 @@ impl Names {
                             };
                             vec![versioned, unversioned]
                         }
-                        _ => Vec::new(),
+                        (_, None) => match inline_labels.get(&typedef.owner) {
+                            // Bare, as wit-bindgen names it; or under the label.
+                            Some(label) => vec![String::new(), label.clone()],
+                            None => Vec::new(),
+                        },
+                        (None, Some(_)) => Vec::new(),
                     }
                 }
                 TypeOwner::World(owner) if owner == world => vec![world_name.clone()],
@@ -309,7 +317,10 @@ impl Names {
             };
             let Some(index) = opts.with.iter().position(|entry| {
                 let key = ident::unescape_wit(&entry.key);
-                owners.iter().any(|owner| *key == format!("{owner}/{name}"))
+                owners.iter().any(|owner| match owner.as_str() {
+                    "" => *key == *name,
+                    owner => *key == format!("{owner}/{name}"),
+                })
             }) else {
                 continue;
             };
@@ -777,4 +788,23 @@ pub(crate) fn export_fn(func: &Function) -> ExportFnNames {
 /// The entry point of the destructor of exported resource `name` (WIT).
 pub(crate) fn dtor_entry(name: &str) -> Ident {
     ident::ident(&format!("dtor_{}", fragment(name)))
+}
+
+/// The labels of the interfaces `world` defines inline (`import i:
+/// interface { .. }`), by owner.
+fn inline_interface_labels(resolve: &Resolve, world: WorldId) -> HashMap<TypeOwner, String> {
+    let world = &resolve.worlds[world];
+    world
+        .imports
+        .iter()
+        .chain(world.exports.iter())
+        .filter_map(|(key, item)| match (key, item) {
+            (WorldKey::Name(label), WorldItem::Interface { id, .. })
+                if resolve.interfaces[*id].name.is_none() =>
+            {
+                Some((TypeOwner::Interface(*id), label.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }

@@ -233,8 +233,10 @@ options! {
         ///
         /// Keys are interfaces (`"wasi:io/streams"`, with or without
         /// `@version`), whole packages (`"wasi:io"`), import labels, or
-        /// single types (`"my:pkg/types@1.0.0/point"`, to use a Rust type
-        /// with the same fields or cases); values are Rust paths
+        /// single types (`"my:pkg/types@1.0.0/point"`, `"world/point"` for
+        /// a world's own types, `"point"` or `"label/point"` for a type of an
+        /// interface the world defines inline; to use a Rust type with the
+        /// same fields or cases); values are Rust paths
         /// (`wasip2::io::streams`, resolved from the bindings' root) or
         /// `generate` (also for exported interfaces, which are always
         /// generated). Every key must match something of the world. CLI:

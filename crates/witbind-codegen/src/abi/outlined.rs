@@ -11,7 +11,7 @@ use wit_bindgen_core::wit_parser::{Function, FunctionKind, Param, Type, TypeDefK
 
 use super::{wasm_type, Callee, FnBindgen};
 use crate::context::Cx;
-use crate::ident::snake;
+use crate::ident::snake_fragment;
 use crate::names::Scope;
 
 /// Values whose cost (about one per load, [`Outlined::cost`]) is at most
@@ -100,7 +100,7 @@ impl Outlined {
             Some(name) => name.clone(),
             None => {
                 let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or("value");
-                let mut name = format_ident!("{}_{}", dir.prefix(), snake(wit_name).to_string());
+                let mut name = format_ident!("{}_{}", dir.prefix(), snake_fragment(wit_name));
                 // Two types of one name (from two interfaces) in one module.
                 if self
                     .names
