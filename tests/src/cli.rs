@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What one run of the command produced.
 #[derive(Debug)]
@@ -66,4 +66,22 @@ pub fn listing(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// `target/debug/witbind`, built by a nested cargo if needed (the test
+/// binary itself lives in `target/debug/deps/`).
+pub fn witbind_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let profile = profile_dir.file_name().unwrap().to_str().unwrap();
+    let target_dir = profile_dir.parent().unwrap();
+    let mut build = crate::cargo();
+    build.args(["build", "--quiet", "-p", "witbind-cli", "--bin", "witbind"]);
+    build.arg("--target-dir").arg(target_dir);
+    if profile == "release" {
+        build.arg("--release");
+    }
+    let status = build.status().expect("running cargo build");
+    assert!(status.success(), "building the witbind binary failed");
+    profile_dir.join(format!("witbind{}", std::env::consts::EXE_SUFFIX))
 }

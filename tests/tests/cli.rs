@@ -336,16 +336,23 @@ fn bindgen_writes_a_deterministic_file_atomically() {
         modified
     );
 
-    // Standard output gets exactly the same text, but for the `-o` in the
-    // header's command.
+    // Standard output gets exactly the same text, but for the header's
+    // command: the file's names its paths relative to the file's folder
+    // (no `Cargo.toml` above it), standard output's as given.
     let stdout = witbind([
         OsString::from("bindgen"),
         path_arg(&wit("fixtures/records.wit")),
     ]);
     assert_eq!(stdout.code, 0, "{stdout:#?}");
     let written = String::from_utf8(written).unwrap();
-    let without_out = written.replacen(&format!(" -o {}", out_file.display()), "", 1);
-    assert_eq!(stdout.stdout, without_out);
+    let (file_header, file_body) = written.split_at(written.find("\n#").unwrap());
+    let (out_header, out_body) = stdout.stdout.split_at(stdout.stdout.find("\n#").unwrap());
+    assert_eq!(file_body, out_body);
+    assert!(file_header.ends_with(" -o bindings.rs"), "{file_header}");
+    assert!(
+        out_header.contains(&wit("fixtures/records.wit").display().to_string()),
+        "{out_header}"
+    );
 }
 
 #[cfg(unix)]
@@ -379,27 +386,9 @@ fn written_files_get_ordinary_permissions() {
 // The real binary
 // ---------------------------------------------------------------------------
 
-/// `target/debug/witbind`, built by a nested cargo if needed (the test
-/// binary itself lives in `target/debug/deps/`).
-fn witbind_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
-    let profile = profile_dir.file_name().unwrap().to_str().unwrap();
-    let target_dir = profile_dir.parent().unwrap();
-    let mut build = witbind_tests::cargo();
-    build.args(["build", "--quiet", "-p", "witbind-cli", "--bin", "witbind"]);
-    build.arg("--target-dir").arg(target_dir);
-    if profile == "release" {
-        build.arg("--release");
-    }
-    let status = build.status().expect("running cargo build");
-    assert!(status.success(), "building the witbind binary failed");
-    profile_dir.join(format!("witbind{}", std::env::consts::EXE_SUFFIX))
-}
-
 #[test]
 fn real_binary_smoke_test() {
-    let bin = witbind_binary();
+    let bin = witbind_tests::cli::witbind_binary();
     let run = |args: &[&std::ffi::OsStr]| {
         let output = Command::new(&bin)
             .args(args)
@@ -530,7 +519,7 @@ fn rustfmt() -> PathBuf {
 /// toolchain's rustfmt, the output is the committed snapshot.
 #[test]
 fn output_does_not_depend_on_rustfmt() {
-    let bin = witbind_binary();
+    let bin = witbind_tests::cli::witbind_binary();
     let snapshot = fs::read_to_string(repo_root().join("codegen-snapshots/example.rs")).unwrap();
     for rustfmt in [PathBuf::from("/nonexistent/rustfmt"), rustfmt()] {
         let output = Command::new(&bin)

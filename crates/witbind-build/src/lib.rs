@@ -137,7 +137,7 @@ impl Builder {
             println!("cargo::rerun-if-changed={}", path.display());
         }
         let bindings =
-            witbind_codegen::bindgen(&paths, self.world.as_deref(), &opts, Output::Stdout)?;
+            witbind_codegen::bindgen(&paths, self.world.as_deref(), &opts, Output::Stdout, None)?;
         for file in &bindings.wit_files {
             println!("cargo::rerun-if-changed={}", file.display());
         }

@@ -86,24 +86,29 @@ fn render_error(err: &anyhow::Error) -> String {
 
 fn bindgen(request: &Request, stdout: &mut dyn Write) -> anyhow::Result<()> {
     let (paths, world, opts) = (&request.paths, request.world.as_deref(), &request.opts);
-    let (files, dir) = match (&request.out, &request.split) {
+    let (files, dir, command) = match (&request.out, &request.split) {
         (Some(out), _) => {
-            let contents = witbind_codegen::bindgen_source(paths, world, opts, Output::File(out))?;
+            let root = vendor::package_root(out);
+            let bindings =
+                witbind_codegen::bindgen(paths, world, opts, Output::File(out), Some(&root))?;
             let file = vendor::File {
                 path: out.clone(),
-                contents,
+                contents: bindings.source,
             };
-            (vec![file], None)
+            (vec![file], None, bindings.command)
         }
         (None, Some(dir)) => {
-            let files = witbind_codegen::bindgen_split(paths, world, opts, dir)?
+            let root = vendor::package_root(dir);
+            let (files, command) =
+                witbind_codegen::bindgen_split(paths, world, opts, dir, Some(&root))?;
+            let files = files
                 .into_iter()
                 .map(|(path, contents)| vendor::File {
                     path: dir.join(path),
                     contents,
                 })
                 .collect();
-            (files, Some(dir.as_path()))
+            (files, Some(dir.as_path()), command)
         }
         (None, None) => {
             let source = witbind_codegen::bindgen_file(paths, world, opts)?;
@@ -111,7 +116,7 @@ fn bindgen(request: &Request, stdout: &mut dyn Write) -> anyhow::Result<()> {
         }
     };
     if request.check {
-        vendor::check(&files, dir)
+        vendor::check(&files, dir, &command)
     } else {
         vendor::write(&files, dir)
     }

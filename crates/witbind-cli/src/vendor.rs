@@ -56,10 +56,24 @@ pub(crate) fn write(files: &[File], dir: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The package the bindings at `output` (a file, or a `--split` folder)
+/// are vendored in: the closest folder above it with a `Cargo.toml`, else
+/// the folder that holds it. Paths in the files' headers are relative to
+/// it, so that they are the same whatever directory the command runs in.
+pub(crate) fn package_root(output: &Path) -> PathBuf {
+    let absolute = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let holder = absolute.parent().unwrap_or(&absolute).to_path_buf();
+    holder
+        .ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .map_or(holder.clone(), Path::to_path_buf)
+}
+
 /// `Ok` when every file of `files` is on disk with the same contents (and,
 /// with `dir`, no other generated file is under it); otherwise an error
-/// listing what differs, with diffs, and the command that regenerates.
-pub(crate) fn check(files: &[File], dir: Option<&Path>) -> anyhow::Result<()> {
+/// listing what differs, with diffs, and `command`, which regenerates them
+/// from the current directory.
+pub(crate) fn check(files: &[File], dir: Option<&Path>, command: &str) -> anyhow::Result<()> {
     let mut problems = Vec::new();
     for file in files {
         match fs::read_to_string(&file.path) {
@@ -88,22 +102,10 @@ pub(crate) fn check(files: &[File], dir: Option<&Path>) -> anyhow::Result<()> {
     if problems.is_empty() {
         return Ok(());
     }
-    let command = files
-        .first()
-        .and_then(|file| regenerate_command(&file.contents))
-        .unwrap_or("witbind bindgen");
     anyhow::bail!(
         "the vendored bindings are stale:\n\n{}\n\nregenerate them with:\n    {command}",
         problems.join("\n\n")
     )
-}
-
-/// The command in a generated file's header.
-fn regenerate_command(contents: &str) -> Option<&str> {
-    contents
-        .lines()
-        .nth(1)?
-        .strip_prefix("// Regenerate with: ")
 }
 
 /// A unified diff of `old` to `new`, cut at [`MAX_DIFF_LINES`].

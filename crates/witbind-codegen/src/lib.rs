@@ -108,18 +108,20 @@ pub fn bindgen_file(
     world: Option<&str>,
     opts: &Opts,
 ) -> Result<String, Error> {
-    bindgen_source(paths, world, opts, Output::Stdout)
+    bindgen_source(paths, world, opts, Output::Stdout, None)
 }
 
 #[cfg(feature = "format")]
-/// Like [`bindgen_file`], with the header's command naming `output`.
+/// Like [`bindgen_file`], with the header's command naming `output`, its
+/// paths shown relative to `root` (see [`bindgen`]).
 pub fn bindgen_source(
     paths: &[impl AsRef<Path>],
     world: Option<&str>,
     opts: &Opts,
     output: Output<'_>,
+    root: Option<&Path>,
 ) -> Result<String, Error> {
-    Ok(bindgen(paths, world, opts, output)?.source)
+    Ok(bindgen(paths, world, opts, output, root)?.source)
 }
 
 #[cfg(feature = "format")]
@@ -130,41 +132,145 @@ pub struct Bindings {
     pub source: String,
     /// Every WIT file read, sorted.
     pub wit_files: Vec<std::path::PathBuf>,
+    /// The command that made them, with the paths as given (for the
+    /// directory it ran in).
+    pub command: String,
 }
 
 #[cfg(feature = "format")]
-/// Loads `paths`, selects `world`, generates and formats the bindings (the
-/// header's command naming `output`).
+/// Loads `paths`, selects `world`, generates and formats the bindings. The
+/// header's command names `output`; with a `root` (the package the
+/// bindings are vendored in), its paths are relative to `root`, so that
+/// the same inputs give the same bytes whatever directory the command ran
+/// in and however the paths were spelled (relative, absolute, through
+/// `..`).
 pub fn bindgen(
     paths: &[impl AsRef<Path>],
     world: Option<&str>,
     opts: &Opts,
     output: Output<'_>,
+    root: Option<&Path>,
 ) -> Result<Bindings, Error> {
     let (wit, world, tokens) = load_and_generate(paths, world, opts)?;
     let file = format::parse(&tokens)?;
     let command = bindgen_command(paths, &wit.resolve, world, opts, output);
-    let header = format::header(&wit.resolve, world, Some(&command));
+    let shown = shown_command(paths, &wit.resolve, world, opts, output, root);
+    let header = format::header(&wit.resolve, world, Some(&shown));
     Ok(Bindings {
         source: format!("{header}{}", format::format_items(file.items)),
         wit_files: wit.files,
+        command,
     })
 }
 
 #[cfg(feature = "format")]
 /// The bindings as one file per module (`witbind bindgen --split DIR`):
-/// paths relative to `dir` (`mod.rs` at the root) and contents, sorted.
+/// paths relative to `dir` (`mod.rs` at the root) and contents, sorted;
+/// and the command, as for [`bindgen`].
 pub fn bindgen_split(
     paths: &[impl AsRef<Path>],
     world: Option<&str>,
     opts: &Opts,
     dir: &Path,
-) -> Result<Vec<(std::path::PathBuf, String)>, Error> {
+    root: Option<&Path>,
+) -> Result<(Vec<(std::path::PathBuf, String)>, String), Error> {
     let (wit, world, tokens) = load_and_generate(paths, world, opts)?;
     let file = format::parse(&tokens)?;
-    let command = bindgen_command(paths, &wit.resolve, world, opts, Output::Split(dir));
-    let header = format::header(&wit.resolve, world, Some(&command));
-    Ok(split::split_files(&header, file.items))
+    let output = Output::Split(dir);
+    let command = bindgen_command(paths, &wit.resolve, world, opts, output);
+    let shown = shown_command(paths, &wit.resolve, world, opts, output, root);
+    let header = format::header(&wit.resolve, world, Some(&shown));
+    Ok((split::split_files(&header, file.items), command))
+}
+
+/// The command for the header: [`bindgen_command`] with its paths relative
+/// to `root`, when there is one.
+#[cfg(feature = "format")]
+fn shown_command(
+    paths: &[impl AsRef<Path>],
+    resolve: &Resolve,
+    world: WorldId,
+    opts: &Opts,
+    output: Output<'_>,
+    root: Option<&Path>,
+) -> String {
+    let Some(root) = root else {
+        return bindgen_command(paths, resolve, world, opts, output);
+    };
+    let paths: Vec<std::path::PathBuf> = paths
+        .iter()
+        .map(|path| relative_path(path.as_ref(), root))
+        .collect();
+    let out;
+    let output = match output {
+        Output::Stdout => Output::Stdout,
+        Output::File(file) => {
+            out = relative_path(file, root);
+            Output::File(&out)
+        }
+        Output::Split(dir) => {
+            out = relative_path(dir, root);
+            Output::Split(&out)
+        }
+    };
+    bindgen_command(&paths, resolve, world, opts, output)
+}
+
+/// `path` relative to `root`: both made absolute (symbolic links resolved
+/// where the paths exist) and compared lexically; `..` where `path` is
+/// outside `root`.
+pub fn relative_path(path: &Path, root: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let path = resolved(path);
+    let root = resolved(root);
+    let path: Vec<Component<'_>> = path.components().collect();
+    let root: Vec<Component<'_>> = root.components().collect();
+    let common = path.iter().zip(&root).take_while(|(a, b)| a == b).count();
+    let mut relative = std::path::PathBuf::new();
+    for _ in common..root.len() {
+        relative.push("..");
+    }
+    for component in &path[common..] {
+        relative.push(component.as_os_str());
+    }
+    if relative.as_os_str().is_empty() {
+        relative.push(".");
+    }
+    relative
+}
+
+/// `path` absolute and without `.` or `..`, with symbolic links resolved
+/// for the part of it that exists.
+fn resolved(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    if let Ok(canonical) = std::fs::canonicalize(path) {
+        return canonical;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut normal = std::path::PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => {
+                normal.push(component.as_os_str())
+            }
+        }
+    }
+    let mut existing = normal;
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        let Some(name) = existing.file_name().map(std::ffi::OsStr::to_os_string) else {
+            break;
+        };
+        missing.push(name);
+        existing.pop();
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    resolved.extend(missing.into_iter().rev());
+    resolved
 }
 
 #[cfg(feature = "format")]
