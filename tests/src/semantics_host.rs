@@ -178,7 +178,7 @@ impl host::HostWithStore<Data> for HasSelf<Data> {
             let _ = released.await;
             Ok::<_, wasmtime::Error>(v)
         };
-        Ok(FutureReader::new(&mut host, value)?)
+        FutureReader::new(&mut host, value)
     }
 
     fn write_stream(
@@ -190,7 +190,7 @@ impl host::HostWithStore<Data> for HasSelf<Data> {
             values: v.into(),
             chunk: (chunk as usize).max(1),
         };
-        Ok(StreamReader::new(&mut host, writes)?)
+        StreamReader::new(&mut host, writes)
     }
 }
 
