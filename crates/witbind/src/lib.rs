@@ -21,7 +21,7 @@
 #![warn(missing_docs)]
 
 extern crate alloc;
-#[cfg(feature = "std")]
+#[cfg(any(test, feature = "std"))]
 extern crate std;
 
 /// Generates Rust bindings for a WIT world, as `wit_bindgen::generate!`

@@ -109,18 +109,27 @@ unsafe extern "C" {
     fn wasip3_task_set(task: *mut wasip3_task) -> *mut wasip3_task;
 }
 
-/// Off wasm (host-side tests) the current task lives in a slot of this
-/// crate.
+/// Off wasm (host-side tests) the current task lives in a thread-local
+/// slot of this crate (a process-wide one without std).
 ///
 /// # Safety
 /// As for the wasm symbol: `task` stays valid while it is published.
 #[cfg(not(target_family = "wasm"))]
 unsafe fn wasip3_task_set(task: *mut wasip3_task) -> *mut wasip3_task {
-    use core::sync::atomic::{AtomicPtr, Ordering};
-    // One slot for the process: host-side code runs async code only in
-    // single-threaded tests.
-    static CURRENT: AtomicPtr<wasip3_task> = AtomicPtr::new(core::ptr::null_mut());
-    CURRENT.swap(task, Ordering::AcqRel)
+    #[cfg(any(test, feature = "std"))]
+    {
+        std::thread_local! {
+            static CURRENT: core::cell::Cell<*mut wasip3_task> =
+                const { core::cell::Cell::new(core::ptr::null_mut()) };
+        }
+        CURRENT.with(|current| current.replace(task))
+    }
+    #[cfg(not(any(test, feature = "std")))]
+    {
+        use core::sync::atomic::{AtomicPtr, Ordering};
+        static CURRENT: AtomicPtr<wasip3_task> = AtomicPtr::new(core::ptr::null_mut());
+        CURRENT.swap(task, Ordering::AcqRel)
+    }
 }
 
 /// Publishes `task` as the current task; returns the previous one, which

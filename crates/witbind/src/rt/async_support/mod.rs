@@ -80,6 +80,9 @@ mod task;
 mod unit_stream;
 mod waitable;
 
+#[cfg(test)]
+mod tests;
+
 pub use buffer::AbiBuffer;
 pub use error_context::ErrorContext;
 pub use future::{
