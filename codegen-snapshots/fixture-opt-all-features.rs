@@ -34,6 +34,12 @@ pub mod witbind_fixtures {
 }
 #[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static LINK_CABI_REALLOC: unsafe extern "C" fn() = ::witbind::rt::link_cabi_realloc;
+};
+#[rustfmt::skip]
+#[cfg(target_arch = "wasm32")]
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-all-features/opt-all-features@1.0.0:encoded world"
 )]

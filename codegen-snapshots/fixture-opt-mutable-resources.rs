@@ -384,6 +384,12 @@ pub mod exports {
 }
 #[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static LINK_CABI_REALLOC: unsafe extern "C" fn() = ::witbind::rt::link_cabi_realloc;
+};
+#[rustfmt::skip]
+#[cfg(target_arch = "wasm32")]
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-mutable-resources/opt-mutable-resources:encoded world"
 )]

@@ -83,6 +83,12 @@ macro_rules! __export_opt_no_run_ctors_impl {
 pub(crate) use __export_opt_no_run_ctors_impl as export;
 #[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static LINK_CABI_REALLOC: unsafe extern "C" fn() = ::witbind::rt::link_cabi_realloc;
+};
+#[rustfmt::skip]
+#[cfg(target_arch = "wasm32")]
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-no-run-ctors/opt-no-run-ctors:encoded world"
 )]

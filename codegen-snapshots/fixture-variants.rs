@@ -612,7 +612,7 @@ pub mod witbind_fixtures {
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     #[used]
-    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+    static LINK_CABI_REALLOC: unsafe extern "C" fn() = ::witbind::rt::link_cabi_realloc;
 };
 #[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]

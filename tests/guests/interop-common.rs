@@ -5,7 +5,9 @@
 //! task `run` spawns. Built twice (see tests/tests/sdk): next to the real
 //! wit-bindgen (`interop-p3`: both runtimes share the task through
 //! `wasip3_task_set`), and with `wit-bindgen` swapped for witbind
-//! (`tests/sdk/interop-p3-swapped`: one runtime).
+//! (`tests/sdk/interop-p3-swapped`: one runtime). `echo` takes a string,
+//! which the host places in guest memory through `cabi_realloc`: witbind's
+//! and wit-bindgen's runtimes both offer one to the linker.
 
 use crate::bindings::exports::wasi::cli::run::Guest;
 use wasip3::cli::stdout;
@@ -15,6 +17,12 @@ use wasip3::wit_stream;
 struct Command;
 
 crate::bindings::export!(Command with_types_in crate::bindings);
+
+impl crate::bindings::Guest for Command {
+    fn echo(s: String) -> String {
+        s
+    }
+}
 
 impl Guest for Command {
     async fn run() -> Result<(), ()> {

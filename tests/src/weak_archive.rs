@@ -8,9 +8,15 @@
 //!   object, and the function `wasip3_task_set(new) -> old`;
 //! - `cabi_realloc`, calling the runtime's Rust allocator
 //!   (`witbind_cabi_realloc_<version>`). Weak, so that std's or the
-//!   `with_cabi_realloc` option's wins when present; but found before
-//!   wasi-libc's (`malloc`) and before the weak one of wit-bindgen 0.57,
-//!   whose target is missing on `wasm32-wasip2`.
+//!   `with_cabi_realloc` option's wins when present. Next to it, in the
+//!   same object, the strong, hidden and empty
+//!   `witbind_link_cabi_realloc_<version>`, which generated code references:
+//!   that pulls this object into the link as soon as the guest's own object
+//!   is read, so this `cabi_realloc` is defined before any other archive is
+//!   asked for one. Without it the first archive on the link line that
+//!   offers `cabi_realloc` would win: wasi-libc's (`malloc`, freeing with
+//!   the wrong allocator), or the weak one of wit-bindgen 0.57 (whose
+//!   target is missing on `wasm32-wasip2`: the component fails to link).
 //!
 //! Weak definitions cannot be written in stable Rust, and no C compiler for
 //! wasm is at hand, so the objects are encoded here, with the linking
@@ -23,16 +29,30 @@ use wasm_encoder::{
     GlobalType, ImportSection, LinkingSection, Module, SymbolTable, TypeSection, ValType,
 };
 
-/// The symbols the library defines, and the member of each.
-pub const SYMBOLS: [(&str, &str); 2] = [
-    ("wasip3_task_set", "wasip3_task.o/"),
-    ("cabi_realloc", "cabi_realloc.o/"),
-];
+/// The objects of the library, in order.
+pub const MEMBERS: [&str; 2] = ["wasip3_task.o/", "cabi_realloc.o/"];
+
+/// The symbols the library defines, each with the index of its member in
+/// [`MEMBERS`].
+pub fn symbols() -> [(String, usize); 3] {
+    [
+        ("wasip3_task_set".to_string(), 0),
+        ("cabi_realloc".to_string(), 1),
+        (link_anchor(), 1),
+    ]
+}
 
 /// The Rust function the weak `cabi_realloc` calls (witbind's, of this
 /// version).
 pub fn realloc_target() -> String {
     format!("witbind_cabi_realloc_{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The empty function next to `cabi_realloc` that generated code
+/// references, so that the linker takes that object (see the module's
+/// documentation).
+pub fn link_anchor() -> String {
+    format!("witbind_link_cabi_realloc_{}", env!("CARGO_PKG_VERSION"))
 }
 
 /// `R_WASM_FUNCTION_INDEX_LEB`: a function's index, as a 5-byte LEB128.
@@ -63,17 +83,28 @@ impl Body {
         self.bytes.extend(padded_leb(0));
     }
 
-    /// Ends the body; adds it as the only function of `module`'s code
-    /// section (`code_section` is that section's index) and the matching
-    /// `reloc.CODE` after `linking`.
-    fn finish(mut self, module: &mut Module, code_section: u32, linking: &LinkingSection) {
+    /// Ends the body; adds it as the first function of `module`'s code
+    /// section (`code_section` is that section's index), then `empty` more
+    /// functions that do nothing, and the matching `reloc.CODE` after
+    /// `linking`.
+    fn finish(
+        mut self,
+        module: &mut Module,
+        code_section: u32,
+        linking: &LinkingSection,
+        empty: usize,
+    ) {
         self.bytes.push(0x0b); // end
         let mut code = CodeSection::new();
         code.raw(&self.bytes);
+        for _ in 0..empty {
+            // No locals; `end`.
+            code.raw(&[0x00, 0x0b]);
+        }
         module.section(&code);
         module.section(linking);
         // Offsets are in the code section's payload: its function count
-        // and the body's size (one byte each), then the body.
+        // and the first body's size (one byte each), then the body.
         assert!(self.bytes.len() < 0x80, "the body's size is a one-byte LEB");
         let body_start = 2;
         let mut relocations = Vec::new();
@@ -116,7 +147,7 @@ pub fn task_object() -> Vec<u8> {
     symbols.function(
         SymbolTable::WASM_SYM_BINDING_WEAK | SymbolTable::WASM_SYM_VISIBILITY_HIDDEN,
         0,
-        Some(SYMBOLS[0].0),
+        Some("wasip3_task_set"),
     );
     symbols.global(
         SymbolTable::WASM_SYM_BINDING_LOCAL | SymbolTable::WASM_SYM_VISIBILITY_HIDDEN,
@@ -132,22 +163,25 @@ pub fn task_object() -> Vec<u8> {
     body.bytes.extend([0x20, 0x00]);
     body.relocated(0x24, R_WASM_GLOBAL_INDEX_LEB, 1);
     // Sections: type, function, global, code (index 3).
-    body.finish(&mut module, 3, &linking);
+    body.finish(&mut module, 3, &linking, 0);
     module.finish()
 }
 
-/// `cabi_realloc(old, old_len, align, new_len) -> ptr`: calls the
-/// runtime's Rust function with the same arguments.
+/// `cabi_realloc(old, old_len, align, new_len) -> ptr`, calling the
+/// runtime's Rust function with the same arguments, and the empty
+/// [`link_anchor`].
 pub fn realloc_object() -> Vec<u8> {
     let mut module = Module::new();
     let mut types = TypeSection::new();
     types.ty().function([ValType::I32; 4], [ValType::I32]);
+    types.ty().function([], []);
     module.section(&types);
     let mut imports = ImportSection::new();
     imports.import("env", &realloc_target(), EntityType::Function(0));
     module.section(&imports);
     let mut functions = FunctionSection::new();
     functions.function(0);
+    functions.function(1);
     module.section(&functions);
 
     let mut symbols = SymbolTable::new();
@@ -156,8 +190,10 @@ pub fn realloc_object() -> Vec<u8> {
     symbols.function(
         SymbolTable::WASM_SYM_BINDING_WEAK | SymbolTable::WASM_SYM_EXPORTED,
         1,
-        Some(SYMBOLS[1].0),
+        Some("cabi_realloc"),
     );
+    let anchor = link_anchor();
+    symbols.function(SymbolTable::WASM_SYM_VISIBILITY_HIDDEN, 2, Some(&anchor));
     let mut linking = LinkingSection::new();
     linking.symbol_table(&symbols);
 
@@ -168,7 +204,7 @@ pub fn realloc_object() -> Vec<u8> {
     }
     body.relocated(0x10, R_WASM_FUNCTION_INDEX_LEB, 0);
     // Sections: type, import, function, code (index 3).
-    body.finish(&mut module, 3, &linking);
+    body.finish(&mut module, 3, &linking, 1);
     module.finish()
 }
 
@@ -189,14 +225,15 @@ fn padded_leb(value: u32) -> [u8; 5] {
 /// bytes depend only on the objects.
 pub fn archive() -> Vec<u8> {
     let members = [task_object(), realloc_object()];
+    let symbols = symbols();
     // The symbol index: the count, each symbol's member offset
     // (big-endian), then the names, NUL-terminated.
     let mut names = Vec::new();
-    for (symbol, _) in SYMBOLS {
+    for (symbol, _) in &symbols {
         names.extend(symbol.as_bytes());
         names.push(0);
     }
-    let index_len = 4 + 4 * SYMBOLS.len() + names.len();
+    let index_len = 4 + 4 * symbols.len() + names.len();
     let mut offset = 8 + 60 + padded(index_len);
     let mut offsets = Vec::new();
     for member in &members {
@@ -206,13 +243,13 @@ pub fn archive() -> Vec<u8> {
 
     let mut out = b"!<arch>\n".to_vec();
     member_header(&mut out, "/", index_len);
-    out.extend((SYMBOLS.len() as u32).to_be_bytes());
-    for offset in &offsets {
-        out.extend((*offset as u32).to_be_bytes());
+    out.extend((symbols.len() as u32).to_be_bytes());
+    for (_, member) in &symbols {
+        out.extend((offsets[*member] as u32).to_be_bytes());
     }
     out.extend(&names);
     pad(&mut out);
-    for ((_, name), member) in SYMBOLS.iter().zip(&members) {
+    for (name, member) in MEMBERS.iter().zip(&members) {
         member_header(&mut out, name, member.len());
         out.extend(member);
         pad(&mut out);

@@ -128,7 +128,18 @@ fn borrows_received_by_exports_are_released() {
 /// `cabi_realloc` is std's, not wasi-libc's.
 #[test]
 fn host_allocations_are_freed_by_the_same_allocator() {
-    allocator::every_call_is_balanced("minimal_alloc");
+    allocator::every_call_is_balanced("minimal_alloc", false);
+}
+
+/// The same guest linked next to wit-bindgen 0.57.1's runtime (through
+/// the `wasip3` crate 0.7), which offers the linker a weak `cabi_realloc`
+/// too, one calling a function that is missing on `wasm32-wasip2`: the
+/// component links, with a `cabi_realloc` on the Rust allocator.
+/// (Regression: the linker took the first archive offering one, and the
+/// component did not link.)
+#[test]
+fn cabi_realloc_links_next_to_wit_bindgen_0_57() {
+    allocator::every_call_is_balanced("minimal_alloc_wasip3", true);
 }
 
 /// Every WIT type kind crosses the boundary in both directions and comes

@@ -5,8 +5,7 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use wit_bindgen_core::abi::AbiVariant;
-use wit_bindgen_core::wit_parser::{Function, Type, TypeDefKind, WorldItem};
+use wit_bindgen_core::wit_parser::{TypeDefKind, WorldItem};
 
 use crate::context::Cx;
 use crate::docs::docs;
@@ -203,12 +202,14 @@ fn expand_with_aliases(cx: &Cx) -> TokenStream {
 ///
 /// The generated code frees that memory through the Rust global
 /// allocator, so the exported `cabi_realloc` must allocate through it
-/// too. On `wasm32-wasip2` two definitions reach the linker: std's (Rust
-/// allocator) and wasi-libc's (`malloc`), and the first one the linker
-/// loads wins. A reference from the bindings' own object file, which
-/// precedes std and libc on the link line, makes that std's (or the one
-/// `with_cabi_realloc` defines here). With `with_cabi_realloc` the
-/// definition itself is emitted, for `no_std` guests without std.
+/// too. On `wasm32-wasip2` several definitions reach the linker: std's
+/// (Rust allocator), wasi-libc's (`malloc`), the weak one of each
+/// wit-bindgen runtime, and the first archive the linker asks for one
+/// wins. A reference from the bindings' own object file to
+/// `rt::link_cabi_realloc` makes the linker take the runtime's weak
+/// `cabi_realloc` (Rust allocator) first, which only a strong definition
+/// replaces: std's, or the one `with_cabi_realloc` defines here (for
+/// `no_std` guests without std).
 fn expand_cabi_realloc(cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
     let definition = cx.opts.with_cabi_realloc.then(|| {
@@ -232,42 +233,17 @@ fn expand_cabi_realloc(cx: &Cx) -> TokenStream {
             }
         }
     });
-    let link = host_allocates(cx).then(|| {
-        quote! {
-            #[cfg(target_arch = "wasm32")]
-            const _: () = {
-                #[used]
-                static CABI_REALLOC: #rt::CabiRealloc = #rt::cabi_realloc;
-            };
-        }
-    });
-    quote!(#definition #link)
-}
+    // Always: even where the host never allocates, `cabi_realloc` is
+    // exported and must resolve to a definition that links.
+    quote! {
+        #definition
 
-/// Whether the host ever calls `cabi_realloc`: to pass lists or strings
-/// (or more than 16 flat values) to an export, or to return lists or
-/// strings from an import.
-fn host_allocates(cx: &Cx) -> bool {
-    let world = &cx.resolve.worlds[cx.world];
-    let has_list = |ty: &Type| cx.info.of_type(ty).has_list;
-    let exported = |func: &Function| {
-        func.params.iter().any(|p| has_list(&p.ty))
-            || cx
-                .resolve
-                .wasm_signature(AbiVariant::GuestExport, func)
-                .indirect_params
-    };
-    let imported = |func: &Function| func.result.as_ref().is_some_and(has_list);
-    let in_item = |item: &WorldItem, check: &dyn Fn(&Function) -> bool| match item {
-        WorldItem::Function(func) => !cx.skipped(func) && check(func),
-        WorldItem::Interface { id, .. } => cx.resolve.interfaces[*id]
-            .functions
-            .values()
-            .any(|func| !cx.skipped(func) && check(func)),
-        WorldItem::Type { .. } => false,
-    };
-    world.imports.values().any(|item| in_item(item, &imported))
-        || world.exports.values().any(|item| in_item(item, &exported))
+        #[cfg(target_arch = "wasm32")]
+        const _: () = {
+            #[used]
+            static LINK_CABI_REALLOC: unsafe extern "C" fn() = #rt::link_cabi_realloc;
+        };
+    }
 }
 
 /// The world's component type in a custom section, and

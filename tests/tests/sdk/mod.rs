@@ -5,7 +5,7 @@
 //! (`crates/wit-bindgen-compat`, through `[patch.crates-io]`: one runtime).
 
 use witbind_tests::http::{request, serve_p2, serve_p3};
-use witbind_tests::{build_guests, build_sdk_guests, run_p3_command, Run};
+use witbind_tests::{build_guests, build_sdk_guests, run_p3_command, Guest, Run};
 
 /// The `interop-common.rs` guest built as `wasm`: its `run` awaits the
 /// `wasip3` crate's clock and writes stdout through its stream, from a
@@ -22,17 +22,48 @@ fn interop_runs(name: &str, wasm: &std::path::Path) {
     );
 }
 
+/// The same guest's `echo`: the host places the string in guest memory
+/// through the component's `cabi_realloc`, and gets it back.
+fn interop_echoes(name: &str, wasm: &std::path::Path) {
+    let mut guest = Guest::load_async(wasm, &Run::new(name), ())
+        .unwrap_or_else(|e| panic!("loading {name}: {e:?}"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let text = "a string the host allocates in guest memory".repeat(3);
+    let echoed = runtime
+        .block_on(async {
+            let instance = guest
+                .linker
+                .instantiate_async(&mut guest.store, &guest.component)
+                .await?;
+            let echo = instance.get_typed_func::<(&str,), (String,)>(&mut guest.store, "echo")?;
+            echo.call_async(&mut guest.store, (text.as_str(),)).await
+        })
+        .unwrap_or_else(|e| panic!("calling {name}'s echo: {e:?}"));
+    assert_eq!(echoed.0, text, "{name}");
+}
+
 #[test]
 fn witbind_exports_await_imports_of_the_real_wit_bindgen() {
     interop_runs("interop_p3", build_guests().wasm("interop_p3"));
 }
 
+/// Regression: the guest's reference to `cabi_realloc` made the linker
+/// take the first archive offering one, which could be wit-bindgen 0.57's
+/// (through `wasip3`): its weak `cabi_realloc` calls a function missing on
+/// `wasm32-wasip2`, so the component did not link.
+#[test]
+fn witbind_and_the_real_wit_bindgen_link_one_cabi_realloc() {
+    interop_echoes("interop_p3", build_guests().wasm("interop_p3"));
+}
+
 #[test]
 fn the_wasip3_crate_runs_on_witbind_when_swapped_in() {
-    interop_runs(
-        "interop_p3_swapped",
-        build_sdk_guests().wasm("interop_p3_swapped"),
-    );
+    let wasm = build_sdk_guests().wasm("interop_p3_swapped");
+    interop_runs("interop_p3_swapped", wasm);
+    interop_echoes("interop_p3_swapped", wasm);
 }
 
 /// The newest `wasip3` crate (WASI 0.3.2, wit-bindgen 0.63: 201 errors on

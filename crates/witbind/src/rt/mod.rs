@@ -467,15 +467,12 @@ pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: u
     }
 }
 
-/// The signature of `cabi_realloc`.
-pub type CabiRealloc = unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8;
-
 /// What the weak `cabi_realloc` of `libwitbind_weak.a` (linked by the
 /// crate's build script) calls: the Rust global allocator. Weak, because
 /// std on `wasm32-wasip2` defines `cabi_realloc` too (allocating the same
 /// way) and a second strong definition would not link; but present on
-/// every wasm32 target, and found before wasi-libc's `malloc`-based one
-/// (see [`cabi_realloc`]).
+/// every wasm32 target, and taken before wasi-libc's `malloc`-based one
+/// or wit-bindgen's (see [`link_cabi_realloc`]).
 ///
 /// # Safety
 /// As for [`realloc`]; only `cabi_realloc` calls it.
@@ -499,25 +496,33 @@ unsafe extern "C" {
     /// (which allocates with the Rust global allocator), the weak one of
     /// this crate (the same), or the one the `with_cabi_realloc` option
     /// generates.
+    pub fn cabi_realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8;
+
+    /// An empty function of `libwitbind_weak.a`, in the object that defines
+    /// the weak `cabi_realloc`.
     ///
     /// Generated code takes its address in a `#[used]` static. That
-    /// reference, in the guest's own object file, makes the linker resolve
-    /// the symbol before it sees wasi-libc's `malloc`-based definition,
-    /// which would otherwise win whenever nothing else pulled in std's
-    /// first: memory the host allocated would then be freed through the
-    /// wrong allocator.
-    pub fn cabi_realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8;
+    /// reference, in the guest's own object file, makes the linker take
+    /// that object, and with it a `cabi_realloc` that allocates with the
+    /// Rust global allocator, before it reads any other archive: otherwise
+    /// the first archive on the link line offering `cabi_realloc` would
+    /// win, wasi-libc's (`malloc`: memory the host allocated would be freed
+    /// through the wrong allocator) or the weak one of wit-bindgen 0.57,
+    /// which calls a function missing on `wasm32-wasip2` (the component
+    /// fails to link). A strong `cabi_realloc` (std's, or the
+    /// `with_cabi_realloc` option's) still replaces the weak one.
+    #[link_name = concat!("witbind_link_cabi_realloc_", env!("CARGO_PKG_VERSION"))]
+    pub fn link_cabi_realloc();
 }
 
 /// Keeps `cabi_realloc` linked and exported: called (by code that
 /// wit-bindgen generated) from a function the linker keeps, it references
-/// the symbol from the guest's own object files.
+/// [`link_cabi_realloc`] from the guest's own object files.
 pub fn maybe_link_cabi_realloc() {
     #[cfg(target_family = "wasm")]
     {
         #[used]
-        static CABI_REALLOC: unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8 =
-            cabi_realloc;
+        static LINK_CABI_REALLOC: unsafe extern "C" fn() = link_cabi_realloc;
     }
 }
 

@@ -6,6 +6,9 @@ mod bindings {
             package witbind-tests:interop;
             world interop {
                 export wasi:cli/run@0.3.0;
+                /// The host allocates the argument: the component exports
+                /// a `cabi_realloc`, which must link next to wit-bindgen's.
+                export echo: func(s: string) -> string;
             }
         ",
         path: "../.wasi-p3-wit",

@@ -9,7 +9,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicI64, Ordering};
 
-witbind::generate!({ path: "wit" });
+// Through the crate's directory: `minimal-alloc-wasip3` includes this file.
+witbind::generate!({ path: "../minimal-alloc/wit" });
 
 struct Component;
 

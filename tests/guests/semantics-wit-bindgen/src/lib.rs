@@ -4,6 +4,9 @@
 mod bindings {
     wit_bindgen::generate!({
         path: "../../../wit/fixtures/async-semantics.wit",
+        // Every async semantics test also runs with this option on (the
+        // async runtime tests run with it off).
+        disable_custom_section_link_helpers: true,
     });
 }
 
