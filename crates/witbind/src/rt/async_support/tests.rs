@@ -95,6 +95,40 @@ fn copy_results_decode_with_their_counts() {
     assert_eq!(Copy::decode(abi::COPY_CANCELLED), Copy::Cancelled(0));
 }
 
+/// The intrinsics of [`StreamOps`], for operations whose streams the tests
+/// never make (only buffers): none is called.
+macro_rules! no_stream_intrinsics {
+    () => {
+        fn new(&mut self) -> u64 {
+            unreachable!("no stream is made")
+        }
+        // SAFETY: never called: no stream is made.
+        unsafe fn start_write(&mut self, _: u32, _: *const u8, _: usize) -> u32 {
+            unreachable!()
+        }
+        // SAFETY: never called.
+        unsafe fn start_read(&mut self, _: u32, _: *mut u8, _: usize) -> u32 {
+            unreachable!()
+        }
+        // SAFETY: never called.
+        unsafe fn cancel_read(&mut self, _: u32) -> u32 {
+            unreachable!()
+        }
+        // SAFETY: never called.
+        unsafe fn cancel_write(&mut self, _: u32) -> u32 {
+            unreachable!()
+        }
+        // SAFETY: never called.
+        unsafe fn drop_readable(&mut self, _: u32) {
+            unreachable!()
+        }
+        // SAFETY: never called.
+        unsafe fn drop_writable(&mut self, _: u32) {
+            unreachable!()
+        }
+    };
+}
+
 /// Stream operations for `String` values lowered as (pointer, length) of
 /// a leaked box, counting the lowerings, liftings and frees.
 #[derive(Clone, Default)]
@@ -107,9 +141,6 @@ struct Strings {
 unsafe impl StreamOps for Strings {
     type Payload = String;
 
-    fn new(&mut self) -> u64 {
-        unreachable!("no stream is made")
-    }
     fn elem_layout(&self) -> Layout {
         Layout::new::<(*mut u8, usize)>()
     }
@@ -119,6 +150,7 @@ unsafe impl StreamOps for Strings {
     fn contains_lists(&self) -> bool {
         true
     }
+    // SAFETY: the caller gives room for a pair at `dst`.
     unsafe fn lower(&mut self, payload: String, dst: *mut u8) {
         self.counts.borrow_mut()[0] += 1;
         let bytes = Box::into_raw(payload.into_bytes().into_boxed_slice());
@@ -128,6 +160,7 @@ unsafe impl StreamOps for Strings {
                 .write((bytes.cast::<u8>(), bytes.len()))
         };
     }
+    // SAFETY: the caller gives a pair `lower` wrote.
     unsafe fn dealloc_lists(&mut self, dst: *mut u8) {
         self.counts.borrow_mut()[2] += 1;
         // SAFETY: `dst` holds a pair `lower` wrote, freed once.
@@ -136,6 +169,7 @@ unsafe impl StreamOps for Strings {
             drop(Box::from_raw(core::ptr::slice_from_raw_parts_mut(ptr, len)));
         }
     }
+    // SAFETY: the caller gives a pair `lower` wrote.
     unsafe fn lift(&mut self, dst: *mut u8) -> String {
         self.counts.borrow_mut()[1] += 1;
         // SAFETY: `dst` holds a pair `lower` wrote, lifted once.
@@ -145,24 +179,7 @@ unsafe impl StreamOps for Strings {
             String::from_utf8(bytes.into_vec()).expect("UTF-8")
         }
     }
-    unsafe fn start_write(&mut self, _: u32, _: *const u8, _: usize) -> u32 {
-        unreachable!()
-    }
-    unsafe fn start_read(&mut self, _: u32, _: *mut u8, _: usize) -> u32 {
-        unreachable!()
-    }
-    unsafe fn cancel_read(&mut self, _: u32) -> u32 {
-        unreachable!()
-    }
-    unsafe fn cancel_write(&mut self, _: u32) -> u32 {
-        unreachable!()
-    }
-    unsafe fn drop_readable(&mut self, _: u32) {
-        unreachable!()
-    }
-    unsafe fn drop_writable(&mut self, _: u32) {
-        unreachable!()
-    }
+    no_stream_intrinsics!();
 }
 
 fn strings(values: &[&str]) -> Vec<String> {
@@ -205,9 +222,6 @@ struct Numbers;
 unsafe impl StreamOps for Numbers {
     type Payload = u32;
 
-    fn new(&mut self) -> u64 {
-        unreachable!()
-    }
     fn elem_layout(&self) -> Layout {
         Layout::new::<u32>()
     }
@@ -217,33 +231,19 @@ unsafe impl StreamOps for Numbers {
     fn contains_lists(&self) -> bool {
         false
     }
+    // SAFETY: never called: the layout is canonical, values are copied.
     unsafe fn lower(&mut self, _: u32, _: *mut u8) {
         unreachable!()
     }
+    // SAFETY: never called (no lists).
     unsafe fn dealloc_lists(&mut self, _: *mut u8) {
         unreachable!()
     }
+    // SAFETY: never called: the layout is canonical, values are copied.
     unsafe fn lift(&mut self, _: *mut u8) -> u32 {
         unreachable!()
     }
-    unsafe fn start_write(&mut self, _: u32, _: *const u8, _: usize) -> u32 {
-        unreachable!()
-    }
-    unsafe fn start_read(&mut self, _: u32, _: *mut u8, _: usize) -> u32 {
-        unreachable!()
-    }
-    unsafe fn cancel_read(&mut self, _: u32) -> u32 {
-        unreachable!()
-    }
-    unsafe fn cancel_write(&mut self, _: u32) -> u32 {
-        unreachable!()
-    }
-    unsafe fn drop_readable(&mut self, _: u32) {
-        unreachable!()
-    }
-    unsafe fn drop_writable(&mut self, _: u32) {
-        unreachable!()
-    }
+    no_stream_intrinsics!();
 }
 
 #[test]
