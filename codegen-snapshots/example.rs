@@ -4,10 +4,10 @@
 #[rustfmt::skip]
 pub fn log(message: &str) {
     ::witbind::rt::wit_import!("$root", "log", (ptr, len));
-    let _vec2 = message;
-    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-    let _len2 = _vec2.len();
-    unsafe { _wit_import(_ptr2, _len2) };
+    let _vec1 = message;
+    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+    let _len1 = _vec1.len();
+    unsafe { _wit_import(_ptr1, _len1) };
 }
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
@@ -122,46 +122,45 @@ pub mod example {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
                             ::core::result::Result::Ok(Bucket {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l8 {
-                                    0 => StoreError::AccessDenied,
-                                    1 => {
-                                        let _l11 = unsafe { *_ptr3.add(16).cast::<i64>() };
-                                        StoreError::Full(_l11 as u64)
-                                    }
-                                    2 => {
-                                        let _l13 = unsafe { *_ptr3.add(16).cast::<*mut u8>() };
-                                        let _l14 = unsafe { *_ptr3.add(20).cast::<usize>() };
-                                        StoreError::Other(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l13.cast::<u8>(),
-                                                    _l14,
-                                                    _l14,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            let _v9 = match _l5 {
+                                0 => StoreError::AccessDenied,
+                                1 => {
+                                    let _l6 = unsafe { *_ptr2.add(16).cast::<u64>() };
+                                    StoreError::Full(_l6)
+                                }
+                                2 => {
+                                    let _l7 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
+                                    let _l8 = unsafe { *_ptr2.add(20).cast::<usize>() };
+                                    StoreError::Other(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l7.cast::<u8>(),
+                                                _l8,
+                                                _l8,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -180,64 +179,62 @@ pub mod example {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 40],
                     );
-                    let _vec2 = key;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = key;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l6 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        ::core::option::Option::Some(unsafe {
-                                            _lift_entry(_ptr3.add(12))
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _v5 = unsafe { _lift_entry(_ptr2.add(12)) };
+                                    ::core::option::Option::Some(_v5)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(_v6)
                         }
                         1 => {
-                            let _l23 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l23 {
-                                    0 => StoreError::AccessDenied,
-                                    1 => {
-                                        let _l26 = unsafe { *_ptr3.add(16).cast::<i64>() };
-                                        StoreError::Full(_l26 as u64)
-                                    }
-                                    2 => {
-                                        let _l28 = unsafe { *_ptr3.add(16).cast::<*mut u8>() };
-                                        let _l29 = unsafe { *_ptr3.add(20).cast::<usize>() };
-                                        StoreError::Other(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l28.cast::<u8>(),
-                                                    _l29,
-                                                    _l29,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            let _v11 = match _l7 {
+                                0 => StoreError::AccessDenied,
+                                1 => {
+                                    let _l8 = unsafe { *_ptr2.add(16).cast::<u64>() };
+                                    StoreError::Full(_l8)
+                                }
+                                2 => {
+                                    let _l9 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
+                                    let _l10 = unsafe { *_ptr2.add(20).cast::<usize>() };
+                                    StoreError::Other(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l9.cast::<u8>(),
+                                                _l10,
+                                                _l10,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v11)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Writes `entry`, replacing any entry with the same key.
+                #[allow(clippy::needless_borrow)]
                 pub fn set(
                     &self,
                     entry: &Entry,
@@ -251,60 +248,47 @@ pub mod example {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let Entry { key: _f2, value: _f3, ttl: _f4 } = entry;
-                    let _vec5 = _f2;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    let _vec6 = _f3;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    let (_v9, _v10) = match _f4 {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e8) => {
-                            (1i32, ::witbind::rt::as_i32(_e8))
-                        }
-                    };
-                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_entry(&entry);
+                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len5,
-                            _ptr6,
-                            _len6,
-                            _v9,
-                            _v10,
-                            _ptr11,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _ptr7,
                         )
                     };
-                    let _l12 = unsafe { *_ptr11.cast::<u8>() };
-                    match _l12 {
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    match _l8 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l15 = unsafe { *_ptr11.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l15 {
-                                    0 => StoreError::AccessDenied,
-                                    1 => {
-                                        let _l18 = unsafe { *_ptr11.add(16).cast::<i64>() };
-                                        StoreError::Full(_l18 as u64)
-                                    }
-                                    2 => {
-                                        let _l20 = unsafe { *_ptr11.add(16).cast::<*mut u8>() };
-                                        let _l21 = unsafe { *_ptr11.add(20).cast::<usize>() };
-                                        StoreError::Other(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l20.cast::<u8>(),
-                                                    _l21,
-                                                    _l21,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l9 = unsafe { *_ptr7.add(8).cast::<u8>() };
+                            let _v13 = match _l9 {
+                                0 => StoreError::AccessDenied,
+                                1 => {
+                                    let _l10 = unsafe { *_ptr7.add(16).cast::<u64>() };
+                                    StoreError::Full(_l10)
+                                }
+                                2 => {
+                                    let _l11 = unsafe { *_ptr7.add(16).cast::<*mut u8>() };
+                                    let _l12 = unsafe { *_ptr7.add(20).cast::<usize>() };
+                                    StoreError::Other(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l11.cast::<u8>(),
+                                                _l12,
+                                                _l12,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v13)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -323,40 +307,40 @@ pub mod example {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = prefix;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = prefix;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                    let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                    let _array10 = _l4;
-                    let _len10 = _l5;
-                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                    for i in 0.._len10 {
-                        let _base6 = unsafe { _array10.add(i * 8) };
-                        let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                        _list10
+                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _array5 = _l3;
+                    let _len5 = _l4;
+                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                    for i in 0.._len5 {
+                        let _base5 = unsafe { _array5.add(i * 8) };
+                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                        _list5
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l7.cast::<u8>(),
-                                        _l8,
-                                        _l8,
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                    _list10
+                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                    _list5
                 }
             }
             /// Lifts a `entry` out of canonical ABI memory.
@@ -367,32 +351,54 @@ pub mod example {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list5 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
                 };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list7 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6)
-                };
-                let _l8 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _v12 = match _l8 {
+                let _l6 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _v8 = match _l6 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l11 = unsafe { *ptr.add(20).cast::<i32>() };
-                        ::core::option::Option::Some(_l11 as u32)
+                        let _l7 = unsafe { *ptr.add(20).cast::<u32>() };
+                        ::core::option::Option::Some(_l7)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 Entry {
-                    key: _string4,
-                    value: _list7,
-                    ttl: _v12,
+                    key: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    value: _list5,
+                    ttl: _v8,
                 }
+            }
+            /// A lent `entry` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_entry(
+                value: &Entry,
+            ) -> (*mut u8, usize, *mut u8, usize, i32, i32) {
+                let Entry { key: _f1, value: _f2, ttl: _f3 } = value;
+                let _vec4 = _f1;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                let _vec5 = _f2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                let (_v8, _v9) = match _f3 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e7) => {
+                        (1i32, ::witbind::rt::as_i32(_e7))
+                    }
+                };
+                (_ptr4, _len4, _ptr5, _len5, _v8, _v9)
             }
         }
     }
@@ -429,44 +435,47 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
                     };
-                    let _ret3 = __T::handle(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret3 {
-                        ::core::result::Result::Ok(_e5) => {
-                            unsafe { *_ptr4.cast::<u8>() = 0u8 };
-                            let _vec6 = (_e5).into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr4.add(8).cast::<usize>() = _len6 };
-                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr6 };
+                    let _ret2 = __T::handle(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
+                        ::core::result::Result::Ok(_e4) => {
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                            let _vec5 = (_e4).into_boxed_slice();
+                            let _len5 = _vec5.len();
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                            unsafe { *_ptr3.add(8).cast::<usize>() = _len5 };
+                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr5 };
                         }
-                        ::core::result::Result::Err(_e7) => {
-                            unsafe { *_ptr4.cast::<u8>() = 1u8 };
-                            let _vec8 = (_e7).into_bytes().into_boxed_slice();
-                            let _len8 = _vec8.len();
-                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                            unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
-                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
+                        ::core::result::Result::Err(_e6) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                            let _len7 = _vec7.len();
+                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                            unsafe { *_ptr3.add(8).cast::<usize>() = _len7 };
+                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr7 };
                         }
-                    };
-                    _ptr4
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_handle<__T: Guest>(arg0: *mut u8) {
-                    match unsafe { *arg0.cast::<u8>() } {
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                            let _base4 = _l2;
+                            let _len4 = _l3;
+                            unsafe { ::witbind::rt::cabi_dealloc(_base4, _len4, 1) };
                         }
                         1 => {
-                            let _base4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _len5 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
                         }
                         _ => {}
                     }

@@ -75,14 +75,14 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:aliases/base", "measure", (f64, f64, f64, f64), f64
                 );
-                let Point { x: _f2, y: _f3 } = a;
-                let Point { x: _f4, y: _f5 } = b;
+                let Point { x: _f1, y: _f2 } = a;
+                let Point { x: _f3, y: _f4 } = b;
                 unsafe {
                     _wit_import(
+                        ::witbind::rt::as_f64(_f1),
                         ::witbind::rt::as_f64(_f2),
                         ::witbind::rt::as_f64(_f3),
                         ::witbind::rt::as_f64(_f4),
-                        ::witbind::rt::as_f64(_f5),
                     )
                 }
             }
@@ -122,24 +122,24 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                let Point { x: _f2, y: _f3 } = start;
-                let _vec4 = stops;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let Point { x: _f1, y: _f2 } = start;
+                let _vec3 = stops;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
+                        ::witbind::rt::as_f64(_f1),
                         ::witbind::rt::as_f64(_f2),
-                        ::witbind::rt::as_f64(_f3),
+                        _ptr3,
+                        _len3,
                         _ptr4,
-                        _len4,
-                        _ptr5,
                     )
                 };
-                unsafe { _lift_trip(_ptr5) }
+                unsafe { _lift_trip(_ptr4) }
             }
             /// Measures a trip, with the alias of a result as the result.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::needless_borrow)]
             pub fn length(trip: &Trip) -> Outcome {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:aliases/routing", "length", (f64, f64, ptr, len,
@@ -148,39 +148,33 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let Trip { start: _f2, legs: _f3, max: _f4, region: _f5 } = trip;
-                let Point { x: _f6, y: _f7 } = _f2;
-                let _vec8 = _f3;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::as_f64(_f6),
-                        ::witbind::rt::as_f64(_f7),
-                        _ptr8,
-                        _len8,
-                        ::witbind::rt::as_f64(_f4),
-                        _f5.clone() as i32,
-                        _ptr9,
-                    )
-                };
-                let _l10 = unsafe { *_ptr9.cast::<u8>() };
-                match _l10 {
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_trip(
+                    &trip,
+                    &mut _cleanup_list,
+                );
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _ptr7) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            *_ptr9.add(8).cast::<f64>()
-                        })
+                        let _l9 = unsafe { *_ptr7.add(8).cast::<f64>() };
+                        ::core::result::Result::Ok(_l9)
                     }
                     1 => {
-                        let _l14 = unsafe { *_ptr9.add(8).cast::<*mut u8>() };
-                        let _l15 = unsafe { *_ptr9.add(12).cast::<usize>() };
+                        let _l10 = unsafe { *_ptr7.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *_ptr7.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l14.cast::<u8>(),
-                                    _l15,
-                                    _l15,
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
                                 ),
                             )
                         })
@@ -196,21 +190,41 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_trip(ptr: *mut u8) -> Trip {
-                let _l2 = unsafe { *ptr.cast::<f64>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<f64>() };
-                let _l4 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l5 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _list6 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Point>(), _l5, _l5)
+                let _l1 = unsafe { *ptr.cast::<f64>() };
+                let _l2 = unsafe { *ptr.add(8).cast::<f64>() };
+                let _l3 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _list5 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
                 };
-                let _l7 = unsafe { *ptr.add(24).cast::<f64>() };
-                let _l8 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(24).cast::<f64>() };
+                let _l7 = unsafe { *ptr.add(32).cast::<u8>() };
                 Trip {
-                    start: Point { x: _l2, y: _l3 },
-                    legs: _list6,
-                    max: _l7,
-                    region: unsafe { Region::_lift(_l8) },
+                    start: Point { x: _l1, y: _l2 },
+                    legs: _list5,
+                    max: _l6,
+                    region: unsafe { Region::_lift(_l7) },
                 }
+            }
+            #[allow(clippy::clone_on_copy)]
+            /// A lent `trip` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_trip(
+                value: &Trip,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (f64, f64, *mut u8, usize, f64, i32) {
+                let Trip { start: _f1, legs: _f2, max: _f3, region: _f4 } = value;
+                let Point { x: _f5, y: _f6 } = _f1;
+                let _vec7 = _f2;
+                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                let _len7 = _vec7.len();
+                (
+                    ::witbind::rt::as_f64(_f5),
+                    ::witbind::rt::as_f64(_f6),
+                    _ptr7,
+                    _len7,
+                    ::witbind::rt::as_f64(_f3),
+                    _f4.clone() as i32,
+                )
             }
         }
         /// Uses a type that `routing` itself used from `base`.
@@ -221,7 +235,7 @@ pub mod witbind_fixtures {
             pub type Trip = super::routing::Trip;
             pub type Stop = super::routing::Waypoint;
             /// Summarizes a trip.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::needless_borrow)]
             pub fn summarize(
                 trip: &Trip,
                 highlight: ::core::option::Option<Stop>,
@@ -233,38 +247,32 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let Trip { start: _f2, legs: _f3, max: _f4, region: _f5 } = trip;
-                let Stop { x: _f6, y: _f7 } = _f2;
-                let _vec8 = _f3;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                let (_v13, _v14, _v15) = match highlight {
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6) = super::routing::_lower_flat_trip(
+                    &trip,
+                    &mut _cleanup_list,
+                );
+                let (_v11, _v12, _v13) = match highlight {
                     ::core::option::Option::None => (0i32, 0.0f64, 0.0f64),
-                    ::core::option::Option::Some(_e10) => {
-                        let Stop { x: _f11, y: _f12 } = _e10;
-                        (1i32, ::witbind::rt::as_f64(_f11), ::witbind::rt::as_f64(_f12))
+                    ::core::option::Option::Some(_e8) => {
+                        let Stop { x: _f9, y: _f10 } = _e8;
+                        (1i32, ::witbind::rt::as_f64(_f9), ::witbind::rt::as_f64(_f10))
                     }
                 };
-                let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr14 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    _wit_import(
-                        ::witbind::rt::as_f64(_f6),
-                        ::witbind::rt::as_f64(_f7),
-                        _ptr8,
-                        _len8,
-                        ::witbind::rt::as_f64(_f4),
-                        _f5.clone() as i32,
-                        _v13,
-                        _v14,
-                        _v15,
-                        _ptr16,
-                    )
+                    _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v11, _v12, _v13, _ptr14)
                 };
-                let _l17 = unsafe { *_ptr16.cast::<*mut u8>() };
-                let _l18 = unsafe { *_ptr16.add(4).cast::<usize>() };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l15 = unsafe { *_ptr14.cast::<*mut u8>() };
+                let _l16 = unsafe { *_ptr14.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l17.cast::<u8>(), _l18, _l18),
+                        ::witbind::rt::Vec::from_raw_parts(_l15.cast::<u8>(), _l16, _l16),
                     )
                 }
             }

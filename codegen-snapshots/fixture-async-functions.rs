@@ -44,17 +44,17 @@ impl SizedStack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         ::witbind::rt::wit_import!("$root", "[constructor]sized-stack", (), i32);
-        let _ret2 = unsafe { _wit_import() };
+        let _ret1 = unsafe { _wit_import() };
         SizedStack {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32) },
         }
     }
     pub fn len(&self) -> u32 {
         ::witbind::rt::wit_import!("$root", "[method]sized-stack.len", (i32), i32);
-        let _ret2 = unsafe {
+        let _ret1 = unsafe {
             _wit_import(::witbind::rt::ResourceHandle::handle(&self.handle) as i32)
         };
-        _ret2 as u32
+        _ret1 as u32
     }
 }
 #[rustfmt::skip]
@@ -99,8 +99,7 @@ pub async fn tick() -> u64 {
         ) {}
         #[allow(unused_variables)]
         unsafe fn results_lift(&mut self, _results: *mut u8) -> Self::Results {
-            let _l2 = unsafe { *_results.cast::<i64>() };
-            _l2 as u64
+            unsafe { *_results.cast::<u64>() }
         }
     }
     ::witbind::rt::async_support::Subtask::call(
@@ -126,86 +125,97 @@ pub fn wide(
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-    let (_t2, _t3, _t4, _t5, _t6, _t7, _t8, _t9, _t10, _t11, _t12, _t13, _t14) = t;
-    let _vec15 = _t14;
-    let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-    let _len15 = _vec15.len();
-    let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let (
+        _t1_0,
+        _t1_1,
+        _t1_2,
+        _t1_3,
+        _t1_4,
+        _t1_5,
+        _t1_6,
+        _t1_7,
+        _t1_8,
+        _t1_9,
+        _t1_10,
+        _t1_11,
+        _t1_12,
+    ) = t;
+    let _vec2 = _t1_12;
+    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+    let _len2 = _vec2.len();
+    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
     unsafe {
         _wit_import(
-            ::witbind::rt::as_i32(_t2),
-            ::witbind::rt::as_i32(_t3),
-            ::witbind::rt::as_i32(_t4),
-            ::witbind::rt::as_i64(_t5),
-            ::witbind::rt::as_i32(_t6),
-            ::witbind::rt::as_i32(_t7),
-            ::witbind::rt::as_i32(_t8),
-            ::witbind::rt::as_i64(_t9),
-            ::witbind::rt::as_f32(_t10),
-            ::witbind::rt::as_f64(_t11),
-            ::witbind::rt::as_i32(_t12),
-            ::witbind::rt::as_i32(_t13),
-            _ptr15,
-            _len15,
-            _ptr16,
+            ::witbind::rt::as_i32(_t1_0),
+            ::witbind::rt::as_i32(_t1_1),
+            ::witbind::rt::as_i32(_t1_2),
+            ::witbind::rt::as_i64(_t1_3),
+            ::witbind::rt::as_i32(_t1_4),
+            ::witbind::rt::as_i32(_t1_5),
+            ::witbind::rt::as_i32(_t1_6),
+            ::witbind::rt::as_i64(_t1_7),
+            ::witbind::rt::as_f32(_t1_8),
+            ::witbind::rt::as_f64(_t1_9),
+            ::witbind::rt::as_i32(_t1_10),
+            ::witbind::rt::as_i32(_t1_11),
+            _ptr2,
+            _len2,
+            _ptr3,
         )
     };
-    let _l17 = unsafe { *_ptr16.cast::<u8>() };
-    match _l17 {
+    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+    match _l4 {
         0 => {
-            let _l19 = unsafe { *_ptr16.add(4).cast::<*mut u8>() };
-            let _l20 = unsafe { *_ptr16.add(8).cast::<usize>() };
-            let _array33 = _l19;
-            let _len33 = _l20;
-            let mut _list33 = ::witbind::rt::Vec::with_capacity(_len33);
-            for i in 0.._len33 {
-                let _base21 = unsafe { _array33.add(i * 24) };
-                let _l22 = unsafe { *_base21.cast::<u8>() };
-                _list33
-                    .push(
-                        match _l22 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l25 = unsafe { *_base21.add(4).cast::<*mut u8>() };
-                                let _l26 = unsafe { *_base21.add(8).cast::<usize>() };
-                                let _string27 = unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l25.cast::<u8>(),
-                                            _l26,
-                                            _l26,
-                                        ),
-                                    )
-                                };
-                                let _l28 = unsafe { *_base21.add(12).cast::<i32>() };
-                                let _l29 = unsafe { *_base21.add(16).cast::<*mut u8>() };
-                                let _l30 = unsafe { *_base21.add(20).cast::<usize>() };
-                                let _list31 = unsafe {
+            let _l5 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
+            let _l6 = unsafe { *_ptr3.add(8).cast::<usize>() };
+            let _array7 = _l5;
+            let _len7 = _l6;
+            let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+            for i in 0.._len7 {
+                let _base7 = unsafe { _array7.add(i * 24) };
+                let _l8 = unsafe { *_base7.cast::<u8>() };
+                let _v15 = match _l8 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l9 = unsafe { *_base7.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_base7.add(8).cast::<usize>() };
+                        let _l11 = unsafe { *_base7.add(12).cast::<u32>() };
+                        let _l12 = unsafe { *_base7.add(16).cast::<*mut u8>() };
+                        let _l13 = unsafe { *_base7.add(20).cast::<usize>() };
+                        let _list14 = unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l12.cast::<u8>(),
+                                _l13,
+                                _l13,
+                            )
+                        };
+                        ::core::option::Option::Some((
+                            unsafe {
+                                ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l29.cast::<u8>(),
-                                        _l30,
-                                        _l30,
-                                    )
-                                };
-                                ::core::option::Option::Some((
-                                    _string27,
-                                    _l28 as u32,
-                                    _list31,
-                                ))
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        },
-                    );
+                                        _l9.cast::<u8>(),
+                                        _l10,
+                                        _l10,
+                                    ),
+                                )
+                            },
+                            _l11,
+                            _list14,
+                        ))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                _list7.push(_v15);
             }
-            unsafe { ::witbind::rt::cabi_dealloc(_array33, _len33 * 24, 4) };
-            ::core::result::Result::Ok(_list33)
+            unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 24, 4) };
+            ::core::result::Result::Ok(_list7)
         }
         1 => {
-            let _l35 = unsafe { *_ptr16.add(4).cast::<*mut u8>() };
-            let _l36 = unsafe { *_ptr16.add(8).cast::<usize>() };
+            let _l16 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
+            let _l17 = unsafe { *_ptr3.add(8).cast::<usize>() };
             ::core::result::Result::Err(unsafe {
                 ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l35.cast::<u8>(), _l36, _l36),
+                    ::witbind::rt::Vec::from_raw_parts(_l16.cast::<u8>(), _l17, _l17),
                 )
             })
         }
@@ -275,42 +285,42 @@ pub unsafe fn _export_run_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
     ::witbind::rt::async_support::start_task(async move {
         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-        let _ret7 = {
-            let _array6 = arg0;
-            let _len6 = arg1;
-            let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-            for i in 0.._len6 {
-                let _base2 = unsafe { _array6.add(i * 8) };
-                let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                _list6
+        let _ret4 = {
+            let _array1 = arg0;
+            let _len1 = arg1;
+            let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+            for i in 0.._len1 {
+                let _base1 = unsafe { _array1.add(i * 8) };
+                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                _list1
                     .push(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     });
             }
-            unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-            __T::run(_list6).await
+            unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+            __T::run(_list1).await
         };
-        let (_v11, _v12, _v13) = match &_ret7 {
+        let (_v8, _v9, _v10) = match &_ret4 {
             ::core::result::Result::Ok(_) => {
                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
             }
-            ::core::result::Result::Err(_e9) => {
-                let _vec10 = _e9;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
-                (1i32, _ptr10, _len10)
+            ::core::result::Result::Err(_e6) => {
+                let _vec7 = _e6;
+                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                let _len7 = _vec7.len();
+                (1i32, _ptr7, _len7)
             }
         };
         ::witbind::rt::wit_import!("[export]$root", "[task-return]run", (i32, ptr, len));
         _task_cancel.forget();
-        unsafe { _wit_import(_v11, _v12, _v13) };
+        unsafe { _wit_import(_v8, _v9, _v10) };
     })
 }
 #[doc(hidden)]
@@ -323,8 +333,8 @@ pub unsafe fn __callback_run(event: u32, waitable: u32, code: u32) -> u32 {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_last_error_cabi<__T: Guest>() -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    let _ret2 = __T::last_error();
-    ::witbind::rt::async_support::ErrorContext::into_handle(_ret2) as i32
+    let _ret1 = __T::last_error();
+    ::witbind::rt::async_support::ErrorContext::into_handle(_ret1) as i32
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -453,13 +463,13 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:async-functions/types", "[constructor]blob",
                         (ptr, len), i32
                     );
-                    let _vec2 = data;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+                    let _vec1 = data;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                     Blob {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -521,13 +531,13 @@ pub mod witbind_fixtures {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<*mut u8>() };
-                            let _l3 = unsafe { *_results.add(4).cast::<usize>() };
+                            let _l1 = unsafe { *_results.cast::<*mut u8>() };
+                            let _l2 = unsafe { *_results.add(4).cast::<usize>() };
                             unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
+                                    _l1.cast::<u8>(),
+                                    _l2,
+                                    _l2,
                                 )
                             }
                         }
@@ -543,12 +553,12 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:async-functions/types", "[method]blob.size",
                         (i32), i64
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u64
+                    _ret1 as u64
                 }
                 pub async fn write_stream(
                     &self,
@@ -628,18 +638,16 @@ pub mod witbind_fixtures {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<i64>() };
-                                    ::core::result::Result::Ok(_l4 as u64)
+                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                    ::core::result::Result::Ok(_l2)
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(8).cast::<i32>() };
+                                    let _l3 = unsafe { *_results.add(8).cast::<u32>() };
                                     ::core::result::Result::Err(
-                                        ::witbind::rt::async_support::ErrorContext::from_handle(
-                                            _l6 as u32,
-                                        ),
+                                        ::witbind::rt::async_support::ErrorContext::from_handle(_l3),
                                     )
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -707,10 +715,10 @@ pub mod witbind_fixtures {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<i32>() };
+                            let _l1 = unsafe { *_results.cast::<i32>() };
                             Blob {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
                                 },
                             }
                         }
@@ -815,6 +823,48 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `event` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_event(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 1 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                    let _base4 = _l2;
+                    let _len4 = _l3;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base4, _len4, 1) };
+                }
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `named` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_named(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _base5 = _l3;
+                let _len5 = _l4;
+                for i in 0.._len5 {
+                    let _elem5 = unsafe { _base5.add(i * 8) };
+                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+            }
             /// Lifts a `event` out of canonical ABI memory.
             ///
             /// # Safety
@@ -823,22 +873,23 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_event(ptr: *mut u8) -> Event {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<i32>() };
-                        Event::Started(_l4 as u32)
+                        let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                        Event::Started(_l2)
                     }
                     1 => {
-                        let _l6 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l7 = unsafe { *ptr.add(8).cast::<usize>() };
-                        Event::Data(unsafe {
+                        let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _list5 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
+                                _l3.cast::<u8>(),
+                                _l4,
+                                _l4,
                             )
-                        })
+                        };
+                        Event::Data(_list5)
                     }
                     2 => Event::Done,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -852,38 +903,94 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_named(ptr: *mut u8) -> Named {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array11 = _l5;
-                let _len11 = _l6;
-                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                for i in 0.._len11 {
-                    let _base7 = unsafe { _array11.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list11
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    _list5
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
                 Named {
-                    name: _string4,
-                    tags: _list11,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    tags: _list5,
                 }
+            }
+            /// Lowers a `event` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_event(value: Event, ptr: *mut u8) {
+                match value {
+                    Event::Started(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe {
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e1)
+                        };
+                    }
+                    Event::Data(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let _vec3 = (_e2).into_boxed_slice();
+                        let _len3 = _vec3.len();
+                        let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len3 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                    }
+                    Event::Done => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                }
+            }
+            /// Lowers a `named` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_named(value: Named, ptr: *mut u8) {
+                let Named { name: _f1, tags: _f2 } = value;
+                let _vec3 = (_f1).into_bytes().into_boxed_slice();
+                let _len3 = _vec3.len();
+                let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
+                let _vec4 = _f2;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
+                {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let _vec5 = (_e4).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
+                }
+                unsafe { *ptr.add(12).cast::<usize>() = _len4 };
+                unsafe { *ptr.add(8).cast::<*mut u8>() = _array4 };
             }
         }
         /// Implemented by the host.
@@ -952,8 +1059,7 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
-                        _l2 as u32
+                        unsafe { *_results.cast::<u32>() }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -1037,10 +1143,10 @@ pub mod witbind_fixtures {
                         (s,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec2 = (s).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
+                        let _vec1 = (s).into_bytes().into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
                         &mut self,
@@ -1078,14 +1184,14 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_results.add(4).cast::<usize>() };
+                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
+                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
+                                    _l1.cast::<u8>(),
+                                    _l2,
+                                    _l2,
                                 ),
                             )
                         }
@@ -1123,20 +1229,20 @@ pub mod witbind_fixtures {
                         (a, b, c, d, e): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _p2 = unsafe { _area.add(0) };
-                        unsafe { *_p2.cast::<i64>() = ::witbind::rt::as_i64(a) };
-                        let _p3 = unsafe { _area.add(8) };
-                        unsafe { *_p3.cast::<i64>() = ::witbind::rt::as_i64(b) };
-                        let _p4 = unsafe { _area.add(16) };
-                        unsafe { *_p4.cast::<i64>() = ::witbind::rt::as_i64(c) };
-                        let _p5 = unsafe { _area.add(24) };
-                        unsafe { *_p5.cast::<i64>() = ::witbind::rt::as_i64(d) };
-                        let _p6 = unsafe { _area.add(32) };
-                        let _vec7 = (e).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *_p6.add(4).cast::<usize>() = _len7 };
-                        unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
+                        let _p1 = unsafe { _area.add(0) };
+                        unsafe { *_p1.cast::<i64>() = ::witbind::rt::as_i64(a) };
+                        let _p2 = unsafe { _area.add(8) };
+                        unsafe { *_p2.cast::<i64>() = ::witbind::rt::as_i64(b) };
+                        let _p3 = unsafe { _area.add(16) };
+                        unsafe { *_p3.cast::<i64>() = ::witbind::rt::as_i64(c) };
+                        let _p4 = unsafe { _area.add(24) };
+                        unsafe { *_p4.cast::<i64>() = ::witbind::rt::as_i64(d) };
+                        let _p5 = unsafe { _area.add(32) };
+                        let _vec6 = (e).into_bytes().into_boxed_slice();
+                        let _len6 = _vec6.len();
+                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                        unsafe { *_p5.add(4).cast::<usize>() = _len6 };
+                        unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
                         ::witbind::rt::async_support::Lowered((_area,))
                     }
                     unsafe fn call_import(
@@ -1157,37 +1263,39 @@ pub mod witbind_fixtures {
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        let _l2 = unsafe { *arg0.add(32).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(36).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _l1 = unsafe { *arg0.add(32).cast::<*mut u8>() };
+                        let _l2 = unsafe { *arg0.add(36).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        let _l2 = unsafe { *arg0.add(32).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(36).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _l1 = unsafe { *arg0.add(32).cast::<*mut u8>() };
+                        let _l2 = unsafe { *arg0.add(36).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i64>() };
-                        let _l3 = unsafe { *_results.add(8).cast::<*mut u8>() };
-                        let _l4 = unsafe { *_results.add(12).cast::<usize>() };
-                        let _string5 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
-                        };
-                        (_l2 as u64, _string5)
+                        let _l1 = unsafe { *_results.cast::<u64>() };
+                        let _l2 = unsafe { *_results.add(8).cast::<*mut u8>() };
+                        let _l3 = unsafe { *_results.add(12).cast::<usize>() };
+                        (
+                            _l1,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
+                                    ),
+                                )
+                            },
+                        )
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -1219,10 +1327,10 @@ pub mod witbind_fixtures {
                         (p,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec2 = (p).into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
+                        let _vec1 = (p).into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
                         &mut self,
@@ -1244,9 +1352,9 @@ pub mod witbind_fixtures {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        let _base3 = arg0;
-                        let _len3 = arg1;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                        let _base1 = arg0;
+                        let _len1 = arg1;
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len1 * 8, 4) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -1255,22 +1363,22 @@ pub mod witbind_fixtures {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        let _base3 = arg0;
-                        let _len3 = arg1;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                        let _base1 = arg0;
+                        let _len1 = arg1;
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len1 * 8, 4) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_results.add(4).cast::<usize>() };
+                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
+                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<Point>(),
-                                _l3,
-                                _l3,
+                                _l1.cast::<Point>(),
+                                _l2,
+                                _l2,
                             )
                         }
                     }
@@ -1285,9 +1393,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "numbers", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <u32 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -1295,9 +1403,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "bytes", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -1307,10 +1415,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "names", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(s.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(s.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <Named as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
@@ -1387,10 +1495,10 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
+                        let _l1 = unsafe { *_results.cast::<u32>() };
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l2 as u32,
+                                _l1,
                                 <::core::result::Result<
                                     ::witbind::rt::String,
                                     ::witbind::rt::async_support::ErrorContext,
@@ -1409,9 +1517,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "unit-stream", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <() as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -1421,10 +1529,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "unit-future", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(f.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(f.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <u8 as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
@@ -1487,9 +1595,9 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
+                        let _l1 = unsafe { *_results.cast::<u32>() };
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l2 as u32,
+                            _l1,
                             <Blob as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         )
                     }
@@ -1563,14 +1671,14 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<u8>() };
-                        match _l2 {
+                        let _l1 = unsafe { *_results.cast::<u8>() };
+                        match _l1 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l5 = unsafe { *_results.add(4).cast::<i32>() };
+                                let _l2 = unsafe { *_results.add(4).cast::<i32>() };
                                 ::core::option::Option::Some(Blob {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                                     },
                                 })
                             }
@@ -1593,67 +1701,67 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries4 = ::core::iter::IntoIterator::into_iter(m);
-                let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
-                let mut _written4 = 0;
-                for (_key2, _value2) in _entries4.take(_len4) {
-                    let i = _written4;
-                    let _base2 = unsafe { _array4.add(i * 12) };
-                    let _vec3 = _key2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _entries1 = ::core::iter::IntoIterator::into_iter(m);
+                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
+                let mut _written1 = 0;
+                for (_key1, _value1) in _entries1.take(_len1) {
+                    let i = _written1;
+                    let _base1 = unsafe { _array1.add(i * 12) };
+                    let _vec2 = _key1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                     unsafe {
-                        *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
+                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
                     };
-                    _written4 += 1;
+                    _written1 += 1;
                 }
-                ::witbind::rt::assert_entries(_written4, _len4);
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array17 = _l6;
-                let _len17 = _l7;
-                let _map17: ::witbind::rt::Map<
+                ::witbind::rt::assert_entries(_written1, _len1);
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let _map6: ::witbind::rt::Map<
                     u32,
                     ::witbind::rt::Vec<::witbind::rt::String>,
                 > = ::core::iter::FromIterator::from_iter(
-                    (0.._len17)
+                    (0.._len6)
                         .map(|i| {
-                            let _base8 = unsafe { _array17.add(i * 12) };
-                            let _l9 = unsafe { *_base8.cast::<i32>() };
-                            let _l10 = unsafe { *_base8.add(4).cast::<*mut u8>() };
-                            let _l11 = unsafe { *_base8.add(8).cast::<usize>() };
-                            let _array16 = _l10;
-                            let _len16 = _l11;
-                            let mut _list16 = ::witbind::rt::Vec::with_capacity(_len16);
-                            for i in 0.._len16 {
-                                let _base12 = unsafe { _array16.add(i * 8) };
-                                let _l13 = unsafe { *_base12.cast::<*mut u8>() };
-                                let _l14 = unsafe { *_base12.add(4).cast::<usize>() };
-                                _list16
+                            let _base6 = unsafe { _array6.add(i * 12) };
+                            let _l7 = unsafe { *_base6.cast::<u32>() };
+                            let _l8 = unsafe { *_base6.add(4).cast::<*mut u8>() };
+                            let _l9 = unsafe { *_base6.add(8).cast::<usize>() };
+                            let _array10 = _l8;
+                            let _len10 = _l9;
+                            let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                            for i in 0.._len10 {
+                                let _base10 = unsafe { _array10.add(i * 8) };
+                                let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                                let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                                _list10
                                     .push(unsafe {
                                         ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l13.cast::<u8>(),
-                                                _l14,
-                                                _l14,
+                                                _l11.cast::<u8>(),
+                                                _l12,
+                                                _l12,
                                             ),
                                         )
                                     });
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array16, _len16 * 8, 4)
+                                ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4)
                             };
-                            (_l9 as u32, _list16)
+                            (_l7, _list10)
                         }),
                 );
-                unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 12, 4) };
-                _map17
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
+                _map6
             }
             pub fn arrays(a: [u8; 4], b: [::witbind::rt::String; 2]) -> [Point; 3] {
                 ::witbind::rt::wit_import!(
@@ -1663,26 +1771,26 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let [_a2_0, _a2_1, _a2_2, _a2_3] = a;
-                let [_a3_0, _a3_1] = b;
-                let _vec4 = _a3_0;
+                let [_a1_0, _a1_1, _a1_2, _a1_3] = a;
+                let [_a2_0, _a2_1] = b;
+                let _vec3 = _a2_0;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let _vec4 = _a2_1;
                 let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                 let _len4 = _vec4.len();
-                let _vec5 = _a3_1;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::as_i32(_a2_0),
-                        ::witbind::rt::as_i32(_a2_1),
-                        ::witbind::rt::as_i32(_a2_2),
-                        ::witbind::rt::as_i32(_a2_3),
+                        ::witbind::rt::as_i32(_a1_0),
+                        ::witbind::rt::as_i32(_a1_1),
+                        ::witbind::rt::as_i32(_a1_2),
+                        ::witbind::rt::as_i32(_a1_3),
+                        _ptr3,
+                        _len3,
                         _ptr4,
                         _len4,
                         _ptr5,
-                        _len5,
-                        _ptr6,
                     )
                 };
                 ::core::array::from_fn::<
@@ -1690,10 +1798,12 @@ pub mod witbind_fixtures {
                     3,
                     _,
                 >(|i| {
-                    let _base7 = unsafe { _ptr6.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<i32>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<i32>() };
-                    Point { x: _l8, y: _l9 }
+                    let _base6 = unsafe { _ptr5.add(i * 8) };
+                    {
+                        let _l7 = unsafe { *_base6.cast::<i32>() };
+                        let _l8 = unsafe { *_base6.add(4).cast::<i32>() };
+                        Point { x: _l7, y: _l8 }
+                    }
                 })
             }
             pub fn context(
@@ -1702,8 +1812,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "context", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(e.handle() as i32) };
-                ::witbind::rt::async_support::ErrorContext::from_handle(_ret2 as u32)
+                let _ret1 = unsafe { _wit_import(e.handle() as i32) };
+                ::witbind::rt::async_support::ErrorContext::from_handle(_ret1 as u32)
             }
             /// Fixed-length lists passed as flat values, lists inside.
             pub async fn fixed_lists(a: [::witbind::rt::Vec<u8>; 2], b: [u8; 3]) {
@@ -1725,24 +1835,24 @@ pub mod witbind_fixtures {
                         (a, b): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _p2 = unsafe { _area.add(0) };
-                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(a)
+                        let _p1 = unsafe { _area.add(0) };
+                        for (i, _e2) in ::core::iter::IntoIterator::into_iter(a)
                             .enumerate()
                         {
-                            let _base3 = unsafe { _p2.add(i * 8) };
-                            let _vec4 = (_e3).into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                            let _base2 = unsafe { _p1.add(i * 8) };
+                            let _vec3 = (_e2).into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                            unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                         }
-                        let _p5 = unsafe { _area.add(16) };
-                        for (i, _e6) in ::core::iter::IntoIterator::into_iter(b)
+                        let _p4 = unsafe { _area.add(16) };
+                        for (i, _e5) in ::core::iter::IntoIterator::into_iter(b)
                             .enumerate()
                         {
-                            let _base6 = unsafe { _p5.add(i) };
+                            let _base5 = unsafe { _p4.add(i) };
                             unsafe {
-                                *_base6.cast::<u8>() = ::witbind::rt::as_i32(_e6) as u8
+                                *_base5.cast::<u8>() = ::witbind::rt::as_i32(_e5) as u8
                             };
                         }
                         ::witbind::rt::async_support::Lowered((_area,))
@@ -1764,12 +1874,34 @@ pub mod witbind_fixtures {
                     unsafe fn params_dealloc_lists(
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
-                    ) {}
+                    ) {
+                        let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                        let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                        let _base3 = _l1;
+                        let _len3 = _l2;
+                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                        let _l4 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                        let _l5 = unsafe { *arg0.add(12).cast::<usize>() };
+                        let _base6 = _l4;
+                        let _len6 = _l5;
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
+                    }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
-                    ) {}
+                    ) {
+                        let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                        let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                        let _base3 = _l1;
+                        let _len3 = _l2;
+                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                        let _l4 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                        let _l5 = unsafe { *arg0.add(12).cast::<usize>() };
+                        let _base6 = _l4;
+                        let _len6 = _l5;
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
+                    }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
                         &mut self,
@@ -1789,46 +1921,46 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 264]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 264]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 match s {
-                    Sized::Small(_e3) => {
-                        unsafe { *_ptr2.cast::<u8>() = 0u8 };
+                    Sized::Small(_e2) => {
+                        unsafe { *_ptr1.cast::<u8>() = 0 };
                         unsafe {
-                            *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8
+                            *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
                         };
                     }
-                    Sized::Big(_e4) => {
-                        unsafe { *_ptr2.cast::<u8>() = 1u8 };
-                        for (i, _e5) in ::core::iter::IntoIterator::into_iter(_e4)
+                    Sized::Big(_e3) => {
+                        unsafe { *_ptr1.cast::<u8>() = 1 };
+                        let _base4 = unsafe { _ptr1.add(8) };
+                        for (i, _e5) in ::core::iter::IntoIterator::into_iter(_e3)
                             .enumerate()
                         {
-                            let _base5 = unsafe { _ptr2.add(i * 8) };
+                            let _base5 = unsafe { _base4.add(i * 8) };
                             unsafe {
-                                *_base5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e5)
+                                *_base5.cast::<i64>() = ::witbind::rt::as_i64(_e5)
                             };
                         }
                     }
-                };
+                }
                 let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr6) };
+                unsafe { _wit_import(_ptr1, _ptr6) };
                 let _l7 = unsafe { *_ptr6.cast::<u8>() };
                 match _l7 {
                     0 => {
-                        let _l9 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                        Sized::Small(::witbind::rt::bool_lift(_l9))
+                        let _l8 = unsafe { *_ptr6.add(8).cast::<u8>() };
+                        Sized::Small(::witbind::rt::bool_lift(_l8))
                     }
                     1 => {
-                        Sized::Big(
-                            ::core::array::from_fn::<
-                                _,
-                                32,
-                                _,
-                            >(|i| {
-                                let _base11 = unsafe { _ptr6.add(i * 8) };
-                                let _l12 = unsafe { *_base11.add(8).cast::<i64>() };
-                                _l12 as u64
-                            }),
-                        )
+                        let _base9 = unsafe { _ptr6.add(8) };
+                        let _array12 = ::core::array::from_fn::<
+                            _,
+                            32,
+                            _,
+                        >(|i| {
+                            let _base10 = unsafe { _base9.add(i * 8) };
+                            unsafe { *_base10.cast::<u64>() }
+                        });
+                        Sized::Big(_array12)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1972,47 +2104,14 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Named, ptr: *mut u8) {
-                    let Named { name: _f2, tags: _f3 } = value;
-                    let _vec4 = (_f2).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
-                    let _vec7 = _f3;
-                    let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7)
-                        .enumerate()
-                    {
-                        let _base5 = unsafe { _array7.add(i * 8) };
-                        let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                        let _len6 = _vec6.len();
-                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                        unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                        unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                    }
-                    unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                    unsafe { *ptr.add(8).cast::<*mut u8>() = _array7 };
+                    unsafe { super::types::_lower_owned_named(value, ptr) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Named {
                     unsafe { super::types::_lift_named(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                    let _l4 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _l5 = unsafe { *ptr.add(12).cast::<usize>() };
-                    let _base9 = _l4;
-                    let _len9 = _l5;
-                    for i in 0.._len9 {
-                        let _base6 = unsafe { _base9.add(i * 8) };
-                        let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base9, _len9 * 8, 4) };
+                    unsafe { super::types::_free_named(ptr) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<Named> = ::witbind::rt::async_support::StreamVtable {
                     layout: ::witbind::rt::layout(16, 4),
@@ -2086,47 +2185,14 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Named, ptr: *mut u8) {
-                    let Named { name: _f2, tags: _f3 } = value;
-                    let _vec4 = (_f2).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
-                    let _vec7 = _f3;
-                    let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7)
-                        .enumerate()
-                    {
-                        let _base5 = unsafe { _array7.add(i * 8) };
-                        let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                        let _len6 = _vec6.len();
-                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                        unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                        unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                    }
-                    unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                    unsafe { *ptr.add(8).cast::<*mut u8>() = _array7 };
+                    unsafe { super::types::_lower_owned_named(value, ptr) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Named {
                     unsafe { super::types::_lift_named(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                    let _l4 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _l5 = unsafe { *ptr.add(12).cast::<usize>() };
-                    let _base9 = _l4;
-                    let _len9 = _l5;
-                    for i in 0.._len9 {
-                        let _base6 = unsafe { _base9.add(i * 8) };
-                        let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base9, _len9 * 8, 4) };
+                    unsafe { super::types::_free_named(ptr) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<Named> = ::witbind::rt::async_support::FutureVtable {
                     layout: ::witbind::rt::layout(16, 4),
@@ -2200,30 +2266,30 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec2 = (value).into_bytes().into_boxed_slice();
-                    let _len2 = _vec2.len();
-                    let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len2 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
+                    let _vec1 = (value).into_bytes().into_boxed_slice();
+                    let _len1 = _vec1.len();
+                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
+                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
                             ),
                         )
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
@@ -2307,19 +2373,23 @@ pub mod witbind_fixtures {
                     ptr: *mut u8,
                 ) {
                     match value {
-                        ::core::result::Result::Ok(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            let _vec3 = (_e2).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len3 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                        ::core::result::Result::Ok(_e1) => {
+                            unsafe { *ptr.cast::<u8>() = 0 };
+                            let _vec2 = (_e1).into_bytes().into_boxed_slice();
+                            let _len2 = _vec2.len();
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            unsafe { *ptr.add(8).cast::<usize>() = _len2 };
+                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
                         }
-                        ::core::result::Result::Err(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe { *ptr.add(4).cast::<i32>() = _e4.handle() as i32 };
+                        ::core::result::Result::Err(_e3) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            unsafe {
+                                *ptr.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
+                                    _e3,
+                                ) as i32
+                            };
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(
                     ptr: *mut u8,
@@ -2327,27 +2397,25 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::async_support::ErrorContext,
                 > {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                            let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                            let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                             ::core::result::Result::Ok(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l4.cast::<u8>(),
-                                        _l5,
-                                        _l5,
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
                                     ),
                                 )
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *ptr.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *ptr.add(4).cast::<u32>() };
                             ::core::result::Result::Err(
-                                ::witbind::rt::async_support::ErrorContext::from_handle(
-                                    _l8 as u32,
-                                ),
+                                ::witbind::rt::async_support::ErrorContext::from_handle(_l4),
                             )
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2355,15 +2423,11 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {
-                            let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                        }
-                        1 => {}
-                        _ => {}
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 0 {
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -2685,44 +2749,14 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Event, ptr: *mut u8) {
-                    match value {
-                        Event::Started(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            unsafe {
-                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
-                            };
-                        }
-                        Event::Data(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            let _vec4 = (_e3).into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len4 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
-                        }
-                        Event::Done => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                        }
-                    };
+                    unsafe { super::types::_lower_owned_event(value, ptr) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Event {
                     unsafe { super::types::_lift_event(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
-                            let _base8 = _l5;
-                            let _len8 = _l6;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base8, _len8, 1) };
-                        }
-                        2 => {}
-                        _ => {}
-                    }
+                    unsafe { super::types::_free_event(ptr) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<Event> = ::witbind::rt::async_support::StreamVtable {
                     layout: ::witbind::rt::layout(12, 4),
@@ -2811,10 +2845,10 @@ pub mod witbind_fixtures {
                     };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Blob {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
+                    let _l1 = unsafe { *ptr.cast::<i32>() };
                     Blob {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
                         },
                     }
                 }
@@ -3098,27 +3132,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::greet(_string2).await
+                        let _ret1 = {
+                            __T::greet(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]greet", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -3137,13 +3171,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::count(arg0 as u32).await };
+                        let _ret1 = { __T::count(arg0 as u32).await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]count", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -3162,7 +3196,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::sum(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
@@ -3176,7 +3210,7 @@ pub mod exports {
                             "[task-return]sum", (i64)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i64(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i64(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -3198,24 +3232,24 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::later(_string2).await
+                        let _ret1 = {
+                            __T::later(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]later", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret3.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -3234,7 +3268,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::nothing().await };
+                        let _ret1 = { __T::nothing().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]nothing", ()
@@ -3259,55 +3293,55 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret19 = {
-                            let _l2 = unsafe { *arg0.cast::<i64>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<i64>() };
-                            let _l4 = unsafe { *arg0.add(16).cast::<i64>() };
-                            let _l5 = unsafe { *arg0.add(24).cast::<i64>() };
-                            let _l6 = unsafe { *arg0.add(32).cast::<i64>() };
-                            let _l7 = unsafe { *arg0.add(40).cast::<i64>() };
-                            let _l8 = unsafe { *arg0.add(48).cast::<i64>() };
-                            let _l9 = unsafe { *arg0.add(56).cast::<i64>() };
-                            let _l10 = unsafe { *arg0.add(64).cast::<i64>() };
-                            let _l11 = unsafe { *arg0.add(72).cast::<i64>() };
-                            let _l12 = unsafe { *arg0.add(80).cast::<i64>() };
-                            let _l13 = unsafe { *arg0.add(88).cast::<i64>() };
-                            let _l14 = unsafe { *arg0.add(96).cast::<i64>() };
-                            let _l15 = unsafe { *arg0.add(104).cast::<i64>() };
-                            let _l16 = unsafe { *arg0.add(112).cast::<i64>() };
-                            let _l17 = unsafe { *arg0.add(120).cast::<i64>() };
-                            let _l18 = unsafe { *arg0.add(128).cast::<i64>() };
+                        let _ret18 = {
+                            let _l1 = unsafe { *arg0.cast::<u64>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<u64>() };
+                            let _l3 = unsafe { *arg0.add(16).cast::<u64>() };
+                            let _l4 = unsafe { *arg0.add(24).cast::<u64>() };
+                            let _l5 = unsafe { *arg0.add(32).cast::<u64>() };
+                            let _l6 = unsafe { *arg0.add(40).cast::<u64>() };
+                            let _l7 = unsafe { *arg0.add(48).cast::<u64>() };
+                            let _l8 = unsafe { *arg0.add(56).cast::<u64>() };
+                            let _l9 = unsafe { *arg0.add(64).cast::<u64>() };
+                            let _l10 = unsafe { *arg0.add(72).cast::<u64>() };
+                            let _l11 = unsafe { *arg0.add(80).cast::<u64>() };
+                            let _l12 = unsafe { *arg0.add(88).cast::<u64>() };
+                            let _l13 = unsafe { *arg0.add(96).cast::<u64>() };
+                            let _l14 = unsafe { *arg0.add(104).cast::<u64>() };
+                            let _l15 = unsafe { *arg0.add(112).cast::<u64>() };
+                            let _l16 = unsafe { *arg0.add(120).cast::<u64>() };
+                            let _l17 = unsafe { *arg0.add(128).cast::<u64>() };
                             unsafe { ::witbind::rt::cabi_dealloc(arg0, 136, 8) };
                             __T::big(
-                                    _l2 as u64,
-                                    _l3 as u64,
-                                    _l4 as u64,
-                                    _l5 as u64,
-                                    _l6 as u64,
-                                    _l7 as u64,
-                                    _l8 as u64,
-                                    _l9 as u64,
-                                    _l10 as u64,
-                                    _l11 as u64,
-                                    _l12 as u64,
-                                    _l13 as u64,
-                                    _l14 as u64,
-                                    _l15 as u64,
-                                    _l16 as u64,
-                                    _l17 as u64,
-                                    _l18 as u64,
+                                    _l1,
+                                    _l2,
+                                    _l3,
+                                    _l4,
+                                    _l5,
+                                    _l6,
+                                    _l7,
+                                    _l8,
+                                    _l9,
+                                    _l10,
+                                    _l11,
+                                    _l12,
+                                    _l13,
+                                    _l14,
+                                    _l15,
+                                    _l16,
+                                    _l17,
                                 )
                                 .await
                         };
-                        let _vec20 = &_ret19;
-                        let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                        let _len20 = _vec20.len();
+                        let _vec19 = &_ret18;
+                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
+                        let _len19 = _vec19.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]big", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr20, _len20) };
+                        unsafe { _wit_import(_ptr19, _len19) };
                     })
                 }
                 #[doc(hidden)]
@@ -3326,13 +3360,13 @@ pub mod exports {
                     arg0: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::sync_with_stream(
+                    let _ret1 = __T::sync_with_stream(
                         ::witbind::rt::async_support::StreamReader::new(
                             arg0 as u32,
                             <::witbind::rt::String as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                     );
-                    _ret2.take_handle() as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3343,66 +3377,66 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret9 = {
-                            let _array8 = arg0;
-                            let _len8 = arg1;
-                            let _map8: ::witbind::rt::Map<
+                        let _ret6 = {
+                            let _array1 = arg0;
+                            let _len1 = arg1;
+                            let _map1: ::witbind::rt::Map<
                                 ::witbind::rt::String,
                                 Point,
                             > = ::core::iter::FromIterator::from_iter(
-                                (0.._len8)
+                                (0.._len1)
                                     .map(|i| {
-                                        let _base2 = unsafe { _array8.add(i * 16) };
-                                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                                        let _string5 = unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l3.cast::<u8>(),
-                                                    _l4,
-                                                    _l4,
-                                                ),
-                                            )
-                                        };
-                                        let _l6 = unsafe { *_base2.add(8).cast::<i32>() };
-                                        let _l7 = unsafe { *_base2.add(12).cast::<i32>() };
-                                        (_string5, Point { x: _l6, y: _l7 })
+                                        let _base1 = unsafe { _array1.add(i * 16) };
+                                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                                        let _l4 = unsafe { *_base1.add(8).cast::<i32>() };
+                                        let _l5 = unsafe { *_base1.add(12).cast::<i32>() };
+                                        (
+                                            unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l2.cast::<u8>(),
+                                                        _l3,
+                                                        _l3,
+                                                    ),
+                                                )
+                                            },
+                                            Point { x: _l4, y: _l5 },
+                                        )
                                     }),
                             );
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array8, _len8 * 16, 4)
+                                ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4)
                             };
-                            __T::maps(_map8).await
+                            __T::maps(_map1).await
                         };
-                        let _entries13 = ::core::iter::IntoIterator::into_iter(&_ret9);
-                        let _len13 = ::core::iter::ExactSizeIterator::len(&_entries13);
-                        let _array13 = unsafe {
-                            ::witbind::rt::alloc_list(_len13, 16, 4)
-                        };
-                        let mut _written13 = 0;
-                        for (_key10, _value10) in _entries13.take(_len13) {
-                            let i = _written13;
-                            let _base10 = unsafe { _array13.add(i * 16) };
-                            let _vec11 = _key10;
-                            let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                            let _len11 = _vec11.len();
-                            unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                            unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
-                            let _vec12 = _value10;
-                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec12.len();
-                            unsafe { *_base10.add(12).cast::<usize>() = _len12 };
-                            unsafe { *_base10.add(8).cast::<*mut u8>() = _ptr12 };
-                            _written13 += 1;
+                        let _entries7 = ::core::iter::IntoIterator::into_iter(&_ret6);
+                        let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
+                        let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 16, 4) };
+                        let mut _written7 = 0;
+                        for (_key7, _value7) in _entries7.take(_len7) {
+                            let i = _written7;
+                            let _base7 = unsafe { _array7.add(i * 16) };
+                            let _vec8 = _key7;
+                            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                            let _len8 = _vec8.len();
+                            unsafe { *_base7.add(4).cast::<usize>() = _len8 };
+                            unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
+                            let _vec9 = _value7;
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            unsafe { *_base7.add(12).cast::<usize>() = _len9 };
+                            unsafe { *_base7.add(8).cast::<*mut u8>() = _ptr9 };
+                            _written7 += 1;
                         }
-                        ::witbind::rt::assert_entries(_written13, _len13);
+                        ::witbind::rt::assert_entries(_written7, _len7);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]maps", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array13, _len13) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 16, 4) };
+                        unsafe { _wit_import(_array7, _len7) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 4) };
                     })
                 }
                 #[doc(hidden)]
@@ -3429,18 +3463,18 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 32],
                     );
-                    let _ret2 = __T::arrays([
+                    let _ret1 = __T::arrays([
                         Point { x: arg0, y: arg1 },
                         Point { x: arg2, y: arg3 },
                     ]);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_ret2)
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_ret1)
                         .enumerate()
                     {
-                        let _base4 = unsafe { _ptr3.add(i * 8) };
-                        unsafe { *_base4.cast::<i64>() = ::witbind::rt::as_i64(_e4) };
+                        let _base3 = unsafe { _ptr2.add(i * 8) };
+                        unsafe { *_base3.cast::<i64>() = ::witbind::rt::as_i64(_e3) };
                     }
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3451,34 +3485,29 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::contexts(
+                    let _ret1 = __T::contexts(
                         ::witbind::rt::async_support::ErrorContext::from_handle(
                             arg0 as u32,
                         ),
                     );
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret2 {
-                        ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0u8 };
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret1 {
+                        ::core::result::Result::Ok(_e3) => {
+                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e4)
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                             };
                         }
-                        ::core::result::Result::Err(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1u8 };
+                        ::core::result::Result::Err(_e4) => {
+                            unsafe { *_ptr2.cast::<u8>() = 1 };
                             unsafe {
-                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
-                                    _e5,
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
+                                    _e4,
                                 ) as i32
                             };
                         }
-                    };
-                    _ptr3
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, clippy::all)]
-                pub unsafe fn __post_return_contexts<__T: Guest>(arg0: *mut u8) {
-                    let _ = arg0;
+                    }
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3487,17 +3516,18 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _ret3 = Session::new(__T::new(_string2));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
+                    let _ret1 = Session::new(
+                        __T::new(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg0.cast::<u8>(),
+                                    arg1,
+                                    arg1,
+                                ),
+                            )
+                        }),
+                    );
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3508,7 +3538,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::run(
                                     (unsafe { SessionBorrow::lift(::witbind::rt::rep(arg0)) })
                                         .get(),
@@ -3519,15 +3549,15 @@ pub mod exports {
                                 )
                                 .await
                         };
-                        let (_v6, _v7, _v8) = match &_ret2 {
-                            ::core::result::Result::Ok(_e3) => {
-                                let _vec4 = _e3;
-                                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                                let _len4 = _vec4.len();
-                                (0i32, _ptr4, _len4)
+                        let (_v5, _v6, _v7) = match &_ret1 {
+                            ::core::result::Result::Ok(_e2) => {
+                                let _vec3 = _e2;
+                                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                                let _len3 = _vec3.len();
+                                (0i32, _ptr3, _len3)
                             }
-                            ::core::result::Result::Err(_e5) => {
-                                (1i32, (_e5.handle() as i32) as usize as *mut u8, 0usize)
+                            ::core::result::Result::Err(_e4) => {
+                                (1i32, (_e4.handle() as i32) as usize as *mut u8, 0usize)
                             }
                         };
                         ::witbind::rt::wit_import!(
@@ -3535,7 +3565,7 @@ pub mod exports {
                             "[task-return][method]session.run", (i32, ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_v6, _v7, _v8) };
+                        unsafe { _wit_import(_v5, _v6, _v7) };
                     })
                 }
                 #[doc(hidden)]
@@ -3554,7 +3584,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::next().await };
+                        let _ret1 = { __T::next().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return][static]session.next", (i32)
@@ -3562,7 +3592,7 @@ pub mod exports {
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle)
+                                ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle)
                                     as i32,
                             )
                         };
@@ -3671,10 +3701,6 @@ pub mod exports {
                             #[unsafe(export_name = "witbind-fixtures:async-functions/api#contexts")]
                             unsafe extern "C" fn export_contexts(arg0: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_contexts_cabi::<$ty>(arg0) }
-                            }
-                            #[unsafe(export_name = "cabi_post_witbind-fixtures:async-functions/api#contexts")]
-                            unsafe extern "C" fn post_return_contexts(arg0: *mut u8) {
-                                unsafe { $($path_to_types)*::__post_return_contexts::<$ty>(arg0) }
                             }
                             #[unsafe(export_name = "witbind-fixtures:async-functions/api#[constructor]session")]
                             unsafe extern "C" fn export_constructor_session(arg0: *mut u8, arg1: usize) -> i32 {
@@ -3807,30 +3833,30 @@ pub mod exports {
                     }
                     #[allow(unused_variables)]
                     unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                        let _vec2 = (value).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        unsafe { *ptr.add(4).cast::<usize>() = _len2 };
-                        unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
+                        let _vec1 = (value).into_bytes().into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        unsafe { *ptr.add(4).cast::<usize>() = _len1 };
+                        unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
                     }
                     unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                        let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
                         unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
+                                    _l1.cast::<u8>(),
+                                    _l2,
+                                    _l2,
                                 ),
                             )
                         }
                     }
                     #[allow(unused_variables)]
                     unsafe fn dealloc_lists(ptr: *mut u8) {
-                        let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                     }
                     static VTABLE: ::witbind::rt::async_support::StreamVtable<
                         ::witbind::rt::String,
@@ -3915,8 +3941,7 @@ pub mod exports {
                         unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(value) };
                     }
                     unsafe fn lift(ptr: *mut u8) -> u32 {
-                        let _l2 = unsafe { *ptr.cast::<i32>() };
-                        _l2 as u32
+                        unsafe { *ptr.cast::<u32>() }
                     }
                     #[allow(unused_variables)]
                     unsafe fn dealloc_lists(ptr: *mut u8) {}

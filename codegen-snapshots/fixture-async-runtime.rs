@@ -86,6 +86,30 @@ pub mod witbind_fixtures {
                 pub name: ::witbind::rt::String,
                 pub tags: ::witbind::rt::Vec<::witbind::rt::String>,
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `item` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_item(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(8).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                let _l3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _base5 = _l3;
+                let _len5 = _l4;
+                for i in 0.._len5 {
+                    let _elem5 = unsafe { _base5.add(i * 8) };
+                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+            }
             /// Lifts a `item` out of canonical ABI memory.
             ///
             /// # Safety
@@ -94,40 +118,103 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_item(ptr: *mut u8) -> Item {
-                let _l2 = unsafe { *ptr.cast::<i32>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
-                let _string5 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                };
-                let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _array12 = _l6;
-                let _len12 = _l7;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base8 = unsafe { _array12.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list12
+                let _l1 = unsafe { *ptr.cast::<u32>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                    _list6
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
                 Item {
-                    id: _l2 as u32,
-                    name: _string5,
-                    tags: _list12,
+                    id: _l1,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    },
+                    tags: _list6,
                 }
+            }
+            /// Lowers a lent `item` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_item(
+                value: &Item,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Item { id: _f1, name: _f2, tags: _f3 } = value;
+                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                let _vec4 = _f2;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                unsafe { *ptr.add(8).cast::<usize>() = _len4 };
+                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
+                let _vec5 = _f3;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in _vec5.iter().enumerate() {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = _e5;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                }
+                _cleanup_list.push((_array5, _len5 * 8, 4));
+                unsafe { *ptr.add(16).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(12).cast::<*mut u8>() = _array5 };
+            }
+            /// Lowers a `item` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_item(value: Item, ptr: *mut u8) {
+                let Item { id: _f1, name: _f2, tags: _f3 } = value;
+                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                let _vec4 = (_f2).into_bytes().into_boxed_slice();
+                let _len4 = _vec4.len();
+                let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                unsafe { *ptr.add(8).cast::<usize>() = _len4 };
+                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
+                let _vec5 = _f3;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
+                {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                    let _len6 = _vec6.len();
+                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                }
+                unsafe { *ptr.add(16).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(12).cast::<*mut u8>() = _array5 };
             }
         }
         /// Implemented by the test host.
@@ -194,8 +281,7 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
-                        _l2 as u32
+                        unsafe { *_results.cast::<u32>() }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -261,8 +347,7 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
-                        _l2 as u32
+                        unsafe { *_results.cast::<u32>() }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -296,12 +381,12 @@ pub mod witbind_fixtures {
                         (s, yields): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec2 = (s).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                        let _vec1 = (s).into_bytes().into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                         ::witbind::rt::async_support::Lowered((
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::as_i32(yields),
                         ))
                     }
@@ -341,14 +426,14 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_results.add(4).cast::<usize>() };
+                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
+                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
+                                    _l1.cast::<u8>(),
+                                    _l2,
+                                    _l2,
                                 ),
                             )
                         }
@@ -365,9 +450,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-runtime/host", "bytes", (i64), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -430,9 +515,9 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i64>() };
-                        let _l3 = unsafe { *_results.add(8).cast::<i64>() };
-                        (_l2 as u64, _l3 as u64)
+                        let _l1 = unsafe { *_results.cast::<u64>() };
+                        let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                        (_l1, _l2)
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -446,9 +531,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-runtime/host", "items", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <Item as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -459,13 +544,13 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-runtime/host", "later", (ptr, len), i32
                 );
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret3 as u32,
+                        _ret2 as u32,
                         <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
@@ -529,8 +614,7 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
-                        _l2 as u32
+                        unsafe { *_results.cast::<u32>() }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -678,48 +762,14 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Item, ptr: *mut u8) {
-                    let Item { id: _f2, name: _f3, tags: _f4 } = value;
-                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                    let _vec5 = (_f3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *ptr.add(8).cast::<usize>() = _len5 };
-                    unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
-                    let _vec8 = _f4;
-                    let _len8 = _vec8.len();
-                    let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8)
-                        .enumerate()
-                    {
-                        let _base6 = unsafe { _array8.add(i * 8) };
-                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                    }
-                    unsafe { *ptr.add(16).cast::<usize>() = _len8 };
-                    unsafe { *ptr.add(12).cast::<*mut u8>() = _array8 };
+                    unsafe { super::types::_lower_owned_item(value, ptr) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Item {
                     unsafe { super::types::_lift_item(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                    let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                    let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                    let _base9 = _l4;
-                    let _len9 = _l5;
-                    for i in 0.._len9 {
-                        let _base6 = unsafe { _base9.add(i * 8) };
-                        let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base9, _len9 * 8, 4) };
+                    unsafe { super::types::_free_item(ptr) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<Item> = ::witbind::rt::async_support::StreamVtable {
                     layout: ::witbind::rt::layout(20, 4),
@@ -793,30 +843,30 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec2 = (value).into_bytes().into_boxed_slice();
-                    let _len2 = _vec2.len();
-                    let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len2 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
+                    let _vec1 = (value).into_bytes().into_boxed_slice();
+                    let _len1 = _vec1.len();
+                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
+                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
                             ),
                         )
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
@@ -896,8 +946,7 @@ pub mod witbind_fixtures {
                     unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(value) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> u32 {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
-                    _l2 as u32
+                    unsafe { *ptr.cast::<u32>() }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -1054,27 +1103,31 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg2.cast::<u8>(),
-                                        arg3,
-                                        arg3,
-                                    ),
+                        let _ret1 = {
+                            __T::compute(
+                                    arg0 as u32,
+                                    arg1 as u32,
+                                    unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                arg2.cast::<u8>(),
+                                                arg3,
+                                                arg3,
+                                            ),
+                                        )
+                                    },
                                 )
-                            };
-                            __T::compute(arg0 as u32, arg1 as u32, _string2).await
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]compute", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1093,13 +1146,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::noop(arg0 as u32).await };
+                        let _ret1 = { __T::noop(arg0 as u32).await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]noop", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1118,13 +1171,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::bounce(arg0 as u32).await };
+                        let _ret1 = { __T::bounce(arg0 as u32).await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]bounce", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1143,13 +1196,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::produce(arg0 as u64).await };
+                        let _ret1 = { __T::produce(arg0 as u64).await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]produce", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1168,7 +1221,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::consume(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
@@ -1177,7 +1230,7 @@ pub mod exports {
                                 )
                                 .await
                         };
-                        let (_t3, _t4) = &_ret2;
+                        let (_t2_0, _t2_1) = &_ret1;
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]consume", (i64, i64)
@@ -1185,8 +1238,8 @@ pub mod exports {
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::as_i64(_t3),
-                                ::witbind::rt::as_i64(_t4),
+                                ::witbind::rt::as_i64(_t2_0),
+                                ::witbind::rt::as_i64(_t2_1),
                             )
                         };
                     })
@@ -1207,8 +1260,8 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::relay(arg0 as u64).await };
-                        let (_t3, _t4) = &_ret2;
+                        let _ret1 = { __T::relay(arg0 as u64).await };
+                        let (_t2_0, _t2_1) = &_ret1;
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]relay", (i64, i64)
@@ -1216,8 +1269,8 @@ pub mod exports {
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(
-                                ::witbind::rt::as_i64(_t3),
-                                ::witbind::rt::as_i64(_t4),
+                                ::witbind::rt::as_i64(_t2_0),
+                                ::witbind::rt::as_i64(_t2_1),
                             )
                         };
                     })
@@ -1238,13 +1291,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::items(arg0 as u32).await };
+                        let _ret1 = { __T::items(arg0 as u32).await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]items", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1266,47 +1319,27 @@ pub mod exports {
                         let mut _cleanup_list = ::witbind::rt::Vec::<
                             (*mut u8, usize, usize),
                         >::new();
-                        let _ret2 = { __T::collect_items(arg0 as u32).await };
-                        let _vec11 = &_ret2;
-                        let _len11 = _vec11.len();
-                        let _array11 = unsafe {
-                            ::witbind::rt::alloc_list(_len11, 20, 4)
-                        };
-                        for (i, _e3) in _vec11.iter().enumerate() {
-                            let _base3 = unsafe { _array11.add(i * 20) };
-                            let Item { id: _f4, name: _f5, tags: _f6 } = _e3;
+                        let _ret1 = { __T::collect_items(arg0 as u32).await };
+                        let _vec2 = &_ret1;
+                        let _len2 = _vec2.len();
+                        let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 20, 4) };
+                        for (i, _e2) in _vec2.iter().enumerate() {
+                            let _base2 = unsafe { _array2.add(i * 20) };
                             unsafe {
-                                *_base3.cast::<i32>() = ::witbind::rt::as_i32(_f4)
+                                super::super::super::super::witbind_fixtures::async_runtime::types::_lower_item(
+                                    &_e2,
+                                    _base2,
+                                    &mut _cleanup_list,
+                                )
                             };
-                            let _vec7 = _f5;
-                            let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                            let _len7 = _vec7.len();
-                            unsafe { *_base3.add(8).cast::<usize>() = _len7 };
-                            unsafe { *_base3.add(4).cast::<*mut u8>() = _ptr7 };
-                            let _vec10 = _f6;
-                            let _len10 = _vec10.len();
-                            let _array10 = unsafe {
-                                ::witbind::rt::alloc_list(_len10, 8, 4)
-                            };
-                            for (i, _e8) in _vec10.iter().enumerate() {
-                                let _base8 = unsafe { _array10.add(i * 8) };
-                                let _vec9 = _e8;
-                                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                                let _len9 = _vec9.len();
-                                unsafe { *_base8.add(4).cast::<usize>() = _len9 };
-                                unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
-                            }
-                            _cleanup_list.push((_array10, _len10 * 8, 4));
-                            unsafe { *_base3.add(16).cast::<usize>() = _len10 };
-                            unsafe { *_base3.add(12).cast::<*mut u8>() = _array10 };
                         }
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]collect-items", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array11, _len11) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 20, 4) };
+                        unsafe { _wit_import(_array2, _len2) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 20, 4) };
                         for (ptr, size, align) in _cleanup_list {
                             unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                         }
@@ -1328,7 +1361,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::upper(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
@@ -1342,7 +1375,7 @@ pub mod exports {
                             "[task-return]upper", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1364,24 +1397,24 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::later(_string2).await
+                        let _ret1 = {
+                            __T::later(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]later", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret3.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1403,27 +1436,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::await_host_later(_string2).await
+                        let _ret1 = {
+                            __T::await_host_later(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]await-host-later", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1442,13 +1475,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::pass_future(arg0 as u32).await };
+                        let _ret1 = { __T::pass_future(arg0 as u32).await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]pass-future", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1467,7 +1500,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::wait(unsafe {
                                     ::witbind::rt::async_support::FutureReader::new(
                                         arg0 as u32,
@@ -1476,15 +1509,15 @@ pub mod exports {
                                 })
                                 .await
                         };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]wait", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1506,7 +1539,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::read_some(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
@@ -1521,7 +1554,7 @@ pub mod exports {
                             "[task-return]read-some", (i64)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i64(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i64(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1543,7 +1576,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::drop_early(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
@@ -1582,13 +1615,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::cancel_import().await };
+                        let _ret1 = { __T::cancel_import().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]cancel-import", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1610,27 +1643,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::fail(_string2).await
+                        let _ret1 = {
+                            __T::fail(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let (_v7, _v8, _v9) = match &_ret3 {
-                            ::core::result::Result::Ok(_e4) => {
-                                let _vec5 = _e4;
-                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                                let _len5 = _vec5.len();
-                                (0i32, _ptr5, _len5)
+                        let (_v5, _v6, _v7) = match &_ret1 {
+                            ::core::result::Result::Ok(_e2) => {
+                                let _vec3 = _e2;
+                                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                                let _len3 = _vec3.len();
+                                (0i32, _ptr3, _len3)
                             }
-                            ::core::result::Result::Err(_e6) => {
-                                (1i32, (_e6.handle() as i32) as usize as *mut u8, 0usize)
+                            ::core::result::Result::Err(_e4) => {
+                                (1i32, (_e4.handle() as i32) as usize as *mut u8, 0usize)
                             }
                         };
                         ::witbind::rt::wit_import!(
@@ -1638,7 +1671,7 @@ pub mod exports {
                             "[task-return]fail", (i32, ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_v7, _v8, _v9) };
+                        unsafe { _wit_import(_v5, _v6, _v7) };
                     })
                 }
                 #[doc(hidden)]
@@ -1663,7 +1696,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::sync_fail(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -1671,38 +1704,32 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::sync_fail(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret3 {
-                        ::core::result::Result::Ok(_e5) => {
-                            unsafe { *_ptr4.cast::<u8>() = 0u8 };
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret1 {
+                        ::core::result::Result::Ok(_e3) => {
+                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                             };
                         }
-                        ::core::result::Result::Err(_e6) => {
-                            unsafe { *_ptr4.cast::<u8>() = 1u8 };
+                        ::core::result::Result::Err(_e4) => {
+                            unsafe { *_ptr2.cast::<u8>() = 1 };
                             unsafe {
-                                *_ptr4.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
-                                    _e6,
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
+                                    _e4,
                                 ) as i32
                             };
                         }
-                    };
-                    _ptr4
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, clippy::all)]
-                pub unsafe fn __post_return_sync_fail<__T: Guest>(arg0: *mut u8) {
-                    let _ = arg0;
+                    }
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_heap_balance_cabi<__T: Guest>() -> i64 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::heap_balance();
-                    ::witbind::rt::as_i64(_ret2)
+                    let _ret1 = __T::heap_balance();
+                    ::witbind::rt::as_i64(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1716,66 +1743,68 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array7 = arg0;
-                    let _len7 = arg1;
-                    let _map7: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
-                        (0.._len7)
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let _map1: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                        (0.._len1)
                             .map(|i| {
-                                let _base2 = unsafe { _array7.add(i * 12) };
-                                let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                                let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                                let _string5 = unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
-                                };
-                                let _l6 = unsafe { *_base2.add(8).cast::<i32>() };
-                                (_string5, _l6 as u32)
+                                let _base1 = unsafe { _array1.add(i * 12) };
+                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                                let _l4 = unsafe { *_base1.add(8).cast::<u32>() };
+                                (
+                                    unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l2.cast::<u8>(),
+                                                _l3,
+                                                _l3,
+                                            ),
+                                        )
+                                    },
+                                    _l4,
+                                )
                             }),
                     );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 12, 4) };
-                    let _ret8 = __T::maps(_map7);
-                    let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _entries12 = ::core::iter::IntoIterator::into_iter(_ret8);
-                    let _len12 = ::core::iter::ExactSizeIterator::len(&_entries12);
-                    let _array12 = unsafe { ::witbind::rt::alloc_list(_len12, 12, 4) };
-                    let mut _written12 = 0;
-                    for (_key10, _value10) in _entries12.take(_len12) {
-                        let i = _written12;
-                        let _base10 = unsafe { _array12.add(i * 12) };
-                        let _vec11 = (_key10).into_bytes().into_boxed_slice();
-                        let _len11 = _vec11.len();
-                        let _ptr11 = ::witbind::rt::Box::into_raw(_vec11).cast::<u8>();
-                        unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                        unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                    let _ret5 = __T::maps(_map1);
+                    let _ptr6 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _entries7 = ::core::iter::IntoIterator::into_iter(_ret5);
+                    let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
+                    let mut _written7 = 0;
+                    for (_key7, _value7) in _entries7.take(_len7) {
+                        let i = _written7;
+                        let _base7 = unsafe { _array7.add(i * 12) };
+                        let _vec8 = (_key7).into_bytes().into_boxed_slice();
+                        let _len8 = _vec8.len();
+                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
+                        unsafe { *_base7.add(4).cast::<usize>() = _len8 };
+                        unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
                         unsafe {
-                            *_base10.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                _value10,
-                            )
+                            *_base7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value7)
                         };
-                        _written12 += 1;
+                        _written7 += 1;
                     }
-                    ::witbind::rt::assert_entries(_written12, _len12);
-                    unsafe { *_ptr9.add(4).cast::<usize>() = _len12 };
-                    unsafe { *_ptr9.cast::<*mut u8>() = _array12 };
-                    _ptr9
+                    ::witbind::rt::assert_entries(_written7, _len7);
+                    unsafe { *_ptr6.add(4).cast::<usize>() = _len7 };
+                    unsafe { *_ptr6.cast::<*mut u8>() = _array7 };
+                    _ptr6
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_maps<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 12) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 12) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1791,20 +1820,20 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ret2 = __T::arrays([
+                    let _ret1 = __T::arrays([
                         arg0 as u32,
                         arg1 as u32,
                         arg2 as u32,
                         arg3 as u32,
                     ]);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_ret2)
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_ret1)
                         .enumerate()
                     {
-                        let _base4 = unsafe { _ptr3.add(i * 4) };
-                        unsafe { *_base4.cast::<i32>() = ::witbind::rt::as_i32(_e4) };
+                        let _base3 = unsafe { _ptr2.add(i * 4) };
+                        unsafe { *_base3.cast::<i32>() = ::witbind::rt::as_i32(_e3) };
                     }
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -2022,10 +2051,6 @@ pub mod exports {
                             unsafe extern "C" fn export_sync_fail(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_sync_fail_cabi::<$ty>(arg0, arg1) }
                             }
-                            #[unsafe(export_name = "cabi_post_witbind-fixtures:async-runtime/api#sync-fail")]
-                            unsafe extern "C" fn post_return_sync_fail(arg0: *mut u8) {
-                                unsafe { $($path_to_types)*::__post_return_sync_fail::<$ty>(arg0) }
-                            }
                             #[unsafe(export_name = "witbind-fixtures:async-runtime/api#heap-balance")]
                             unsafe extern "C" fn export_heap_balance() -> i64 {
                                 unsafe { $($path_to_types)*::_export_heap_balance_cabi::<$ty>() }
@@ -2118,30 +2143,30 @@ pub mod exports {
                     }
                     #[allow(unused_variables)]
                     unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                        let _vec2 = (value).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        unsafe { *ptr.add(4).cast::<usize>() = _len2 };
-                        unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
+                        let _vec1 = (value).into_bytes().into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        unsafe { *ptr.add(4).cast::<usize>() = _len1 };
+                        unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
                     }
                     unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                        let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
                         unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
+                                    _l1.cast::<u8>(),
+                                    _l2,
+                                    _l2,
                                 ),
                             )
                         }
                     }
                     #[allow(unused_variables)]
                     unsafe fn dealloc_lists(ptr: *mut u8) {
-                        let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                     }
                     static VTABLE: ::witbind::rt::async_support::StreamVtable<
                         ::witbind::rt::String,

@@ -125,10 +125,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:async-semantics/host", "[constructor]token",
                         (i32), i32
                     );
-                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(id)) };
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(id)) };
                     Token {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -137,12 +137,12 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:async-semantics/host", "[method]token.id",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
             }
             /// `v`, after the host's event loop ran `yields` times.
@@ -170,12 +170,12 @@ pub mod witbind_fixtures {
                         (v, yields): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec2 = (v).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                        let _vec1 = (v).into_bytes().into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                         ::witbind::rt::async_support::Lowered((
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::as_i32(yields),
                         ))
                     }
@@ -215,14 +215,14 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_results.add(4).cast::<usize>() };
+                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
+                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
+                                    _l1.cast::<u8>(),
+                                    _l2,
+                                    _l2,
                                 ),
                             )
                         }
@@ -291,10 +291,10 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
+                        let _l1 = unsafe { *_results.cast::<i32>() };
                         Token {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
                             },
                         }
                     }
@@ -357,8 +357,7 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<i32>() };
-                        _l2 as u32
+                        unsafe { *_results.cast::<u32>() }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -447,13 +446,13 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_results.add(4).cast::<usize>() };
+                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
+                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
                         unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
                             )
                         }
                     }
@@ -472,13 +471,13 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:async-semantics/host", "held-future", (ptr, len),
                     i32
                 );
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret3 as u32,
+                        _ret2 as u32,
                         <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
@@ -499,14 +498,14 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:async-semantics/host", "write-stream", (ptr, len,
                     i32), i32
                 );
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ret3 = unsafe {
-                    _wit_import(_ptr2, _len2, ::witbind::rt::as_i32(chunk))
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ret2 = unsafe {
+                    _wit_import(_ptr1, _len1, ::witbind::rt::as_i32(chunk))
                 };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret3 as u32,
+                    _ret2 as u32,
                     <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -516,10 +515,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-semantics/host", "step", (ptr, len)
                 );
-                let _vec2 = step;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                unsafe { _wit_import(_ptr2, _len2) };
+                let _vec1 = step;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                unsafe { _wit_import(_ptr1, _len1) };
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `read-stream`.
             const _: () = {
@@ -652,30 +651,30 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec2 = (value).into_bytes().into_boxed_slice();
-                    let _len2 = _vec2.len();
-                    let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len2 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
+                    let _vec1 = (value).into_bytes().into_boxed_slice();
+                    let _len1 = _vec1.len();
+                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
+                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
                             ),
                         )
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
@@ -913,16 +912,16 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::import_dropped_unpolled().await };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let _ret1 = { __T::import_dropped_unpolled().await };
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-unpolled", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -941,16 +940,16 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::import_dropped_pending().await };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let _ret1 = { __T::import_dropped_pending().await };
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-pending", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -969,16 +968,16 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::import_dropped_returned().await };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let _ret1 = { __T::import_dropped_returned().await };
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-returned", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -997,16 +996,16 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::import_dropped_delivered().await };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let _ret1 = { __T::import_dropped_delivered().await };
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-delivered", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1025,13 +1024,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::token_dropped_returned().await };
+                        let _ret1 = { __T::token_dropped_returned().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]token-dropped-returned", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1050,13 +1049,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::token_dropped_delivered().await };
+                        let _ret1 = { __T::token_dropped_delivered().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]token-dropped-delivered", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1077,7 +1076,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::read_cancelled_unpolled(unsafe {
                                     ::witbind::rt::async_support::FutureReader::new(
                                         arg0 as u32,
@@ -1086,15 +1085,15 @@ pub mod exports {
                                 })
                                 .await
                         };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-unpolled", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1116,27 +1115,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::read_cancelled_pending(_string2).await
+                        let _ret1 = {
+                            __T::read_cancelled_pending(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-pending", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1158,27 +1157,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::read_cancelled_written(_string2).await
+                        let _ret1 = {
+                            __T::read_cancelled_written(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-written", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1200,27 +1199,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::read_cancelled_delivered(_string2).await
+                        let _ret1 = {
+                            __T::read_cancelled_delivered(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-delivered", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1242,27 +1241,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::read_dropped_written(_string2).await
+                        let _ret1 = {
+                            __T::read_dropped_written(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-dropped-written", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1281,13 +1280,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::writer_dropped().await };
+                        let _ret1 = { __T::writer_dropped().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]writer-dropped", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1306,13 +1305,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::write_dropped_unpolled().await };
+                        let _ret1 = { __T::write_dropped_unpolled().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-dropped-unpolled", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1331,13 +1330,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::write_dropped().await };
+                        let _ret1 = { __T::write_dropped().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-dropped", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1354,8 +1353,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_writer_dropped_sync_cabi<__T: Guest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::writer_dropped_sync();
-                    _ret2.take_handle() as i32
+                    let _ret1 = __T::writer_dropped_sync();
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1363,13 +1362,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::write_cancelled_rewritten().await };
+                        let _ret1 = { __T::write_cancelled_rewritten().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-cancelled-rewritten", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1391,24 +1390,24 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::write_spawned(_string2).await
+                        let _ret1 = {
+                            __T::write_spawned(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-spawned", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret3.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1430,34 +1429,34 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret7 = {
-                            let _array6 = arg0;
-                            let _len6 = arg1;
-                            let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                            for i in 0.._len6 {
-                                let _base2 = unsafe { _array6.add(i * 8) };
-                                let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                                let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                                _list6
-                                    .push(unsafe {
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        )
-                                    });
+                        let _ret5 = {
+                            let _array1 = arg0;
+                            let _len1 = arg1;
+                            let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                            for i in 0.._len1 {
+                                let _base1 = unsafe { _array1.add(i * 8) };
+                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                                let _list4 = unsafe {
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
+                                    )
+                                };
+                                _list1.push(_list4);
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4)
+                                ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4)
                             };
-                            __T::stream_writes(_list6).await
+                            __T::stream_writes(_list1).await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-writes", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret7.take_handle() as i32) };
+                        unsafe { _wit_import(_ret5.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1476,31 +1475,31 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::write_reports().await };
-                        let _vec9 = &_ret2;
-                        let _len9 = _vec9.len();
-                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 12, 4) };
-                        for (i, _e3) in _vec9.iter().enumerate() {
-                            let _base3 = unsafe { _array9.add(i * 12) };
-                            let Report { outcome: _f4, remaining: _f5 } = _e3;
-                            match _f4 {
+                        let _ret1 = { __T::write_reports().await };
+                        let _vec2 = &_ret1;
+                        let _len2 = _vec2.len();
+                        let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
+                        for (i, _e2) in _vec2.iter().enumerate() {
+                            let _base2 = unsafe { _array2.add(i * 12) };
+                            let Report { outcome: _f3, remaining: _f4 } = _e2;
+                            match _f3 {
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                    _e6,
+                                    _e5,
                                 ) => {
-                                    unsafe { *_base3.cast::<u8>() = 0u8 };
+                                    unsafe { *_base2.cast::<u8>() = 0 };
                                     unsafe {
-                                        *_base3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
+                                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
                                     };
                                 }
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                    unsafe { *_base3.cast::<u8>() = 1u8 };
+                                    unsafe { *_base2.cast::<u8>() = 1 };
                                 }
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                    unsafe { *_base3.cast::<u8>() = 2u8 };
+                                    unsafe { *_base2.cast::<u8>() = 2 };
                                 }
-                            };
+                            }
                             unsafe {
-                                *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
                             };
                         }
                         ::witbind::rt::wit_import!(
@@ -1508,8 +1507,8 @@ pub mod exports {
                             "[task-return]write-reports", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array9, _len9) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 12, 4) };
+                        unsafe { _wit_import(_array2, _len2) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
                     })
                 }
                 #[doc(hidden)]
@@ -1531,7 +1530,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::stream_reads(
                                     ::witbind::rt::async_support::StreamReader::new(
                                         arg0 as u32,
@@ -1541,30 +1540,30 @@ pub mod exports {
                                 )
                                 .await
                         };
-                        let _vec9 = &_ret2;
-                        let _len9 = _vec9.len();
-                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 12, 4) };
-                        for (i, _e3) in _vec9.iter().enumerate() {
-                            let _base3 = unsafe { _array9.add(i * 12) };
-                            let Report { outcome: _f4, remaining: _f5 } = _e3;
-                            match _f4 {
+                        let _vec2 = &_ret1;
+                        let _len2 = _vec2.len();
+                        let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
+                        for (i, _e2) in _vec2.iter().enumerate() {
+                            let _base2 = unsafe { _array2.add(i * 12) };
+                            let Report { outcome: _f3, remaining: _f4 } = _e2;
+                            match _f3 {
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                    _e6,
+                                    _e5,
                                 ) => {
-                                    unsafe { *_base3.cast::<u8>() = 0u8 };
+                                    unsafe { *_base2.cast::<u8>() = 0 };
                                     unsafe {
-                                        *_base3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
+                                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
                                     };
                                 }
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                    unsafe { *_base3.cast::<u8>() = 1u8 };
+                                    unsafe { *_base2.cast::<u8>() = 1 };
                                 }
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                    unsafe { *_base3.cast::<u8>() = 2u8 };
+                                    unsafe { *_base2.cast::<u8>() = 2 };
                                 }
-                            };
+                            }
                             unsafe {
-                                *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
                             };
                         }
                         ::witbind::rt::wit_import!(
@@ -1572,8 +1571,8 @@ pub mod exports {
                             "[task-return]stream-reads", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array9, _len9) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 12, 4) };
+                        unsafe { _wit_import(_array2, _len2) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
                     })
                 }
                 #[doc(hidden)]
@@ -1597,26 +1596,26 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _list2 = unsafe {
+                        let _ret2 = {
+                            let _list1 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
                                     arg0.cast::<u8>(),
                                     arg1,
                                     arg1,
                                 )
                             };
-                            __T::stream_read_cancelled(_list2, arg2 as u32, arg3 as u32)
+                            __T::stream_read_cancelled(_list1, arg2 as u32, arg3 as u32)
                                 .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec3 = &_ret2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-read-cancelled", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr3, _len3) };
                     })
                 }
                 #[doc(hidden)]
@@ -1638,55 +1637,53 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _list2 = unsafe {
+                        let _ret2 = {
+                            let _list1 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
                                     arg0.cast::<u8>(),
                                     arg1,
                                     arg1,
                                 )
                             };
-                            __T::stream_write_cancelled(_list2).await
+                            __T::stream_write_cancelled(_list1).await
                         };
-                        let (_t4, _t5) = &_ret3;
-                        let _vec12 = _t4;
-                        let _len12 = _vec12.len();
-                        let _array12 = unsafe {
-                            ::witbind::rt::alloc_list(_len12, 12, 4)
-                        };
-                        for (i, _e6) in _vec12.iter().enumerate() {
-                            let _base6 = unsafe { _array12.add(i * 12) };
-                            let Report { outcome: _f7, remaining: _f8 } = _e6;
-                            match _f7 {
+                        let (_t3_0, _t3_1) = &_ret2;
+                        let _vec4 = _t3_0;
+                        let _len4 = _vec4.len();
+                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
+                        for (i, _e4) in _vec4.iter().enumerate() {
+                            let _base4 = unsafe { _array4.add(i * 12) };
+                            let Report { outcome: _f5, remaining: _f6 } = _e4;
+                            match _f5 {
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                    _e9,
+                                    _e7,
                                 ) => {
-                                    unsafe { *_base6.cast::<u8>() = 0u8 };
+                                    unsafe { *_base4.cast::<u8>() = 0 };
                                     unsafe {
-                                        *_base6.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e9)
+                                        *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e7)
                                     };
                                 }
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                    unsafe { *_base6.cast::<u8>() = 1u8 };
+                                    unsafe { *_base4.cast::<u8>() = 1 };
                                 }
                                 super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                    unsafe { *_base6.cast::<u8>() = 2u8 };
+                                    unsafe { *_base4.cast::<u8>() = 2 };
                                 }
-                            };
+                            }
                             unsafe {
-                                *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                                *_base4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f6)
                             };
                         }
-                        let _vec13 = _t5;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
+                        let _vec10 = _t3_1;
+                        let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                        let _len10 = _vec10.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-write-cancelled", (ptr, len, ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array12, _len12, _ptr13, _len13) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 12, 4) };
+                        unsafe { _wit_import(_array4, _len4, _ptr10, _len10) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
                     })
                 }
                 #[doc(hidden)]
@@ -1708,22 +1705,22 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _list2 = unsafe {
+                        let _ret2 = {
+                            let _list1 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
                                     arg0.cast::<u8>(),
                                     arg1,
                                     arg1,
                                 )
                             };
-                            __T::sink_write(_list2).await
+                            __T::sink_write(_list1).await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]sink-write", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret3.take_handle() as i32) };
+                        unsafe { _wit_import(_ret2.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1742,16 +1739,16 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::write_across_block_on().await };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let _ret1 = { __T::write_across_block_on().await };
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-across-block-on", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1770,13 +1767,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::wait_signal().await };
+                        let _ret1 = { __T::wait_signal().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]wait-signal", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1793,8 +1790,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_send_signal_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::send_signal(arg0 as u32);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::send_signal(arg0 as u32);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1804,11 +1801,11 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::wait_signal_or_timeout(arg0 as u32).await };
-                        let (_v5, _v6) = match &_ret2 {
+                        let _ret1 = { __T::wait_signal_or_timeout(arg0 as u32).await };
+                        let (_v4, _v5) = match &_ret1 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e4) => {
-                                (1i32, ::witbind::rt::as_i32(_e4))
+                            ::core::option::Option::Some(_e3) => {
+                                (1i32, ::witbind::rt::as_i32(_e3))
                             }
                         };
                         ::witbind::rt::wit_import!(
@@ -1816,7 +1813,7 @@ pub mod exports {
                             "[task-return]wait-signal-or-timeout", (i32, i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_v5, _v6) };
+                        unsafe { _wit_import(_v4, _v5) };
                     })
                 }
                 #[doc(hidden)]
@@ -1838,24 +1835,24 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::spawn_job(_string2).await
+                        let _ret1 = {
+                            __T::spawn_job(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]spawn-job", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret3)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]
@@ -1874,16 +1871,16 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::await_job().await };
-                        let (_v6, _v7, _v8) = match &_ret2 {
+                        let _ret1 = { __T::await_job().await };
+                        let (_v5, _v6, _v7) = match &_ret1 {
                             ::core::option::Option::None => {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
-                            ::core::option::Option::Some(_e4) => {
-                                let _vec5 = _e4;
-                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                                let _len5 = _vec5.len();
-                                (1i32, _ptr5, _len5)
+                            ::core::option::Option::Some(_e3) => {
+                                let _vec4 = _e3;
+                                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                                let _len4 = _vec4.len();
+                                (1i32, _ptr4, _len4)
                             }
                         };
                         ::witbind::rt::wit_import!(
@@ -1891,7 +1888,7 @@ pub mod exports {
                             "[task-return]await-job", (i32, ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_v6, _v7, _v8) };
+                        unsafe { _wit_import(_v5, _v6, _v7) };
                     })
                 }
                 #[doc(hidden)]
@@ -1913,27 +1910,27 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _string2 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            };
-                            __T::nested_block_on(_string2).await
+                        let _ret1 = {
+                            __T::nested_block_on(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg0.cast::<u8>(),
+                                            arg1,
+                                            arg1,
+                                        ),
+                                    )
+                                })
+                                .await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec2 = &_ret1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]nested-block-on", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1958,7 +1955,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::sync_block_on(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -1966,22 +1963,21 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::sync_block_on(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_sync_block_on<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1993,25 +1989,25 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret3 = {
-                            let _list2 = unsafe {
+                        let _ret2 = {
+                            let _list1 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
                                     arg0.cast::<u8>(),
                                     arg1,
                                     arg1,
                                 )
                             };
-                            __T::futures_stream(_list2, arg2 as u32).await
+                            __T::futures_stream(_list1, arg2 as u32).await
                         };
-                        let _vec4 = &_ret3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let _vec3 = &_ret2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]futures-stream", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { _wit_import(_ptr3, _len3) };
                     })
                 }
                 #[doc(hidden)]
@@ -2028,8 +2024,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_handle_probe_cabi<__T: Guest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::handle_probe();
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::handle_probe();
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2037,7 +2033,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::noop().await };
+                        let _ret1 = { __T::noop().await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]noop", ()
@@ -2060,8 +2056,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_heap_balance_cabi<__T: Guest>() -> i64 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::heap_balance();
-                    ::witbind::rt::as_i64(_ret2)
+                    let _ret1 = __T::heap_balance();
+                    ::witbind::rt::as_i64(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

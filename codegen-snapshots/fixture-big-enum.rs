@@ -1565,8 +1565,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-enum/wide-enum", "echo-wide", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.clone() as i32) };
-                unsafe { Wide::_lift(_ret2 as u16) }
+                let _ret1 = unsafe { _wit_import(x.clone() as i32) };
+                unsafe { Wide::_lift(_ret1 as u16) }
             }
             /// A wide enum inside containers.
             #[allow(clippy::clone_on_copy)]
@@ -1581,29 +1581,29 @@ pub mod witbind_fixtures {
                 #[repr(align(2))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 4]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 4]);
-                let _vec3 = x;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 2, 2) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 2) };
-                    unsafe { *_base2.cast::<u16>() = _e2.clone() as u16 };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 2, 2) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 2) };
+                    unsafe { *_base1.cast::<u16>() = _e1.clone() as u16 };
                 }
-                let (_v6, _v7) = match y {
+                let (_v4, _v5) = match y {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
+                    ::core::option::Option::Some(_e3) => (1i32, _e3.clone() as i32),
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _v6, _v7, _ptr8) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 2, 2) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _v4, _v5, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 2, 2) };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                match _l7 {
                     0 => {
-                        let _l11 = unsafe { *_ptr8.add(2).cast::<u16>() };
-                        ::core::result::Result::Ok(unsafe { Wide::_lift(_l11) })
+                        let _l8 = unsafe { *_ptr6.add(2).cast::<u16>() };
+                        ::core::result::Result::Ok(unsafe { Wide::_lift(_l8) })
                     }
                     1 => {
-                        let _l13 = unsafe { *_ptr8.add(2).cast::<u16>() };
-                        ::core::result::Result::Err(unsafe { Wide::_lift(_l13) })
+                        let _l9 = unsafe { *_ptr6.add(2).cast::<u16>() };
+                        ::core::result::Result::Err(unsafe { Wide::_lift(_l9) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

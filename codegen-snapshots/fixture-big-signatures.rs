@@ -26,30 +26,30 @@ pub fn wide_world_fn(
     #[repr(align(8))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
+    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    unsafe { *_ptr1.cast::<i64>() = ::witbind::rt::as_i64(a0) };
+    unsafe { *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1) };
+    unsafe { *_ptr1.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2) };
+    unsafe { *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3) };
+    unsafe { *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4) };
+    unsafe { *_ptr1.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5) };
+    unsafe { *_ptr1.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6) };
+    unsafe { *_ptr1.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7) };
+    unsafe { *_ptr1.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8) };
+    unsafe { *_ptr1.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9) };
+    unsafe { *_ptr1.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10) };
+    unsafe { *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11) };
+    unsafe { *_ptr1.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12) };
+    unsafe { *_ptr1.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13) };
+    unsafe { *_ptr1.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14) };
+    unsafe { *_ptr1.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15) };
+    unsafe { *_ptr1.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16) };
     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-    unsafe { *_ptr2.cast::<i64>() = ::witbind::rt::as_i64(a0) };
-    unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1) };
-    unsafe { *_ptr2.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2) };
-    unsafe { *_ptr2.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3) };
-    unsafe { *_ptr2.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4) };
-    unsafe { *_ptr2.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5) };
-    unsafe { *_ptr2.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6) };
-    unsafe { *_ptr2.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7) };
-    unsafe { *_ptr2.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8) };
-    unsafe { *_ptr2.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9) };
-    unsafe { *_ptr2.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10) };
-    unsafe { *_ptr2.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11) };
-    unsafe { *_ptr2.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12) };
-    unsafe { *_ptr2.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13) };
-    unsafe { *_ptr2.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14) };
-    unsafe { *_ptr2.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15) };
-    unsafe { *_ptr2.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16) };
-    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-    unsafe { _wit_import(_ptr2, _ptr3) };
-    let _l4 = unsafe { *_ptr3.cast::<i64>() };
-    let _l5 = unsafe { *_ptr3.add(8).cast::<i64>() };
-    let _l6 = unsafe { *_ptr3.add(16).cast::<i64>() };
-    (_l4 as u64, _l5 as u64, _l6 as u64)
+    unsafe { _wit_import(_ptr1, _ptr2) };
+    let _l3 = unsafe { *_ptr2.cast::<u64>() };
+    let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+    let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
+    (_l3, _l4, _l5)
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -180,31 +180,31 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8 };
                 unsafe {
-                    *_ptr2.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16
+                    *_ptr1.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16
                 };
-                unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2) };
-                unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3) };
-                unsafe { *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(a4) as u8 };
+                unsafe { *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2) };
+                unsafe { *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3) };
+                unsafe { *_ptr1.add(16).cast::<i8>() = ::witbind::rt::as_i32(a4) as i8 };
                 unsafe {
-                    *_ptr2.add(18).cast::<u16>() = ::witbind::rt::as_i32(a5) as u16
+                    *_ptr1.add(18).cast::<i16>() = ::witbind::rt::as_i32(a5) as i16
                 };
-                unsafe { *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6) };
-                unsafe { *_ptr2.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7) };
-                unsafe { *_ptr2.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8) };
-                unsafe { *_ptr2.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9) };
+                unsafe { *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6) };
+                unsafe { *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7) };
+                unsafe { *_ptr1.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8) };
+                unsafe { *_ptr1.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9) };
                 unsafe {
-                    *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8
+                    *_ptr1.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8
                 };
-                unsafe { *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11) };
-                unsafe { *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12) };
-                unsafe { *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13) };
-                unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14) };
-                unsafe { *_ptr2.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15) };
-                unsafe { *_ptr2.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16) };
-                unsafe { _wit_import(_ptr2) };
+                unsafe { *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11) };
+                unsafe { *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12) };
+                unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13) };
+                unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14) };
+                unsafe { *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15) };
+                unsafe { *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16) };
+                unsafe { _wit_import(_ptr1) };
             }
             /// Few parameters but many flat values: 9 strings are 18 flat values.
             #[allow(clippy::too_many_arguments)]
@@ -225,63 +225,64 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec3 = a;
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec2 = a;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
+                unsafe { *_ptr1.cast::<*mut u8>() = _ptr2 };
+                let _vec3 = b;
                 let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
                 let _len3 = _vec3.len();
-                unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
-                let _vec4 = b;
+                unsafe { *_ptr1.add(12).cast::<usize>() = _len3 };
+                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _ptr3 };
+                let _vec4 = c;
                 let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                 let _len4 = _vec4.len();
-                unsafe { *_ptr2.add(12).cast::<usize>() = _len4 };
-                unsafe { *_ptr2.add(8).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = c;
+                unsafe { *_ptr1.add(20).cast::<usize>() = _len4 };
+                unsafe { *_ptr1.add(16).cast::<*mut u8>() = _ptr4 };
+                let _vec5 = d;
                 let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                 let _len5 = _vec5.len();
-                unsafe { *_ptr2.add(20).cast::<usize>() = _len5 };
-                unsafe { *_ptr2.add(16).cast::<*mut u8>() = _ptr5 };
-                let _vec6 = d;
+                unsafe { *_ptr1.add(28).cast::<usize>() = _len5 };
+                unsafe { *_ptr1.add(24).cast::<*mut u8>() = _ptr5 };
+                let _vec6 = e;
                 let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                 let _len6 = _vec6.len();
-                unsafe { *_ptr2.add(28).cast::<usize>() = _len6 };
-                unsafe { *_ptr2.add(24).cast::<*mut u8>() = _ptr6 };
-                let _vec7 = e;
+                unsafe { *_ptr1.add(36).cast::<usize>() = _len6 };
+                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr6 };
+                let _vec7 = f;
                 let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                 let _len7 = _vec7.len();
-                unsafe { *_ptr2.add(36).cast::<usize>() = _len7 };
-                unsafe { *_ptr2.add(32).cast::<*mut u8>() = _ptr7 };
-                let _vec8 = f;
+                unsafe { *_ptr1.add(44).cast::<usize>() = _len7 };
+                unsafe { *_ptr1.add(40).cast::<*mut u8>() = _ptr7 };
+                let _vec8 = g;
                 let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
                 let _len8 = _vec8.len();
-                unsafe { *_ptr2.add(44).cast::<usize>() = _len8 };
-                unsafe { *_ptr2.add(40).cast::<*mut u8>() = _ptr8 };
-                let _vec9 = g;
+                unsafe { *_ptr1.add(52).cast::<usize>() = _len8 };
+                unsafe { *_ptr1.add(48).cast::<*mut u8>() = _ptr8 };
+                let _vec9 = h;
                 let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
                 let _len9 = _vec9.len();
-                unsafe { *_ptr2.add(52).cast::<usize>() = _len9 };
-                unsafe { *_ptr2.add(48).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = h;
+                unsafe { *_ptr1.add(60).cast::<usize>() = _len9 };
+                unsafe { *_ptr1.add(56).cast::<*mut u8>() = _ptr9 };
+                let _vec10 = i;
                 let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                 let _len10 = _vec10.len();
-                unsafe { *_ptr2.add(60).cast::<usize>() = _len10 };
-                unsafe { *_ptr2.add(56).cast::<*mut u8>() = _ptr10 };
-                let _vec11 = i;
-                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                let _len11 = _vec11.len();
-                unsafe { *_ptr2.add(68).cast::<usize>() = _len11 };
-                unsafe { *_ptr2.add(64).cast::<*mut u8>() = _ptr11 };
-                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr12) };
-                let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
-                let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
+                unsafe { *_ptr1.add(68).cast::<usize>() = _len10 };
+                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr10 };
+                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr11) };
+                let _l12 = unsafe { *_ptr11.cast::<*mut u8>() };
+                let _l13 = unsafe { *_ptr11.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l13.cast::<u8>(), _l14, _l14),
+                        ::witbind::rt::Vec::from_raw_parts(_l12.cast::<u8>(), _l13, _l13),
                     )
                 }
             }
             /// One record parameter of 17 flat values.
+            #[allow(clippy::needless_borrow)]
             pub fn record_param(x: Seventeen) {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "record-param", (ptr)
@@ -289,44 +290,9 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Seventeen {
-                    f0: _f3,
-                    f1: _f4,
-                    f2: _f5,
-                    f3: _f6,
-                    f4: _f7,
-                    f5: _f8,
-                    f6: _f9,
-                    f7: _f10,
-                    f8: _f11,
-                    f9: _f12,
-                    f10: _f13,
-                    f11: _f14,
-                    f12: _f15,
-                    f13: _f16,
-                    f14: _f17,
-                    f15: _f18,
-                    f16: _f19,
-                } = x;
-                unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
-                unsafe { *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
-                unsafe { *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6) };
-                unsafe { *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
-                unsafe { *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
-                unsafe { *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f9) };
-                unsafe { *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f10) };
-                unsafe { *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f11) };
-                unsafe { *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f12) };
-                unsafe { *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f13) };
-                unsafe { *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f14) };
-                unsafe { *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f15) };
-                unsafe { *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f16) };
-                unsafe { *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f17) };
-                unsafe { *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f18) };
-                unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f19) };
-                unsafe { _wit_import(_ptr2) };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_seventeen(&x, _ptr1) };
+                unsafe { _wit_import(_ptr1) };
             }
             /// A record result of 17 values.
             pub fn record_result() -> Seventeen {
@@ -336,11 +302,12 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                unsafe { _lift_seventeen(_ptr2) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { _lift_seventeen(_ptr1) }
             }
             /// A 17-value record in, and out.
+            #[allow(clippy::needless_borrow)]
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "echo-seventeen", (ptr, ptr)
@@ -348,46 +315,11 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_seventeen(&x, _ptr1) };
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Seventeen {
-                    f0: _f3,
-                    f1: _f4,
-                    f2: _f5,
-                    f3: _f6,
-                    f4: _f7,
-                    f5: _f8,
-                    f6: _f9,
-                    f7: _f10,
-                    f8: _f11,
-                    f9: _f12,
-                    f10: _f13,
-                    f11: _f14,
-                    f12: _f15,
-                    f13: _f16,
-                    f14: _f17,
-                    f15: _f18,
-                    f16: _f19,
-                } = x;
-                unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
-                unsafe { *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
-                unsafe { *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6) };
-                unsafe { *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
-                unsafe { *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
-                unsafe { *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f9) };
-                unsafe { *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f10) };
-                unsafe { *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f11) };
-                unsafe { *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f12) };
-                unsafe { *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f13) };
-                unsafe { *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f14) };
-                unsafe { *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f15) };
-                unsafe { *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f16) };
-                unsafe { *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f17) };
-                unsafe { *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f18) };
-                unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f19) };
-                let _ptr20 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr20) };
-                unsafe { _lift_seventeen(_ptr20) }
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                unsafe { _lift_seventeen(_ptr2) }
             }
             /// A tuple result of two flat values.
             pub fn two_results() -> (u32, u32) {
@@ -397,11 +329,11 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                (_l3 as u32, _l4 as u32)
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                (_l2, _l3)
             }
             /// An option result: a discriminant and a payload.
             pub fn option_result() -> ::core::option::Option<u64> {
@@ -411,14 +343,14 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                        ::core::option::Option::Some(_l6 as u64)
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                        ::core::option::Option::Some(_l3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -431,13 +363,13 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
                     )
                 }
             }
@@ -455,60 +387,65 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                let _vec4 = x;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e2) in _vec4.iter().enumerate() {
-                    let _base2 = unsafe { _array4.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                 }
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                match _l4 {
                     0 => {
-                        let _l8 = unsafe { *_ptr5.add(8).cast::<*mut u8>() };
-                        let _l9 = unsafe { *_ptr5.add(12).cast::<usize>() };
-                        let _string10 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
-                                ),
-                            )
-                        };
-                        let _l11 = unsafe { *_ptr5.add(16).cast::<*mut u8>() };
-                        let _l12 = unsafe { *_ptr5.add(20).cast::<usize>() };
-                        let _list13 = unsafe {
+                        let _l5 = unsafe { *_ptr3.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *_ptr3.add(12).cast::<usize>() };
+                        let _l7 = unsafe { *_ptr3.add(16).cast::<*mut u8>() };
+                        let _l8 = unsafe { *_ptr3.add(20).cast::<usize>() };
+                        let _list9 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l11.cast::<u8>(),
-                                _l12,
-                                _l12,
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
                             )
                         };
-                        let _l14 = unsafe { *_ptr5.add(24).cast::<i64>() };
-                        ::core::result::Result::Ok((_string10, _list13, _l14 as u64))
+                        let _l10 = unsafe { *_ptr3.add(24).cast::<u64>() };
+                        ::core::result::Result::Ok((
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l5.cast::<u8>(),
+                                        _l6,
+                                        _l6,
+                                    ),
+                                )
+                            },
+                            _list9,
+                            _l10,
+                        ))
                     }
                     1 => {
-                        let _v33 = unsafe { _lift_seventeen(_ptr5.add(8)) };
-                        let _l34 = unsafe { *_ptr5.add(76).cast::<*mut u8>() };
-                        let _l35 = unsafe { *_ptr5.add(80).cast::<usize>() };
-                        let _string36 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l34.cast::<u8>(),
-                                    _l35,
-                                    _l35,
-                                ),
-                            )
-                        };
-                        ::core::result::Result::Err((_v33, _string36))
+                        let _v11 = unsafe { _lift_seventeen(_ptr3.add(8)) };
+                        let _l12 = unsafe { *_ptr3.add(76).cast::<*mut u8>() };
+                        let _l13 = unsafe { *_ptr3.add(80).cast::<usize>() };
+                        ::core::result::Result::Err((
+                            _v11,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l12.cast::<u8>(),
+                                        _l13,
+                                        _l13,
+                                    ),
+                                )
+                            },
+                        ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -532,82 +469,88 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec2 = name;
+                let _vec1 = name;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _vec2 = data;
                 let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                 let _len2 = _vec2.len();
-                let _vec3 = data;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let (_v7, _v8, _v9) = match maybe {
+                let (_v6, _v7, _v8) = match maybe {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e5) => {
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (1i32, _ptr6, _len6)
+                    ::core::option::Option::Some(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, _len5)
                     }
                 };
-                let _vec15 = pairs;
-                let _len15 = _vec15.len();
-                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 16, 4) };
-                for (i, _e10) in _vec15.iter().enumerate() {
-                    let _base10 = unsafe { _array15.add(i * 16) };
-                    let (_t11, _t12) = _e10;
-                    let _vec13 = _t11;
-                    let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                    let _len13 = _vec13.len();
-                    unsafe { *_base10.add(4).cast::<usize>() = _len13 };
-                    unsafe { *_base10.cast::<*mut u8>() = _ptr13 };
-                    let _vec14 = _t12;
+                let _vec9 = pairs;
+                let _len9 = _vec9.len();
+                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 16, 4) };
+                for (i, _e9) in _vec9.iter().enumerate() {
+                    let _base9 = unsafe { _array9.add(i * 16) };
+                    let (_t10_0, _t10_1) = _e9;
+                    let _vec11 = _t10_0;
+                    let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                    let _len11 = _vec11.len();
+                    unsafe { *_base9.add(4).cast::<usize>() = _len11 };
+                    unsafe { *_base9.cast::<*mut u8>() = _ptr11 };
+                    let _vec12 = _t10_1;
+                    let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                    let _len12 = _vec12.len();
+                    unsafe { *_base9.add(12).cast::<usize>() = _len12 };
+                    unsafe { *_base9.add(8).cast::<*mut u8>() = _ptr12 };
+                }
+                let _vec13 = nested;
+                let _len13 = _vec13.len();
+                let _array13 = unsafe { ::witbind::rt::alloc_list(_len13, 8, 4) };
+                for (i, _e13) in _vec13.iter().enumerate() {
+                    let _base13 = unsafe { _array13.add(i * 8) };
+                    let _vec14 = _e13;
                     let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
                     let _len14 = _vec14.len();
-                    unsafe { *_base10.add(12).cast::<usize>() = _len14 };
-                    unsafe { *_base10.add(8).cast::<*mut u8>() = _ptr14 };
+                    unsafe { *_base13.add(4).cast::<usize>() = _len14 };
+                    unsafe { *_base13.cast::<*mut u8>() = _ptr14 };
                 }
-                let _vec18 = nested;
-                let _len18 = _vec18.len();
-                let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 8, 4) };
-                for (i, _e16) in _vec18.iter().enumerate() {
-                    let _base16 = unsafe { _array18.add(i * 8) };
-                    let _vec17 = _e16;
-                    let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len17 = _vec17.len();
-                    unsafe { *_base16.add(4).cast::<usize>() = _len17 };
-                    unsafe { *_base16.cast::<*mut u8>() = _ptr17 };
-                }
-                let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr15 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
+                        _ptr1,
+                        _len1,
                         _ptr2,
                         _len2,
-                        _ptr3,
-                        _len3,
+                        _v6,
                         _v7,
                         _v8,
-                        _v9,
                         ::witbind::rt::as_i64(count),
-                        _array15,
-                        _len15,
+                        _array9,
+                        _len9,
                         ::witbind::rt::as_i32(flag),
-                        _array18,
-                        _len18,
+                        _array13,
+                        _len13,
                         ::witbind::rt::as_i32(last),
-                        _ptr19,
+                        _ptr15,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 16, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 8, 4) };
-                let _l20 = unsafe { *_ptr19.cast::<*mut u8>() };
-                let _l21 = unsafe { *_ptr19.add(4).cast::<usize>() };
-                let _string22 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l20.cast::<u8>(), _l21, _l21),
-                    )
-                };
-                let _l23 = unsafe { *_ptr19.add(8).cast::<i64>() };
-                (_string22, _l23 as u64)
+                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 16, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 8, 4) };
+                let _l16 = unsafe { *_ptr15.cast::<*mut u8>() };
+                let _l17 = unsafe { *_ptr15.add(4).cast::<usize>() };
+                let _l18 = unsafe { *_ptr15.add(8).cast::<u64>() };
+                (
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l16.cast::<u8>(),
+                                _l17,
+                                _l17,
+                            ),
+                        )
+                    },
+                    _l18,
+                )
             }
             /// Lifts a `seventeen` out of canonical ABI memory.
             ///
@@ -617,42 +560,85 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_seventeen(ptr: *mut u8) -> Seventeen {
-                let _l2 = unsafe { *ptr.cast::<i32>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<i32>() };
-                let _l5 = unsafe { *ptr.add(12).cast::<i32>() };
-                let _l6 = unsafe { *ptr.add(16).cast::<i32>() };
-                let _l7 = unsafe { *ptr.add(20).cast::<i32>() };
-                let _l8 = unsafe { *ptr.add(24).cast::<i32>() };
-                let _l9 = unsafe { *ptr.add(28).cast::<i32>() };
-                let _l10 = unsafe { *ptr.add(32).cast::<i32>() };
-                let _l11 = unsafe { *ptr.add(36).cast::<i32>() };
-                let _l12 = unsafe { *ptr.add(40).cast::<i32>() };
-                let _l13 = unsafe { *ptr.add(44).cast::<i32>() };
-                let _l14 = unsafe { *ptr.add(48).cast::<i32>() };
-                let _l15 = unsafe { *ptr.add(52).cast::<i32>() };
-                let _l16 = unsafe { *ptr.add(56).cast::<i32>() };
-                let _l17 = unsafe { *ptr.add(60).cast::<i32>() };
-                let _l18 = unsafe { *ptr.add(64).cast::<i32>() };
+                let _l1 = unsafe { *ptr.cast::<u32>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<u32>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<u32>() };
+                let _l5 = unsafe { *ptr.add(16).cast::<u32>() };
+                let _l6 = unsafe { *ptr.add(20).cast::<u32>() };
+                let _l7 = unsafe { *ptr.add(24).cast::<u32>() };
+                let _l8 = unsafe { *ptr.add(28).cast::<u32>() };
+                let _l9 = unsafe { *ptr.add(32).cast::<u32>() };
+                let _l10 = unsafe { *ptr.add(36).cast::<u32>() };
+                let _l11 = unsafe { *ptr.add(40).cast::<u32>() };
+                let _l12 = unsafe { *ptr.add(44).cast::<u32>() };
+                let _l13 = unsafe { *ptr.add(48).cast::<u32>() };
+                let _l14 = unsafe { *ptr.add(52).cast::<u32>() };
+                let _l15 = unsafe { *ptr.add(56).cast::<u32>() };
+                let _l16 = unsafe { *ptr.add(60).cast::<u32>() };
+                let _l17 = unsafe { *ptr.add(64).cast::<u32>() };
                 Seventeen {
-                    f0: _l2 as u32,
-                    f1: _l3 as u32,
-                    f2: _l4 as u32,
-                    f3: _l5 as u32,
-                    f4: _l6 as u32,
-                    f5: _l7 as u32,
-                    f6: _l8 as u32,
-                    f7: _l9 as u32,
-                    f8: _l10 as u32,
-                    f9: _l11 as u32,
-                    f10: _l12 as u32,
-                    f11: _l13 as u32,
-                    f12: _l14 as u32,
-                    f13: _l15 as u32,
-                    f14: _l16 as u32,
-                    f15: _l17 as u32,
-                    f16: _l18 as u32,
+                    f0: _l1,
+                    f1: _l2,
+                    f2: _l3,
+                    f3: _l4,
+                    f4: _l5,
+                    f5: _l6,
+                    f6: _l7,
+                    f7: _l8,
+                    f8: _l9,
+                    f9: _l10,
+                    f10: _l11,
+                    f11: _l12,
+                    f12: _l13,
+                    f13: _l14,
+                    f14: _l15,
+                    f15: _l16,
+                    f16: _l17,
                 }
+            }
+            /// Lowers a lent `seventeen` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_seventeen(value: &Seventeen, ptr: *mut u8) {
+                let Seventeen {
+                    f0: _f1,
+                    f1: _f2,
+                    f2: _f3,
+                    f3: _f4,
+                    f4: _f5,
+                    f5: _f6,
+                    f6: _f7,
+                    f7: _f8,
+                    f8: _f9,
+                    f9: _f10,
+                    f10: _f11,
+                    f11: _f12,
+                    f12: _f13,
+                    f13: _f14,
+                    f14: _f15,
+                    f15: _f16,
+                    f16: _f17,
+                } = value;
+                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
+                unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                unsafe { *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
+                unsafe { *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f6) };
+                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
+                unsafe { *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
+                unsafe { *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f9) };
+                unsafe { *ptr.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f10) };
+                unsafe { *ptr.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f11) };
+                unsafe { *ptr.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f12) };
+                unsafe { *ptr.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f13) };
+                unsafe { *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f14) };
+                unsafe { *ptr.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f15) };
+                unsafe { *ptr.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f16) };
+                unsafe { *ptr.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f17) };
             }
         }
     }

@@ -14,16 +14,16 @@ pub trait Guest {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_add_cabi<__T: Guest>(arg0: i32, arg1: i32) -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+    let _handle1: HandleSource;
     let _handle2: HandleSource;
-    let _handle3: HandleSource;
-    _handle2 = HandleSource {
+    _handle1 = HandleSource {
         handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(arg0 as u32) },
     };
-    _handle3 = HandleSource {
+    _handle2 = HandleSource {
         handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(arg1 as u32) },
     };
-    let _ret4 = __T::add(&_handle2, &_handle3);
-    ::witbind::rt::as_i32(_ret4)
+    let _ret3 = __T::add(&_handle1, &_handle2);
+    ::witbind::rt::as_i32(_ret3)
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -124,10 +124,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:borrowed-imports/res",
                         "[constructor]handle-source", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     HandleSource {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -136,12 +136,12 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:borrowed-imports/res",
                         "[method]handle-source.id", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
             }
         }
@@ -190,14 +190,14 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_single_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _handle2: HandleSource;
-                    _handle2 = HandleSource {
+                    let _handle1: HandleSource;
+                    _handle1 = HandleSource {
                         handle: unsafe {
                             ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     };
-                    let _ret3 = __T::single(&_handle2);
-                    ::witbind::rt::as_i32(_ret3)
+                    let _ret2 = __T::single(&_handle1);
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -206,21 +206,21 @@ pub mod exports {
                     arg1: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _handle4: HandleSource;
-                    let _v5 = match arg0 {
+                    let _handle1: HandleSource;
+                    let _v2 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            _handle4 = HandleSource {
+                            _handle1 = HandleSource {
                                 handle: unsafe {
                                     ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
                                 },
                             };
-                            ::core::option::Option::Some(&_handle4)
+                            ::core::option::Option::Some(&_handle1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret6 = __T::maybe(_v5);
-                    ::witbind::rt::as_i32(_ret6)
+                    let _ret3 = __T::maybe(_v2);
+                    ::witbind::rt::as_i32(_ret3)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -229,21 +229,21 @@ pub mod exports {
                     arg1: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _handle3: HandleSource;
-                    let _v5 = match arg0 {
+                    let _handle1: HandleSource;
+                    let _v2 = match arg0 {
                         0 => {
-                            _handle3 = HandleSource {
+                            _handle1 = HandleSource {
                                 handle: unsafe {
                                     ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
                                 },
                             };
-                            Pick::One(&_handle3)
+                            Pick::One(&_handle1)
                         }
                         1 => Pick::None,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret6 = __T::choose(_v5);
-                    ::witbind::rt::as_i32(_ret6)
+                    let _ret3 = __T::choose(_v2);
+                    ::witbind::rt::as_i32(_ret3)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -252,31 +252,31 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let mut _borrows4 = ::witbind::rt::Vec::<
+                    let mut _borrows3 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<HandleSource>,
                     >::new();
-                    let _array5 = arg0;
-                    let _len5 = arg1;
-                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                    for i in 0.._len5 {
-                        let _base2 = unsafe { _array5.add(i * 4) };
-                        let _l3 = unsafe { *_base2.cast::<i32>() };
-                        _borrows4
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 4) };
+                        let _l2 = unsafe { *_base1.cast::<i32>() };
+                        _borrows3
                             .push(
                                 ::witbind::rt::Box::new(HandleSource {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                                     },
                                 }),
                             );
-                        let _ptr4: *const HandleSource = ::witbind::rt::last_boxed(
-                            &_borrows4,
+                        let _ptr3: *const HandleSource = ::witbind::rt::last_boxed(
+                            &_borrows3,
                         );
-                        _list5.push(unsafe { &*_ptr4 });
+                        _list1.push(unsafe { &*_ptr3 });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 4, 4) };
-                    let _ret6 = __T::many(_list5);
-                    ::witbind::rt::as_i32(_ret6)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                    let _ret4 = __T::many(_list1);
+                    ::witbind::rt::as_i32(_ret4)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -285,41 +285,39 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let mut _borrows7 = ::witbind::rt::Vec::<
+                    let mut _borrows4 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<HandleSource>,
                     >::new();
-                    let _array9 = arg0;
-                    let _len9 = arg1;
-                    let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                    for i in 0.._len9 {
-                        let _base2 = unsafe { _array9.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<u8>() };
-                        _list9
-                            .push(
-                                match _l3 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l6 = unsafe { *_base2.add(4).cast::<i32>() };
-                                        _borrows7
-                                            .push(
-                                                ::witbind::rt::Box::new(HandleSource {
-                                                    handle: unsafe {
-                                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
-                                                    },
-                                                }),
-                                            );
-                                        let _ptr7: *const HandleSource = ::witbind::rt::last_boxed(
-                                            &_borrows7,
-                                        );
-                                        ::core::option::Option::Some(unsafe { &*_ptr7 })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            );
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<u8>() };
+                        let _v5 = match _l2 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l3 = unsafe { *_base1.add(4).cast::<i32>() };
+                                _borrows4
+                                    .push(
+                                        ::witbind::rt::Box::new(HandleSource {
+                                            handle: unsafe {
+                                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
+                                            },
+                                        }),
+                                    );
+                                let _ptr4: *const HandleSource = ::witbind::rt::last_boxed(
+                                    &_borrows4,
+                                );
+                                ::core::option::Option::Some(unsafe { &*_ptr4 })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        _list1.push(_v5);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
-                    let _ret10 = __T::nested(_list9);
-                    ::witbind::rt::as_i32(_ret10)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret6 = __T::nested(_list1);
+                    ::witbind::rt::as_i32(_ret6)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -333,83 +331,81 @@ pub mod exports {
                     arg6: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _handle1: HandleSource;
                     let _handle2: HandleSource;
-                    let _handle6: HandleSource;
-                    let mut _borrows10 = ::witbind::rt::Vec::<
+                    let mut _borrows6 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<HandleSource>,
                     >::new();
-                    _handle2 = HandleSource {
+                    _handle1 = HandleSource {
                         handle: unsafe {
                             ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     };
-                    let _string3 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg1.cast::<u8>(),
-                                arg2,
-                                arg2,
-                            ),
-                        )
-                    };
-                    let _v7 = match arg3 {
+                    let _v3 = match arg3 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            _handle6 = HandleSource {
+                            _handle2 = HandleSource {
                                 handle: unsafe {
                                     ::witbind::rt::ResourceHandle::from_handle(arg4 as u32)
                                 },
                             };
-                            ::core::option::Option::Some(&_handle6)
+                            ::core::option::Option::Some(&_handle2)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _array14 = arg5;
-                    let _len14 = arg6;
-                    let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                    for i in 0.._len14 {
-                        let _base8 = unsafe { _array14.add(i * 12) };
-                        let _l9 = unsafe { *_base8.cast::<i32>() };
-                        _borrows10
+                    let _array4 = arg5;
+                    let _len4 = arg6;
+                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                    for i in 0.._len4 {
+                        let _base4 = unsafe { _array4.add(i * 12) };
+                        let _l5 = unsafe { *_base4.cast::<i32>() };
+                        _borrows6
                             .push(
                                 ::witbind::rt::Box::new(HandleSource {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                     },
                                 }),
                             );
-                        let _ptr10: *const HandleSource = ::witbind::rt::last_boxed(
-                            &_borrows10,
+                        let _ptr6: *const HandleSource = ::witbind::rt::last_boxed(
+                            &_borrows6,
                         );
-                        let _l11 = unsafe { *_base8.add(4).cast::<*mut u8>() };
-                        let _l12 = unsafe { *_base8.add(8).cast::<usize>() };
-                        let _string13 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
-                                ),
-                            )
-                        };
-                        _list14
+                        let _l7 = unsafe { *_base4.add(4).cast::<*mut u8>() };
+                        let _l8 = unsafe { *_base4.add(8).cast::<usize>() };
+                        _list4
                             .push(Lent {
-                                source: unsafe { &*_ptr10 },
-                                label: _string13,
+                                source: unsafe { &*_ptr6 },
+                                label: unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l7.cast::<u8>(),
+                                            _l8,
+                                            _l8,
+                                        ),
+                                    )
+                                },
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
-                    let _ret15 = __T::wrapped(
+                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
+                    let _ret9 = __T::wrapped(
                         Wrapper {
                             inner: Lent {
-                                source: &_handle2,
-                                label: _string3,
+                                source: &_handle1,
+                                label: unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg1.cast::<u8>(),
+                                            arg2,
+                                            arg2,
+                                        ),
+                                    )
+                                },
                             },
-                            also: _v7,
+                            also: _v3,
                         },
-                        _list14,
+                        _list4,
                     );
-                    ::witbind::rt::as_i32(_ret15)
+                    ::witbind::rt::as_i32(_ret9)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

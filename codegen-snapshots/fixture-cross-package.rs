@@ -9,15 +9,14 @@ pub fn first_thing() -> ::core::option::Option<Thing> {
     #[repr(align(8))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-    unsafe { _wit_import(_ptr2) };
-    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-    match _l3 {
+    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_ptr1) };
+    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+    match _l2 {
         0 => ::core::option::Option::None,
         1 => {
-            ::core::option::Option::Some(unsafe {
-                witbind_deps::types::things::_lift_thing(_ptr2.add(8))
-            })
+            let _v3 = unsafe { witbind_deps::types::things::_lift_thing(_ptr1.add(8)) };
+            ::core::option::Option::Some(_v3)
         }
         _ => unsafe { ::witbind::rt::invalid_discriminant() }
     }
@@ -26,8 +25,8 @@ pub fn first_thing() -> ::core::option::Option<Thing> {
 #[rustfmt::skip]
 pub fn count_things() -> u32 {
     ::witbind::rt::wit_import!("$root", "count-things", (), i32);
-    let _ret2 = unsafe { _wit_import() };
-    _ret2 as u32
+    let _ret1 = unsafe { _wit_import() };
+    _ret1 as u32
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -54,14 +53,11 @@ pub mod witbind_deps {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(by), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                Stamp {
-                    by: _l3 as u64,
-                    at: _l4 as u64,
-                }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(by), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                Stamp { by: _l2, at: _l3 }
             }
         }
     }
@@ -165,37 +161,33 @@ pub mod witbind_deps {
                         "witbind-deps:types/things@1.2.3", "[constructor]registry", (),
                         i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Registry {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
                 /// Adds a thing; returns its id.
-                #[allow(clippy::clone_on_copy, clippy::should_implement_trait)]
+                #[allow(clippy::needless_borrow, clippy::should_implement_trait)]
                 pub fn add(&self, thing: &Thing) -> Id {
                     ::witbind::rt::wit_import!(
                         "witbind-deps:types/things@1.2.3", "[method]registry.add", (i32,
                         i64, ptr, len, i64, i64, i32), i64
                     );
-                    let Thing { id: _f2, name: _f3, created: _f4, level: _f5 } = thing;
-                    let _vec6 = _f3;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    let Stamp { by: _f7, at: _f8 } = _f4;
-                    let _ret9 = unsafe {
+                    let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_thing(&thing);
+                    let _ret7 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::as_i64(_f2),
-                            _ptr6,
-                            _len6,
-                            ::witbind::rt::as_i64(_f7),
-                            ::witbind::rt::as_i64(_f8),
-                            _f5.clone() as i32,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
                         )
                     };
-                    _ret9 as u64
+                    _ret7 as u64
                 }
                 /// Looks a thing up.
                 pub fn get(&self, id: Id) -> ::core::option::Option<Thing> {
@@ -208,21 +200,20 @@ pub mod witbind_deps {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 48],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(id),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            ::core::option::Option::Some(unsafe {
-                                _lift_thing(_ptr2.add(8))
-                            })
+                            let _v3 = unsafe { _lift_thing(_ptr1.add(8)) };
+                            ::core::option::Option::Some(_v3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -236,26 +227,45 @@ pub mod witbind_deps {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_thing(ptr: *mut u8) -> Thing {
-                let _l2 = unsafe { *ptr.cast::<i64>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _string5 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                };
-                let _l6 = unsafe { *ptr.add(16).cast::<i64>() };
-                let _l7 = unsafe { *ptr.add(24).cast::<i64>() };
-                let _l8 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _l1 = unsafe { *ptr.cast::<u64>() };
+                let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _l4 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l5 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l6 = unsafe { *ptr.add(32).cast::<u8>() };
                 Thing {
-                    id: _l2 as u64,
-                    name: _string5,
-                    created: Stamp {
-                        by: _l6 as u64,
-                        at: _l7 as u64,
+                    id: _l1,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
                     },
-                    level: unsafe { Level::_lift(_l8) },
+                    created: Stamp { by: _l4, at: _l5 },
+                    level: unsafe { Level::_lift(_l6) },
                 }
+            }
+            #[allow(clippy::clone_on_copy)]
+            /// A lent `thing` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_thing(
+                value: &Thing,
+            ) -> (i64, *mut u8, usize, i64, i64, i32) {
+                let Thing { id: _f1, name: _f2, created: _f3, level: _f4 } = value;
+                let _vec5 = _f2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                let Stamp { by: _f6, at: _f7 } = _f3;
+                (
+                    ::witbind::rt::as_i64(_f1),
+                    _ptr5,
+                    _len5,
+                    ::witbind::rt::as_i64(_f6),
+                    ::witbind::rt::as_i64(_f7),
+                    _f4.clone() as i32,
+                )
             }
         }
     }
@@ -284,7 +294,7 @@ pub mod witbind_fixtures {
                 pub stamp: Stamp,
             }
             /// Wraps a thing, borrowing a registry from another package.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::needless_borrow)]
             pub fn wrap(thing: &Thing, registry: &Registry) -> Wrapper {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:cross-package/types", "wrap", (i64, ptr, len, i64,
@@ -293,25 +303,23 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 64]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 64]);
-                let Thing { id: _f2, name: _f3, created: _f4, level: _f5 } = thing;
-                let _vec6 = _f3;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                let Stamp { by: _f7, at: _f8 } = _f4;
-                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_v1, _v2, _v3, _v4, _v5, _v6) = super::super::super::witbind_deps::types::things::_lower_flat_thing(
+                    &thing,
+                );
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::as_i64(_f2),
-                        _ptr6,
-                        _len6,
-                        ::witbind::rt::as_i64(_f7),
-                        ::witbind::rt::as_i64(_f8),
-                        _f5.clone() as i32,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
                         ::witbind::rt::ResourceHandle::handle(&registry.handle) as i32,
-                        _ptr9,
+                        _ptr7,
                     )
                 };
-                unsafe { _lift_wrapper(_ptr9) }
+                unsafe { _lift_wrapper(_ptr7) }
             }
             /// Lifts a `wrapper` out of canonical ABI memory.
             ///
@@ -321,19 +329,16 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_wrapper(ptr: *mut u8) -> Wrapper {
-                let _v9 = unsafe {
+                let _v1 = unsafe {
                     super::super::super::witbind_deps::types::things::_lift_thing(ptr)
                 };
-                let _l10 = unsafe { *ptr.add(40).cast::<i64>() };
-                let _l11 = unsafe { *ptr.add(48).cast::<i64>() };
-                let _l12 = unsafe { *ptr.add(56).cast::<i64>() };
+                let _l2 = unsafe { *ptr.add(40).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(48).cast::<u64>() };
+                let _l4 = unsafe { *ptr.add(56).cast::<u64>() };
                 Wrapper {
-                    thing: _v9,
-                    id: _l10 as u64,
-                    stamp: Stamp {
-                        by: _l11 as u64,
-                        at: _l12 as u64,
-                    },
+                    thing: _v1,
+                    id: _l2,
+                    stamp: Stamp { by: _l3, at: _l4 },
                 }
             }
         }

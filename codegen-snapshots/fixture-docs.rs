@@ -128,10 +128,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:docs/documented", "[constructor]handle", (),
                         i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -153,10 +153,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:docs/documented", "[static]handle.function",
                         (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -173,31 +173,30 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let Thing { field: _f2, other_field: _f3 } = input;
-                let _vec4 = _f3;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i32(_f2), _ptr4, _len4, _ptr5) };
-                let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
+                let Thing { field: _f1, other_field: _f2 } = input;
+                let _vec3 = _f2;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr3, _len3, _ptr4) };
+                let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                match _l5 {
                     0 => Choice::First,
                     1 => {
-                        let _l9 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                        let _l10 = unsafe { *_ptr5.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *_ptr5.add(12).cast::<usize>() };
-                        let _string12 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
-                        };
+                        let _l6 = unsafe { *_ptr4.add(4).cast::<u32>() };
+                        let _l7 = unsafe { *_ptr4.add(8).cast::<*mut u8>() };
+                        let _l8 = unsafe { *_ptr4.add(12).cast::<usize>() };
                         Choice::Second(Thing {
-                            field: _l9 as u32,
-                            other_field: _string12,
+                            field: _l6,
+                            other_field: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l7.cast::<u8>(),
+                                        _l8,
+                                        _l8,
+                                    ),
+                                )
+                            },
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }

@@ -98,56 +98,56 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:flags/permissions", "echo-one", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.bits() as i32) };
-                One::from_bits_retain(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                One::from_bits_retain(_ret1 as u8)
             }
             /// Echoes eight-member flags.
             pub fn echo_eight(x: Eight) -> Eight {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:flags/permissions", "echo-eight", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.bits() as i32) };
-                Eight::from_bits_retain(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Eight::from_bits_retain(_ret1 as u8)
             }
             /// Echoes nine-member flags.
             pub fn echo_nine(x: Nine) -> Nine {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:flags/permissions", "echo-nine", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.bits() as i32) };
-                Nine::from_bits_retain(_ret2 as u16)
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Nine::from_bits_retain(_ret1 as u16)
             }
             /// Echoes sixteen-member flags.
             pub fn echo_sixteen(x: Sixteen) -> Sixteen {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:flags/permissions", "echo-sixteen", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.bits() as i32) };
-                Sixteen::from_bits_retain(_ret2 as u16)
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Sixteen::from_bits_retain(_ret1 as u16)
             }
             /// Echoes seventeen-member flags.
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:flags/permissions", "echo-seventeen", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.bits() as i32) };
-                Seventeen::from_bits_retain(_ret2 as u32)
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Seventeen::from_bits_retain(_ret1 as u32)
             }
             /// Echoes thirty-two-member flags.
             pub fn echo_thirty_two(x: ThirtyTwo) -> ThirtyTwo {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:flags/permissions", "echo-thirty-two", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.bits() as i32) };
-                ThirtyTwo::from_bits_retain(_ret2 as u32)
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                ThirtyTwo::from_bits_retain(_ret1 as u32)
             }
             /// Echoes multi-word flags.
             pub fn echo_access(x: Access) -> Access {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:flags/permissions", "echo-access", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.bits() as i32) };
-                Access::from_bits_retain(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Access::from_bits_retain(_ret1 as u8)
             }
             /// All of them at once, inside containers too.
             #[allow(clippy::too_many_arguments)]
@@ -168,18 +168,18 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec3 = g;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 1, 1) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i) };
-                    unsafe { *_base2.cast::<u8>() = _e2.bits() };
+                let _vec1 = g;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 1, 1) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i) };
+                    unsafe { *_base1.cast::<u8>() = _e1.bits() };
                 }
-                let (_v6, _v7) = match h {
+                let (_v4, _v5) = match h {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e5) => (1i32, _e5.bits() as i32),
+                    ::core::option::Option::Some(_e3) => (1i32, _e3.bits() as i32),
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         a.bits() as i32,
@@ -188,17 +188,17 @@ pub mod witbind_fixtures {
                         d.bits() as i32,
                         e.bits() as i32,
                         f.bits() as i32,
-                        _array3,
-                        _len3,
-                        _v6,
-                        _v7,
-                        _ptr8,
+                        _array1,
+                        _len1,
+                        _v4,
+                        _v5,
+                        _ptr6,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3, 1) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                let _l10 = unsafe { *_ptr8.add(4).cast::<i32>() };
-                (One::from_bits_retain(_l9), ThirtyTwo::from_bits_retain(_l10 as u32))
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1, 1) };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<u32>() };
+                (One::from_bits_retain(_l7), ThirtyTwo::from_bits_retain(_l8))
             }
         }
     }

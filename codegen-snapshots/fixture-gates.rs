@@ -79,10 +79,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:gates/stable@1.1.0", "[constructor]widget", (),
                         i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Widget {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -92,8 +92,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:gates/stable@1.1.0", "configure", (i32)
                 );
-                let Config { level: _f2 } = config;
-                unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
+                let Config { level: _f1 } = config;
+                unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
             }
             /// A function that is deprecated but still generated.
             pub fn old_configure(level: u8) {

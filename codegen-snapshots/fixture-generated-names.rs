@@ -10,19 +10,19 @@ pub fn i(t: &T) -> Ret {
     #[repr(align(8))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-    let (_v6, _v7, _v8) = match t {
-        T::A(_e2) => (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize),
-        T::B(_e3) => {
-            let _vec4 = _e3;
-            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-            let _len4 = _vec4.len();
-            (1i32, _ptr4, _len4)
+    let (_v5, _v6, _v7) = match t {
+        T::A(_e1) => (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize),
+        T::B(_e2) => {
+            let _vec3 = _e2;
+            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+            let _len3 = _vec3.len();
+            (1i32, _ptr3, _len3)
         }
         T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
     };
-    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
-    unsafe { _wit_import(_v6, _v7, _v8, _ptr9) };
-    unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr9) }
+    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+    unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr8) }
 }
 /// The functions this world exports, implemented by the type
 /// given to `export!`.
@@ -57,8 +57,8 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
     static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-    let _v6 = match arg0 {
-        0 => T::A((arg1) as usize as u32),
+    let _v1 = match arg0 {
+        0 => T::A((arg1) as usize as i32 as u32),
         1 => {
             T::B(unsafe {
                 ::witbind::rt::string_lift(
@@ -69,79 +69,53 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
         2 => T::Ret,
         _ => unsafe { ::witbind::rt::invalid_discriminant() }
     };
-    let _string7 = unsafe {
-        ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(arg4.cast::<u8>(), arg5, arg5),
+    let _v2 = unsafe {
+        witbind_fixtures::generated_names::t::_lift_flat_ret(
+            arg3,
+            arg4,
+            arg5,
+            arg6,
+            arg7,
+            arg8,
+            arg9,
+            arg10,
+            arg11,
+            arg12,
+            arg13,
+            arg14,
+            arg15,
         )
     };
-    let _list8 = unsafe {
-        ::witbind::rt::Vec::from_raw_parts(arg6.cast::<u8>(), arg7, arg7)
-    };
-    let _v16 = match arg8 {
-        0 => ::core::option::Option::None,
-        1 => {
-            ::core::option::Option::Some(
-                match arg9 {
-                    0 => T::A((arg10) as usize as u32),
-                    1 => {
-                        T::B(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg10.cast::<u8>(),
-                                    arg11,
-                                    arg11,
-                                ),
-                            )
-                        })
-                    }
-                    2 => T::Ret,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                },
-            )
+    let _ret3 = __T::ret(_v1, _v2);
+    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    match _ret3 {
+        T::A(_e5) => {
+            unsafe { *_ptr4.cast::<u8>() = 0 };
+            unsafe { *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5) };
         }
-        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-    };
-    let _ret17 = __T::ret(
-        _v6,
-        Ret {
-            ptr: arg3 as u32,
-            len: _string7,
-            result: _list8,
-            handle: _v16,
-            i: arg12 as u64,
-            arg0: arg13 as i8,
-            rt: ::witbind::rt::bool_lift(arg14 as u8),
-            rep: unsafe { ::witbind::rt::char_lift(arg15 as u32) },
-        },
-    );
-    let _ptr18 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-    match _ret17 {
-        T::A(_e19) => {
-            unsafe { *_ptr18.cast::<u8>() = 0u8 };
-            unsafe { *_ptr18.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e19) };
-        }
-        T::B(_e20) => {
-            unsafe { *_ptr18.cast::<u8>() = 1u8 };
-            let _vec21 = (_e20).into_bytes().into_boxed_slice();
-            let _len21 = _vec21.len();
-            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21).cast::<u8>();
-            unsafe { *_ptr18.add(8).cast::<usize>() = _len21 };
-            unsafe { *_ptr18.add(4).cast::<*mut u8>() = _ptr21 };
+        T::B(_e6) => {
+            unsafe { *_ptr4.cast::<u8>() = 1 };
+            let _vec7 = (_e6).into_bytes().into_boxed_slice();
+            let _len7 = _vec7.len();
+            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+            unsafe { *_ptr4.add(8).cast::<usize>() = _len7 };
+            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr7 };
         }
         T::Ret => {
-            unsafe { *_ptr18.cast::<u8>() = 2u8 };
+            unsafe { *_ptr4.cast::<u8>() = 2 };
         }
-    };
-    _ptr18
+    }
+    _ptr4
 }
 #[doc(hidden)]
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
-    if unsafe { *arg0.cast::<u8>() } == 1 {
-        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+    let _l1 = unsafe { *arg0.cast::<u8>() };
+    if _l1 == 1 {
+        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
     }
 }
 #[doc(hidden)]
@@ -152,99 +126,42 @@ pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u
     #[repr(align(8))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
     static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-    let _array12 = arg0;
-    let _len12 = arg1;
-    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-    for i in 0.._len12 {
-        let _base2 = unsafe { _array12.add(i * 12) };
-        let _l3 = unsafe { *_base2.cast::<u8>() };
-        _list12
-            .push(
-                match _l3 {
-                    0 => {
-                        let _l5 = unsafe { *_base2.add(4).cast::<i32>() };
-                        T::A(_l5 as u32)
-                    }
-                    1 => {
-                        let _l7 = unsafe { *_base2.add(4).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base2.add(8).cast::<usize>() };
-                        T::B(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                ),
-                            )
-                        })
-                    }
-                    2 => T::Ret,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                },
-            );
+    let _array1 = arg0;
+    let _len1 = arg1;
+    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+    for i in 0.._len1 {
+        let _base1 = unsafe { _array1.add(i * 12) };
+        let _l2 = unsafe { *_base1.cast::<u8>() };
+        let _v6 = match _l2 {
+            0 => {
+                let _l3 = unsafe { *_base1.add(4).cast::<u32>() };
+                T::A(_l3)
+            }
+            1 => {
+                let _l4 = unsafe { *_base1.add(4).cast::<*mut u8>() };
+                let _l5 = unsafe { *_base1.add(8).cast::<usize>() };
+                T::B(unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
+                    )
+                })
+            }
+            2 => T::Ret,
+            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+        };
+        _list1.push(_v6);
     }
-    unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 12, 4) };
-    let _ret13 = __T::ptr(_list12);
-    let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-    let Ret {
-        ptr: _f15,
-        len: _f16,
-        result: _f17,
-        handle: _f18,
-        i: _f19,
-        arg0: _f20,
-        rt: _f21,
-        rep: _f22,
-    } = _ret13;
-    unsafe { *_ptr14.cast::<i32>() = ::witbind::rt::as_i32(_f15) };
-    let _vec23 = (_f16).into_bytes().into_boxed_slice();
-    let _len23 = _vec23.len();
-    let _ptr23 = ::witbind::rt::Box::into_raw(_vec23).cast::<u8>();
-    unsafe { *_ptr14.add(8).cast::<usize>() = _len23 };
-    unsafe { *_ptr14.add(4).cast::<*mut u8>() = _ptr23 };
-    let _vec24 = (_f17).into_boxed_slice();
-    let _len24 = _vec24.len();
-    let _ptr24 = ::witbind::rt::Box::into_raw(_vec24).cast::<u8>();
-    unsafe { *_ptr14.add(16).cast::<usize>() = _len24 };
-    unsafe { *_ptr14.add(12).cast::<*mut u8>() = _ptr24 };
-    match _f18 {
-        ::core::option::Option::None => {
-            unsafe { *_ptr14.add(20).cast::<u8>() = 0u8 };
-        }
-        ::core::option::Option::Some(_e26) => {
-            unsafe { *_ptr14.add(20).cast::<u8>() = 1u8 };
-            match _e26 {
-                T::A(_e27) => {
-                    unsafe { *_ptr14.add(24).cast::<u8>() = 0u8 };
-                    unsafe {
-                        *_ptr14.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e27)
-                    };
-                }
-                T::B(_e28) => {
-                    unsafe { *_ptr14.add(24).cast::<u8>() = 1u8 };
-                    let _vec29 = (_e28).into_bytes().into_boxed_slice();
-                    let _len29 = _vec29.len();
-                    let _ptr29 = ::witbind::rt::Box::into_raw(_vec29).cast::<u8>();
-                    unsafe { *_ptr14.add(32).cast::<usize>() = _len29 };
-                    unsafe { *_ptr14.add(28).cast::<*mut u8>() = _ptr29 };
-                }
-                T::Ret => {
-                    unsafe { *_ptr14.add(24).cast::<u8>() = 2u8 };
-                }
-            };
-        }
-    };
-    unsafe { *_ptr14.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f19) };
-    unsafe { *_ptr14.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8 };
-    unsafe { *_ptr14.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8 };
-    unsafe { *_ptr14.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f22) };
-    _ptr14
+    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+    let _ret7 = __T::ptr(_list1);
+    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    unsafe { witbind_fixtures::generated_names::t::_lower_owned_ret(_ret7, _ptr8) };
+    _ptr8
 }
 #[doc(hidden)]
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_ptr<__T: Guest>(arg0: *mut u8) {
-    unsafe { _free_ret(arg0) };
+    unsafe { witbind_fixtures::generated_names::t::_free_ret(arg0) };
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -349,18 +266,6 @@ macro_rules! __export_generated_names_impl {
 #[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_generated_names_impl as export;
-#[rustfmt::skip]
-#[allow(clippy::collapsible_if, clippy::collapsible_match)]
-/// Frees what a `ret` in canonical ABI memory owns.
-///
-/// # Safety
-///
-/// `ptr` points at a value of this type that our lowering wrote and the
-/// receiver has copied; its lists and strings are freed and must not be
-/// used again.
-pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
-    unsafe { witbind_fixtures::generated_names::t::_free_ret(ptr) };
-}
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
@@ -473,26 +378,26 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:generated-names/t", "[constructor]handle",
                         (i32, ptr, len), i32
                     );
-                    let (_v6, _v7, _v8) = match t {
-                        T::A(_e2) => {
+                    let (_v5, _v6, _v7) = match t {
+                        T::A(_e1) => {
                             (
                                 0i32,
-                                (::witbind::rt::as_i32(_e2)) as usize as *mut u8,
+                                (::witbind::rt::as_i32(_e1)) as usize as *mut u8,
                                 0usize,
                             )
                         }
-                        T::B(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
+                        T::B(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (1i32, _ptr3, _len3)
                         }
                         T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                     };
-                    let _ret9 = unsafe { _wit_import(_v6, _v7, _v8) };
+                    let _ret8 = unsafe { _wit_import(_v5, _v6, _v7) };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret9 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret8 as u32)
                         },
                     }
                 }
@@ -501,13 +406,14 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:generated-names/t", "[method]handle.rep",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
+                #[allow(clippy::needless_borrow)]
                 pub fn ret(&self, ptr: &Handle, len: &Ret) -> T {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:generated-names/t", "[method]handle.ret", (i32,
@@ -519,82 +425,57 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let Ret {
-                        ptr: _f2,
-                        len: _f3,
-                        result: _f4,
-                        handle: _f5,
-                        i: _f6,
-                        arg0: _f7,
-                        rt: _f8,
-                        rep: _f9,
-                    } = len;
-                    let _vec10 = _f3;
-                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                    let _len10 = _vec10.len();
-                    let _vec11 = _f4;
-                    let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                    let _len11 = _vec11.len();
-                    let (_v21, _v22, _v23, _v24) = match _f5 {
-                        ::core::option::Option::None => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e13) => {
-                            let (_v18, _v19, _v20) = match _e13 {
-                                T::A(_e14) => {
-                                    (
-                                        0i32,
-                                        (::witbind::rt::as_i32(_e14)) as usize as *mut u8,
-                                        0usize,
-                                    )
-                                }
-                                T::B(_e15) => {
-                                    let _vec16 = _e15;
-                                    let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                                    let _len16 = _vec16.len();
-                                    (1i32, _ptr16, _len16)
-                                }
-                                T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            };
-                            (1i32, _v18, _v19, _v20)
-                        }
-                    };
-                    let _ptr25 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                    ) = _lower_flat_ret(&len);
+                    let _ptr14 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&ptr.handle) as i32,
-                            ::witbind::rt::as_i32(_f2),
-                            _ptr10,
-                            _len10,
-                            _ptr11,
-                            _len11,
-                            _v21,
-                            _v22,
-                            _v23,
-                            _v24,
-                            ::witbind::rt::as_i64(_f6),
-                            ::witbind::rt::as_i32(_f7),
-                            ::witbind::rt::as_i32(_f8),
-                            ::witbind::rt::as_i32(_f9),
-                            _ptr25,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _ptr14,
                         )
                     };
-                    let _l26 = unsafe { *_ptr25.cast::<u8>() };
-                    match _l26 {
+                    let _l15 = unsafe { *_ptr14.cast::<u8>() };
+                    match _l15 {
                         0 => {
-                            let _l28 = unsafe { *_ptr25.add(4).cast::<i32>() };
-                            T::A(_l28 as u32)
+                            let _l16 = unsafe { *_ptr14.add(4).cast::<u32>() };
+                            T::A(_l16)
                         }
                         1 => {
-                            let _l30 = unsafe { *_ptr25.add(4).cast::<*mut u8>() };
-                            let _l31 = unsafe { *_ptr25.add(8).cast::<usize>() };
+                            let _l17 = unsafe { *_ptr14.add(4).cast::<*mut u8>() };
+                            let _l18 = unsafe { *_ptr14.add(8).cast::<usize>() };
                             T::B(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l30.cast::<u8>(),
-                                        _l31,
-                                        _l31,
+                                        _l17.cast::<u8>(),
+                                        _l18,
+                                        _l18,
                                     ),
                                 )
                             })
@@ -603,91 +484,67 @@ pub mod witbind_fixtures {
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
+                #[allow(clippy::needless_borrow)]
                 pub fn t(t: &T, ret: &Ret) -> Handle {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:generated-names/t", "[static]handle.t", (i32,
                         ptr, len, i32, ptr, len, ptr, len, i32, i32, ptr, len, i64, i32,
                         i32, i32), i32
                     );
-                    let (_v6, _v7, _v8) = match t {
-                        T::A(_e2) => {
+                    let (_v5, _v6, _v7) = match t {
+                        T::A(_e1) => {
                             (
                                 0i32,
-                                (::witbind::rt::as_i32(_e2)) as usize as *mut u8,
+                                (::witbind::rt::as_i32(_e1)) as usize as *mut u8,
                                 0usize,
                             )
                         }
-                        T::B(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
+                        T::B(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (1i32, _ptr3, _len3)
                         }
                         T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                     };
-                    let Ret {
-                        ptr: _f9,
-                        len: _f10,
-                        result: _f11,
-                        handle: _f12,
-                        i: _f13,
-                        arg0: _f14,
-                        rt: _f15,
-                        rep: _f16,
-                    } = ret;
-                    let _vec17 = _f10;
-                    let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len17 = _vec17.len();
-                    let _vec18 = _f11;
-                    let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                    let _len18 = _vec18.len();
-                    let (_v28, _v29, _v30, _v31) = match _f12 {
-                        ::core::option::Option::None => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e20) => {
-                            let (_v25, _v26, _v27) = match _e20 {
-                                T::A(_e21) => {
-                                    (
-                                        0i32,
-                                        (::witbind::rt::as_i32(_e21)) as usize as *mut u8,
-                                        0usize,
-                                    )
-                                }
-                                T::B(_e22) => {
-                                    let _vec23 = _e22;
-                                    let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                                    let _len23 = _vec23.len();
-                                    (1i32, _ptr23, _len23)
-                                }
-                                T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            };
-                            (1i32, _v25, _v26, _v27)
-                        }
-                    };
-                    let _ret32 = unsafe {
+                    let (
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _v14,
+                        _v15,
+                        _v16,
+                        _v17,
+                        _v18,
+                        _v19,
+                        _v20,
+                    ) = _lower_flat_ret(&ret);
+                    let _ret21 = unsafe {
                         _wit_import(
+                            _v5,
                             _v6,
                             _v7,
                             _v8,
-                            ::witbind::rt::as_i32(_f9),
-                            _ptr17,
-                            _len17,
-                            _ptr18,
-                            _len18,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            ::witbind::rt::as_i64(_f13),
-                            ::witbind::rt::as_i32(_f14),
-                            ::witbind::rt::as_i32(_f15),
-                            ::witbind::rt::as_i32(_f16),
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                            _v19,
+                            _v20,
                         )
                     };
                     Handle {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret32 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret21 as u32)
                         },
                     }
                 }
@@ -742,29 +599,29 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(i),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     }
                 }
             }
             /// Parameters named like locals and helpers.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn uses(t: &T, ret: &Ret, ptr: Ptr, len: Len, result: &[Ret]) -> T {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:generated-names/t", "uses", (ptr, ptr)
@@ -772,170 +629,56 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 match t {
-                    T::A(_e3) => {
-                        unsafe { *_ptr2.cast::<u8>() = 0u8 };
+                    T::A(_e2) => {
+                        unsafe { *_ptr1.cast::<u8>() = 0 };
                         unsafe {
-                            *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
+                            *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
                         };
                     }
-                    T::B(_e4) => {
-                        unsafe { *_ptr2.cast::<u8>() = 1u8 };
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *_ptr2.add(8).cast::<usize>() = _len5 };
-                        unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr5 };
+                    T::B(_e3) => {
+                        unsafe { *_ptr1.cast::<u8>() = 1 };
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        unsafe { *_ptr1.add(8).cast::<usize>() = _len4 };
+                        unsafe { *_ptr1.add(4).cast::<*mut u8>() = _ptr4 };
                     }
                     T::Ret => {
-                        unsafe { *_ptr2.cast::<u8>() = 2u8 };
+                        unsafe { *_ptr1.cast::<u8>() = 2 };
                     }
-                };
-                let Ret {
-                    ptr: _f7,
-                    len: _f8,
-                    result: _f9,
-                    handle: _f10,
-                    i: _f11,
-                    arg0: _f12,
-                    rt: _f13,
-                    rep: _f14,
-                } = ret;
-                unsafe { *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
-                let _vec15 = _f8;
-                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                let _len15 = _vec15.len();
-                unsafe { *_ptr2.add(24).cast::<usize>() = _len15 };
-                unsafe { *_ptr2.add(20).cast::<*mut u8>() = _ptr15 };
-                let _vec16 = _f9;
-                let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                let _len16 = _vec16.len();
-                unsafe { *_ptr2.add(32).cast::<usize>() = _len16 };
-                unsafe { *_ptr2.add(28).cast::<*mut u8>() = _ptr16 };
-                match _f10 {
-                    ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(36).cast::<u8>() = 0u8 };
-                    }
-                    ::core::option::Option::Some(_e18) => {
-                        unsafe { *_ptr2.add(36).cast::<u8>() = 1u8 };
-                        match _e18 {
-                            T::A(_e19) => {
-                                unsafe { *_ptr2.add(40).cast::<u8>() = 0u8 };
-                                unsafe {
-                                    *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e19)
-                                };
-                            }
-                            T::B(_e20) => {
-                                unsafe { *_ptr2.add(40).cast::<u8>() = 1u8 };
-                                let _vec21 = _e20;
-                                let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                                let _len21 = _vec21.len();
-                                unsafe { *_ptr2.add(48).cast::<usize>() = _len21 };
-                                unsafe { *_ptr2.add(44).cast::<*mut u8>() = _ptr21 };
-                            }
-                            T::Ret => {
-                                unsafe { *_ptr2.add(40).cast::<u8>() = 2u8 };
-                            }
-                        };
-                    }
-                };
-                unsafe { *_ptr2.add(56).cast::<i64>() = ::witbind::rt::as_i64(_f11) };
-                unsafe {
-                    *_ptr2.add(64).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
-                };
-                unsafe {
-                    *_ptr2.add(65).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
-                };
-                unsafe { *_ptr2.add(68).cast::<i32>() = ::witbind::rt::as_i32(_f14) };
-                unsafe { *_ptr2.add(72).cast::<u8>() = ptr.clone() as u8 };
-                unsafe { *_ptr2.add(73).cast::<u8>() = len.bits() };
-                let _vec40 = result;
-                let _len40 = _vec40.len();
-                let _array40 = unsafe { ::witbind::rt::alloc_list(_len40, 56, 8) };
-                for (i, _e23) in _vec40.iter().enumerate() {
-                    let _base23 = unsafe { _array40.add(i * 56) };
-                    let Ret {
-                        ptr: _f24,
-                        len: _f25,
-                        result: _f26,
-                        handle: _f27,
-                        i: _f28,
-                        arg0: _f29,
-                        rt: _f30,
-                        rep: _f31,
-                    } = _e23;
-                    unsafe { *_base23.cast::<i32>() = ::witbind::rt::as_i32(_f24) };
-                    let _vec32 = _f25;
-                    let _ptr32 = _vec32.as_ptr().cast::<u8>().cast_mut();
-                    let _len32 = _vec32.len();
-                    unsafe { *_base23.add(8).cast::<usize>() = _len32 };
-                    unsafe { *_base23.add(4).cast::<*mut u8>() = _ptr32 };
-                    let _vec33 = _f26;
-                    let _ptr33 = _vec33.as_ptr().cast::<u8>().cast_mut();
-                    let _len33 = _vec33.len();
-                    unsafe { *_base23.add(16).cast::<usize>() = _len33 };
-                    unsafe { *_base23.add(12).cast::<*mut u8>() = _ptr33 };
-                    match _f27 {
-                        ::core::option::Option::None => {
-                            unsafe { *_base23.add(20).cast::<u8>() = 0u8 };
-                        }
-                        ::core::option::Option::Some(_e35) => {
-                            unsafe { *_base23.add(20).cast::<u8>() = 1u8 };
-                            match _e35 {
-                                T::A(_e36) => {
-                                    unsafe { *_base23.add(24).cast::<u8>() = 0u8 };
-                                    unsafe {
-                                        *_base23.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e36)
-                                    };
-                                }
-                                T::B(_e37) => {
-                                    unsafe { *_base23.add(24).cast::<u8>() = 1u8 };
-                                    let _vec38 = _e37;
-                                    let _ptr38 = _vec38.as_ptr().cast::<u8>().cast_mut();
-                                    let _len38 = _vec38.len();
-                                    unsafe { *_base23.add(32).cast::<usize>() = _len38 };
-                                    unsafe { *_base23.add(28).cast::<*mut u8>() = _ptr38 };
-                                }
-                                T::Ret => {
-                                    unsafe { *_base23.add(24).cast::<u8>() = 2u8 };
-                                }
-                            };
-                        }
-                    };
-                    unsafe {
-                        *_base23.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f28)
-                    };
-                    unsafe {
-                        *_base23.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8
-                    };
-                    unsafe {
-                        *_base23.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8
-                    };
-                    unsafe {
-                        *_base23.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f31)
-                    };
                 }
-                unsafe { *_ptr2.add(80).cast::<usize>() = _len40 };
-                unsafe { *_ptr2.add(76).cast::<*mut u8>() = _array40 };
-                let _ptr41 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr41) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array40, _len40 * 56, 8) };
-                let _l42 = unsafe { *_ptr41.cast::<u8>() };
-                match _l42 {
+                unsafe { _lower_ret(&ret, _ptr1.add(16)) };
+                unsafe { *_ptr1.add(72).cast::<u8>() = ptr.clone() as u8 };
+                unsafe { *_ptr1.add(73).cast::<u8>() = len.bits() };
+                let _vec6 = result;
+                let _len6 = _vec6.len();
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 56, 8) };
+                for (i, _e6) in _vec6.iter().enumerate() {
+                    let _base6 = unsafe { _array6.add(i * 56) };
+                    unsafe { _lower_ret(&_e6, _base6) };
+                }
+                unsafe { *_ptr1.add(80).cast::<usize>() = _len6 };
+                unsafe { *_ptr1.add(76).cast::<*mut u8>() = _array6 };
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr7) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 56, 8) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => {
-                        let _l44 = unsafe { *_ptr41.add(4).cast::<i32>() };
-                        T::A(_l44 as u32)
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<u32>() };
+                        T::A(_l9)
                     }
                     1 => {
-                        let _l46 = unsafe { *_ptr41.add(4).cast::<*mut u8>() };
-                        let _l47 = unsafe { *_ptr41.add(8).cast::<usize>() };
+                        let _l10 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
+                        let _l11 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         T::B(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l46.cast::<u8>(),
-                                    _l47,
-                                    _l47,
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
                                 ),
                             )
                         })
@@ -953,18 +696,90 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
-                let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                let _base3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _len4 = unsafe { *ptr.add(16).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
-                if unsafe { *ptr.add(20).cast::<u8>() } == 1 {
-                    if unsafe { *ptr.add(24).cast::<u8>() } == 1 {
-                        let _base6 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-                        let _len7 = unsafe { *ptr.add(32).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                let _l1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(8).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                let _l3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _base5 = _l3;
+                let _len5 = _l4;
+                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                let _l6 = unsafe { *ptr.add(20).cast::<u8>() };
+                if _l6 == 1 {
+                    let _l7 = unsafe { *ptr.add(24).cast::<u8>() };
+                    if _l7 == 1 {
+                        let _l8 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+                        let _l9 = unsafe { *ptr.add(32).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l8, _l9, 1) };
                     }
+                }
+            }
+            #[allow(clippy::too_many_arguments)]
+            /// Lifts a `ret` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_ret(
+                arg0: i32,
+                arg1: *mut u8,
+                arg2: usize,
+                arg3: *mut u8,
+                arg4: usize,
+                arg5: i32,
+                arg6: i32,
+                arg7: *mut u8,
+                arg8: usize,
+                arg9: i64,
+                arg10: i32,
+                arg11: i32,
+                arg12: i32,
+            ) -> Ret {
+                let _list1 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(arg3.cast::<u8>(), arg4, arg4)
+                };
+                let _v3 = match arg5 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _v2 = match arg6 {
+                            0 => T::A((arg7) as usize as i32 as u32),
+                            1 => {
+                                T::B(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            arg7.cast::<u8>(),
+                                            arg8,
+                                            arg8,
+                                        ),
+                                    )
+                                })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::option::Option::Some(_v2)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                Ret {
+                    ptr: arg0 as u32,
+                    len: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg1.cast::<u8>(),
+                                arg2,
+                                arg2,
+                            ),
+                        )
+                    },
+                    result: _list1,
+                    handle: _v3,
+                    i: arg9 as u64,
+                    arg0: arg10 as i8,
+                    rt: ::witbind::rt::bool_lift(arg11 as u8),
+                    rep: unsafe { ::witbind::rt::char_lift(arg12 as u32) },
                 }
             }
             /// Lifts a `ret` out of canonical ABI memory.
@@ -975,64 +790,259 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
-                let _l2 = unsafe { *ptr.cast::<i32>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
-                let _string5 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
+                let _l1 = unsafe { *ptr.cast::<u32>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _list6 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
                 };
-                let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _list8 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7)
-                };
-                let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _v21 = match _l9 {
+                let _l7 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _v13 = match _l7 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *ptr.add(24).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l12 {
-                                0 => {
-                                    let _l14 = unsafe { *ptr.add(28).cast::<i32>() };
-                                    T::A(_l14 as u32)
-                                }
-                                1 => {
-                                    let _l16 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-                                    let _l17 = unsafe { *ptr.add(32).cast::<usize>() };
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l16.cast::<u8>(),
-                                                _l17,
-                                                _l17,
-                                            ),
-                                        )
-                                    })
-                                }
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l8 = unsafe { *ptr.add(24).cast::<u8>() };
+                        let _v12 = match _l8 {
+                            0 => {
+                                let _l9 = unsafe { *ptr.add(28).cast::<u32>() };
+                                T::A(_l9)
+                            }
+                            1 => {
+                                let _l10 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+                                let _l11 = unsafe { *ptr.add(32).cast::<usize>() };
+                                T::B(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l10.cast::<u8>(),
+                                            _l11,
+                                            _l11,
+                                        ),
+                                    )
+                                })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::option::Option::Some(_v12)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l22 = unsafe { *ptr.add(40).cast::<i64>() };
-                let _l23 = unsafe { *ptr.add(48).cast::<i8>() };
-                let _l24 = unsafe { *ptr.add(49).cast::<u8>() };
-                let _l25 = unsafe { *ptr.add(52).cast::<i32>() };
+                let _l14 = unsafe { *ptr.add(40).cast::<u64>() };
+                let _l15 = unsafe { *ptr.add(48).cast::<i8>() };
+                let _l16 = unsafe { *ptr.add(49).cast::<u8>() };
+                let _l17 = unsafe { *ptr.add(52).cast::<u32>() };
                 Ret {
-                    ptr: _l2 as u32,
-                    len: _string5,
-                    result: _list8,
-                    handle: _v21,
-                    i: _l22 as u64,
-                    arg0: _l23,
-                    rt: ::witbind::rt::bool_lift(_l24),
-                    rep: unsafe { ::witbind::rt::char_lift(_l25 as u32) },
+                    ptr: _l1,
+                    len: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    },
+                    result: _list6,
+                    handle: _v13,
+                    i: _l14,
+                    arg0: _l15,
+                    rt: ::witbind::rt::bool_lift(_l16),
+                    rep: unsafe { ::witbind::rt::char_lift(_l17) },
                 }
+            }
+            /// A lent `ret` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ret(
+                value: &Ret,
+            ) -> (
+                i32,
+                *mut u8,
+                usize,
+                *mut u8,
+                usize,
+                i32,
+                i32,
+                *mut u8,
+                usize,
+                i64,
+                i32,
+                i32,
+                i32,
+            ) {
+                let Ret {
+                    ptr: _f1,
+                    len: _f2,
+                    result: _f3,
+                    handle: _f4,
+                    i: _f5,
+                    arg0: _f6,
+                    rt: _f7,
+                    rep: _f8,
+                } = value;
+                let _vec9 = _f2;
+                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                let _len9 = _vec9.len();
+                let _vec10 = _f3;
+                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                let _len10 = _vec10.len();
+                let (_v20, _v21, _v22, _v23) = match _f4 {
+                    ::core::option::Option::None => {
+                        (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e12) => {
+                        let (_v17, _v18, _v19) = match _e12 {
+                            T::A(_e13) => {
+                                (
+                                    0i32,
+                                    (::witbind::rt::as_i32(_e13)) as usize as *mut u8,
+                                    0usize,
+                                )
+                            }
+                            T::B(_e14) => {
+                                let _vec15 = _e14;
+                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                                let _len15 = _vec15.len();
+                                (1i32, _ptr15, _len15)
+                            }
+                            T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        };
+                        (1i32, _v17, _v18, _v19)
+                    }
+                };
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    _ptr9,
+                    _len9,
+                    _ptr10,
+                    _len10,
+                    _v20,
+                    _v21,
+                    _v22,
+                    _v23,
+                    ::witbind::rt::as_i64(_f5),
+                    ::witbind::rt::as_i32(_f6),
+                    ::witbind::rt::as_i32(_f7),
+                    ::witbind::rt::as_i32(_f8),
+                )
+            }
+            /// Lowers a `ret` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ret(value: Ret, ptr: *mut u8) {
+                let Ret {
+                    ptr: _f1,
+                    len: _f2,
+                    result: _f3,
+                    handle: _f4,
+                    i: _f5,
+                    arg0: _f6,
+                    rt: _f7,
+                    rep: _f8,
+                } = value;
+                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                let _vec9 = (_f2).into_bytes().into_boxed_slice();
+                let _len9 = _vec9.len();
+                let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
+                unsafe { *ptr.add(8).cast::<usize>() = _len9 };
+                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr9 };
+                let _vec10 = (_f3).into_boxed_slice();
+                let _len10 = _vec10.len();
+                let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
+                unsafe { *ptr.add(16).cast::<usize>() = _len10 };
+                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr10 };
+                match _f4 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(20).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e12) => {
+                        unsafe { *ptr.add(20).cast::<u8>() = 1 };
+                        match _e12 {
+                            T::A(_e13) => {
+                                unsafe { *ptr.add(24).cast::<u8>() = 0 };
+                                unsafe {
+                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e13)
+                                };
+                            }
+                            T::B(_e14) => {
+                                unsafe { *ptr.add(24).cast::<u8>() = 1 };
+                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
+                                let _len15 = _vec15.len();
+                                let _ptr15 = ::witbind::rt::Box::into_raw(_vec15)
+                                    .cast::<u8>();
+                                unsafe { *ptr.add(32).cast::<usize>() = _len15 };
+                                unsafe { *ptr.add(28).cast::<*mut u8>() = _ptr15 };
+                            }
+                            T::Ret => {
+                                unsafe { *ptr.add(24).cast::<u8>() = 2 };
+                            }
+                        }
+                    }
+                }
+                unsafe { *ptr.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
+                unsafe { *ptr.add(48).cast::<i8>() = ::witbind::rt::as_i32(_f6) as i8 };
+                unsafe { *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
+                unsafe { *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
+            }
+            /// Lowers a lent `ret` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ret(value: &Ret, ptr: *mut u8) {
+                let Ret {
+                    ptr: _f1,
+                    len: _f2,
+                    result: _f3,
+                    handle: _f4,
+                    i: _f5,
+                    arg0: _f6,
+                    rt: _f7,
+                    rep: _f8,
+                } = value;
+                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                let _vec9 = _f2;
+                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                let _len9 = _vec9.len();
+                unsafe { *ptr.add(8).cast::<usize>() = _len9 };
+                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr9 };
+                let _vec10 = _f3;
+                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                let _len10 = _vec10.len();
+                unsafe { *ptr.add(16).cast::<usize>() = _len10 };
+                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr10 };
+                match _f4 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(20).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e12) => {
+                        unsafe { *ptr.add(20).cast::<u8>() = 1 };
+                        match _e12 {
+                            T::A(_e13) => {
+                                unsafe { *ptr.add(24).cast::<u8>() = 0 };
+                                unsafe {
+                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e13)
+                                };
+                            }
+                            T::B(_e14) => {
+                                unsafe { *ptr.add(24).cast::<u8>() = 1 };
+                                let _vec15 = _e14;
+                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                                let _len15 = _vec15.len();
+                                unsafe { *ptr.add(32).cast::<usize>() = _len15 };
+                                unsafe { *ptr.add(28).cast::<*mut u8>() = _ptr15 };
+                            }
+                            T::Ret => {
+                                unsafe { *ptr.add(24).cast::<u8>() = 2 };
+                            }
+                        }
+                    }
+                }
+                unsafe { *ptr.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
+                unsafe { *ptr.add(48).cast::<i8>() = ::witbind::rt::as_i32(_f6) as i8 };
+                unsafe { *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
+                unsafe { *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
             }
         }
         /// Functions named like locals and helpers.
@@ -1057,101 +1067,99 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec7 = ret;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
-                for (i, _e2) in _vec7.iter().enumerate() {
-                    let _base2 = unsafe { _array7.add(i * 12) };
-                    match _e2 {
-                        T::A(_e3) => {
-                            unsafe { *_base2.cast::<u8>() = 0u8 };
+                let _vec1 = ret;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 12) };
+                    match _e1 {
+                        T::A(_e2) => {
+                            unsafe { *_base1.cast::<u8>() = 0 };
                             unsafe {
-                                *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
+                                *_base1.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
                             };
                         }
-                        T::B(_e4) => {
-                            unsafe { *_base2.cast::<u8>() = 1u8 };
-                            let _vec5 = _e4;
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                            let _len5 = _vec5.len();
-                            unsafe { *_base2.add(8).cast::<usize>() = _len5 };
-                            unsafe { *_base2.add(4).cast::<*mut u8>() = _ptr5 };
+                        T::B(_e3) => {
+                            unsafe { *_base1.cast::<u8>() = 1 };
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            unsafe { *_base1.add(8).cast::<usize>() = _len4 };
+                            unsafe { *_base1.add(4).cast::<*mut u8>() = _ptr4 };
                         }
                         T::Ret => {
-                            unsafe { *_base2.cast::<u8>() = 2u8 };
+                            unsafe { *_base1.cast::<u8>() = 2 };
                         }
-                    };
+                    }
                 }
-                let _vec8 = arg0;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec6 = arg0;
+                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                let _len6 = _vec6.len();
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _array7,
-                        _len7,
+                        _array1,
+                        _len1,
                         ::witbind::rt::as_i32(i),
-                        _ptr8,
-                        _len8,
+                        _ptr6,
+                        _len6,
                         ::witbind::rt::as_i64(handle),
                         ::witbind::rt::ResourceHandle::handle(&rt.handle) as i32,
-                        _ptr9,
+                        _ptr7,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 12, 4) };
-                let _l10 = unsafe { *_ptr9.cast::<u8>() };
-                match _l10 {
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => {
-                        let _l12 = unsafe { *_ptr9.add(4).cast::<u8>() };
-                        ::core::result::Result::Ok(
-                            match _l12 {
-                                0 => {
-                                    let _l14 = unsafe { *_ptr9.add(8).cast::<i32>() };
-                                    T::A(_l14 as u32)
-                                }
-                                1 => {
-                                    let _l16 = unsafe { *_ptr9.add(8).cast::<*mut u8>() };
-                                    let _l17 = unsafe { *_ptr9.add(12).cast::<usize>() };
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l16.cast::<u8>(),
-                                                _l17,
-                                                _l17,
-                                            ),
-                                        )
-                                    })
-                                }
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<u8>() };
+                        let _v13 = match _l9 {
+                            0 => {
+                                let _l10 = unsafe { *_ptr7.add(8).cast::<u32>() };
+                                T::A(_l10)
+                            }
+                            1 => {
+                                let _l11 = unsafe { *_ptr7.add(8).cast::<*mut u8>() };
+                                let _l12 = unsafe { *_ptr7.add(12).cast::<usize>() };
+                                T::B(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l11.cast::<u8>(),
+                                            _l12,
+                                            _l12,
+                                        ),
+                                    )
+                                })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::result::Result::Ok(_v13)
                     }
                     1 => {
-                        let _l22 = unsafe { *_ptr9.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(
-                            match _l22 {
-                                0 => {
-                                    let _l24 = unsafe { *_ptr9.add(8).cast::<i32>() };
-                                    T::A(_l24 as u32)
-                                }
-                                1 => {
-                                    let _l26 = unsafe { *_ptr9.add(8).cast::<*mut u8>() };
-                                    let _l27 = unsafe { *_ptr9.add(12).cast::<usize>() };
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l26.cast::<u8>(),
-                                                _l27,
-                                                _l27,
-                                            ),
-                                        )
-                                    })
-                                }
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l14 = unsafe { *_ptr7.add(4).cast::<u8>() };
+                        let _v18 = match _l14 {
+                            0 => {
+                                let _l15 = unsafe { *_ptr7.add(8).cast::<u32>() };
+                                T::A(_l15)
+                            }
+                            1 => {
+                                let _l16 = unsafe { *_ptr7.add(8).cast::<*mut u8>() };
+                                let _l17 = unsafe { *_ptr7.add(12).cast::<usize>() };
+                                T::B(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l16.cast::<u8>(),
+                                            _l17,
+                                            _l17,
+                                        ),
+                                    )
+                                })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::result::Result::Err(_v18)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1166,81 +1174,79 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec9 = i;
-                let _len9 = _vec9.len();
-                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
-                for (i, _e2) in _vec9.iter().enumerate() {
-                    let _base2 = unsafe { _array9.add(i * 8) };
-                    let _vec8 = _e2;
-                    let _len8 = _vec8.len();
-                    let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 12, 4) };
-                    for (i, _e3) in _vec8.iter().enumerate() {
-                        let _base3 = unsafe { _array8.add(i * 12) };
-                        match _e3 {
-                            T::A(_e4) => {
-                                unsafe { *_base3.cast::<u8>() = 0u8 };
+                let _vec1 = i;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _len2 = _vec2.len();
+                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
+                    for (i, _e2) in _vec2.iter().enumerate() {
+                        let _base2 = unsafe { _array2.add(i * 12) };
+                        match _e2 {
+                            T::A(_e3) => {
+                                unsafe { *_base2.cast::<u8>() = 0 };
                                 unsafe {
-                                    *_base3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e4)
+                                    *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                                 };
                             }
-                            T::B(_e5) => {
-                                unsafe { *_base3.cast::<u8>() = 1u8 };
-                                let _vec6 = _e5;
-                                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                                let _len6 = _vec6.len();
-                                unsafe { *_base3.add(8).cast::<usize>() = _len6 };
-                                unsafe { *_base3.add(4).cast::<*mut u8>() = _ptr6 };
+                            T::B(_e4) => {
+                                unsafe { *_base2.cast::<u8>() = 1 };
+                                let _vec5 = _e4;
+                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                                let _len5 = _vec5.len();
+                                unsafe { *_base2.add(8).cast::<usize>() = _len5 };
+                                unsafe { *_base2.add(4).cast::<*mut u8>() = _ptr5 };
                             }
                             T::Ret => {
-                                unsafe { *_base3.cast::<u8>() = 2u8 };
+                                unsafe { *_base2.cast::<u8>() = 2 };
                             }
-                        };
+                        }
                     }
-                    _cleanup_list.push((_array8, _len8 * 12, 4));
-                    unsafe { *_base2.add(4).cast::<usize>() = _len8 };
-                    unsafe { *_base2.cast::<*mut u8>() = _array8 };
+                    _cleanup_list.push((_array2, _len2 * 12, 4));
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
                 }
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array9, _len9, _ptr10) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr7) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
-                let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
-                let _array23 = _l11;
-                let _len23 = _l12;
-                let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
-                for i in 0.._len23 {
-                    let _base13 = unsafe { _array23.add(i * 12) };
-                    let _l14 = unsafe { *_base13.cast::<u8>() };
-                    _list23
-                        .push(
-                            match _l14 {
-                                0 => {
-                                    let _l16 = unsafe { *_base13.add(4).cast::<i32>() };
-                                    T::A(_l16 as u32)
-                                }
-                                1 => {
-                                    let _l18 = unsafe { *_base13.add(4).cast::<*mut u8>() };
-                                    let _l19 = unsafe { *_base13.add(8).cast::<usize>() };
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l18.cast::<u8>(),
-                                                _l19,
-                                                _l19,
-                                            ),
-                                        )
-                                    })
-                                }
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        );
+                let _l8 = unsafe { *_ptr7.cast::<*mut u8>() };
+                let _l9 = unsafe { *_ptr7.add(4).cast::<usize>() };
+                let _array10 = _l8;
+                let _len10 = _l9;
+                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                for i in 0.._len10 {
+                    let _base10 = unsafe { _array10.add(i * 12) };
+                    let _l11 = unsafe { *_base10.cast::<u8>() };
+                    let _v15 = match _l11 {
+                        0 => {
+                            let _l12 = unsafe { *_base10.add(4).cast::<u32>() };
+                            T::A(_l12)
+                        }
+                        1 => {
+                            let _l13 = unsafe { *_base10.add(4).cast::<*mut u8>() };
+                            let _l14 = unsafe { *_base10.add(8).cast::<usize>() };
+                            T::B(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l13.cast::<u8>(),
+                                        _l14,
+                                        _l14,
+                                    ),
+                                )
+                            })
+                        }
+                        2 => T::Ret,
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    _list10.push(_v15);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 12, 4) };
-                _list23
+                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
+                _list10
             }
             #[allow(clippy::clone_on_copy)]
             pub fn arg0(
@@ -1254,85 +1260,84 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v11, _v12, _v13, _v14) = match arg0 {
+                let (_v10, _v11, _v12, _v13) = match arg0 {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e3) => {
-                        let (_v8, _v9, _v10) = match _e3 {
-                            T::A(_e4) => {
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v7, _v8, _v9) = match _e2 {
+                            T::A(_e3) => {
                                 (
                                     0i32,
-                                    (::witbind::rt::as_i32(_e4)) as usize as *mut u8,
+                                    (::witbind::rt::as_i32(_e3)) as usize as *mut u8,
                                     0usize,
                                 )
                             }
-                            T::B(_e5) => {
-                                let _vec6 = _e5;
-                                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                                let _len6 = _vec6.len();
-                                (1i32, _ptr6, _len6)
+                            T::B(_e4) => {
+                                let _vec5 = _e4;
+                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                                let _len5 = _vec5.len();
+                                (1i32, _ptr5, _len5)
                             }
                             T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         };
-                        (1i32, _v8, _v9, _v10)
+                        (1i32, _v7, _v8, _v9)
                     }
                 };
-                let (_t15, _t16) = rep;
-                let (_v21, _v22, _v23) = match _t15 {
-                    T::A(_e17) => {
-                        (0i32, (::witbind::rt::as_i32(_e17)) as usize as *mut u8, 0usize)
+                let (_t14_0, _t14_1) = rep;
+                let (_v19, _v20, _v21) = match _t14_0 {
+                    T::A(_e15) => {
+                        (0i32, (::witbind::rt::as_i32(_e15)) as usize as *mut u8, 0usize)
                     }
-                    T::B(_e18) => {
-                        let _vec19 = _e18;
-                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                        let _len19 = _vec19.len();
-                        (1i32, _ptr19, _len19)
+                    T::B(_e16) => {
+                        let _vec17 = _e16;
+                        let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                        let _len17 = _vec17.len();
+                        (1i32, _ptr17, _len17)
                     }
                     T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                 };
-                let _ptr24 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr22 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
+                        _v10,
                         _v11,
                         _v12,
                         _v13,
-                        _v14,
+                        _v19,
+                        _v20,
                         _v21,
-                        _v22,
-                        _v23,
-                        _t16.clone() as i32,
-                        _ptr24,
+                        _t14_1.clone() as i32,
+                        _ptr22,
                     )
                 };
-                let _l25 = unsafe { *_ptr24.cast::<u8>() };
-                match _l25 {
+                let _l23 = unsafe { *_ptr22.cast::<u8>() };
+                match _l23 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l28 = unsafe { *_ptr24.add(4).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l28 {
-                                0 => {
-                                    let _l30 = unsafe { *_ptr24.add(8).cast::<i32>() };
-                                    T::A(_l30 as u32)
-                                }
-                                1 => {
-                                    let _l32 = unsafe { *_ptr24.add(8).cast::<*mut u8>() };
-                                    let _l33 = unsafe { *_ptr24.add(12).cast::<usize>() };
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l32.cast::<u8>(),
-                                                _l33,
-                                                _l33,
-                                            ),
-                                        )
-                                    })
-                                }
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l24 = unsafe { *_ptr22.add(4).cast::<u8>() };
+                        let _v28 = match _l24 {
+                            0 => {
+                                let _l25 = unsafe { *_ptr22.add(8).cast::<u32>() };
+                                T::A(_l25)
+                            }
+                            1 => {
+                                let _l26 = unsafe { *_ptr22.add(8).cast::<*mut u8>() };
+                                let _l27 = unsafe { *_ptr22.add(12).cast::<usize>() };
+                                T::B(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l26.cast::<u8>(),
+                                            _l27,
+                                            _l27,
+                                        ),
+                                    )
+                                })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::option::Option::Some(_v28)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1350,38 +1355,38 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = value;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _vec1 = value;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _vec2 = ptr;
                 let _len2 = _vec2.len();
-                let _vec5 = ptr;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e3) in _vec5.iter().enumerate() {
-                    let _base3 = unsafe { _array5.add(i * 8) };
-                    let _vec4 = _e3;
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len4 = _vec4.len();
-                    unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                for (i, _e2) in _vec2.iter().enumerate() {
+                    let _base2 = unsafe { _array2.add(i * 8) };
+                    let _vec3 = _e2;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                 }
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(self_),
-                        _ptr2,
+                        _ptr1,
+                        _len1,
+                        _array2,
                         _len2,
-                        _array5,
-                        _len5,
                         ::witbind::rt::as_i32(len),
-                        _ptr6,
+                        _ptr4,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
+                        ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6),
                     )
                 }
             }
@@ -1390,32 +1395,32 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:generated-names/locals", "handle", (i32, i32, ptr,
                     len), i32
                 );
-                let (_v11, _v12, _v13, _v14) = match t {
+                let (_v10, _v11, _v12, _v13) = match t {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e3) => {
-                        let (_v8, _v9, _v10) = match _e3 {
-                            T::A(_e4) => {
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v7, _v8, _v9) = match _e2 {
+                            T::A(_e3) => {
                                 (
                                     0i32,
-                                    (::witbind::rt::as_i32(_e4)) as usize as *mut u8,
+                                    (::witbind::rt::as_i32(_e3)) as usize as *mut u8,
                                     0usize,
                                 )
                             }
-                            T::B(_e5) => {
-                                let _vec6 = _e5;
-                                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                                let _len6 = _vec6.len();
-                                (1i32, _ptr6, _len6)
+                            T::B(_e4) => {
+                                let _vec5 = _e4;
+                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                                let _len5 = _vec5.len();
+                                (1i32, _ptr5, _len5)
                             }
                             T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         };
-                        (1i32, _v8, _v9, _v10)
+                        (1i32, _v7, _v8, _v9)
                     }
                 };
-                let _ret15 = unsafe { _wit_import(_v11, _v12, _v13, _v14) };
-                _ret15 as u32
+                let _ret14 = unsafe { _wit_import(_v10, _v11, _v12, _v13) };
+                _ret14 as u32
             }
         }
     }
@@ -1824,8 +1829,8 @@ pub mod exports {
                     arg2: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v6 = match arg0 {
-                        0 => T::A((arg1) as usize as u32),
+                    let _v1 = match arg0 {
+                        0 => T::A((arg1) as usize as i32 as u32),
                         1 => {
                             T::B(unsafe {
                                 ::witbind::rt::string_lift(
@@ -1840,8 +1845,8 @@ pub mod exports {
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret7 = Handle::new(__T::new(_v6));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret7.handle) as i32
+                    let _ret2 = Handle::new(__T::new(_v1));
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1849,10 +1854,10 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::rep(
+                    let _ret1 = __T::rep(
                         (unsafe { HandleBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1879,88 +1884,60 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg3.cast::<u8>(),
-                                arg4,
-                                arg4,
-                            ),
+                    let _v1 = unsafe {
+                        _lift_flat_ret(
+                            arg2,
+                            arg3,
+                            arg4,
+                            arg5,
+                            arg6,
+                            arg7,
+                            arg8,
+                            arg9,
+                            arg10,
+                            arg11,
+                            arg12,
+                            arg13,
+                            arg14,
                         )
                     };
-                    let _list3 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg5.cast::<u8>(), arg6, arg6)
-                    };
-                    let _v11 = match arg7 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(
-                                match arg8 {
-                                    0 => T::A((arg9) as usize as u32),
-                                    1 => {
-                                        T::B(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    arg9.cast::<u8>(),
-                                                    arg10,
-                                                    arg10,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    2 => T::Ret,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret12 = __T::ret(
+                    let _ret2 = __T::ret(
                         (unsafe { HandleBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                         unsafe { HandleBorrow::lift(::witbind::rt::rep(arg1)) },
-                        Ret {
-                            ptr: arg2 as u32,
-                            len: _string2,
-                            result: _list3,
-                            handle: _v11,
-                            i: arg11 as u64,
-                            arg0: arg12 as i8,
-                            rt: ::witbind::rt::bool_lift(arg13 as u8),
-                            rep: unsafe { ::witbind::rt::char_lift(arg14 as u32) },
-                        },
+                        _v1,
                     );
-                    let _ptr13 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret12 {
-                        T::A(_e14) => {
-                            unsafe { *_ptr13.cast::<u8>() = 0u8 };
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
+                        T::A(_e4) => {
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr13.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e14)
+                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e4)
                             };
                         }
-                        T::B(_e15) => {
-                            unsafe { *_ptr13.cast::<u8>() = 1u8 };
-                            let _vec16 = (_e15).into_bytes().into_boxed_slice();
-                            let _len16 = _vec16.len();
-                            let _ptr16 = ::witbind::rt::Box::into_raw(_vec16)
-                                .cast::<u8>();
-                            unsafe { *_ptr13.add(8).cast::<usize>() = _len16 };
-                            unsafe { *_ptr13.add(4).cast::<*mut u8>() = _ptr16 };
+                        T::B(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
+                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
                         }
                         T::Ret => {
-                            unsafe { *_ptr13.cast::<u8>() = 2u8 };
+                            unsafe { *_ptr3.cast::<u8>() = 2 };
                         }
-                    };
-                    _ptr13
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_method_handle_ret<__T: GuestHandle>(
                     arg0: *mut u8,
                 ) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -1984,8 +1961,8 @@ pub mod exports {
                     arg15: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v6 = match arg0 {
-                        0 => T::A((arg1) as usize as u32),
+                    let _v1 = match arg0 {
+                        0 => T::A((arg1) as usize as i32 as u32),
                         1 => {
                             T::B(unsafe {
                                 ::witbind::rt::string_lift(
@@ -2000,56 +1977,25 @@ pub mod exports {
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _string7 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg4.cast::<u8>(),
-                                arg5,
-                                arg5,
-                            ),
+                    let _v2 = unsafe {
+                        _lift_flat_ret(
+                            arg3,
+                            arg4,
+                            arg5,
+                            arg6,
+                            arg7,
+                            arg8,
+                            arg9,
+                            arg10,
+                            arg11,
+                            arg12,
+                            arg13,
+                            arg14,
+                            arg15,
                         )
                     };
-                    let _list8 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg6.cast::<u8>(), arg7, arg7)
-                    };
-                    let _v16 = match arg8 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(
-                                match arg9 {
-                                    0 => T::A((arg10) as usize as u32),
-                                    1 => {
-                                        T::B(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    arg10.cast::<u8>(),
-                                                    arg11,
-                                                    arg11,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    2 => T::Ret,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret17 = __T::t(
-                        _v6,
-                        Ret {
-                            ptr: arg3 as u32,
-                            len: _string7,
-                            result: _list8,
-                            handle: _v16,
-                            i: arg12 as u64,
-                            arg0: arg13 as i8,
-                            rt: ::witbind::rt::bool_lift(arg14 as u8),
-                            rep: unsafe { ::witbind::rt::char_lift(arg15 as u32) },
-                        },
-                    );
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret17.handle) as i32
+                    let _ret3 = __T::t(_v1, _v2);
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2063,26 +2009,26 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::guest(
+                    let _ret1 = __T::guest(
                         (unsafe { RtBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                         arg1 as u32,
                     );
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_method_rt_guest<__T: GuestRt>(
                     arg0: *mut u8,
                 ) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2093,21 +2039,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    let _v10 = match _l2 {
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    let _v5 = match _l1 {
                         0 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<i32>() };
-                            T::A(_l4 as u32)
+                            let _l2 = unsafe { *arg0.add(4).cast::<u32>() };
+                            T::A(_l2)
                         }
                         1 => {
-                            let _l6 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *arg0.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(8).cast::<usize>() };
                             T::B(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -2115,57 +2061,49 @@ pub mod exports {
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _v35 = unsafe { _lift_ret(arg0.add(16)) };
-                    let _l36 = unsafe { *arg0.add(72).cast::<u8>() };
-                    let _l37 = unsafe { *arg0.add(73).cast::<u8>() };
-                    let _l38 = unsafe { *arg0.add(76).cast::<*mut u8>() };
-                    let _l39 = unsafe { *arg0.add(80).cast::<usize>() };
-                    let _array66 = _l38;
-                    let _len66 = _l39;
-                    let mut _list66 = ::witbind::rt::Vec::with_capacity(_len66);
-                    for i in 0.._len66 {
-                        let _base40 = unsafe { _array66.add(i * 56) };
-                        _list66.push(unsafe { _lift_ret(_base40) });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array66, _len66 * 56, 8) };
-                    let _ret67 = __T::uses(
-                        _v10,
-                        _v35,
-                        unsafe { Ptr::_lift(_l36) },
-                        Len::from_bits_retain(_l37),
-                        _list66,
-                    );
+                    let _v6 = unsafe { _lift_ret(arg0.add(16)) };
+                    let _l7 = unsafe { *arg0.add(72).cast::<u8>() };
+                    let _l8 = unsafe { *arg0.add(73).cast::<u8>() };
+                    let _v9 = unsafe { _lift_result(arg0.add(76)) };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 88, 8) };
-                    let _ptr68 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret67 {
-                        T::A(_e69) => {
-                            unsafe { *_ptr68.cast::<u8>() = 0u8 };
+                    let _ret10 = __T::uses(
+                        _v5,
+                        _v6,
+                        unsafe { Ptr::_lift(_l7) },
+                        Len::from_bits_retain(_l8),
+                        _v9,
+                    );
+                    let _ptr11 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret10 {
+                        T::A(_e12) => {
+                            unsafe { *_ptr11.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr68.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e69)
+                                *_ptr11.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e12)
                             };
                         }
-                        T::B(_e70) => {
-                            unsafe { *_ptr68.cast::<u8>() = 1u8 };
-                            let _vec71 = (_e70).into_bytes().into_boxed_slice();
-                            let _len71 = _vec71.len();
-                            let _ptr71 = ::witbind::rt::Box::into_raw(_vec71)
+                        T::B(_e13) => {
+                            unsafe { *_ptr11.cast::<u8>() = 1 };
+                            let _vec14 = (_e13).into_bytes().into_boxed_slice();
+                            let _len14 = _vec14.len();
+                            let _ptr14 = ::witbind::rt::Box::into_raw(_vec14)
                                 .cast::<u8>();
-                            unsafe { *_ptr68.add(8).cast::<usize>() = _len71 };
-                            unsafe { *_ptr68.add(4).cast::<*mut u8>() = _ptr71 };
+                            unsafe { *_ptr11.add(8).cast::<usize>() = _len14 };
+                            unsafe { *_ptr11.add(4).cast::<*mut u8>() = _ptr14 };
                         }
                         T::Ret => {
-                            unsafe { *_ptr68.cast::<u8>() = 2u8 };
+                            unsafe { *_ptr11.cast::<u8>() = 2 };
                         }
-                    };
-                    _ptr68
+                    }
+                    _ptr11
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_uses<__T: Guest>(arg0: *mut u8) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2331,6 +2269,95 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_generated_names_t_cabi;
+                #[allow(clippy::too_many_arguments)]
+                /// Lifts a `ret` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                pub(crate) unsafe fn _lift_flat_ret(
+                    arg0: i32,
+                    arg1: *mut u8,
+                    arg2: usize,
+                    arg3: *mut u8,
+                    arg4: usize,
+                    arg5: i32,
+                    arg6: i32,
+                    arg7: *mut u8,
+                    arg8: usize,
+                    arg9: i64,
+                    arg10: i32,
+                    arg11: i32,
+                    arg12: i32,
+                ) -> Ret {
+                    let _list1 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(arg3.cast::<u8>(), arg4, arg4)
+                    };
+                    let _v3 = match arg5 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _v2 = match arg6 {
+                                0 => T::A((arg7) as usize as i32 as u32),
+                                1 => {
+                                    T::B(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                arg7.cast::<u8>(),
+                                                arg8,
+                                                arg8,
+                                            ),
+                                        )
+                                    })
+                                }
+                                2 => T::Ret,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v2)
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    Ret {
+                        ptr: arg0 as u32,
+                        len: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        },
+                        result: _list1,
+                        handle: _v3,
+                        i: arg9 as u64,
+                        arg0: arg10 as i8,
+                        rt: ::witbind::rt::bool_lift(arg11 as u8),
+                        rep: unsafe { ::witbind::rt::char_lift(arg12 as u32) },
+                    }
+                }
+                /// Lifts a `result` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                pub(crate) unsafe fn _lift_result(ptr: *mut u8) -> Result {
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _array3 = _l1;
+                    let _len3 = _l2;
+                    let mut _list3 = ::witbind::rt::Vec::with_capacity(_len3);
+                    for i in 0.._len3 {
+                        let _base3 = unsafe { _array3.add(i * 56) };
+                        let _v4 = unsafe { _lift_ret(_base3) };
+                        _list3.push(_v4);
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 56, 8) };
+                    _list3
+                }
                 /// Lifts a `ret` out of canonical ABI memory.
                 ///
                 /// # Safety
@@ -2339,67 +2366,65 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                    let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
-                    let _string5 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
-                            ),
-                        )
+                    let _l1 = unsafe { *ptr.cast::<u32>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                    let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                    let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                    let _list6 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
                     };
-                    let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                    let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
-                    let _list8 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7)
-                    };
-                    let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
-                    let _v21 = match _l9 {
+                    let _l7 = unsafe { *ptr.add(20).cast::<u8>() };
+                    let _v13 = match _l7 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = unsafe { *ptr.add(24).cast::<u8>() };
-                            ::core::option::Option::Some(
-                                match _l12 {
-                                    0 => {
-                                        let _l14 = unsafe { *ptr.add(28).cast::<i32>() };
-                                        T::A(_l14 as u32)
-                                    }
-                                    1 => {
-                                        let _l16 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-                                        let _l17 = unsafe { *ptr.add(32).cast::<usize>() };
-                                        T::B(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l16.cast::<u8>(),
-                                                    _l17,
-                                                    _l17,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    2 => T::Ret,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l8 = unsafe { *ptr.add(24).cast::<u8>() };
+                            let _v12 = match _l8 {
+                                0 => {
+                                    let _l9 = unsafe { *ptr.add(28).cast::<u32>() };
+                                    T::A(_l9)
+                                }
+                                1 => {
+                                    let _l10 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+                                    let _l11 = unsafe { *ptr.add(32).cast::<usize>() };
+                                    T::B(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l10.cast::<u8>(),
+                                                _l11,
+                                                _l11,
+                                            ),
+                                        )
+                                    })
+                                }
+                                2 => T::Ret,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v12)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _l22 = unsafe { *ptr.add(40).cast::<i64>() };
-                    let _l23 = unsafe { *ptr.add(48).cast::<i8>() };
-                    let _l24 = unsafe { *ptr.add(49).cast::<u8>() };
-                    let _l25 = unsafe { *ptr.add(52).cast::<i32>() };
+                    let _l14 = unsafe { *ptr.add(40).cast::<u64>() };
+                    let _l15 = unsafe { *ptr.add(48).cast::<i8>() };
+                    let _l16 = unsafe { *ptr.add(49).cast::<u8>() };
+                    let _l17 = unsafe { *ptr.add(52).cast::<u32>() };
                     Ret {
-                        ptr: _l2 as u32,
-                        len: _string5,
-                        result: _list8,
-                        handle: _v21,
-                        i: _l22 as u64,
-                        arg0: _l23,
-                        rt: ::witbind::rt::bool_lift(_l24),
-                        rep: unsafe { ::witbind::rt::char_lift(_l25 as u32) },
+                        ptr: _l1,
+                        len: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
+                                ),
+                            )
+                        },
+                        result: _list6,
+                        handle: _v13,
+                        i: _l14,
+                        arg0: _l15,
+                        rt: ::witbind::rt::bool_lift(_l16),
+                        rep: unsafe { ::witbind::rt::char_lift(_l17) },
                     }
                 }
             }
@@ -2452,121 +2477,121 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _array12 = arg0;
-                    let _len12 = arg1;
-                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                    for i in 0.._len12 {
-                        let _base2 = unsafe { _array12.add(i * 12) };
-                        let _l3 = unsafe { *_base2.cast::<u8>() };
-                        _list12
-                            .push(
-                                match _l3 {
-                                    0 => {
-                                        let _l5 = unsafe { *_base2.add(4).cast::<i32>() };
-                                        T::A(_l5 as u32)
-                                    }
-                                    1 => {
-                                        let _l7 = unsafe { *_base2.add(4).cast::<*mut u8>() };
-                                        let _l8 = unsafe { *_base2.add(8).cast::<usize>() };
-                                        T::B(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l7.cast::<u8>(),
-                                                    _l8,
-                                                    _l8,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    2 => T::Ret,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            );
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 12) };
+                        let _l2 = unsafe { *_base1.cast::<u8>() };
+                        let _v6 = match _l2 {
+                            0 => {
+                                let _l3 = unsafe { *_base1.add(4).cast::<u32>() };
+                                T::A(_l3)
+                            }
+                            1 => {
+                                let _l4 = unsafe { *_base1.add(4).cast::<*mut u8>() };
+                                let _l5 = unsafe { *_base1.add(8).cast::<usize>() };
+                                T::B(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l4.cast::<u8>(),
+                                            _l5,
+                                            _l5,
+                                        ),
+                                    )
+                                })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        _list1.push(_v6);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 12, 4) };
-                    let _string13 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg3.cast::<u8>(),
-                                arg4,
-                                arg4,
-                            ),
-                        )
-                    };
-                    let _ret14 = __T::ret(
-                        _list12,
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                    let _ret7 = __T::ret(
+                        _list1,
                         arg2 as u32,
-                        _string13,
+                        unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg3.cast::<u8>(),
+                                    arg4,
+                                    arg4,
+                                ),
+                            )
+                        },
                         arg5 as u64,
                         unsafe { super::t::RtBorrow::lift(::witbind::rt::rep(arg6)) },
                     );
-                    let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret14 {
-                        ::core::result::Result::Ok(_e16) => {
-                            unsafe { *_ptr15.cast::<u8>() = 0u8 };
-                            match _e16 {
-                                T::A(_e17) => {
-                                    unsafe { *_ptr15.add(4).cast::<u8>() = 0u8 };
+                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret7 {
+                        ::core::result::Result::Ok(_e9) => {
+                            unsafe { *_ptr8.cast::<u8>() = 0 };
+                            match _e9 {
+                                T::A(_e10) => {
+                                    unsafe { *_ptr8.add(4).cast::<u8>() = 0 };
                                     unsafe {
-                                        *_ptr15.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e17)
+                                        *_ptr8.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e10)
                                     };
                                 }
-                                T::B(_e18) => {
-                                    unsafe { *_ptr15.add(4).cast::<u8>() = 1u8 };
-                                    let _vec19 = (_e18).into_bytes().into_boxed_slice();
-                                    let _len19 = _vec19.len();
-                                    let _ptr19 = ::witbind::rt::Box::into_raw(_vec19)
+                                T::B(_e11) => {
+                                    unsafe { *_ptr8.add(4).cast::<u8>() = 1 };
+                                    let _vec12 = (_e11).into_bytes().into_boxed_slice();
+                                    let _len12 = _vec12.len();
+                                    let _ptr12 = ::witbind::rt::Box::into_raw(_vec12)
                                         .cast::<u8>();
-                                    unsafe { *_ptr15.add(12).cast::<usize>() = _len19 };
-                                    unsafe { *_ptr15.add(8).cast::<*mut u8>() = _ptr19 };
+                                    unsafe { *_ptr8.add(12).cast::<usize>() = _len12 };
+                                    unsafe { *_ptr8.add(8).cast::<*mut u8>() = _ptr12 };
                                 }
                                 T::Ret => {
-                                    unsafe { *_ptr15.add(4).cast::<u8>() = 2u8 };
+                                    unsafe { *_ptr8.add(4).cast::<u8>() = 2 };
                                 }
-                            };
+                            }
                         }
-                        ::core::result::Result::Err(_e21) => {
-                            unsafe { *_ptr15.cast::<u8>() = 1u8 };
-                            match _e21 {
-                                T::A(_e22) => {
-                                    unsafe { *_ptr15.add(4).cast::<u8>() = 0u8 };
+                        ::core::result::Result::Err(_e14) => {
+                            unsafe { *_ptr8.cast::<u8>() = 1 };
+                            match _e14 {
+                                T::A(_e15) => {
+                                    unsafe { *_ptr8.add(4).cast::<u8>() = 0 };
                                     unsafe {
-                                        *_ptr15.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e22)
+                                        *_ptr8.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e15)
                                     };
                                 }
-                                T::B(_e23) => {
-                                    unsafe { *_ptr15.add(4).cast::<u8>() = 1u8 };
-                                    let _vec24 = (_e23).into_bytes().into_boxed_slice();
-                                    let _len24 = _vec24.len();
-                                    let _ptr24 = ::witbind::rt::Box::into_raw(_vec24)
+                                T::B(_e16) => {
+                                    unsafe { *_ptr8.add(4).cast::<u8>() = 1 };
+                                    let _vec17 = (_e16).into_bytes().into_boxed_slice();
+                                    let _len17 = _vec17.len();
+                                    let _ptr17 = ::witbind::rt::Box::into_raw(_vec17)
                                         .cast::<u8>();
-                                    unsafe { *_ptr15.add(12).cast::<usize>() = _len24 };
-                                    unsafe { *_ptr15.add(8).cast::<*mut u8>() = _ptr24 };
+                                    unsafe { *_ptr8.add(12).cast::<usize>() = _len17 };
+                                    unsafe { *_ptr8.add(8).cast::<*mut u8>() = _ptr17 };
                                 }
                                 T::Ret => {
-                                    unsafe { *_ptr15.add(4).cast::<u8>() = 2u8 };
+                                    unsafe { *_ptr8.add(4).cast::<u8>() = 2 };
                                 }
-                            };
+                            }
                         }
-                    };
-                    _ptr15
+                    }
+                    _ptr8
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
-                    match unsafe { *arg0.cast::<u8>() } {
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            if unsafe { *arg0.add(4).cast::<u8>() } == 1 {
-                                let _base1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                                let _len2 = unsafe { *arg0.add(12).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                            let _l2 = unsafe { *arg0.add(4).cast::<u8>() };
+                            if _l2 == 1 {
+                                let _l3 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                                let _l4 = unsafe { *arg0.add(12).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                             }
                         }
                         1 => {
-                            if unsafe { *arg0.add(4).cast::<u8>() } == 1 {
-                                let _base3 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                                let _len4 = unsafe { *arg0.add(12).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
+                            let _l5 = unsafe { *arg0.add(4).cast::<u8>() };
+                            if _l5 == 1 {
+                                let _l6 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                                let _l7 = unsafe { *arg0.add(12).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
                             }
                         }
                         _ => {}
@@ -2584,96 +2609,97 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array16 = arg0;
-                    let _len16 = arg1;
-                    let mut _list16 = ::witbind::rt::Vec::with_capacity(_len16);
-                    for i in 0.._len16 {
-                        let _base2 = unsafe { _array16.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        let _array15 = _l3;
-                        let _len15 = _l4;
-                        let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
-                        for i in 0.._len15 {
-                            let _base5 = unsafe { _array15.add(i * 12) };
-                            let _l6 = unsafe { *_base5.cast::<u8>() };
-                            _list15
-                                .push(
-                                    match _l6 {
-                                        0 => {
-                                            let _l8 = unsafe { *_base5.add(4).cast::<i32>() };
-                                            T::A(_l8 as u32)
-                                        }
-                                        1 => {
-                                            let _l10 = unsafe { *_base5.add(4).cast::<*mut u8>() };
-                                            let _l11 = unsafe { *_base5.add(8).cast::<usize>() };
-                                            T::B(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l10.cast::<u8>(),
-                                                        _l11,
-                                                        _l11,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        2 => T::Ret,
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                );
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        let _array4 = _l2;
+                        let _len4 = _l3;
+                        let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                        for i in 0.._len4 {
+                            let _base4 = unsafe { _array4.add(i * 12) };
+                            let _l5 = unsafe { *_base4.cast::<u8>() };
+                            let _v9 = match _l5 {
+                                0 => {
+                                    let _l6 = unsafe { *_base4.add(4).cast::<u32>() };
+                                    T::A(_l6)
+                                }
+                                1 => {
+                                    let _l7 = unsafe { *_base4.add(4).cast::<*mut u8>() };
+                                    let _l8 = unsafe { *_base4.add(8).cast::<usize>() };
+                                    T::B(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l7.cast::<u8>(),
+                                                _l8,
+                                                _l8,
+                                            ),
+                                        )
+                                    })
+                                }
+                                2 => T::Ret,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            _list4.push(_v9);
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 12, 4) };
-                        _list16.push(_list15);
+                        unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
+                        _list1.push(_list4);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 8, 4) };
-                    let _ret17 = __T::i(_list16);
-                    let _ptr18 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec24 = _ret17;
-                    let _len24 = _vec24.len();
-                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 12, 4) };
-                    for (i, _e19) in ::core::iter::IntoIterator::into_iter(_vec24)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret10 = __T::i(_list1);
+                    let _ptr11 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec12 = _ret10;
+                    let _len12 = _vec12.len();
+                    let _array12 = unsafe { ::witbind::rt::alloc_list(_len12, 12, 4) };
+                    for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec12)
                         .enumerate()
                     {
-                        let _base19 = unsafe { _array24.add(i * 12) };
-                        match _e19 {
-                            T::A(_e20) => {
-                                unsafe { *_base19.cast::<u8>() = 0u8 };
+                        let _base12 = unsafe { _array12.add(i * 12) };
+                        match _e12 {
+                            T::A(_e13) => {
+                                unsafe { *_base12.cast::<u8>() = 0 };
                                 unsafe {
-                                    *_base19.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e20)
+                                    *_base12.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e13)
                                 };
                             }
-                            T::B(_e21) => {
-                                unsafe { *_base19.cast::<u8>() = 1u8 };
-                                let _vec22 = (_e21).into_bytes().into_boxed_slice();
-                                let _len22 = _vec22.len();
-                                let _ptr22 = ::witbind::rt::Box::into_raw(_vec22)
+                            T::B(_e14) => {
+                                unsafe { *_base12.cast::<u8>() = 1 };
+                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
+                                let _len15 = _vec15.len();
+                                let _ptr15 = ::witbind::rt::Box::into_raw(_vec15)
                                     .cast::<u8>();
-                                unsafe { *_base19.add(8).cast::<usize>() = _len22 };
-                                unsafe { *_base19.add(4).cast::<*mut u8>() = _ptr22 };
+                                unsafe { *_base12.add(8).cast::<usize>() = _len15 };
+                                unsafe { *_base12.add(4).cast::<*mut u8>() = _ptr15 };
                             }
                             T::Ret => {
-                                unsafe { *_base19.cast::<u8>() = 2u8 };
+                                unsafe { *_base12.cast::<u8>() = 2 };
                             }
-                        };
+                        }
                     }
-                    unsafe { *_ptr18.add(4).cast::<usize>() = _len24 };
-                    unsafe { *_ptr18.cast::<*mut u8>() = _array24 };
-                    _ptr18
+                    unsafe { *_ptr11.add(4).cast::<usize>() = _len12 };
+                    unsafe { *_ptr11.cast::<*mut u8>() = _array12 };
+                    _ptr11
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_i<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 12) };
-                        if unsafe { *_elem3.cast::<u8>() } == 1 {
-                            let _base4 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
-                            let _len5 = unsafe { *_elem3.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 12) };
+                        let _l4 = unsafe { *_elem3.cast::<u8>() };
+                        if _l4 == 1 {
+                            let _l5 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_elem3.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
                         }
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2693,32 +2719,31 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _v9 = match arg0 {
+                    let _v2 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            ::core::option::Option::Some(
-                                match arg1 {
-                                    0 => T::A((arg2) as usize as u32),
-                                    1 => {
-                                        T::B(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    arg2.cast::<u8>(),
-                                                    arg3,
-                                                    arg3,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    2 => T::Ret,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _v1 = match arg1 {
+                                0 => T::A((arg2) as usize as i32 as u32),
+                                1 => {
+                                    T::B(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                arg2.cast::<u8>(),
+                                                arg3,
+                                                arg3,
+                                            ),
+                                        )
+                                    })
+                                }
+                                2 => T::Ret,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _v14 = match arg4 {
-                        0 => T::A((arg5) as usize as u32),
+                    let _v3 = match arg4 {
+                        0 => T::A((arg5) as usize as i32 as u32),
                         1 => {
                             T::B(unsafe {
                                 ::witbind::rt::string_lift(
@@ -2733,49 +2758,48 @@ pub mod exports {
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret15 = __T::arg0(
-                        _v9,
-                        (_v14, unsafe { Ptr::_lift(arg7 as u8) }),
-                    );
-                    let _ptr16 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret15 {
+                    let _ret4 = __T::arg0(_v2, (_v3, unsafe { Ptr::_lift(arg7 as u8) }));
+                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret4 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr16.cast::<u8>() = 0u8 };
+                            unsafe { *_ptr5.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e18) => {
-                            unsafe { *_ptr16.cast::<u8>() = 1u8 };
-                            match _e18 {
-                                T::A(_e19) => {
-                                    unsafe { *_ptr16.add(4).cast::<u8>() = 0u8 };
+                        ::core::option::Option::Some(_e7) => {
+                            unsafe { *_ptr5.cast::<u8>() = 1 };
+                            match _e7 {
+                                T::A(_e8) => {
+                                    unsafe { *_ptr5.add(4).cast::<u8>() = 0 };
                                     unsafe {
-                                        *_ptr16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e19)
+                                        *_ptr5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e8)
                                     };
                                 }
-                                T::B(_e20) => {
-                                    unsafe { *_ptr16.add(4).cast::<u8>() = 1u8 };
-                                    let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                    let _len21 = _vec21.len();
-                                    let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                T::B(_e9) => {
+                                    unsafe { *_ptr5.add(4).cast::<u8>() = 1 };
+                                    let _vec10 = (_e9).into_bytes().into_boxed_slice();
+                                    let _len10 = _vec10.len();
+                                    let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
                                         .cast::<u8>();
-                                    unsafe { *_ptr16.add(12).cast::<usize>() = _len21 };
-                                    unsafe { *_ptr16.add(8).cast::<*mut u8>() = _ptr21 };
+                                    unsafe { *_ptr5.add(12).cast::<usize>() = _len10 };
+                                    unsafe { *_ptr5.add(8).cast::<*mut u8>() = _ptr10 };
                                 }
                                 T::Ret => {
-                                    unsafe { *_ptr16.add(4).cast::<u8>() = 2u8 };
+                                    unsafe { *_ptr5.add(4).cast::<u8>() = 2 };
                                 }
-                            };
+                            }
                         }
-                    };
-                    _ptr16
+                    }
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_arg0<__T: Guest>(arg0: *mut u8) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        if unsafe { *arg0.add(4).cast::<u8>() } == 1 {
-                            let _base1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _len2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<u8>() };
+                        if _l2 == 1 {
+                            let _l3 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                     }
                 }
@@ -2795,49 +2819,53 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg1.cast::<u8>(),
-                                arg2,
-                                arg2,
-                            ),
-                        )
-                    };
-                    let _array7 = arg3;
-                    let _len7 = arg4;
-                    let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                    for i in 0.._len7 {
-                        let _base3 = unsafe { _array7.add(i * 8) };
-                        let _l4 = unsafe { *_base3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
-                        _list7
+                    let _array1 = arg3;
+                    let _len1 = arg4;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        _list1
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l4.cast::<u8>(),
-                                        _l5,
-                                        _l5,
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                    let _ret8 = __T::result(arg0 as u32, _string2, _list7, arg5 as u32);
-                    let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec10 = (_ret8).into_bytes().into_boxed_slice();
-                    let _len10 = _vec10.len();
-                    let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
-                    unsafe { *_ptr9.add(4).cast::<usize>() = _len10 };
-                    unsafe { *_ptr9.cast::<*mut u8>() = _ptr10 };
-                    _ptr9
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret4 = __T::result(
+                        arg0 as u32,
+                        unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        },
+                        _list1,
+                        arg5 as u32,
+                    );
+                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec6 = (_ret4).into_bytes().into_boxed_slice();
+                    let _len6 = _vec6.len();
+                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_ptr5.cast::<*mut u8>() = _ptr6 };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_result<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2848,32 +2876,31 @@ pub mod exports {
                     arg3: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v9 = match arg0 {
+                    let _v2 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            ::core::option::Option::Some(
-                                match arg1 {
-                                    0 => T::A((arg2) as usize as u32),
-                                    1 => {
-                                        T::B(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    arg2.cast::<u8>(),
-                                                    arg3,
-                                                    arg3,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    2 => T::Ret,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _v1 = match arg1 {
+                                0 => T::A((arg2) as usize as i32 as u32),
+                                1 => {
+                                    T::B(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                arg2.cast::<u8>(),
+                                                arg3,
+                                                arg3,
+                                            ),
+                                        )
+                                    })
+                                }
+                                2 => T::Ret,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret10 = __T::handle(_v9);
-                    ::witbind::rt::as_i32(_ret10)
+                    let _ret3 = __T::handle(_v2);
+                    ::witbind::rt::as_i32(_ret3)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -3304,8 +3331,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_constructor_guest_cabi<__T: GuestGuest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = Guest_::new(__T::new());
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    let _ret1 = Guest_::new(__T::new());
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3313,10 +3340,10 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::stub(
+                    let _ret1 = __T::stub(
                         (unsafe { GuestBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3325,22 +3352,22 @@ pub mod exports {
                     arg1: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::guest(
+                    let _ret1 = __T::guest(
                         (unsafe { StubBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                         unsafe { GuestBorrow::lift(::witbind::rt::rep(arg1)) },
                     );
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_make_stub_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::make_stub(Guest_ {
+                    let _ret1 = __T::make_stub(Guest_ {
                         handle: unsafe {
                             ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     });
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

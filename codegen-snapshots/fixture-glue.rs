@@ -99,18 +99,20 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_person(ptr: *mut u8) {
-                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                for i in 0.._len4 {
-                    let _elem5 = unsafe { _base3.add(i * 8) };
-                    let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _base5 = _l3;
+                let _len5 = _l4;
+                for i in 0.._len5 {
+                    let _elem5 = unsafe { _base5.add(i * 8) };
+                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `shape` in canonical ABI memory owns.
@@ -121,20 +123,23 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
-                match unsafe { *ptr.cast::<u8>() } {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                     1 => {
-                        let _base3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _len4 = unsafe { *ptr.add(8).cast::<usize>() };
-                        for i in 0.._len4 {
-                            let _elem5 = unsafe { _base3.add(i * 24) };
-                            unsafe { _free_person(_elem5) };
+                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _base6 = _l4;
+                        let _len6 = _l5;
+                        for i in 0.._len6 {
+                            let _elem6 = unsafe { _base6.add(i * 24) };
+                            unsafe { _free_person(_elem6) };
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 24, 8) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 24, 8) };
                     }
                     _ => {}
                 }
@@ -164,15 +169,16 @@ pub mod witbind_fixtures {
                         })
                     }
                     1 => {
-                        let _array18 = arg1;
-                        let _len18 = arg2;
-                        let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
-                        for i in 0.._len18 {
-                            let _base5 = unsafe { _array18.add(i * 24) };
-                            _list18.push(unsafe { _lift_person(_base5) });
+                        let _array1 = arg1;
+                        let _len1 = arg2;
+                        let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                        for i in 0.._len1 {
+                            let _base1 = unsafe { _array1.add(i * 24) };
+                            let _v2 = unsafe { _lift_person(_base1) };
+                            _list1.push(_v2);
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 24, 8) };
-                        Shape::People(_list18)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
+                        Shape::People(_list1)
                     }
                     2 => Shape::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -186,39 +192,42 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array11 = _l5;
-                let _len11 = _l6;
-                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                for i in 0.._len11 {
-                    let _base7 = unsafe { _array11.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list11
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    _list5
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                let _l12 = unsafe { *ptr.add(16).cast::<i64>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                let _l8 = unsafe { *ptr.add(16).cast::<u64>() };
                 Person {
-                    name: _string4,
-                    tags: _list11,
-                    age: _l12 as u64,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    tags: _list5,
+                    age: _l8,
                 }
             }
             /// Lifts a `shape` out of canonical ABI memory.
@@ -229,90 +238,94 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         Shape::Named(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
                                 ),
                             )
                         })
                     }
                     1 => {
-                        let _l8 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l9 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _array23 = _l8;
-                        let _len23 = _l9;
-                        let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
-                        for i in 0.._len23 {
-                            let _base10 = unsafe { _array23.add(i * 24) };
-                            _list23.push(unsafe { _lift_person(_base10) });
+                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _array6 = _l4;
+                        let _len6 = _l5;
+                        let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                        for i in 0.._len6 {
+                            let _base6 = unsafe { _array6.add(i * 24) };
+                            let _v7 = unsafe { _lift_person(_base6) };
+                            _list6.push(_v7);
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 24, 8) };
-                        Shape::People(_list23)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 24, 8) };
+                        Shape::People(_list6)
                     }
                     2 => Shape::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
+            #[allow(clippy::needless_borrow)]
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
                 value: &Shape,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize) {
-                let (_v15, _v16, _v17) = match value {
-                    Shape::Named(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        (0i32, _ptr3, _len3)
+                let (_v6, _v7, _v8) = match value {
+                    Shape::Named(_e1) => {
+                        let _vec2 = _e1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        (0i32, _ptr2, _len2)
                     }
-                    Shape::People(_e4) => {
-                        let _vec13 = _e4;
-                        let _len13 = _vec13.len();
-                        let _array13 = unsafe {
-                            ::witbind::rt::alloc_list(_len13, 24, 8)
-                        };
-                        for (i, _e5) in _vec13.iter().enumerate() {
-                            let _base5 = unsafe { _array13.add(i * 24) };
-                            let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
-                            let _vec9 = _f6;
-                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec9.len();
-                            unsafe { *_base5.add(4).cast::<usize>() = _len9 };
-                            unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
-                            let _vec12 = _f7;
-                            let _len12 = _vec12.len();
-                            let _array12 = unsafe {
-                                ::witbind::rt::alloc_list(_len12, 8, 4)
-                            };
-                            for (i, _e10) in _vec12.iter().enumerate() {
-                                let _base10 = unsafe { _array12.add(i * 8) };
-                                let _vec11 = _e10;
-                                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                                let _len11 = _vec11.len();
-                                unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                                unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
-                            }
-                            _cleanup_list.push((_array12, _len12 * 8, 4));
-                            unsafe { *_base5.add(12).cast::<usize>() = _len12 };
-                            unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
-                            unsafe {
-                                *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
-                            };
+                    Shape::People(_e3) => {
+                        let _vec4 = _e3;
+                        let _len4 = _vec4.len();
+                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 24, 8) };
+                        for (i, _e4) in _vec4.iter().enumerate() {
+                            let _base4 = unsafe { _array4.add(i * 24) };
+                            unsafe { _lower_person(&_e4, _base4, _cleanup_list) };
                         }
-                        _cleanup_list.push((_array13, _len13 * 24, 8));
-                        (1i32, _array13, _len13)
+                        _cleanup_list.push((_array4, _len4 * 24, 8));
+                        (1i32, _array4, _len4)
                     }
                     Shape::Empty => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                 };
-                (_v15, _v16, _v17)
+                (_v6, _v7, _v8)
+            }
+            /// Lowers a `person` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_person(value: Person, ptr: *mut u8) {
+                let Person { name: _f1, tags: _f2, age: _f3 } = value;
+                let _vec4 = (_f1).into_bytes().into_boxed_slice();
+                let _len4 = _vec4.len();
+                let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
+                let _vec5 = _f2;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
+                {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                    let _len6 = _vec6.len();
+                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                }
+                unsafe { *ptr.add(12).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(8).cast::<*mut u8>() = _array5 };
+                unsafe { *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
             }
             /// Lowers a `shape` into canonical ABI memory, handing it over.
             ///
@@ -321,62 +334,64 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
                 match value {
-                    Shape::Named(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let _vec3 = (_e2).into_bytes().into_boxed_slice();
-                        let _len3 = _vec3.len();
-                        let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len3 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                    Shape::Named(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        let _vec2 = (_e1).into_bytes().into_boxed_slice();
+                        let _len2 = _vec2.len();
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len2 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
                     }
-                    Shape::People(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let _vec13 = _e4;
-                        let _len13 = _vec13.len();
-                        let _array13 = unsafe {
-                            ::witbind::rt::alloc_list(_len13, 24, 8)
-                        };
-                        for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec13)
+                    Shape::People(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let _vec4 = _e3;
+                        let _len4 = _vec4.len();
+                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 24, 8) };
+                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec4)
                             .enumerate()
                         {
-                            let _base5 = unsafe { _array13.add(i * 24) };
-                            let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
-                            let _vec9 = (_f6).into_bytes().into_boxed_slice();
-                            let _len9 = _vec9.len();
-                            let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
-                            unsafe { *_base5.add(4).cast::<usize>() = _len9 };
-                            unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
-                            let _vec12 = _f7;
-                            let _len12 = _vec12.len();
-                            let _array12 = unsafe {
-                                ::witbind::rt::alloc_list(_len12, 8, 4)
-                            };
-                            for (i, _e10) in ::core::iter::IntoIterator::into_iter(
-                                    _vec12,
-                                )
-                                .enumerate()
-                            {
-                                let _base10 = unsafe { _array12.add(i * 8) };
-                                let _vec11 = (_e10).into_bytes().into_boxed_slice();
-                                let _len11 = _vec11.len();
-                                let _ptr11 = ::witbind::rt::Box::into_raw(_vec11)
-                                    .cast::<u8>();
-                                unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                                unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
-                            }
-                            unsafe { *_base5.add(12).cast::<usize>() = _len12 };
-                            unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
-                            unsafe {
-                                *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
-                            };
+                            let _base4 = unsafe { _array4.add(i * 24) };
+                            unsafe { _lower_owned_person(_e4, _base4) };
                         }
-                        unsafe { *ptr.add(8).cast::<usize>() = _len13 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array13 };
+                        unsafe { *ptr.add(8).cast::<usize>() = _len4 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array4 };
                     }
                     Shape::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { *ptr.cast::<u8>() = 2 };
                     }
-                };
+                }
+            }
+            /// Lowers a lent `person` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_person(
+                value: &Person,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Person { name: _f1, tags: _f2, age: _f3 } = value;
+                let _vec4 = _f1;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
+                let _vec5 = _f2;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in _vec5.iter().enumerate() {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = _e5;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                }
+                _cleanup_list.push((_array5, _len5 * 8, 4));
+                unsafe { *ptr.add(12).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(8).cast::<*mut u8>() = _array5 };
+                unsafe { *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
             }
         }
         /// Imported: the host (the test) echoes every argument.
@@ -433,10 +448,10 @@ pub mod witbind_fixtures {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:glue/host", "[constructor]counter", (i32), i32
                     );
-                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
                     Counter {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -444,12 +459,12 @@ pub mod witbind_fixtures {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:glue/host", "[method]counter.get", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, by: u32) {
@@ -469,7 +484,7 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:glue/host", "[static]counter.merge", (i32,
                         i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&a.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
@@ -477,7 +492,7 @@ pub mod witbind_fixtures {
                     };
                     Counter {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -489,16 +504,16 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = s;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = s;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
+                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
                     )
                 }
             }
@@ -509,14 +524,14 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = b;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5) }
+                let _vec1 = b;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
             }
             pub fn strings(
                 l: &[::witbind::rt::String],
@@ -527,43 +542,44 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec4 = l;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e2) in _vec4.iter().enumerate() {
-                    let _base2 = unsafe { _array4.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _vec1 = l;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                 }
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array12 = _l6;
-                let _len12 = _l7;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base8 = unsafe { _array12.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list12
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                    _list6
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                _list12
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                _list6
             }
+            #[allow(clippy::needless_borrow)]
             pub fn people(p: &[Person]) -> ::witbind::rt::Vec<Person> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "people", (ptr, len, ptr)
@@ -574,52 +590,33 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec10 = p;
-                let _len10 = _vec10.len();
-                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 24, 8) };
-                for (i, _e2) in _vec10.iter().enumerate() {
-                    let _base2 = unsafe { _array10.add(i * 24) };
-                    let Person { name: _f3, tags: _f4, age: _f5 } = _e2;
-                    let _vec6 = _f3;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr6 };
-                    let _vec9 = _f4;
-                    let _len9 = _vec9.len();
-                    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
-                    for (i, _e7) in _vec9.iter().enumerate() {
-                        let _base7 = unsafe { _array9.add(i * 8) };
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-                        unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
-                    }
-                    _cleanup_list.push((_array9, _len9 * 8, 4));
-                    unsafe { *_base2.add(12).cast::<usize>() = _len9 };
-                    unsafe { *_base2.add(8).cast::<*mut u8>() = _array9 };
+                let _vec1 = p;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 24, 8) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 24) };
                     unsafe {
-                        *_base2.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f5)
+                        super::types::_lower_person(&_e1, _base1, &mut _cleanup_list)
                     };
                 }
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array10, _len10, _ptr11) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 24, 8) };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l12 = unsafe { *_ptr11.cast::<*mut u8>() };
-                let _l13 = unsafe { *_ptr11.add(4).cast::<usize>() };
-                let _array27 = _l12;
-                let _len27 = _l13;
-                let mut _list27 = ::witbind::rt::Vec::with_capacity(_len27);
-                for i in 0.._len27 {
-                    let _base14 = unsafe { _array27.add(i * 24) };
-                    _list27.push(unsafe { super::types::_lift_person(_base14) });
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 24) };
+                    let _v6 = unsafe { super::types::_lift_person(_base5) };
+                    _list5.push(_v6);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array27, _len27 * 24, 8) };
-                _list27
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 24, 8) };
+                _list5
             }
             #[allow(clippy::needless_borrow)]
             pub fn shapes(s: &Shape) -> Shape {
@@ -632,16 +629,16 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v15, _v16, _v17) = super::types::_lower_flat_shape(
+                let (_v1, _v2, _v3) = super::types::_lower_flat_shape(
                     &s,
                     &mut _cleanup_list,
                 );
-                let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v15, _v16, _v17, _ptr18) };
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { super::types::_lift_shape(_ptr18) }
+                unsafe { super::types::_lift_shape(_ptr4) }
             }
             pub fn maybe(
                 o: ::core::option::Option<&str>,
@@ -652,31 +649,31 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v5, _v6, _v7) = match o {
+                let (_v4, _v5, _v6) = match o {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        (1i32, _ptr4, _len4)
+                    ::core::option::Option::Some(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l12.cast::<u8>(),
-                                    _l13,
-                                    _l13,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         })
@@ -693,47 +690,48 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v6, _v7, _v8) = match r {
-                    ::core::result::Result::Ok(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        (0i32, _ptr3, _len3)
+                let (_v5, _v6, _v7) = match r {
+                    ::core::result::Result::Ok(_e1) => {
+                        let _vec2 = _e1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        (0i32, _ptr2, _len2)
                     }
-                    ::core::result::Result::Err(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        (1i32, _ptr5, _len5)
+                    ::core::result::Result::Err(_e3) => {
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        (1i32, _ptr4, _len4)
                     }
                 };
-                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v6, _v7, _v8, _ptr9) };
-                let _l10 = unsafe { *_ptr9.cast::<u8>() };
-                match _l10 {
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
                     0 => {
-                        let _l12 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_ptr9.add(8).cast::<usize>() };
+                        let _l10 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
+                        let _l11 = unsafe { *_ptr8.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l12.cast::<u8>(),
-                                    _l13,
-                                    _l13,
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
                                 ),
                             )
                         })
                     }
                     1 => {
-                        let _l16 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
-                        let _l17 = unsafe { *_ptr9.add(8).cast::<usize>() };
-                        ::core::result::Result::Err(unsafe {
+                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
+                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        let _list14 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l16.cast::<u32>(),
-                                _l17,
-                                _l17,
+                                _l12.cast::<u32>(),
+                                _l13,
+                                _l13,
                             )
-                        })
+                        };
+                        ::core::result::Result::Err(_list14)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -745,45 +743,52 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let (_t2, _t3, _t4) = t;
-                let _vec5 = _t2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_t1_0, _t1_1, _t1_2) = t;
+                let _vec2 = _t1_0;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _ptr5,
-                        _len5,
-                        ::witbind::rt::as_i32(_t3),
-                        ::witbind::rt::as_f64(_t4),
-                        _ptr6,
+                        _ptr2,
+                        _len2,
+                        ::witbind::rt::as_i32(_t1_1),
+                        ::witbind::rt::as_f64(_t1_2),
+                        _ptr3,
                     )
                 };
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                let _string9 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
-                    )
-                };
-                let _l10 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                let _l11 = unsafe { *_ptr6.add(16).cast::<f64>() };
-                (_string9, _l10, _l11)
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                let _l7 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                (
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l4.cast::<u8>(),
+                                _l5,
+                                _l5,
+                            ),
+                        )
+                    },
+                    _l6,
+                    _l7,
+                )
             }
             pub fn permissions(p: Perms) -> Perms {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "permissions", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(p.bits() as i32) };
-                Perms::from_bits_retain(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(p.bits() as i32) };
+                Perms::from_bits_retain(_ret1 as u8)
             }
             #[allow(clippy::clone_on_copy)]
             pub fn colors(c: Color) -> Color {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "colors", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(c.clone() as i32) };
-                unsafe { Color::_lift(_ret2 as u8) }
+                let _ret1 = unsafe { _wit_import(c.clone() as i32) };
+                unsafe { Color::_lift(_ret1 as u8) }
             }
             pub fn scalars(c: char, b: bool, n: u64, f: f32) -> (char, bool, u64, f32) {
                 ::witbind::rt::wit_import!(
@@ -792,25 +797,25 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(c),
                         ::witbind::rt::as_i32(b),
                         ::witbind::rt::as_i64(n),
                         ::witbind::rt::as_f32(f),
-                        _ptr2,
+                        _ptr1,
                     )
                 };
-                let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                let _l6 = unsafe { *_ptr2.add(16).cast::<f32>() };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                let _l5 = unsafe { *_ptr1.add(16).cast::<f32>() };
                 (
-                    unsafe { ::witbind::rt::char_lift(_l3 as u32) },
-                    ::witbind::rt::bool_lift(_l4),
-                    _l5 as u64,
-                    _l6,
+                    unsafe { ::witbind::rt::char_lift(_l2) },
+                    ::witbind::rt::bool_lift(_l3),
+                    _l4,
+                    _l5,
                 )
             }
             pub fn counts(
@@ -822,52 +827,54 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries4 = ::core::iter::IntoIterator::into_iter(m);
-                let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
-                let mut _written4 = 0;
-                for (_key2, _value2) in _entries4.take(_len4) {
-                    let i = _written4;
-                    let _base2 = unsafe { _array4.add(i * 12) };
-                    let _vec3 = _key2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _entries1 = ::core::iter::IntoIterator::into_iter(m);
+                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
+                let mut _written1 = 0;
+                for (_key1, _value1) in _entries1.take(_len1) {
+                    let i = _written1;
+                    let _base1 = unsafe { _array1.add(i * 12) };
+                    let _vec2 = _key1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                     unsafe {
-                        *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
+                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
                     };
-                    _written4 += 1;
+                    _written1 += 1;
                 }
-                ::witbind::rt::assert_entries(_written4, _len4);
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array13 = _l6;
-                let _len13 = _l7;
-                let _map13: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
-                    (0.._len13)
+                ::witbind::rt::assert_entries(_written1, _len1);
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                    (0.._len6)
                         .map(|i| {
-                            let _base8 = unsafe { _array13.add(i * 12) };
-                            let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                            let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                            let _string11 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l9.cast::<u8>(),
-                                        _l10,
-                                        _l10,
-                                    ),
-                                )
-                            };
-                            let _l12 = unsafe { *_base8.add(8).cast::<i32>() };
-                            (_string11, _l12 as u32)
+                            let _base6 = unsafe { _array6.add(i * 12) };
+                            let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                            let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                            let _l9 = unsafe { *_base6.add(8).cast::<u32>() };
+                            (
+                                unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l7.cast::<u8>(),
+                                            _l8,
+                                            _l8,
+                                        ),
+                                    )
+                                },
+                                _l9,
+                            )
                         }),
                 );
-                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 12, 4) };
-                _map13
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
+                _map6
             }
             pub fn fixed(a: [u16; 3]) -> [u16; 3] {
                 ::witbind::rt::wit_import!(
@@ -876,14 +883,14 @@ pub mod witbind_fixtures {
                 #[repr(align(2))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 6]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 6]);
-                let [_a2_0, _a2_1, _a2_2] = a;
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let [_a1_0, _a1_1, _a1_2] = a;
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::as_i32(_a2_0),
-                        ::witbind::rt::as_i32(_a2_1),
-                        ::witbind::rt::as_i32(_a2_2),
-                        _ptr3,
+                        ::witbind::rt::as_i32(_a1_0),
+                        ::witbind::rt::as_i32(_a1_1),
+                        ::witbind::rt::as_i32(_a1_2),
+                        _ptr2,
                     )
                 };
                 ::core::array::from_fn::<
@@ -891,8 +898,8 @@ pub mod witbind_fixtures {
                     3,
                     _,
                 >(|i| {
-                    let _base4 = unsafe { _ptr3.add(i * 2) };
-                    unsafe { *_base4.cast::<u16>() }
+                    let _base3 = unsafe { _ptr2.add(i * 2) };
+                    unsafe { *_base3.cast::<u16>() }
                 })
             }
             pub fn pads(p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
@@ -902,15 +909,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = p;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = p;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Pad>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Pad>(), _l4, _l4)
                 }
             }
         }
@@ -1151,17 +1158,18 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _ret3 = Thing::new(__T::new(_string2));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
+                    let _ret1 = Thing::new(
+                        __T::new(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg0.cast::<u8>(),
+                                    arg1,
+                                    arg1,
+                                ),
+                            )
+                        }),
+                    );
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1174,25 +1182,25 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::name(
+                    let _ret1 = __T::name(
                         (unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_method_thing_name<__T: GuestThing>(
                     arg0: *mut u8,
                 ) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1202,18 +1210,17 @@ pub mod exports {
                     arg2: usize,
                 ) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg1.cast::<u8>(),
-                                arg2,
-                                arg2,
-                            ),
-                        )
-                    };
                     __T::rename(
                         (unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
-                        _string2,
+                        unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        },
                     );
                 }
                 #[doc(hidden)]
@@ -1228,7 +1235,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::string(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -1236,22 +1243,21 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::string(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_string<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1265,24 +1271,26 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
                     };
-                    let _ret3 = __T::bytes(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::bytes(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_bytes<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1296,56 +1304,58 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array6 = arg0;
-                    let _len6 = arg1;
-                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                    for i in 0.._len6 {
-                        let _base2 = unsafe { _array6.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        _list6
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        _list1
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                    let _ret7 = __T::strings(_list6);
-                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec11 = _ret7;
-                    let _len11 = _vec11.len();
-                    let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 8, 4) };
-                    for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec11)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret4 = __T::strings(_list1);
+                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec6 = _ret4;
+                    let _len6 = _vec6.len();
+                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
+                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
                         .enumerate()
                     {
-                        let _base9 = unsafe { _array11.add(i * 8) };
-                        let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                        let _len10 = _vec10.len();
-                        let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
-                        unsafe { *_base9.add(4).cast::<usize>() = _len10 };
-                        unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
+                        let _base6 = unsafe { _array6.add(i * 8) };
+                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                        let _len7 = _vec7.len();
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
                     }
-                    unsafe { *_ptr8.add(4).cast::<usize>() = _len11 };
-                    unsafe { *_ptr8.cast::<*mut u8>() = _array11 };
-                    _ptr8
+                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_ptr5.cast::<*mut u8>() = _array6 };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_strings<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 8) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 8) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1359,70 +1369,55 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array15 = arg0;
-                    let _len15 = arg1;
-                    let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
-                    for i in 0.._len15 {
-                        let _base2 = unsafe { _array15.add(i * 24) };
-                        _list15
-                            .push(unsafe {
-                                super::super::super::super::witbind_fixtures::glue::types::_lift_person(
-                                    _base2,
-                                )
-                            });
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 24) };
+                        let _v2 = unsafe {
+                            super::super::super::super::witbind_fixtures::glue::types::_lift_person(
+                                _base1,
+                            )
+                        };
+                        _list1.push(_v2);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 24, 8) };
-                    let _ret16 = __T::people(_list15);
-                    let _ptr17 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec26 = _ret16;
-                    let _len26 = _vec26.len();
-                    let _array26 = unsafe { ::witbind::rt::alloc_list(_len26, 24, 8) };
-                    for (i, _e18) in ::core::iter::IntoIterator::into_iter(_vec26)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
+                    let _ret3 = __T::people(_list1);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = _ret3;
+                    let _len5 = _vec5.len();
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 24, 8) };
+                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
                         .enumerate()
                     {
-                        let _base18 = unsafe { _array26.add(i * 24) };
-                        let Person { name: _f19, tags: _f20, age: _f21 } = _e18;
-                        let _vec22 = (_f19).into_bytes().into_boxed_slice();
-                        let _len22 = _vec22.len();
-                        let _ptr22 = ::witbind::rt::Box::into_raw(_vec22).cast::<u8>();
-                        unsafe { *_base18.add(4).cast::<usize>() = _len22 };
-                        unsafe { *_base18.cast::<*mut u8>() = _ptr22 };
-                        let _vec25 = _f20;
-                        let _len25 = _vec25.len();
-                        let _array25 = unsafe {
-                            ::witbind::rt::alloc_list(_len25, 8, 4)
-                        };
-                        for (i, _e23) in ::core::iter::IntoIterator::into_iter(_vec25)
-                            .enumerate()
-                        {
-                            let _base23 = unsafe { _array25.add(i * 8) };
-                            let _vec24 = (_e23).into_bytes().into_boxed_slice();
-                            let _len24 = _vec24.len();
-                            let _ptr24 = ::witbind::rt::Box::into_raw(_vec24)
-                                .cast::<u8>();
-                            unsafe { *_base23.add(4).cast::<usize>() = _len24 };
-                            unsafe { *_base23.cast::<*mut u8>() = _ptr24 };
-                        }
-                        unsafe { *_base18.add(12).cast::<usize>() = _len25 };
-                        unsafe { *_base18.add(8).cast::<*mut u8>() = _array25 };
+                        let _base5 = unsafe { _array5.add(i * 24) };
                         unsafe {
-                            *_base18.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f21)
+                            super::super::super::super::witbind_fixtures::glue::types::_lower_owned_person(
+                                _e5,
+                                _base5,
+                            )
                         };
                     }
-                    unsafe { *_ptr17.add(4).cast::<usize>() = _len26 };
-                    unsafe { *_ptr17.cast::<*mut u8>() = _array26 };
-                    _ptr17
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_people<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 24) };
-                        unsafe { _free_person(_elem3) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 24) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::glue::types::_free_person(
+                                _elem3,
+                            )
+                        };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 8) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 24, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1437,27 +1432,31 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v20 = unsafe {
+                    let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::glue::types::_lift_flat_shape(
                             arg0,
                             arg1,
                             arg2,
                         )
                     };
-                    let _ret21 = __T::shapes(_v20);
-                    let _ptr22 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ret2 = __T::shapes(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     unsafe {
                         super::super::super::super::witbind_fixtures::glue::types::_lower_owned_shape(
-                            _ret21,
-                            _ptr22,
+                            _ret2,
+                            _ptr3,
                         )
                     };
-                    _ptr22
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_shapes<__T: Guest>(arg0: *mut u8) {
-                    unsafe { _free_shape(arg0) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::glue::types::_free_shape(
+                            arg0,
+                        )
+                    };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1472,7 +1471,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v5 = match arg0 {
+                    let _v1 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
                             ::core::option::Option::Some(unsafe {
@@ -1487,31 +1486,31 @@ pub mod exports {
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret6 = __T::maybe(_v5);
-                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret6 {
+                    let _ret2 = __T::maybe(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr7.cast::<u8>() = 0u8 };
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e9) => {
-                            unsafe { *_ptr7.cast::<u8>() = 1u8 };
-                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                            let _len10 = _vec10.len();
-                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
-                                .cast::<u8>();
-                            unsafe { *_ptr7.add(8).cast::<usize>() = _len10 };
-                            unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr10 };
+                        ::core::option::Option::Some(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
+                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
                         }
-                    };
-                    _ptr7
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_maybe<__T: Guest>(arg0: *mut u8) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -1527,7 +1526,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v6 = match arg0 {
+                    let _v2 = match arg0 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
                                 ::witbind::rt::string_lift(
@@ -1540,53 +1539,55 @@ pub mod exports {
                             })
                         }
                         1 => {
-                            ::core::result::Result::Err(unsafe {
+                            let _list1 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
                                     arg1.cast::<u32>(),
                                     arg2,
                                     arg2,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Err(_list1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret7 = __T::outcome(_v6);
-                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret7 {
-                        ::core::result::Result::Ok(_e9) => {
-                            unsafe { *_ptr8.cast::<u8>() = 0u8 };
-                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                            let _len10 = _vec10.len();
-                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
-                                .cast::<u8>();
-                            unsafe { *_ptr8.add(8).cast::<usize>() = _len10 };
-                            unsafe { *_ptr8.add(4).cast::<*mut u8>() = _ptr10 };
+                    let _ret3 = __T::outcome(_v2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret3 {
+                        ::core::result::Result::Ok(_e5) => {
+                            unsafe { *_ptr4.cast::<u8>() = 0 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_ptr4.add(8).cast::<usize>() = _len6 };
+                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr6 };
                         }
-                        ::core::result::Result::Err(_e11) => {
-                            unsafe { *_ptr8.cast::<u8>() = 1u8 };
-                            let _vec12 = (_e11).into_boxed_slice();
-                            let _len12 = _vec12.len();
-                            let _ptr12 = ::witbind::rt::Box::into_raw(_vec12)
-                                .cast::<u8>();
-                            unsafe { *_ptr8.add(8).cast::<usize>() = _len12 };
-                            unsafe { *_ptr8.add(4).cast::<*mut u8>() = _ptr12 };
+                        ::core::result::Result::Err(_e7) => {
+                            unsafe { *_ptr4.cast::<u8>() = 1 };
+                            let _vec8 = (_e7).into_boxed_slice();
+                            let _len8 = _vec8.len();
+                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
+                            unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
+                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
                         }
-                    };
-                    _ptr8
+                    }
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_outcome<__T: Guest>(arg0: *mut u8) {
-                    match unsafe { *arg0.cast::<u8>() } {
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         1 => {
-                            let _base3 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _len4 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 4, 4) };
+                            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
+                            let _base6 = _l4;
+                            let _len6 = _l5;
+                            unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 4, 4) };
                         }
                         _ => {}
                     }
@@ -1605,49 +1606,54 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _ret3 = __T::triple((_string2, arg2 as u8, arg3));
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let (_t5, _t6, _t7) = _ret3;
-                    let _vec8 = (_t5).into_bytes().into_boxed_slice();
-                    let _len8 = _vec8.len();
-                    let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len8 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr8 };
+                    let _ret1 = __T::triple((
+                        unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg0.cast::<u8>(),
+                                    arg1,
+                                    arg1,
+                                ),
+                            )
+                        },
+                        arg2 as u8,
+                        arg3,
+                    ));
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let (_t3_0, _t3_1, _t3_2) = _ret1;
+                    let _vec4 = (_t3_0).into_bytes().into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr4 };
                     unsafe {
-                        *_ptr4.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t6) as u8
+                        *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8
                     };
-                    unsafe { *_ptr4.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t7) };
-                    _ptr4
+                    unsafe {
+                        *_ptr2.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t3_2)
+                    };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_triple<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_permissions_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::permissions(Perms::from_bits_retain(arg0 as u8));
-                    _ret2.bits() as i32
+                    let _ret1 = __T::permissions(Perms::from_bits_retain(arg0 as u8));
+                    _ret1.bits() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_colors_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::colors(unsafe { Color::_lift(arg0 as u8) });
-                    _ret2.clone() as i32
+                    let _ret1 = __T::colors(unsafe { Color::_lift(arg0 as u8) });
+                    _ret1.clone() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1663,21 +1669,25 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ret2 = __T::scalars(
+                    let _ret1 = __T::scalars(
                         unsafe { ::witbind::rt::char_lift(arg0 as u32) },
                         ::witbind::rt::bool_lift(arg1 as u8),
                         arg2 as u64,
                         arg3,
                     );
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let (_t4, _t5, _t6, _t7) = _ret2;
-                    unsafe { *_ptr3.cast::<i32>() = ::witbind::rt::as_i32(_t4) };
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let (_t3_0, _t3_1, _t3_2, _t3_3) = _ret1;
+                    unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0) };
                     unsafe {
-                        *_ptr3.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8
+                        *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8
                     };
-                    unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_t6) };
-                    unsafe { *_ptr3.add(16).cast::<f32>() = ::witbind::rt::as_f32(_t7) };
-                    _ptr3
+                    unsafe {
+                        *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_t3_2)
+                    };
+                    unsafe {
+                        *_ptr2.add(16).cast::<f32>() = ::witbind::rt::as_f32(_t3_3)
+                    };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1691,66 +1701,68 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array7 = arg0;
-                    let _len7 = arg1;
-                    let _map7: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
-                        (0.._len7)
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let _map1: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                        (0.._len1)
                             .map(|i| {
-                                let _base2 = unsafe { _array7.add(i * 12) };
-                                let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                                let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                                let _string5 = unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
-                                };
-                                let _l6 = unsafe { *_base2.add(8).cast::<i32>() };
-                                (_string5, _l6 as u32)
+                                let _base1 = unsafe { _array1.add(i * 12) };
+                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                                let _l4 = unsafe { *_base1.add(8).cast::<u32>() };
+                                (
+                                    unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l2.cast::<u8>(),
+                                                _l3,
+                                                _l3,
+                                            ),
+                                        )
+                                    },
+                                    _l4,
+                                )
                             }),
                     );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 12, 4) };
-                    let _ret8 = __T::counts(_map7);
-                    let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _entries12 = ::core::iter::IntoIterator::into_iter(_ret8);
-                    let _len12 = ::core::iter::ExactSizeIterator::len(&_entries12);
-                    let _array12 = unsafe { ::witbind::rt::alloc_list(_len12, 12, 4) };
-                    let mut _written12 = 0;
-                    for (_key10, _value10) in _entries12.take(_len12) {
-                        let i = _written12;
-                        let _base10 = unsafe { _array12.add(i * 12) };
-                        let _vec11 = (_key10).into_bytes().into_boxed_slice();
-                        let _len11 = _vec11.len();
-                        let _ptr11 = ::witbind::rt::Box::into_raw(_vec11).cast::<u8>();
-                        unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                        unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                    let _ret5 = __T::counts(_map1);
+                    let _ptr6 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _entries7 = ::core::iter::IntoIterator::into_iter(_ret5);
+                    let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
+                    let mut _written7 = 0;
+                    for (_key7, _value7) in _entries7.take(_len7) {
+                        let i = _written7;
+                        let _base7 = unsafe { _array7.add(i * 12) };
+                        let _vec8 = (_key7).into_bytes().into_boxed_slice();
+                        let _len8 = _vec8.len();
+                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
+                        unsafe { *_base7.add(4).cast::<usize>() = _len8 };
+                        unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
                         unsafe {
-                            *_base10.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                _value10,
-                            )
+                            *_base7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value7)
                         };
-                        _written12 += 1;
+                        _written7 += 1;
                     }
-                    ::witbind::rt::assert_entries(_written12, _len12);
-                    unsafe { *_ptr9.add(4).cast::<usize>() = _len12 };
-                    unsafe { *_ptr9.cast::<*mut u8>() = _array12 };
-                    _ptr9
+                    ::witbind::rt::assert_entries(_written7, _len7);
+                    unsafe { *_ptr6.add(4).cast::<usize>() = _len7 };
+                    unsafe { *_ptr6.cast::<*mut u8>() = _array7 };
+                    _ptr6
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_counts<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 12) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 12) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1765,17 +1777,17 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 6],
                     );
-                    let _ret2 = __T::fixed([arg0 as u16, arg1 as u16, arg2 as u16]);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_ret2)
+                    let _ret1 = __T::fixed([arg0 as u16, arg1 as u16, arg2 as u16]);
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_ret1)
                         .enumerate()
                     {
-                        let _base4 = unsafe { _ptr3.add(i * 2) };
+                        let _base3 = unsafe { _ptr2.add(i * 2) };
                         unsafe {
-                            *_base4.cast::<u16>() = ::witbind::rt::as_i32(_e4) as u16
+                            *_base3.cast::<u16>() = ::witbind::rt::as_i32(_e3) as u16
                         };
                     }
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1789,28 +1801,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<Pad>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::pads(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::pads(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_pads<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 8) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 24, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1821,25 +1835,25 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::consume(Thing {
+                    let _ret1 = __T::consume(Thing {
                         handle: unsafe {
                             ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     });
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_consume<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1849,18 +1863,17 @@ pub mod exports {
                     arg2: usize,
                 ) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg1.cast::<u8>(),
-                                arg2,
-                                arg2,
-                            ),
-                        )
-                    };
                     __T::touch(
                         unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) },
-                        _string2,
+                        unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        },
                     );
                 }
                 #[doc(hidden)]
@@ -1870,7 +1883,7 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _string2 = unsafe {
+                    let _ret1 = __T::make(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -1878,9 +1891,8 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::make(_string2);
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
+                    });
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1889,31 +1901,31 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let mut _borrows4 = ::witbind::rt::Vec::<
+                    let mut _borrows3 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<Counter>,
                     >::new();
-                    let _array5 = arg0;
-                    let _len5 = arg1;
-                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                    for i in 0.._len5 {
-                        let _base2 = unsafe { _array5.add(i * 4) };
-                        let _l3 = unsafe { *_base2.cast::<i32>() };
-                        _borrows4
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 4) };
+                        let _l2 = unsafe { *_base1.cast::<i32>() };
+                        _borrows3
                             .push(
                                 ::witbind::rt::Box::new(Counter {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                                     },
                                 }),
                             );
-                        let _ptr4: *const Counter = ::witbind::rt::last_boxed(
-                            &_borrows4,
+                        let _ptr3: *const Counter = ::witbind::rt::last_boxed(
+                            &_borrows3,
                         );
-                        _list5.push(unsafe { &*_ptr4 });
+                        _list1.push(unsafe { &*_ptr3 });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 4, 4) };
-                    let _ret6 = __T::total(_list5);
-                    ::witbind::rt::as_i32(_ret6)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                    let _ret4 = __T::total(_list1);
+                    ::witbind::rt::as_i32(_ret4)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -2108,36 +2120,6 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_glue_echo_cabi;
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                /// Frees what a `person` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                pub(crate) unsafe fn _free_person(ptr: *mut u8) {
-                    unsafe {
-                        super::super::super::super::witbind_fixtures::glue::types::_free_person(
-                            ptr,
-                        )
-                    };
-                }
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                /// Frees what a `shape` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
-                    unsafe {
-                        super::super::super::super::witbind_fixtures::glue::types::_free_shape(
-                            ptr,
-                        )
-                    };
-                }
             }
         }
     }

@@ -102,52 +102,19 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 120]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 120]);
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_gen(&x, _ptr1) };
+                unsafe { _lower_type(&y, _ptr1.add(24)) };
+                unsafe { _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list) };
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Gen { a: _f3, b: _f4, c: _f5, d: _f6, e: _f7 } = x;
-                unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
-                unsafe { *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
-                unsafe { *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6) };
-                let _vec8 = _f7;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                unsafe { *_ptr2.add(20).cast::<usize>() = _len8 };
-                unsafe { *_ptr2.add(16).cast::<*mut u8>() = _ptr8 };
-                unsafe { _lower_type(&y, _ptr2.add(24)) };
-                let Fn { x: _f22, y: _f23, z: _f24, w: _f25 } = z;
-                let Gen { a: _f26, b: _f27, c: _f28, d: _f29, e: _f30 } = _f22;
-                unsafe { *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f26) };
-                unsafe { *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f27) };
-                unsafe { *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f28) };
-                unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f29) };
-                let _vec31 = _f30;
-                let _ptr31 = _vec31.as_ptr().cast::<u8>().cast_mut();
-                let _len31 = _vec31.len();
-                unsafe { *_ptr2.add(72).cast::<usize>() = _len31 };
-                unsafe { *_ptr2.add(68).cast::<*mut u8>() = _ptr31 };
-                unsafe { _lower_type(&_f23, _ptr2.add(76)) };
-                let _vec45 = _f24;
-                let _ptr45 = _vec45.as_ptr().cast::<u8>().cast_mut();
-                let _len45 = _vec45.len();
-                unsafe { *_ptr2.add(108).cast::<usize>() = _len45 };
-                unsafe { *_ptr2.add(104).cast::<*mut u8>() = _ptr45 };
-                let _vec48 = _f25;
-                let _len48 = _vec48.len();
-                let _array48 = unsafe { ::witbind::rt::alloc_list(_len48, 8, 4) };
-                for (i, _e46) in _vec48.iter().enumerate() {
-                    let _base46 = unsafe { _array48.add(i * 8) };
-                    let _vec47 = _e46;
-                    let _ptr47 = _vec47.as_ptr().cast::<u8>().cast_mut();
-                    let _len47 = _vec47.len();
-                    unsafe { *_base46.add(4).cast::<usize>() = _len47 };
-                    unsafe { *_base46.cast::<*mut u8>() = _ptr47 };
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { *_ptr2.add(116).cast::<usize>() = _len48 };
-                unsafe { *_ptr2.add(112).cast::<*mut u8>() = _array48 };
-                let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr49) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array48, _len48 * 8, 4) };
-                unsafe { _lift_gen(_ptr49) }
+                unsafe { _lift_gen(_ptr2) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn all(x: &[Self_]) -> Self_ {
@@ -160,161 +127,20 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec72 = x;
-                let _len72 = _vec72.len();
-                let _array72 = unsafe { ::witbind::rt::alloc_list(_len72, 208, 8) };
-                for (i, _e2) in _vec72.iter().enumerate() {
-                    let _base2 = unsafe { _array72.add(i * 208) };
-                    let Self_ { a: _f3, b: _f4 } = _e2;
-                    let Async { a: _f5, b: _f6 } = _f3;
-                    let Abstract { a: _f7, b: _f8, c: _f9, d: _f10 } = _f5;
-                    let Dyn { a: _f11, b: _f12, c: _f13, d: _f14 } = _f7;
-                    let Try { a: _f15, b: _f16, c: _f17, d: _f18 } = _f11;
-                    let Yield { a: _f19, b: _f20, c: _f21, d: _f22 } = _f15;
-                    let Fn { x: _f23, y: _f24, z: _f25, w: _f26 } = _f19;
-                    let Gen { a: _f27, b: _f28, c: _f29, d: _f30, e: _f31 } = _f23;
-                    unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f27) };
-                    unsafe {
-                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f28)
-                    };
-                    unsafe {
-                        *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f29)
-                    };
-                    unsafe {
-                        *_base2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f30)
-                    };
-                    let _vec32 = _f31;
-                    let _ptr32 = _vec32.as_ptr().cast::<u8>().cast_mut();
-                    let _len32 = _vec32.len();
-                    unsafe { *_base2.add(20).cast::<usize>() = _len32 };
-                    unsafe { *_base2.add(16).cast::<*mut u8>() = _ptr32 };
-                    unsafe { _lower_type(&_f24, _base2.add(24)) };
-                    let _vec46 = _f25;
-                    let _ptr46 = _vec46.as_ptr().cast::<u8>().cast_mut();
-                    let _len46 = _vec46.len();
-                    unsafe { *_base2.add(56).cast::<usize>() = _len46 };
-                    unsafe { *_base2.add(52).cast::<*mut u8>() = _ptr46 };
-                    let _vec49 = _f26;
-                    let _len49 = _vec49.len();
-                    let _array49 = unsafe { ::witbind::rt::alloc_list(_len49, 8, 4) };
-                    for (i, _e47) in _vec49.iter().enumerate() {
-                        let _base47 = unsafe { _array49.add(i * 8) };
-                        let _vec48 = _e47;
-                        let _ptr48 = _vec48.as_ptr().cast::<u8>().cast_mut();
-                        let _len48 = _vec48.len();
-                        unsafe { *_base47.add(4).cast::<usize>() = _len48 };
-                        unsafe { *_base47.cast::<*mut u8>() = _ptr48 };
-                    }
-                    _cleanup_list.push((_array49, _len49 * 8, 4));
-                    unsafe { *_base2.add(64).cast::<usize>() = _len49 };
-                    unsafe { *_base2.add(60).cast::<*mut u8>() = _array49 };
-                    let _vec50 = _f20;
-                    let _ptr50 = _vec50.as_ptr().cast::<u8>().cast_mut();
-                    let _len50 = _vec50.len();
-                    unsafe { *_base2.add(72).cast::<usize>() = _len50 };
-                    unsafe { *_base2.add(68).cast::<*mut u8>() = _ptr50 };
-                    let _vec51 = _f21;
-                    let _ptr51 = _vec51.as_ptr().cast::<u8>().cast_mut();
-                    let _len51 = _vec51.len();
-                    unsafe { *_base2.add(80).cast::<usize>() = _len51 };
-                    unsafe { *_base2.add(76).cast::<*mut u8>() = _ptr51 };
-                    let _vec52 = _f22;
-                    let _ptr52 = _vec52.as_ptr().cast::<u8>().cast_mut();
-                    let _len52 = _vec52.len();
-                    unsafe { *_base2.add(88).cast::<usize>() = _len52 };
-                    unsafe { *_base2.add(84).cast::<*mut u8>() = _ptr52 };
-                    let _vec53 = _f16;
-                    let _ptr53 = _vec53.as_ptr().cast::<u8>().cast_mut();
-                    let _len53 = _vec53.len();
-                    unsafe { *_base2.add(96).cast::<usize>() = _len53 };
-                    unsafe { *_base2.add(92).cast::<*mut u8>() = _ptr53 };
-                    unsafe {
-                        *_base2.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f17)
-                    };
-                    unsafe {
-                        *_base2.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f18)
-                    };
-                    let _vec54 = _f12;
-                    let _ptr54 = _vec54.as_ptr().cast::<u8>().cast_mut();
-                    let _len54 = _vec54.len();
-                    unsafe { *_base2.add(124).cast::<usize>() = _len54 };
-                    unsafe { *_base2.add(120).cast::<*mut u8>() = _ptr54 };
-                    unsafe {
-                        *_base2.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f13)
-                    };
-                    unsafe {
-                        *_base2.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f14)
-                    };
-                    let _vec55 = _f8;
-                    let _ptr55 = _vec55.as_ptr().cast::<u8>().cast_mut();
-                    let _len55 = _vec55.len();
-                    unsafe { *_base2.add(148).cast::<usize>() = _len55 };
-                    unsafe { *_base2.add(144).cast::<*mut u8>() = _ptr55 };
-                    unsafe {
-                        *_base2.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f9)
-                    };
-                    unsafe {
-                        *_base2.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f10)
-                    };
-                    let _vec63 = _f6;
-                    let _len63 = _vec63.len();
-                    let _array63 = unsafe { ::witbind::rt::alloc_list(_len63, 24, 4) };
-                    for (i, _e56) in _vec63.iter().enumerate() {
-                        let _base56 = unsafe { _array63.add(i * 24) };
-                        let Gen { a: _f57, b: _f58, c: _f59, d: _f60, e: _f61 } = _e56;
-                        unsafe { *_base56.cast::<i32>() = ::witbind::rt::as_i32(_f57) };
-                        unsafe {
-                            *_base56.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f58)
-                        };
-                        unsafe {
-                            *_base56.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f59)
-                        };
-                        unsafe {
-                            *_base56.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f60)
-                        };
-                        let _vec62 = _f61;
-                        let _ptr62 = _vec62.as_ptr().cast::<u8>().cast_mut();
-                        let _len62 = _vec62.len();
-                        unsafe { *_base56.add(20).cast::<usize>() = _len62 };
-                        unsafe { *_base56.add(16).cast::<*mut u8>() = _ptr62 };
-                    }
-                    _cleanup_list.push((_array63, _len63 * 24, 4));
-                    unsafe { *_base2.add(172).cast::<usize>() = _len63 };
-                    unsafe { *_base2.add(168).cast::<*mut u8>() = _array63 };
-                    match _f4 {
-                        ::core::option::Option::None => {
-                            unsafe { *_base2.add(176).cast::<u8>() = 0u8 };
-                        }
-                        ::core::option::Option::Some(_e65) => {
-                            unsafe { *_base2.add(176).cast::<u8>() = 1u8 };
-                            let Gen { a: _f66, b: _f67, c: _f68, d: _f69, e: _f70 } = _e65;
-                            unsafe {
-                                *_base2.add(180).cast::<i32>() = ::witbind::rt::as_i32(_f66)
-                            };
-                            unsafe {
-                                *_base2.add(184).cast::<i32>() = ::witbind::rt::as_i32(_f67)
-                            };
-                            unsafe {
-                                *_base2.add(188).cast::<i32>() = ::witbind::rt::as_i32(_f68)
-                            };
-                            unsafe {
-                                *_base2.add(192).cast::<i32>() = ::witbind::rt::as_i32(_f69)
-                            };
-                            let _vec71 = _f70;
-                            let _ptr71 = _vec71.as_ptr().cast::<u8>().cast_mut();
-                            let _len71 = _vec71.len();
-                            unsafe { *_base2.add(200).cast::<usize>() = _len71 };
-                            unsafe { *_base2.add(196).cast::<*mut u8>() = _ptr71 };
-                        }
-                    };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 208, 8) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 208) };
+                    unsafe { _lower_self(&_e1, _base1, &mut _cleanup_list) };
                 }
-                let _ptr73 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array72, _len72, _ptr73) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array72, _len72 * 208, 8) };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 208, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { _lift_self(_ptr73) }
+                unsafe { _lift_self(_ptr2) }
             }
             /// Lifts a `abstract` out of canonical ABI memory.
             ///
@@ -324,21 +150,24 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_abstract(ptr: *mut u8) -> Abstract {
-                let _v64 = unsafe { _lift_dyn(ptr) };
-                let _l65 = unsafe { *ptr.add(144).cast::<*mut u8>() };
-                let _l66 = unsafe { *ptr.add(148).cast::<usize>() };
-                let _string67 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l65.cast::<u8>(), _l66, _l66),
-                    )
-                };
-                let _l68 = unsafe { *ptr.add(152).cast::<i64>() };
-                let _l69 = unsafe { *ptr.add(160).cast::<i64>() };
+                let _v1 = unsafe { _lift_dyn(ptr) };
+                let _l2 = unsafe { *ptr.add(144).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(148).cast::<usize>() };
+                let _l4 = unsafe { *ptr.add(152).cast::<u64>() };
+                let _l5 = unsafe { *ptr.add(160).cast::<u64>() };
                 Abstract {
-                    a: _v64,
-                    b: _string67,
-                    c: _l68 as u64,
-                    d: _l69 as u64,
+                    a: _v1,
+                    b: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    },
+                    c: _l4,
+                    d: _l5,
                 }
             }
             /// Lifts a `async` out of canonical ABI memory.
@@ -349,18 +178,19 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_async(ptr: *mut u8) -> Async {
-                let _v70 = unsafe { _lift_abstract(ptr) };
-                let _l71 = unsafe { *ptr.add(168).cast::<*mut u8>() };
-                let _l72 = unsafe { *ptr.add(172).cast::<usize>() };
-                let _array82 = _l71;
-                let _len82 = _l72;
-                let mut _list82 = ::witbind::rt::Vec::with_capacity(_len82);
-                for i in 0.._len82 {
-                    let _base73 = unsafe { _array82.add(i * 24) };
-                    _list82.push(unsafe { _lift_gen(_base73) });
+                let _v1 = unsafe { _lift_abstract(ptr) };
+                let _l2 = unsafe { *ptr.add(168).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(172).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 24) };
+                    let _v5 = unsafe { _lift_gen(_base4) };
+                    _list4.push(_v5);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array82, _len82 * 24, 4) };
-                Async { a: _v70, b: _list82 }
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 24, 4) };
+                Async { a: _v1, b: _list4 }
             }
             /// Lifts a `dyn` out of canonical ABI memory.
             ///
@@ -370,21 +200,24 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_dyn(ptr: *mut u8) -> Dyn {
-                let _v58 = unsafe { _lift_try(ptr) };
-                let _l59 = unsafe { *ptr.add(120).cast::<*mut u8>() };
-                let _l60 = unsafe { *ptr.add(124).cast::<usize>() };
-                let _string61 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l59.cast::<u8>(), _l60, _l60),
-                    )
-                };
-                let _l62 = unsafe { *ptr.add(128).cast::<i64>() };
-                let _l63 = unsafe { *ptr.add(136).cast::<i64>() };
+                let _v1 = unsafe { _lift_try(ptr) };
+                let _l2 = unsafe { *ptr.add(120).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(124).cast::<usize>() };
+                let _l4 = unsafe { *ptr.add(128).cast::<u64>() };
+                let _l5 = unsafe { *ptr.add(136).cast::<u64>() };
                 Dyn {
-                    a: _v58,
-                    b: _string61,
-                    c: _l62 as u64,
-                    d: _l63 as u64,
+                    a: _v1,
+                    b: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    },
+                    c: _l4,
+                    d: _l5,
                 }
             }
             /// Lifts a `fn` out of canonical ABI memory.
@@ -395,41 +228,44 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_fn(ptr: *mut u8) -> Fn {
-                let _v9 = unsafe { _lift_gen(ptr) };
-                let _v31 = unsafe { _lift_type(ptr.add(24)) };
-                let _l32 = unsafe { *ptr.add(52).cast::<*mut u8>() };
-                let _l33 = unsafe { *ptr.add(56).cast::<usize>() };
-                let _string34 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l32.cast::<u8>(), _l33, _l33),
-                    )
-                };
-                let _l35 = unsafe { *ptr.add(60).cast::<*mut u8>() };
-                let _l36 = unsafe { *ptr.add(64).cast::<usize>() };
-                let _array41 = _l35;
-                let _len41 = _l36;
-                let mut _list41 = ::witbind::rt::Vec::with_capacity(_len41);
-                for i in 0.._len41 {
-                    let _base37 = unsafe { _array41.add(i * 8) };
-                    let _l38 = unsafe { *_base37.cast::<*mut u8>() };
-                    let _l39 = unsafe { *_base37.add(4).cast::<usize>() };
-                    _list41
+                let _v1 = unsafe { _lift_gen(ptr) };
+                let _v2 = unsafe { _lift_type(ptr.add(24)) };
+                let _l3 = unsafe { *ptr.add(52).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(56).cast::<usize>() };
+                let _l5 = unsafe { *ptr.add(60).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(64).cast::<usize>() };
+                let _array7 = _l5;
+                let _len7 = _l6;
+                let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+                for i in 0.._len7 {
+                    let _base7 = unsafe { _array7.add(i * 8) };
+                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                    _list7
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l38.cast::<u8>(),
-                                    _l39,
-                                    _l39,
+                                    _l8.cast::<u8>(),
+                                    _l9,
+                                    _l9,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array41, _len41 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
                 Fn {
-                    x: _v9,
-                    y: _v31,
-                    z: _string34,
-                    w: _list41,
+                    x: _v1,
+                    y: _v2,
+                    z: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l3.cast::<u8>(),
+                                _l4,
+                                _l4,
+                            ),
+                        )
+                    },
+                    w: _list7,
                 }
             }
             /// Lifts a `gen` out of canonical ABI memory.
@@ -440,23 +276,26 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_gen(ptr: *mut u8) -> Gen {
-                let _l2 = unsafe { *ptr.cast::<i32>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<i32>() };
-                let _l5 = unsafe { *ptr.add(12).cast::<i32>() };
-                let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _string8 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                    )
-                };
+                let _l1 = unsafe { *ptr.cast::<u32>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<u32>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<u32>() };
+                let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
                 Gen {
-                    a: _l2 as u32,
-                    b: _l3 as u32,
-                    c: _l4 as u32,
-                    d: _l5 as u32,
-                    e: _string8,
+                    a: _l1,
+                    b: _l2,
+                    c: _l3,
+                    d: _l4,
+                    e: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l5.cast::<u8>(),
+                                _l6,
+                                _l6,
+                            ),
+                        )
+                    },
                 }
             }
             /// Lifts a `self` out of canonical ABI memory.
@@ -467,14 +306,17 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
-                let _v83 = unsafe { _lift_async(ptr) };
-                let _l84 = unsafe { *ptr.add(176).cast::<u8>() };
-                let _v95 = match _l84 {
+                let _v1 = unsafe { _lift_async(ptr) };
+                let _l2 = unsafe { *ptr.add(176).cast::<u8>() };
+                let _v4 = match _l2 {
                     0 => ::core::option::Option::None,
-                    1 => ::core::option::Option::Some(unsafe { _lift_gen(ptr.add(180)) }),
+                    1 => {
+                        let _v3 = unsafe { _lift_gen(ptr.add(180)) };
+                        ::core::option::Option::Some(_v3)
+                    }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                Self_ { a: _v83, b: _v95 }
+                Self_ { a: _v1, b: _v4 }
             }
             /// Lifts a `try` out of canonical ABI memory.
             ///
@@ -484,21 +326,24 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_try(ptr: *mut u8) -> Try {
-                let _v52 = unsafe { _lift_yield(ptr) };
-                let _l53 = unsafe { *ptr.add(92).cast::<*mut u8>() };
-                let _l54 = unsafe { *ptr.add(96).cast::<usize>() };
-                let _string55 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l53.cast::<u8>(), _l54, _l54),
-                    )
-                };
-                let _l56 = unsafe { *ptr.add(104).cast::<i64>() };
-                let _l57 = unsafe { *ptr.add(112).cast::<i64>() };
+                let _v1 = unsafe { _lift_yield(ptr) };
+                let _l2 = unsafe { *ptr.add(92).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(96).cast::<usize>() };
+                let _l4 = unsafe { *ptr.add(104).cast::<u64>() };
+                let _l5 = unsafe { *ptr.add(112).cast::<u64>() };
                 Try {
-                    a: _v52,
-                    b: _string55,
-                    c: _l56 as u64,
-                    d: _l57 as u64,
+                    a: _v1,
+                    b: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    },
+                    c: _l4,
+                    d: _l5,
                 }
             }
             /// Lifts a `type` out of canonical ABI memory.
@@ -509,36 +354,40 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_type(ptr: *mut u8) -> Type {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         Type::A(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
                                 ),
                             )
                         })
                     }
                     1 => {
-                        let _l8 = unsafe { *ptr.add(4).cast::<i32>() };
-                        Type::B(_l8 as u32)
+                        let _l4 = unsafe { *ptr.add(4).cast::<u32>() };
+                        Type::B(_l4)
                     }
-                    2 => Type::C(unsafe { _lift_gen(ptr.add(4)) }),
+                    2 => {
+                        let _v5 = unsafe { _lift_gen(ptr.add(4)) };
+                        Type::C(_v5)
+                    }
                     3 => {
-                        let _l19 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l20 = unsafe { *ptr.add(8).cast::<usize>() };
-                        Type::D(unsafe {
+                        let _l6 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l7 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _list8 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l19.cast::<u8>(),
-                                _l20,
-                                _l20,
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
                             )
-                        })
+                        };
+                        Type::D(_list8)
                     }
                     4 => Type::E,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -552,35 +401,206 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_yield(ptr: *mut u8) -> Yield {
-                let _v42 = unsafe { _lift_fn(ptr) };
-                let _l43 = unsafe { *ptr.add(68).cast::<*mut u8>() };
-                let _l44 = unsafe { *ptr.add(72).cast::<usize>() };
-                let _string45 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l43.cast::<u8>(), _l44, _l44),
-                    )
-                };
-                let _l46 = unsafe { *ptr.add(76).cast::<*mut u8>() };
-                let _l47 = unsafe { *ptr.add(80).cast::<usize>() };
-                let _string48 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l46.cast::<u8>(), _l47, _l47),
-                    )
-                };
-                let _l49 = unsafe { *ptr.add(84).cast::<*mut u8>() };
-                let _l50 = unsafe { *ptr.add(88).cast::<usize>() };
-                let _string51 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l49.cast::<u8>(), _l50, _l50),
-                    )
-                };
+                let _v1 = unsafe { _lift_fn(ptr) };
+                let _l2 = unsafe { *ptr.add(68).cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(72).cast::<usize>() };
+                let _l4 = unsafe { *ptr.add(76).cast::<*mut u8>() };
+                let _l5 = unsafe { *ptr.add(80).cast::<usize>() };
+                let _l6 = unsafe { *ptr.add(84).cast::<*mut u8>() };
+                let _l7 = unsafe { *ptr.add(88).cast::<usize>() };
                 Yield {
-                    a: _v42,
-                    b: _string45,
-                    c: _string48,
-                    d: _string51,
+                    a: _v1,
+                    b: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    },
+                    c: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l4.cast::<u8>(),
+                                _l5,
+                                _l5,
+                            ),
+                        )
+                    },
+                    d: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            ),
+                        )
+                    },
                 }
             }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `abstract` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_abstract(
+                value: &Abstract,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Abstract { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                unsafe { _lower_dyn(&_f1, ptr, _cleanup_list) };
+                let _vec5 = _f2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                unsafe { *ptr.add(148).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(144).cast::<*mut u8>() = _ptr5 };
+                unsafe { *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                unsafe { *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `async` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_async(
+                value: &Async,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Async { a: _f1, b: _f2 } = value;
+                unsafe { _lower_abstract(&_f1, ptr, _cleanup_list) };
+                let _vec3 = _f2;
+                let _len3 = _vec3.len();
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 24, 4) };
+                for (i, _e3) in _vec3.iter().enumerate() {
+                    let _base3 = unsafe { _array3.add(i * 24) };
+                    unsafe { _lower_gen(&_e3, _base3) };
+                }
+                _cleanup_list.push((_array3, _len3 * 24, 4));
+                unsafe { *ptr.add(172).cast::<usize>() = _len3 };
+                unsafe { *ptr.add(168).cast::<*mut u8>() = _array3 };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `dyn` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_dyn(
+                value: &Dyn,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Dyn { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                unsafe { _lower_try(&_f1, ptr, _cleanup_list) };
+                let _vec5 = _f2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                unsafe { *ptr.add(124).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(120).cast::<*mut u8>() = _ptr5 };
+                unsafe { *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                unsafe { *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `fn` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_fn(
+                value: &Fn,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Fn { x: _f1, y: _f2, z: _f3, w: _f4 } = value;
+                unsafe { _lower_gen(&_f1, ptr) };
+                unsafe { _lower_type(&_f2, ptr.add(24)) };
+                let _vec5 = _f3;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                unsafe { *ptr.add(56).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(52).cast::<*mut u8>() = _ptr5 };
+                let _vec6 = _f4;
+                let _len6 = _vec6.len();
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
+                for (i, _e6) in _vec6.iter().enumerate() {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _vec7 = _e6;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+                    unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
+                }
+                _cleanup_list.push((_array6, _len6 * 8, 4));
+                unsafe { *ptr.add(64).cast::<usize>() = _len6 };
+                unsafe { *ptr.add(60).cast::<*mut u8>() = _array6 };
+            }
+            /// Lowers a lent `gen` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_gen(value: &Gen, ptr: *mut u8) {
+                let Gen { a: _f1, b: _f2, c: _f3, d: _f4, e: _f5 } = value;
+                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
+                unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                let _vec6 = _f5;
+                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                let _len6 = _vec6.len();
+                unsafe { *ptr.add(20).cast::<usize>() = _len6 };
+                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr6 };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `self` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_self(
+                value: &Self_,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Self_ { a: _f1, b: _f2 } = value;
+                unsafe { _lower_async(&_f1, ptr, _cleanup_list) };
+                match _f2 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(176).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        unsafe { *ptr.add(176).cast::<u8>() = 1 };
+                        unsafe { _lower_gen(&_e4, ptr.add(180)) };
+                    }
+                }
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `try` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_try(
+                value: &Try,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Try { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                unsafe { _lower_yield(&_f1, ptr, _cleanup_list) };
+                let _vec5 = _f2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                unsafe { *ptr.add(96).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(92).cast::<*mut u8>() = _ptr5 };
+                unsafe { *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                unsafe { *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `type` into canonical ABI memory.
             ///
             /// # Safety
@@ -588,53 +608,65 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
             pub(crate) unsafe fn _lower_type(value: &Type, ptr: *mut u8) {
                 match value {
-                    Type::A(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len3 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                    Type::A(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        let _vec2 = _e1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len2 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
                     }
-                    Type::B(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                    Type::B(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e4)
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                         };
                     }
-                    Type::C(_e5) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        let Gen { a: _f6, b: _f7, c: _f8, d: _f9, e: _f10 } = _e5;
-                        unsafe {
-                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f6)
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
-                        };
-                        unsafe {
-                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
-                        };
-                        let _vec11 = _f10;
-                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                        let _len11 = _vec11.len();
-                        unsafe { *ptr.add(24).cast::<usize>() = _len11 };
-                        unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr11 };
+                    Type::C(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_gen(&_e4, ptr.add(4)) };
                     }
-                    Type::D(_e12) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        let _vec13 = _e12;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len13 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr13 };
+                    Type::D(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        let _vec6 = _e5;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len6 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr6 };
                     }
                     Type::E => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        unsafe { *ptr.cast::<u8>() = 4 };
                     }
-                };
+                }
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `yield` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_yield(
+                value: &Yield,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Yield { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                unsafe { _lower_fn(&_f1, ptr, _cleanup_list) };
+                let _vec5 = _f2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                unsafe { *ptr.add(72).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(68).cast::<*mut u8>() = _ptr5 };
+                let _vec6 = _f3;
+                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                let _len6 = _vec6.len();
+                unsafe { *ptr.add(80).cast::<usize>() = _len6 };
+                unsafe { *ptr.add(76).cast::<*mut u8>() = _ptr6 };
+                let _vec7 = _f4;
+                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                let _len7 = _vec7.len();
+                unsafe { *ptr.add(88).cast::<usize>() = _len7 };
+                unsafe { *ptr.add(84).cast::<*mut u8>() = _ptr7 };
             }
         }
     }
@@ -722,29 +754,14 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _v9 = unsafe { _lift_gen(arg0) };
-                    let _v31 = unsafe { _lift_type(arg0.add(24)) };
-                    let _v72 = unsafe { _lift_fn(arg0.add(52)) };
-                    let _ret73 = __T::take(_v9, _v31, _v72);
+                    let _v1 = unsafe { _lift_gen(arg0) };
+                    let _v2 = unsafe { _lift_type(arg0.add(24)) };
+                    let _v3 = unsafe { _lift_fn(arg0.add(52)) };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 120, 4) };
-                    let _ptr74 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let Gen { a: _f75, b: _f76, c: _f77, d: _f78, e: _f79 } = _ret73;
-                    unsafe { *_ptr74.cast::<i32>() = ::witbind::rt::as_i32(_f75) };
-                    unsafe {
-                        *_ptr74.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f76)
-                    };
-                    unsafe {
-                        *_ptr74.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f77)
-                    };
-                    unsafe {
-                        *_ptr74.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f78)
-                    };
-                    let _vec80 = (_f79).into_bytes().into_boxed_slice();
-                    let _len80 = _vec80.len();
-                    let _ptr80 = ::witbind::rt::Box::into_raw(_vec80).cast::<u8>();
-                    unsafe { *_ptr74.add(20).cast::<usize>() = _len80 };
-                    unsafe { *_ptr74.add(16).cast::<*mut u8>() = _ptr80 };
-                    _ptr74
+                    let _ret4 = __T::take(_v1, _v2, _v3);
+                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    unsafe { _lower_owned_gen(_ret4, _ptr5) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -763,180 +780,19 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 208],
                     );
-                    let _array98 = arg0;
-                    let _len98 = arg1;
-                    let mut _list98 = ::witbind::rt::Vec::with_capacity(_len98);
-                    for i in 0.._len98 {
-                        let _base2 = unsafe { _array98.add(i * 208) };
-                        _list98.push(unsafe { _lift_self(_base2) });
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 208) };
+                        let _v2 = unsafe { _lift_self(_base1) };
+                        _list1.push(_v2);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array98, _len98 * 208, 8) };
-                    let _ret99 = __T::all(_list98);
-                    let _ptr100 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let Self_ { a: _f101, b: _f102 } = _ret99;
-                    let Async { a: _f103, b: _f104 } = _f101;
-                    let Abstract { a: _f105, b: _f106, c: _f107, d: _f108 } = _f103;
-                    let Dyn { a: _f109, b: _f110, c: _f111, d: _f112 } = _f105;
-                    let Try { a: _f113, b: _f114, c: _f115, d: _f116 } = _f109;
-                    let Yield { a: _f117, b: _f118, c: _f119, d: _f120 } = _f113;
-                    let Fn { x: _f121, y: _f122, z: _f123, w: _f124 } = _f117;
-                    let Gen { a: _f125, b: _f126, c: _f127, d: _f128, e: _f129 } = _f121;
-                    unsafe { *_ptr100.cast::<i32>() = ::witbind::rt::as_i32(_f125) };
-                    unsafe {
-                        *_ptr100.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f126)
-                    };
-                    unsafe {
-                        *_ptr100.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f127)
-                    };
-                    unsafe {
-                        *_ptr100.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f128)
-                    };
-                    let _vec130 = (_f129).into_bytes().into_boxed_slice();
-                    let _len130 = _vec130.len();
-                    let _ptr130 = ::witbind::rt::Box::into_raw(_vec130).cast::<u8>();
-                    unsafe { *_ptr100.add(20).cast::<usize>() = _len130 };
-                    unsafe { *_ptr100.add(16).cast::<*mut u8>() = _ptr130 };
-                    unsafe { _lower_owned_type(_f122, _ptr100.add(24)) };
-                    let _vec144 = (_f123).into_bytes().into_boxed_slice();
-                    let _len144 = _vec144.len();
-                    let _ptr144 = ::witbind::rt::Box::into_raw(_vec144).cast::<u8>();
-                    unsafe { *_ptr100.add(56).cast::<usize>() = _len144 };
-                    unsafe { *_ptr100.add(52).cast::<*mut u8>() = _ptr144 };
-                    let _vec147 = _f124;
-                    let _len147 = _vec147.len();
-                    let _array147 = unsafe { ::witbind::rt::alloc_list(_len147, 8, 4) };
-                    for (i, _e145) in ::core::iter::IntoIterator::into_iter(_vec147)
-                        .enumerate()
-                    {
-                        let _base145 = unsafe { _array147.add(i * 8) };
-                        let _vec146 = (_e145).into_bytes().into_boxed_slice();
-                        let _len146 = _vec146.len();
-                        let _ptr146 = ::witbind::rt::Box::into_raw(_vec146).cast::<u8>();
-                        unsafe { *_base145.add(4).cast::<usize>() = _len146 };
-                        unsafe { *_base145.cast::<*mut u8>() = _ptr146 };
-                    }
-                    unsafe { *_ptr100.add(64).cast::<usize>() = _len147 };
-                    unsafe { *_ptr100.add(60).cast::<*mut u8>() = _array147 };
-                    let _vec148 = (_f118).into_bytes().into_boxed_slice();
-                    let _len148 = _vec148.len();
-                    let _ptr148 = ::witbind::rt::Box::into_raw(_vec148).cast::<u8>();
-                    unsafe { *_ptr100.add(72).cast::<usize>() = _len148 };
-                    unsafe { *_ptr100.add(68).cast::<*mut u8>() = _ptr148 };
-                    let _vec149 = (_f119).into_bytes().into_boxed_slice();
-                    let _len149 = _vec149.len();
-                    let _ptr149 = ::witbind::rt::Box::into_raw(_vec149).cast::<u8>();
-                    unsafe { *_ptr100.add(80).cast::<usize>() = _len149 };
-                    unsafe { *_ptr100.add(76).cast::<*mut u8>() = _ptr149 };
-                    let _vec150 = (_f120).into_bytes().into_boxed_slice();
-                    let _len150 = _vec150.len();
-                    let _ptr150 = ::witbind::rt::Box::into_raw(_vec150).cast::<u8>();
-                    unsafe { *_ptr100.add(88).cast::<usize>() = _len150 };
-                    unsafe { *_ptr100.add(84).cast::<*mut u8>() = _ptr150 };
-                    let _vec151 = (_f114).into_bytes().into_boxed_slice();
-                    let _len151 = _vec151.len();
-                    let _ptr151 = ::witbind::rt::Box::into_raw(_vec151).cast::<u8>();
-                    unsafe { *_ptr100.add(96).cast::<usize>() = _len151 };
-                    unsafe { *_ptr100.add(92).cast::<*mut u8>() = _ptr151 };
-                    unsafe {
-                        *_ptr100.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f115)
-                    };
-                    unsafe {
-                        *_ptr100.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f116)
-                    };
-                    let _vec152 = (_f110).into_bytes().into_boxed_slice();
-                    let _len152 = _vec152.len();
-                    let _ptr152 = ::witbind::rt::Box::into_raw(_vec152).cast::<u8>();
-                    unsafe { *_ptr100.add(124).cast::<usize>() = _len152 };
-                    unsafe { *_ptr100.add(120).cast::<*mut u8>() = _ptr152 };
-                    unsafe {
-                        *_ptr100.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f111)
-                    };
-                    unsafe {
-                        *_ptr100.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f112)
-                    };
-                    let _vec153 = (_f106).into_bytes().into_boxed_slice();
-                    let _len153 = _vec153.len();
-                    let _ptr153 = ::witbind::rt::Box::into_raw(_vec153).cast::<u8>();
-                    unsafe { *_ptr100.add(148).cast::<usize>() = _len153 };
-                    unsafe { *_ptr100.add(144).cast::<*mut u8>() = _ptr153 };
-                    unsafe {
-                        *_ptr100.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f107)
-                    };
-                    unsafe {
-                        *_ptr100.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f108)
-                    };
-                    let _vec161 = _f104;
-                    let _len161 = _vec161.len();
-                    let _array161 = unsafe { ::witbind::rt::alloc_list(_len161, 24, 4) };
-                    for (i, _e154) in ::core::iter::IntoIterator::into_iter(_vec161)
-                        .enumerate()
-                    {
-                        let _base154 = unsafe { _array161.add(i * 24) };
-                        let Gen { a: _f155, b: _f156, c: _f157, d: _f158, e: _f159 } = _e154;
-                        unsafe {
-                            *_base154.cast::<i32>() = ::witbind::rt::as_i32(_f155)
-                        };
-                        unsafe {
-                            *_base154.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f156)
-                        };
-                        unsafe {
-                            *_base154.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f157)
-                        };
-                        unsafe {
-                            *_base154.add(12).cast::<i32>() = ::witbind::rt::as_i32(
-                                _f158,
-                            )
-                        };
-                        let _vec160 = (_f159).into_bytes().into_boxed_slice();
-                        let _len160 = _vec160.len();
-                        let _ptr160 = ::witbind::rt::Box::into_raw(_vec160).cast::<u8>();
-                        unsafe { *_base154.add(20).cast::<usize>() = _len160 };
-                        unsafe { *_base154.add(16).cast::<*mut u8>() = _ptr160 };
-                    }
-                    unsafe { *_ptr100.add(172).cast::<usize>() = _len161 };
-                    unsafe { *_ptr100.add(168).cast::<*mut u8>() = _array161 };
-                    match _f102 {
-                        ::core::option::Option::None => {
-                            unsafe { *_ptr100.add(176).cast::<u8>() = 0u8 };
-                        }
-                        ::core::option::Option::Some(_e163) => {
-                            unsafe { *_ptr100.add(176).cast::<u8>() = 1u8 };
-                            let Gen {
-                                a: _f164,
-                                b: _f165,
-                                c: _f166,
-                                d: _f167,
-                                e: _f168,
-                            } = _e163;
-                            unsafe {
-                                *_ptr100.add(180).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _f164,
-                                )
-                            };
-                            unsafe {
-                                *_ptr100.add(184).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _f165,
-                                )
-                            };
-                            unsafe {
-                                *_ptr100.add(188).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _f166,
-                                )
-                            };
-                            unsafe {
-                                *_ptr100.add(192).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _f167,
-                                )
-                            };
-                            let _vec169 = (_f168).into_bytes().into_boxed_slice();
-                            let _len169 = _vec169.len();
-                            let _ptr169 = ::witbind::rt::Box::into_raw(_vec169)
-                                .cast::<u8>();
-                            unsafe { *_ptr100.add(200).cast::<usize>() = _len169 };
-                            unsafe { *_ptr100.add(196).cast::<*mut u8>() = _ptr169 };
-                        }
-                    };
-                    _ptr100
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 208, 8) };
+                    let _ret3 = __T::all(_list1);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    unsafe { _lower_owned_self(_ret3, _ptr4) };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -980,9 +836,9 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_abstract(ptr: *mut u8) {
                     unsafe { _free_dyn(ptr) };
-                    let _base1 = unsafe { *ptr.add(144).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(148).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *ptr.add(144).cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(148).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `async` in canonical ABI memory owns.
@@ -994,13 +850,15 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_async(ptr: *mut u8) {
                     unsafe { _free_abstract(ptr) };
-                    let _base1 = unsafe { *ptr.add(168).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(172).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 24) };
+                    let _l1 = unsafe { *ptr.add(168).cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(172).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 24) };
                         unsafe { _free_gen(_elem3) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 24, 4) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `dyn` in canonical ABI memory owns.
@@ -1012,9 +870,9 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_dyn(ptr: *mut u8) {
                     unsafe { _free_try(ptr) };
-                    let _base1 = unsafe { *ptr.add(120).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(124).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *ptr.add(120).cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(124).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `fn` in canonical ABI memory owns.
@@ -1027,18 +885,20 @@ pub mod exports {
                 pub(crate) unsafe fn _free_fn(ptr: *mut u8) {
                     unsafe { _free_gen(ptr) };
                     unsafe { _free_type(ptr.add(24)) };
-                    let _base1 = unsafe { *ptr.add(52).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(56).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    let _base3 = unsafe { *ptr.add(60).cast::<*mut u8>() };
-                    let _len4 = unsafe { *ptr.add(64).cast::<usize>() };
-                    for i in 0.._len4 {
-                        let _elem5 = unsafe { _base3.add(i * 8) };
-                        let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
-                        let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                    let _l1 = unsafe { *ptr.add(52).cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(56).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _l3 = unsafe { *ptr.add(60).cast::<*mut u8>() };
+                    let _l4 = unsafe { *ptr.add(64).cast::<usize>() };
+                    let _base5 = _l3;
+                    let _len5 = _l4;
+                    for i in 0.._len5 {
+                        let _elem5 = unsafe { _base5.add(i * 8) };
+                        let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
+                        let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `gen` in canonical ABI memory owns.
@@ -1049,9 +909,9 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_gen(ptr: *mut u8) {
-                    let _base1 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(20).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(20).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `self` in canonical ABI memory owns.
@@ -1063,7 +923,8 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_self(ptr: *mut u8) {
                     unsafe { _free_async(ptr) };
-                    if unsafe { *ptr.add(176).cast::<u8>() } == 1 {
+                    let _l1 = unsafe { *ptr.add(176).cast::<u8>() };
+                    if _l1 == 1 {
                         unsafe { _free_gen(ptr.add(180)) };
                     }
                 }
@@ -1077,9 +938,9 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_try(ptr: *mut u8) {
                     unsafe { _free_yield(ptr) };
-                    let _base1 = unsafe { *ptr.add(92).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(96).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *ptr.add(92).cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(96).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `type` in canonical ABI memory owns.
@@ -1090,19 +951,22 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_type(ptr: *mut u8) {
-                    match unsafe { *ptr.cast::<u8>() } {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                            let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                            let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         2 => {
                             unsafe { _free_gen(ptr.add(4)) };
                         }
                         3 => {
-                            let _base3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _len4 = unsafe { *ptr.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
+                            let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                            let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                            let _base6 = _l4;
+                            let _len6 = _l5;
+                            unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
                         }
                         _ => {}
                     }
@@ -1117,15 +981,15 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_yield(ptr: *mut u8) {
                     unsafe { _free_fn(ptr) };
-                    let _base1 = unsafe { *ptr.add(68).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(72).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    let _base3 = unsafe { *ptr.add(76).cast::<*mut u8>() };
-                    let _len4 = unsafe { *ptr.add(80).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
-                    let _base5 = unsafe { *ptr.add(84).cast::<*mut u8>() };
-                    let _len6 = unsafe { *ptr.add(88).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len6, 1) };
+                    let _l1 = unsafe { *ptr.add(68).cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(72).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _l3 = unsafe { *ptr.add(76).cast::<*mut u8>() };
+                    let _l4 = unsafe { *ptr.add(80).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                    let _l5 = unsafe { *ptr.add(84).cast::<*mut u8>() };
+                    let _l6 = unsafe { *ptr.add(88).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
                 }
                 /// Lifts a `abstract` out of canonical ABI memory.
                 ///
@@ -1135,25 +999,24 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_abstract(ptr: *mut u8) -> Abstract {
-                    let _v64 = unsafe { _lift_dyn(ptr) };
-                    let _l65 = unsafe { *ptr.add(144).cast::<*mut u8>() };
-                    let _l66 = unsafe { *ptr.add(148).cast::<usize>() };
-                    let _string67 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l65.cast::<u8>(),
-                                _l66,
-                                _l66,
-                            ),
-                        )
-                    };
-                    let _l68 = unsafe { *ptr.add(152).cast::<i64>() };
-                    let _l69 = unsafe { *ptr.add(160).cast::<i64>() };
+                    let _v1 = unsafe { _lift_dyn(ptr) };
+                    let _l2 = unsafe { *ptr.add(144).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(148).cast::<usize>() };
+                    let _l4 = unsafe { *ptr.add(152).cast::<u64>() };
+                    let _l5 = unsafe { *ptr.add(160).cast::<u64>() };
                     Abstract {
-                        a: _v64,
-                        b: _string67,
-                        c: _l68 as u64,
-                        d: _l69 as u64,
+                        a: _v1,
+                        b: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
+                                ),
+                            )
+                        },
+                        c: _l4,
+                        d: _l5,
                     }
                 }
                 /// Lifts a `async` out of canonical ABI memory.
@@ -1164,18 +1027,19 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_async(ptr: *mut u8) -> Async {
-                    let _v70 = unsafe { _lift_abstract(ptr) };
-                    let _l71 = unsafe { *ptr.add(168).cast::<*mut u8>() };
-                    let _l72 = unsafe { *ptr.add(172).cast::<usize>() };
-                    let _array82 = _l71;
-                    let _len82 = _l72;
-                    let mut _list82 = ::witbind::rt::Vec::with_capacity(_len82);
-                    for i in 0.._len82 {
-                        let _base73 = unsafe { _array82.add(i * 24) };
-                        _list82.push(unsafe { _lift_gen(_base73) });
+                    let _v1 = unsafe { _lift_abstract(ptr) };
+                    let _l2 = unsafe { *ptr.add(168).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(172).cast::<usize>() };
+                    let _array4 = _l2;
+                    let _len4 = _l3;
+                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                    for i in 0.._len4 {
+                        let _base4 = unsafe { _array4.add(i * 24) };
+                        let _v5 = unsafe { _lift_gen(_base4) };
+                        _list4.push(_v5);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array82, _len82 * 24, 4) };
-                    Async { a: _v70, b: _list82 }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 24, 4) };
+                    Async { a: _v1, b: _list4 }
                 }
                 /// Lifts a `dyn` out of canonical ABI memory.
                 ///
@@ -1185,25 +1049,24 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_dyn(ptr: *mut u8) -> Dyn {
-                    let _v58 = unsafe { _lift_try(ptr) };
-                    let _l59 = unsafe { *ptr.add(120).cast::<*mut u8>() };
-                    let _l60 = unsafe { *ptr.add(124).cast::<usize>() };
-                    let _string61 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l59.cast::<u8>(),
-                                _l60,
-                                _l60,
-                            ),
-                        )
-                    };
-                    let _l62 = unsafe { *ptr.add(128).cast::<i64>() };
-                    let _l63 = unsafe { *ptr.add(136).cast::<i64>() };
+                    let _v1 = unsafe { _lift_try(ptr) };
+                    let _l2 = unsafe { *ptr.add(120).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(124).cast::<usize>() };
+                    let _l4 = unsafe { *ptr.add(128).cast::<u64>() };
+                    let _l5 = unsafe { *ptr.add(136).cast::<u64>() };
                     Dyn {
-                        a: _v58,
-                        b: _string61,
-                        c: _l62 as u64,
-                        d: _l63 as u64,
+                        a: _v1,
+                        b: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
+                                ),
+                            )
+                        },
+                        c: _l4,
+                        d: _l5,
                     }
                 }
                 /// Lifts a `fn` out of canonical ABI memory.
@@ -1214,45 +1077,44 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_fn(ptr: *mut u8) -> Fn {
-                    let _v9 = unsafe { _lift_gen(ptr) };
-                    let _v31 = unsafe { _lift_type(ptr.add(24)) };
-                    let _l32 = unsafe { *ptr.add(52).cast::<*mut u8>() };
-                    let _l33 = unsafe { *ptr.add(56).cast::<usize>() };
-                    let _string34 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l32.cast::<u8>(),
-                                _l33,
-                                _l33,
-                            ),
-                        )
-                    };
-                    let _l35 = unsafe { *ptr.add(60).cast::<*mut u8>() };
-                    let _l36 = unsafe { *ptr.add(64).cast::<usize>() };
-                    let _array41 = _l35;
-                    let _len41 = _l36;
-                    let mut _list41 = ::witbind::rt::Vec::with_capacity(_len41);
-                    for i in 0.._len41 {
-                        let _base37 = unsafe { _array41.add(i * 8) };
-                        let _l38 = unsafe { *_base37.cast::<*mut u8>() };
-                        let _l39 = unsafe { *_base37.add(4).cast::<usize>() };
-                        _list41
+                    let _v1 = unsafe { _lift_gen(ptr) };
+                    let _v2 = unsafe { _lift_type(ptr.add(24)) };
+                    let _l3 = unsafe { *ptr.add(52).cast::<*mut u8>() };
+                    let _l4 = unsafe { *ptr.add(56).cast::<usize>() };
+                    let _l5 = unsafe { *ptr.add(60).cast::<*mut u8>() };
+                    let _l6 = unsafe { *ptr.add(64).cast::<usize>() };
+                    let _array7 = _l5;
+                    let _len7 = _l6;
+                    let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+                    for i in 0.._len7 {
+                        let _base7 = unsafe { _array7.add(i * 8) };
+                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                        _list7
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l38.cast::<u8>(),
-                                        _l39,
-                                        _l39,
+                                        _l8.cast::<u8>(),
+                                        _l9,
+                                        _l9,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array41, _len41 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
                     Fn {
-                        x: _v9,
-                        y: _v31,
-                        z: _string34,
-                        w: _list41,
+                        x: _v1,
+                        y: _v2,
+                        z: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
+                                ),
+                            )
+                        },
+                        w: _list7,
                     }
                 }
                 /// Lifts a `gen` out of canonical ABI memory.
@@ -1263,27 +1125,26 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_gen(ptr: *mut u8) -> Gen {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                    let _l4 = unsafe { *ptr.add(8).cast::<i32>() };
-                    let _l5 = unsafe { *ptr.add(12).cast::<i32>() };
-                    let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
-                    let _string8 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    };
+                    let _l1 = unsafe { *ptr.cast::<u32>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                    let _l3 = unsafe { *ptr.add(8).cast::<u32>() };
+                    let _l4 = unsafe { *ptr.add(12).cast::<u32>() };
+                    let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                    let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
                     Gen {
-                        a: _l2 as u32,
-                        b: _l3 as u32,
-                        c: _l4 as u32,
-                        d: _l5 as u32,
-                        e: _string8,
+                        a: _l1,
+                        b: _l2,
+                        c: _l3,
+                        d: _l4,
+                        e: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        },
                     }
                 }
                 /// Lifts a `self` out of canonical ABI memory.
@@ -1294,18 +1155,17 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
-                    let _v83 = unsafe { _lift_async(ptr) };
-                    let _l84 = unsafe { *ptr.add(176).cast::<u8>() };
-                    let _v95 = match _l84 {
+                    let _v1 = unsafe { _lift_async(ptr) };
+                    let _l2 = unsafe { *ptr.add(176).cast::<u8>() };
+                    let _v4 = match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            ::core::option::Option::Some(unsafe {
-                                _lift_gen(ptr.add(180))
-                            })
+                            let _v3 = unsafe { _lift_gen(ptr.add(180)) };
+                            ::core::option::Option::Some(_v3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    Self_ { a: _v83, b: _v95 }
+                    Self_ { a: _v1, b: _v4 }
                 }
                 /// Lifts a `try` out of canonical ABI memory.
                 ///
@@ -1315,25 +1175,24 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_try(ptr: *mut u8) -> Try {
-                    let _v52 = unsafe { _lift_yield(ptr) };
-                    let _l53 = unsafe { *ptr.add(92).cast::<*mut u8>() };
-                    let _l54 = unsafe { *ptr.add(96).cast::<usize>() };
-                    let _string55 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l53.cast::<u8>(),
-                                _l54,
-                                _l54,
-                            ),
-                        )
-                    };
-                    let _l56 = unsafe { *ptr.add(104).cast::<i64>() };
-                    let _l57 = unsafe { *ptr.add(112).cast::<i64>() };
+                    let _v1 = unsafe { _lift_yield(ptr) };
+                    let _l2 = unsafe { *ptr.add(92).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(96).cast::<usize>() };
+                    let _l4 = unsafe { *ptr.add(104).cast::<u64>() };
+                    let _l5 = unsafe { *ptr.add(112).cast::<u64>() };
                     Try {
-                        a: _v52,
-                        b: _string55,
-                        c: _l56 as u64,
-                        d: _l57 as u64,
+                        a: _v1,
+                        b: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
+                                ),
+                            )
+                        },
+                        c: _l4,
+                        d: _l5,
                     }
                 }
                 /// Lifts a `type` out of canonical ABI memory.
@@ -1344,36 +1203,40 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_type(ptr: *mut u8) -> Type {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                            let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                            let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                             Type::A(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l4.cast::<u8>(),
-                                        _l5,
-                                        _l5,
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
                                     ),
                                 )
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *ptr.add(4).cast::<i32>() };
-                            Type::B(_l8 as u32)
+                            let _l4 = unsafe { *ptr.add(4).cast::<u32>() };
+                            Type::B(_l4)
                         }
-                        2 => Type::C(unsafe { _lift_gen(ptr.add(4)) }),
+                        2 => {
+                            let _v5 = unsafe { _lift_gen(ptr.add(4)) };
+                            Type::C(_v5)
+                        }
                         3 => {
-                            let _l19 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l20 = unsafe { *ptr.add(8).cast::<usize>() };
-                            Type::D(unsafe {
+                            let _l6 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                            let _l7 = unsafe { *ptr.add(8).cast::<usize>() };
+                            let _list8 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l19.cast::<u8>(),
-                                    _l20,
-                                    _l20,
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
                                 )
-                            })
+                            };
+                            Type::D(_list8)
                         }
                         4 => Type::E,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1387,46 +1250,179 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_yield(ptr: *mut u8) -> Yield {
-                    let _v42 = unsafe { _lift_fn(ptr) };
-                    let _l43 = unsafe { *ptr.add(68).cast::<*mut u8>() };
-                    let _l44 = unsafe { *ptr.add(72).cast::<usize>() };
-                    let _string45 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l43.cast::<u8>(),
-                                _l44,
-                                _l44,
-                            ),
-                        )
-                    };
-                    let _l46 = unsafe { *ptr.add(76).cast::<*mut u8>() };
-                    let _l47 = unsafe { *ptr.add(80).cast::<usize>() };
-                    let _string48 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l46.cast::<u8>(),
-                                _l47,
-                                _l47,
-                            ),
-                        )
-                    };
-                    let _l49 = unsafe { *ptr.add(84).cast::<*mut u8>() };
-                    let _l50 = unsafe { *ptr.add(88).cast::<usize>() };
-                    let _string51 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l49.cast::<u8>(),
-                                _l50,
-                                _l50,
-                            ),
-                        )
-                    };
+                    let _v1 = unsafe { _lift_fn(ptr) };
+                    let _l2 = unsafe { *ptr.add(68).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(72).cast::<usize>() };
+                    let _l4 = unsafe { *ptr.add(76).cast::<*mut u8>() };
+                    let _l5 = unsafe { *ptr.add(80).cast::<usize>() };
+                    let _l6 = unsafe { *ptr.add(84).cast::<*mut u8>() };
+                    let _l7 = unsafe { *ptr.add(88).cast::<usize>() };
                     Yield {
-                        a: _v42,
-                        b: _string45,
-                        c: _string48,
-                        d: _string51,
+                        a: _v1,
+                        b: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
+                                ),
+                            )
+                        },
+                        c: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l4.cast::<u8>(),
+                                    _l5,
+                                    _l5,
+                                ),
+                            )
+                        },
+                        d: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
+                                ),
+                            )
+                        },
                     }
+                }
+                /// Lowers a `abstract` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_abstract(
+                    value: Abstract,
+                    ptr: *mut u8,
+                ) {
+                    let Abstract { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                    unsafe { _lower_owned_dyn(_f1, ptr) };
+                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *ptr.add(148).cast::<usize>() = _len5 };
+                    unsafe { *ptr.add(144).cast::<*mut u8>() = _ptr5 };
+                    unsafe { *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                    unsafe { *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                }
+                /// Lowers a `async` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_async(value: Async, ptr: *mut u8) {
+                    let Async { a: _f1, b: _f2 } = value;
+                    unsafe { _lower_owned_abstract(_f1, ptr) };
+                    let _vec3 = _f2;
+                    let _len3 = _vec3.len();
+                    let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 24, 4) };
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3)
+                        .enumerate()
+                    {
+                        let _base3 = unsafe { _array3.add(i * 24) };
+                        unsafe { _lower_owned_gen(_e3, _base3) };
+                    }
+                    unsafe { *ptr.add(172).cast::<usize>() = _len3 };
+                    unsafe { *ptr.add(168).cast::<*mut u8>() = _array3 };
+                }
+                /// Lowers a `dyn` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_dyn(value: Dyn, ptr: *mut u8) {
+                    let Dyn { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                    unsafe { _lower_owned_try(_f1, ptr) };
+                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *ptr.add(124).cast::<usize>() = _len5 };
+                    unsafe { *ptr.add(120).cast::<*mut u8>() = _ptr5 };
+                    unsafe { *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                    unsafe { *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                }
+                /// Lowers a `fn` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_fn(value: Fn, ptr: *mut u8) {
+                    let Fn { x: _f1, y: _f2, z: _f3, w: _f4 } = value;
+                    unsafe { _lower_owned_gen(_f1, ptr) };
+                    unsafe { _lower_owned_type(_f2, ptr.add(24)) };
+                    let _vec5 = (_f3).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *ptr.add(56).cast::<usize>() = _len5 };
+                    unsafe { *ptr.add(52).cast::<*mut u8>() = _ptr5 };
+                    let _vec6 = _f4;
+                    let _len6 = _vec6.len();
+                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
+                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
+                        .enumerate()
+                    {
+                        let _base6 = unsafe { _array6.add(i * 8) };
+                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                        let _len7 = _vec7.len();
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
+                    }
+                    unsafe { *ptr.add(64).cast::<usize>() = _len6 };
+                    unsafe { *ptr.add(60).cast::<*mut u8>() = _array6 };
+                }
+                /// Lowers a `gen` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_gen(value: Gen, ptr: *mut u8) {
+                    let Gen { a: _f1, b: _f2, c: _f3, d: _f4, e: _f5 } = value;
+                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                    unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                    unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
+                    unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                    let _vec6 = (_f5).into_bytes().into_boxed_slice();
+                    let _len6 = _vec6.len();
+                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                    unsafe { *ptr.add(20).cast::<usize>() = _len6 };
+                    unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr6 };
+                }
+                /// Lowers a `self` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_self(value: Self_, ptr: *mut u8) {
+                    let Self_ { a: _f1, b: _f2 } = value;
+                    unsafe { _lower_owned_async(_f1, ptr) };
+                    match _f2 {
+                        ::core::option::Option::None => {
+                            unsafe { *ptr.add(176).cast::<u8>() = 0 };
+                        }
+                        ::core::option::Option::Some(_e4) => {
+                            unsafe { *ptr.add(176).cast::<u8>() = 1 };
+                            unsafe { _lower_owned_gen(_e4, ptr.add(180)) };
+                        }
+                    }
+                }
+                /// Lowers a `try` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_try(value: Try, ptr: *mut u8) {
+                    let Try { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                    unsafe { _lower_owned_yield(_f1, ptr) };
+                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *ptr.add(96).cast::<usize>() = _len5 };
+                    unsafe { *ptr.add(92).cast::<*mut u8>() = _ptr5 };
+                    unsafe { *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                    unsafe { *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
                 }
                 /// Lowers a `type` into canonical ABI memory, handing it over.
                 ///
@@ -1435,55 +1431,60 @@ pub mod exports {
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_type(value: Type, ptr: *mut u8) {
                     match value {
-                        Type::A(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            let _vec3 = (_e2).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len3 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                        Type::A(_e1) => {
+                            unsafe { *ptr.cast::<u8>() = 0 };
+                            let _vec2 = (_e1).into_bytes().into_boxed_slice();
+                            let _len2 = _vec2.len();
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            unsafe { *ptr.add(8).cast::<usize>() = _len2 };
+                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
                         }
-                        Type::B(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
+                        Type::B(_e3) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
                             unsafe {
-                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e4)
+                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                             };
                         }
-                        Type::C(_e5) => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                            let Gen { a: _f6, b: _f7, c: _f8, d: _f9, e: _f10 } = _e5;
-                            unsafe {
-                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f6)
-                            };
-                            unsafe {
-                                *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
-                            };
-                            unsafe {
-                                *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
-                            };
-                            unsafe {
-                                *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
-                            };
-                            let _vec11 = (_f10).into_bytes().into_boxed_slice();
-                            let _len11 = _vec11.len();
-                            let _ptr11 = ::witbind::rt::Box::into_raw(_vec11)
-                                .cast::<u8>();
-                            unsafe { *ptr.add(24).cast::<usize>() = _len11 };
-                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr11 };
+                        Type::C(_e4) => {
+                            unsafe { *ptr.cast::<u8>() = 2 };
+                            unsafe { _lower_owned_gen(_e4, ptr.add(4)) };
                         }
-                        Type::D(_e12) => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                            let _vec13 = (_e12).into_boxed_slice();
-                            let _len13 = _vec13.len();
-                            let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
-                                .cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len13 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr13 };
+                        Type::D(_e5) => {
+                            unsafe { *ptr.cast::<u8>() = 3 };
+                            let _vec6 = (_e5).into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *ptr.add(8).cast::<usize>() = _len6 };
+                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr6 };
                         }
                         Type::E => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
+                            unsafe { *ptr.cast::<u8>() = 4 };
                         }
-                    };
+                    }
+                }
+                /// Lowers a `yield` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_yield(value: Yield, ptr: *mut u8) {
+                    let Yield { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
+                    unsafe { _lower_owned_fn(_f1, ptr) };
+                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *ptr.add(72).cast::<usize>() = _len5 };
+                    unsafe { *ptr.add(68).cast::<*mut u8>() = _ptr5 };
+                    let _vec6 = (_f3).into_bytes().into_boxed_slice();
+                    let _len6 = _vec6.len();
+                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                    unsafe { *ptr.add(80).cast::<usize>() = _len6 };
+                    unsafe { *ptr.add(76).cast::<*mut u8>() = _ptr6 };
+                    let _vec7 = (_f4).into_bytes().into_boxed_slice();
+                    let _len7 = _vec7.len();
+                    let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                    unsafe { *ptr.add(88).cast::<usize>() = _len7 };
+                    unsafe { *ptr.add(84).cast::<*mut u8>() = _ptr7 };
                 }
             }
         }

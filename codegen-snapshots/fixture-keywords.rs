@@ -7,8 +7,8 @@ pub type Async = u32;
 #[rustfmt::skip]
 pub fn fn_(type_: Async) -> Async {
     ::witbind::rt::wit_import!("$root", "fn", (i32), i32);
-    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
-    _ret2 as u32
+    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
+    _ret1 as u32
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -239,15 +239,15 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:keywords/self", "[constructor]fn", (i32, ptr,
                         len), i32
                     );
-                    let _vec2 = type_;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ret3 = unsafe {
-                        _wit_import(::witbind::rt::as_i32(self_), _ptr2, _len2)
+                    let _vec1 = type_;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::as_i32(self_), _ptr1, _len1)
                     };
                     Fn {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -257,25 +257,25 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:keywords/self", "[method]fn.self", (i32, i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
                 /// A method named `type`.
                 pub fn type_(&self) -> Type {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:keywords/self", "[method]fn.type", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    Type::from_bits_retain(_ret2 as u8)
+                    Type::from_bits_retain(_ret1 as u8)
                 }
                 /// A method named `match` borrowing another `fn`.
                 pub fn match_(&self, other: &Fn) -> bool {
@@ -283,13 +283,13 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:keywords/self", "[method]fn.match", (i32, i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// A static function named `super`.
                 #[allow(clippy::clone_on_copy)]
@@ -297,10 +297,10 @@ pub mod witbind_fixtures {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:keywords/self", "[static]fn.super", (i32), i32
                     );
-                    let _ret2 = unsafe { _wit_import(crate_.clone() as i32) };
+                    let _ret1 = unsafe { _wit_import(crate_.clone() as i32) };
                     Fn {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -329,246 +329,39 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 148]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 148]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Self_ {
-                    as_: _f3,
-                    break_: _f4,
-                    const_: _f5,
-                    continue_: _f6,
-                    crate_: _f7,
-                    else_: _f8,
-                    enum_: _f9,
-                    extern_: _f10,
-                    false_: _f11,
-                    fn_: _f12,
-                    for_: _f13,
-                    if_: _f14,
-                    impl_: _f15,
-                    in_: _f16,
-                    let_: _f17,
-                    loop_: _f18,
-                    match_: _f19,
-                    mod_: _f20,
-                    move_: _f21,
-                    mut_: _f22,
-                    pub_: _f23,
-                    ref_: _f24,
-                    return_: _f25,
-                    self_: _f26,
-                    static_: _f27,
-                    struct_: _f28,
-                    super_: _f29,
-                    trait_: _f30,
-                    true_: _f31,
-                    type_: _f32,
-                    unsafe_: _f33,
-                    use_: _f34,
-                    where_: _f35,
-                    while_: _f36,
-                    async_: _f37,
-                    await_: _f38,
-                    dyn_: _f39,
-                    abstract_: _f40,
-                    become_: _f41,
-                    box_: _f42,
-                    do_: _f43,
-                    final_: _f44,
-                    macro_: _f45,
-                    override_: _f46,
-                    priv_: _f47,
-                    typeof_: _f48,
-                    unsized_: _f49,
-                    virtual_: _f50,
-                    yield_: _f51,
-                    try_: _f52,
-                    r#gen: _f53,
-                    union: _f54,
-                    macro_rules: _f55,
-                    raw: _f56,
-                    safe: _f57,
-                } = self_;
-                unsafe { *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
-                unsafe { *_ptr2.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
-                unsafe { *_ptr2.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8 };
-                unsafe { *_ptr2.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8 };
-                unsafe { *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
-                unsafe { *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8 };
-                unsafe { *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_self(&self_, _ptr1) };
+                unsafe { _lower_super(&super_, _ptr1.add(56)) };
+                unsafe { *_ptr1.add(116).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
-                    *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
-                };
-                unsafe {
-                    *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
-                };
-                unsafe {
-                    *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
-                };
-                unsafe {
-                    *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
-                };
-                unsafe {
-                    *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
-                };
-                unsafe {
-                    *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
-                };
-                unsafe {
-                    *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
-                };
-                unsafe {
-                    *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
-                };
-                unsafe {
-                    *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
-                };
-                unsafe {
-                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
-                };
-                unsafe {
-                    *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
-                };
-                unsafe {
-                    *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8
-                };
-                unsafe {
-                    *_ptr2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8
-                };
-                unsafe {
-                    *_ptr2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8
-                };
-                unsafe {
-                    *_ptr2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8
-                };
-                unsafe {
-                    *_ptr2.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8
-                };
-                unsafe {
-                    *_ptr2.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8
-                };
-                unsafe {
-                    *_ptr2.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8
-                };
-                unsafe {
-                    *_ptr2.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8
-                };
-                unsafe {
-                    *_ptr2.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8
-                };
-                unsafe {
-                    *_ptr2.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8
-                };
-                unsafe {
-                    *_ptr2.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8
-                };
-                unsafe {
-                    *_ptr2.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8
-                };
-                unsafe {
-                    *_ptr2.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8
-                };
-                unsafe {
-                    *_ptr2.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8
-                };
-                unsafe {
-                    *_ptr2.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8
-                };
-                unsafe {
-                    *_ptr2.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8
-                };
-                unsafe {
-                    *_ptr2.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8
-                };
-                unsafe {
-                    *_ptr2.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8
-                };
-                unsafe {
-                    *_ptr2.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8
-                };
-                unsafe {
-                    *_ptr2.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8
-                };
-                unsafe {
-                    *_ptr2.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8
-                };
-                unsafe {
-                    *_ptr2.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8
-                };
-                unsafe {
-                    *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8
-                };
-                unsafe {
-                    *_ptr2.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8
-                };
-                unsafe {
-                    *_ptr2.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8
-                };
-                unsafe {
-                    *_ptr2.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8
-                };
-                unsafe {
-                    *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8
-                };
-                unsafe {
-                    *_ptr2.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8
-                };
-                unsafe {
-                    *_ptr2.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8
-                };
-                unsafe {
-                    *_ptr2.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8
-                };
-                unsafe {
-                    *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8
-                };
-                unsafe {
-                    *_ptr2.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8
-                };
-                unsafe {
-                    *_ptr2.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8
-                };
-                unsafe {
-                    *_ptr2.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8
-                };
-                unsafe {
-                    *_ptr2.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8
-                };
-                unsafe {
-                    *_ptr2.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8
-                };
-                unsafe {
-                    *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8
-                };
-                unsafe { _lower_super(&super_, _ptr2.add(56)) };
-                unsafe { *_ptr2.add(116).cast::<u8>() = crate_.clone() as u8 };
-                unsafe {
-                    *_ptr2.add(120).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                    *_ptr1.add(120).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                         &fn_.handle,
                     ) as i32
                 };
-                let _vec119 = in_;
-                let _ptr119 = _vec119.as_ptr().cast::<u8>().cast_mut();
-                let _len119 = _vec119.len();
-                unsafe { *_ptr2.add(128).cast::<usize>() = _len119 };
-                unsafe { *_ptr2.add(124).cast::<*mut u8>() = _ptr119 };
-                let _vec120 = ref_;
-                let _ptr120 = _vec120.as_ptr().cast::<u8>().cast_mut();
-                let _len120 = _vec120.len();
-                unsafe { *_ptr2.add(136).cast::<usize>() = _len120 };
-                unsafe { *_ptr2.add(132).cast::<*mut u8>() = _ptr120 };
+                let _vec2 = in_;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                unsafe { *_ptr1.add(128).cast::<usize>() = _len2 };
+                unsafe { *_ptr1.add(124).cast::<*mut u8>() = _ptr2 };
+                let _vec3 = ref_;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                unsafe { *_ptr1.add(136).cast::<usize>() = _len3 };
+                unsafe { *_ptr1.add(132).cast::<*mut u8>() = _ptr3 };
                 match mut_ {
                     ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(140).cast::<u8>() = 0u8 };
+                        unsafe { *_ptr1.add(140).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e122) => {
-                        unsafe { *_ptr2.add(140).cast::<u8>() = 1u8 };
+                    ::core::option::Option::Some(_e5) => {
+                        unsafe { *_ptr1.add(140).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr2.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e122)
+                            *_ptr1.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e5)
                         };
                     }
-                };
-                let _ptr123 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr123) };
-                unsafe { _lift_self(_ptr123) }
+                }
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr6) };
+                unsafe { _lift_self(_ptr6) }
             }
             /// A function named `loop`.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
@@ -579,20 +372,20 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _lower_super(&dyn_, _ptr2) };
-                let _vec65 = use_;
-                let _len65 = _vec65.len();
-                let _array65 = unsafe { ::witbind::rt::alloc_list(_len65, 1, 1) };
-                for (i, _e64) in _vec65.iter().enumerate() {
-                    let _base64 = unsafe { _array65.add(i) };
-                    unsafe { *_base64.cast::<u8>() = _e64.clone() as u8 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_super(&dyn_, _ptr1) };
+                let _vec2 = use_;
+                let _len2 = _vec2.len();
+                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 1, 1) };
+                for (i, _e2) in _vec2.iter().enumerate() {
+                    let _base2 = unsafe { _array2.add(i) };
+                    unsafe { *_base2.cast::<u8>() = _e2.clone() as u8 };
                 }
-                unsafe { *_ptr2.add(64).cast::<usize>() = _len65 };
-                unsafe { *_ptr2.add(60).cast::<*mut u8>() = _array65 };
-                let _ret66 = unsafe { _wit_import(_ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array65, _len65, 1) };
-                Type::from_bits_retain(_ret66 as u8)
+                unsafe { *_ptr1.add(64).cast::<usize>() = _len2 };
+                unsafe { *_ptr1.add(60).cast::<*mut u8>() = _array2 };
+                let _ret3 = unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2, 1) };
+                Type::from_bits_retain(_ret3 as u8)
             }
             /// A function named `async`.
             pub fn async_(await_: u32) {
@@ -616,22 +409,23 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        ::core::result::Result::Ok(unsafe { *_ptr2.add(4).cast::<u8>() })
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::core::result::Result::Ok(_l3)
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
+                                    _l4.cast::<u8>(),
+                                    _l5,
+                                    _l5,
                                 ),
                             )
                         })
@@ -704,119 +498,239 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                let _l8 = unsafe { *ptr.add(6).cast::<u8>() };
-                let _l9 = unsafe { *ptr.add(7).cast::<u8>() };
-                let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
-                let _l11 = unsafe { *ptr.add(9).cast::<u8>() };
-                let _l12 = unsafe { *ptr.add(10).cast::<u8>() };
-                let _l13 = unsafe { *ptr.add(11).cast::<u8>() };
-                let _l14 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _l15 = unsafe { *ptr.add(13).cast::<u8>() };
-                let _l16 = unsafe { *ptr.add(14).cast::<u8>() };
-                let _l17 = unsafe { *ptr.add(15).cast::<u8>() };
-                let _l18 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _l19 = unsafe { *ptr.add(17).cast::<u8>() };
-                let _l20 = unsafe { *ptr.add(18).cast::<u8>() };
-                let _l21 = unsafe { *ptr.add(19).cast::<u8>() };
-                let _l22 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _l23 = unsafe { *ptr.add(21).cast::<u8>() };
-                let _l24 = unsafe { *ptr.add(22).cast::<u8>() };
-                let _l25 = unsafe { *ptr.add(23).cast::<u8>() };
-                let _l26 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _l27 = unsafe { *ptr.add(25).cast::<u8>() };
-                let _l28 = unsafe { *ptr.add(26).cast::<u8>() };
-                let _l29 = unsafe { *ptr.add(27).cast::<u8>() };
-                let _l30 = unsafe { *ptr.add(28).cast::<u8>() };
-                let _l31 = unsafe { *ptr.add(29).cast::<u8>() };
-                let _l32 = unsafe { *ptr.add(30).cast::<u8>() };
-                let _l33 = unsafe { *ptr.add(31).cast::<u8>() };
-                let _l34 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _l35 = unsafe { *ptr.add(33).cast::<u8>() };
-                let _l36 = unsafe { *ptr.add(34).cast::<u8>() };
-                let _l37 = unsafe { *ptr.add(35).cast::<u8>() };
-                let _l38 = unsafe { *ptr.add(36).cast::<u8>() };
-                let _l39 = unsafe { *ptr.add(37).cast::<u8>() };
-                let _l40 = unsafe { *ptr.add(38).cast::<u8>() };
-                let _l41 = unsafe { *ptr.add(39).cast::<u8>() };
-                let _l42 = unsafe { *ptr.add(40).cast::<u8>() };
-                let _l43 = unsafe { *ptr.add(41).cast::<u8>() };
-                let _l44 = unsafe { *ptr.add(42).cast::<u8>() };
-                let _l45 = unsafe { *ptr.add(43).cast::<u8>() };
-                let _l46 = unsafe { *ptr.add(44).cast::<u8>() };
-                let _l47 = unsafe { *ptr.add(45).cast::<u8>() };
-                let _l48 = unsafe { *ptr.add(46).cast::<u8>() };
-                let _l49 = unsafe { *ptr.add(47).cast::<u8>() };
-                let _l50 = unsafe { *ptr.add(48).cast::<u8>() };
-                let _l51 = unsafe { *ptr.add(49).cast::<u8>() };
-                let _l52 = unsafe { *ptr.add(50).cast::<u8>() };
-                let _l53 = unsafe { *ptr.add(51).cast::<u8>() };
-                let _l54 = unsafe { *ptr.add(52).cast::<u8>() };
-                let _l55 = unsafe { *ptr.add(53).cast::<u8>() };
-                let _l56 = unsafe { *ptr.add(54).cast::<u8>() };
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                let _l7 = unsafe { *ptr.add(6).cast::<u8>() };
+                let _l8 = unsafe { *ptr.add(7).cast::<u8>() };
+                let _l9 = unsafe { *ptr.add(8).cast::<u8>() };
+                let _l10 = unsafe { *ptr.add(9).cast::<u8>() };
+                let _l11 = unsafe { *ptr.add(10).cast::<u8>() };
+                let _l12 = unsafe { *ptr.add(11).cast::<u8>() };
+                let _l13 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _l14 = unsafe { *ptr.add(13).cast::<u8>() };
+                let _l15 = unsafe { *ptr.add(14).cast::<u8>() };
+                let _l16 = unsafe { *ptr.add(15).cast::<u8>() };
+                let _l17 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _l18 = unsafe { *ptr.add(17).cast::<u8>() };
+                let _l19 = unsafe { *ptr.add(18).cast::<u8>() };
+                let _l20 = unsafe { *ptr.add(19).cast::<u8>() };
+                let _l21 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _l22 = unsafe { *ptr.add(21).cast::<u8>() };
+                let _l23 = unsafe { *ptr.add(22).cast::<u8>() };
+                let _l24 = unsafe { *ptr.add(23).cast::<u8>() };
+                let _l25 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _l26 = unsafe { *ptr.add(25).cast::<u8>() };
+                let _l27 = unsafe { *ptr.add(26).cast::<u8>() };
+                let _l28 = unsafe { *ptr.add(27).cast::<u8>() };
+                let _l29 = unsafe { *ptr.add(28).cast::<u8>() };
+                let _l30 = unsafe { *ptr.add(29).cast::<u8>() };
+                let _l31 = unsafe { *ptr.add(30).cast::<u8>() };
+                let _l32 = unsafe { *ptr.add(31).cast::<u8>() };
+                let _l33 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _l34 = unsafe { *ptr.add(33).cast::<u8>() };
+                let _l35 = unsafe { *ptr.add(34).cast::<u8>() };
+                let _l36 = unsafe { *ptr.add(35).cast::<u8>() };
+                let _l37 = unsafe { *ptr.add(36).cast::<u8>() };
+                let _l38 = unsafe { *ptr.add(37).cast::<u8>() };
+                let _l39 = unsafe { *ptr.add(38).cast::<u8>() };
+                let _l40 = unsafe { *ptr.add(39).cast::<u8>() };
+                let _l41 = unsafe { *ptr.add(40).cast::<u8>() };
+                let _l42 = unsafe { *ptr.add(41).cast::<u8>() };
+                let _l43 = unsafe { *ptr.add(42).cast::<u8>() };
+                let _l44 = unsafe { *ptr.add(43).cast::<u8>() };
+                let _l45 = unsafe { *ptr.add(44).cast::<u8>() };
+                let _l46 = unsafe { *ptr.add(45).cast::<u8>() };
+                let _l47 = unsafe { *ptr.add(46).cast::<u8>() };
+                let _l48 = unsafe { *ptr.add(47).cast::<u8>() };
+                let _l49 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _l50 = unsafe { *ptr.add(49).cast::<u8>() };
+                let _l51 = unsafe { *ptr.add(50).cast::<u8>() };
+                let _l52 = unsafe { *ptr.add(51).cast::<u8>() };
+                let _l53 = unsafe { *ptr.add(52).cast::<u8>() };
+                let _l54 = unsafe { *ptr.add(53).cast::<u8>() };
+                let _l55 = unsafe { *ptr.add(54).cast::<u8>() };
                 Self_ {
-                    as_: _l2,
-                    break_: _l3,
-                    const_: _l4,
-                    continue_: _l5,
-                    crate_: _l6,
-                    else_: _l7,
-                    enum_: _l8,
-                    extern_: _l9,
-                    false_: ::witbind::rt::bool_lift(_l10),
-                    fn_: _l11,
-                    for_: _l12,
-                    if_: _l13,
-                    impl_: _l14,
-                    in_: _l15,
-                    let_: _l16,
-                    loop_: _l17,
-                    match_: _l18,
-                    mod_: _l19,
-                    move_: _l20,
-                    mut_: _l21,
-                    pub_: _l22,
-                    ref_: _l23,
-                    return_: _l24,
-                    self_: _l25,
-                    static_: _l26,
-                    struct_: _l27,
-                    super_: _l28,
-                    trait_: _l29,
-                    true_: ::witbind::rt::bool_lift(_l30),
-                    type_: _l31,
-                    unsafe_: _l32,
-                    use_: _l33,
-                    where_: _l34,
-                    while_: _l35,
-                    async_: _l36,
-                    await_: _l37,
-                    dyn_: _l38,
-                    abstract_: _l39,
-                    become_: _l40,
-                    box_: _l41,
-                    do_: _l42,
-                    final_: _l43,
-                    macro_: _l44,
-                    override_: _l45,
-                    priv_: _l46,
-                    typeof_: _l47,
-                    unsized_: _l48,
-                    virtual_: _l49,
-                    yield_: _l50,
-                    try_: _l51,
-                    r#gen: _l52,
-                    union: _l53,
-                    macro_rules: _l54,
-                    raw: _l55,
-                    safe: _l56,
+                    as_: _l1,
+                    break_: _l2,
+                    const_: _l3,
+                    continue_: _l4,
+                    crate_: _l5,
+                    else_: _l6,
+                    enum_: _l7,
+                    extern_: _l8,
+                    false_: ::witbind::rt::bool_lift(_l9),
+                    fn_: _l10,
+                    for_: _l11,
+                    if_: _l12,
+                    impl_: _l13,
+                    in_: _l14,
+                    let_: _l15,
+                    loop_: _l16,
+                    match_: _l17,
+                    mod_: _l18,
+                    move_: _l19,
+                    mut_: _l20,
+                    pub_: _l21,
+                    ref_: _l22,
+                    return_: _l23,
+                    self_: _l24,
+                    static_: _l25,
+                    struct_: _l26,
+                    super_: _l27,
+                    trait_: _l28,
+                    true_: ::witbind::rt::bool_lift(_l29),
+                    type_: _l30,
+                    unsafe_: _l31,
+                    use_: _l32,
+                    where_: _l33,
+                    while_: _l34,
+                    async_: _l35,
+                    await_: _l36,
+                    dyn_: _l37,
+                    abstract_: _l38,
+                    become_: _l39,
+                    box_: _l40,
+                    do_: _l41,
+                    final_: _l42,
+                    macro_: _l43,
+                    override_: _l44,
+                    priv_: _l45,
+                    typeof_: _l46,
+                    unsized_: _l47,
+                    virtual_: _l48,
+                    yield_: _l49,
+                    try_: _l50,
+                    r#gen: _l51,
+                    union: _l52,
+                    macro_rules: _l53,
+                    raw: _l54,
+                    safe: _l55,
                 }
             }
+            /// Lowers a lent `self` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_self(value: &Self_, ptr: *mut u8) {
+                let Self_ {
+                    as_: _f1,
+                    break_: _f2,
+                    const_: _f3,
+                    continue_: _f4,
+                    crate_: _f5,
+                    else_: _f6,
+                    enum_: _f7,
+                    extern_: _f8,
+                    false_: _f9,
+                    fn_: _f10,
+                    for_: _f11,
+                    if_: _f12,
+                    impl_: _f13,
+                    in_: _f14,
+                    let_: _f15,
+                    loop_: _f16,
+                    match_: _f17,
+                    mod_: _f18,
+                    move_: _f19,
+                    mut_: _f20,
+                    pub_: _f21,
+                    ref_: _f22,
+                    return_: _f23,
+                    self_: _f24,
+                    static_: _f25,
+                    struct_: _f26,
+                    super_: _f27,
+                    trait_: _f28,
+                    true_: _f29,
+                    type_: _f30,
+                    unsafe_: _f31,
+                    use_: _f32,
+                    where_: _f33,
+                    while_: _f34,
+                    async_: _f35,
+                    await_: _f36,
+                    dyn_: _f37,
+                    abstract_: _f38,
+                    become_: _f39,
+                    box_: _f40,
+                    do_: _f41,
+                    final_: _f42,
+                    macro_: _f43,
+                    override_: _f44,
+                    priv_: _f45,
+                    typeof_: _f46,
+                    unsized_: _f47,
+                    virtual_: _f48,
+                    yield_: _f49,
+                    try_: _f50,
+                    r#gen: _f51,
+                    union: _f52,
+                    macro_rules: _f53,
+                    raw: _f54,
+                    safe: _f55,
+                } = value;
+                unsafe { *ptr.cast::<u8>() = ::witbind::rt::as_i32(_f1) as u8 };
+                unsafe { *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
+                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
+                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
+                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8 };
+                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8 };
+                unsafe { *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
+                unsafe { *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8 };
+                unsafe { *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
+                unsafe { *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8 };
+                unsafe { *ptr.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8 };
+                unsafe { *ptr.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8 };
+                unsafe { *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8 };
+                unsafe { *ptr.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8 };
+                unsafe { *ptr.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8 };
+                unsafe { *ptr.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8 };
+                unsafe { *ptr.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8 };
+                unsafe { *ptr.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8 };
+                unsafe { *ptr.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8 };
+                unsafe { *ptr.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8 };
+                unsafe { *ptr.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8 };
+                unsafe { *ptr.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8 };
+                unsafe { *ptr.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8 };
+                unsafe { *ptr.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8 };
+                unsafe { *ptr.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8 };
+                unsafe { *ptr.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8 };
+                unsafe { *ptr.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8 };
+                unsafe { *ptr.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8 };
+                unsafe { *ptr.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8 };
+                unsafe { *ptr.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8 };
+                unsafe { *ptr.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8 };
+                unsafe { *ptr.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8 };
+                unsafe { *ptr.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8 };
+                unsafe { *ptr.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8 };
+                unsafe { *ptr.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8 };
+                unsafe { *ptr.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8 };
+                unsafe { *ptr.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8 };
+                unsafe { *ptr.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8 };
+                unsafe { *ptr.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8 };
+                unsafe { *ptr.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8 };
+                unsafe { *ptr.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8 };
+                unsafe { *ptr.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8 };
+                unsafe { *ptr.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8 };
+                unsafe { *ptr.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8 };
+                unsafe { *ptr.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8 };
+                unsafe { *ptr.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8 };
+                unsafe { *ptr.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8 };
+                unsafe { *ptr.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8 };
+                unsafe { *ptr.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8 };
+                unsafe { *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8 };
+                unsafe { *ptr.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8 };
+                unsafe { *ptr.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8 };
+                unsafe { *ptr.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8 };
+                unsafe { *ptr.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8 };
+                unsafe { *ptr.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8 };
+            }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `super` into canonical ABI memory.
             ///
             /// # Safety
@@ -824,252 +738,31 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
             pub(crate) unsafe fn _lower_super(value: &Super, ptr: *mut u8) {
                 match value {
-                    Super::Self_(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let Self_ {
-                            as_: _f3,
-                            break_: _f4,
-                            const_: _f5,
-                            continue_: _f6,
-                            crate_: _f7,
-                            else_: _f8,
-                            enum_: _f9,
-                            extern_: _f10,
-                            false_: _f11,
-                            fn_: _f12,
-                            for_: _f13,
-                            if_: _f14,
-                            impl_: _f15,
-                            in_: _f16,
-                            let_: _f17,
-                            loop_: _f18,
-                            match_: _f19,
-                            mod_: _f20,
-                            move_: _f21,
-                            mut_: _f22,
-                            pub_: _f23,
-                            ref_: _f24,
-                            return_: _f25,
-                            self_: _f26,
-                            static_: _f27,
-                            struct_: _f28,
-                            super_: _f29,
-                            trait_: _f30,
-                            true_: _f31,
-                            type_: _f32,
-                            unsafe_: _f33,
-                            use_: _f34,
-                            where_: _f35,
-                            while_: _f36,
-                            async_: _f37,
-                            await_: _f38,
-                            dyn_: _f39,
-                            abstract_: _f40,
-                            become_: _f41,
-                            box_: _f42,
-                            do_: _f43,
-                            final_: _f44,
-                            macro_: _f45,
-                            override_: _f46,
-                            priv_: _f47,
-                            typeof_: _f48,
-                            unsized_: _f49,
-                            virtual_: _f50,
-                            yield_: _f51,
-                            try_: _f52,
-                            r#gen: _f53,
-                            union: _f54,
-                            macro_rules: _f55,
-                            raw: _f56,
-                            safe: _f57,
-                        } = _e2;
-                        unsafe {
-                            *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8
-                        };
-                        unsafe {
-                            *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8
-                        };
-                        unsafe {
-                            *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8
-                        };
-                        unsafe {
-                            *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8
-                        };
-                        unsafe {
-                            *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8
-                        };
-                        unsafe {
-                            *ptr.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8
-                        };
-                        unsafe {
-                            *ptr.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
-                        };
-                        unsafe {
-                            *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
-                        };
-                        unsafe {
-                            *ptr.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
-                        };
-                        unsafe {
-                            *ptr.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
-                        };
-                        unsafe {
-                            *ptr.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
-                        };
-                        unsafe {
-                            *ptr.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
-                        };
-                        unsafe {
-                            *ptr.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
-                        };
-                        unsafe {
-                            *ptr.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
-                        };
-                        unsafe {
-                            *ptr.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
-                        };
-                        unsafe {
-                            *ptr.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
-                        };
-                        unsafe {
-                            *ptr.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8
-                        };
-                        unsafe {
-                            *ptr.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8
-                        };
-                        unsafe {
-                            *ptr.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8
-                        };
-                        unsafe {
-                            *ptr.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8
-                        };
-                        unsafe {
-                            *ptr.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8
-                        };
-                        unsafe {
-                            *ptr.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8
-                        };
-                        unsafe {
-                            *ptr.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8
-                        };
-                        unsafe {
-                            *ptr.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8
-                        };
-                        unsafe {
-                            *ptr.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8
-                        };
-                        unsafe {
-                            *ptr.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8
-                        };
-                        unsafe {
-                            *ptr.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8
-                        };
-                        unsafe {
-                            *ptr.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8
-                        };
-                        unsafe {
-                            *ptr.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8
-                        };
-                        unsafe {
-                            *ptr.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8
-                        };
-                        unsafe {
-                            *ptr.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8
-                        };
-                        unsafe {
-                            *ptr.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8
-                        };
-                        unsafe {
-                            *ptr.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8
-                        };
-                        unsafe {
-                            *ptr.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8
-                        };
-                        unsafe {
-                            *ptr.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8
-                        };
-                        unsafe {
-                            *ptr.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8
-                        };
-                        unsafe {
-                            *ptr.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8
-                        };
-                        unsafe {
-                            *ptr.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8
-                        };
-                        unsafe {
-                            *ptr.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8
-                        };
-                        unsafe {
-                            *ptr.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8
-                        };
-                        unsafe {
-                            *ptr.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8
-                        };
-                        unsafe {
-                            *ptr.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8
-                        };
-                        unsafe {
-                            *ptr.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8
-                        };
-                        unsafe {
-                            *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8
-                        };
-                        unsafe {
-                            *ptr.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8
-                        };
-                        unsafe {
-                            *ptr.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8
-                        };
-                        unsafe {
-                            *ptr.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8
-                        };
-                        unsafe {
-                            *ptr.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8
-                        };
-                        unsafe {
-                            *ptr.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8
-                        };
-                        unsafe {
-                            *ptr.add(55).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8
-                        };
-                        unsafe {
-                            *ptr.add(56).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8
-                        };
-                        unsafe {
-                            *ptr.add(57).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8
-                        };
-                        unsafe {
-                            *ptr.add(58).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8
-                        };
+                    Super::Self_(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_self(&_e1, ptr.add(4)) };
                     }
                     Super::Crate => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe { *ptr.cast::<u8>() = 1 };
                     }
-                    Super::Super(_e59) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    Super::Super(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e59)
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                         };
                     }
-                    Super::Fn(_e60) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        let _vec61 = _e60;
-                        let _ptr61 = _vec61.as_ptr().cast::<u8>().cast_mut();
-                        let _len61 = _vec61.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len61 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr61 };
+                    Super::Fn(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
                     }
                     Super::Type => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        unsafe { *ptr.cast::<u8>() = 4 };
                     }
-                };
+                }
             }
         }
         /// An interface named `super` using the types of `self`.
@@ -1081,7 +774,7 @@ pub mod witbind_fixtures {
             pub type Crate = super::self_::Crate;
             pub type Fn = super::self_::Fn;
             /// Takes the used types.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn use_all(self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/super", "use-all", (ptr, ptr)
@@ -1089,224 +782,17 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 60]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 60]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Self_ {
-                    as_: _f3,
-                    break_: _f4,
-                    const_: _f5,
-                    continue_: _f6,
-                    crate_: _f7,
-                    else_: _f8,
-                    enum_: _f9,
-                    extern_: _f10,
-                    false_: _f11,
-                    fn_: _f12,
-                    for_: _f13,
-                    if_: _f14,
-                    impl_: _f15,
-                    in_: _f16,
-                    let_: _f17,
-                    loop_: _f18,
-                    match_: _f19,
-                    mod_: _f20,
-                    move_: _f21,
-                    mut_: _f22,
-                    pub_: _f23,
-                    ref_: _f24,
-                    return_: _f25,
-                    self_: _f26,
-                    static_: _f27,
-                    struct_: _f28,
-                    super_: _f29,
-                    trait_: _f30,
-                    true_: _f31,
-                    type_: _f32,
-                    unsafe_: _f33,
-                    use_: _f34,
-                    where_: _f35,
-                    while_: _f36,
-                    async_: _f37,
-                    await_: _f38,
-                    dyn_: _f39,
-                    abstract_: _f40,
-                    become_: _f41,
-                    box_: _f42,
-                    do_: _f43,
-                    final_: _f44,
-                    macro_: _f45,
-                    override_: _f46,
-                    priv_: _f47,
-                    typeof_: _f48,
-                    unsized_: _f49,
-                    virtual_: _f50,
-                    yield_: _f51,
-                    try_: _f52,
-                    r#gen: _f53,
-                    union: _f54,
-                    macro_rules: _f55,
-                    raw: _f56,
-                    safe: _f57,
-                } = self_;
-                unsafe { *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
-                unsafe { *_ptr2.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
-                unsafe { *_ptr2.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8 };
-                unsafe { *_ptr2.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8 };
-                unsafe { *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
-                unsafe { *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8 };
-                unsafe { *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { super::self_::_lower_self(&self_, _ptr1) };
+                unsafe { *_ptr1.add(55).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
-                    *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
-                };
-                unsafe {
-                    *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
-                };
-                unsafe {
-                    *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
-                };
-                unsafe {
-                    *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
-                };
-                unsafe {
-                    *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
-                };
-                unsafe {
-                    *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
-                };
-                unsafe {
-                    *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
-                };
-                unsafe {
-                    *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
-                };
-                unsafe {
-                    *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
-                };
-                unsafe {
-                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
-                };
-                unsafe {
-                    *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
-                };
-                unsafe {
-                    *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8
-                };
-                unsafe {
-                    *_ptr2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8
-                };
-                unsafe {
-                    *_ptr2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8
-                };
-                unsafe {
-                    *_ptr2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8
-                };
-                unsafe {
-                    *_ptr2.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8
-                };
-                unsafe {
-                    *_ptr2.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8
-                };
-                unsafe {
-                    *_ptr2.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8
-                };
-                unsafe {
-                    *_ptr2.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8
-                };
-                unsafe {
-                    *_ptr2.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8
-                };
-                unsafe {
-                    *_ptr2.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8
-                };
-                unsafe {
-                    *_ptr2.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8
-                };
-                unsafe {
-                    *_ptr2.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8
-                };
-                unsafe {
-                    *_ptr2.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8
-                };
-                unsafe {
-                    *_ptr2.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8
-                };
-                unsafe {
-                    *_ptr2.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8
-                };
-                unsafe {
-                    *_ptr2.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8
-                };
-                unsafe {
-                    *_ptr2.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8
-                };
-                unsafe {
-                    *_ptr2.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8
-                };
-                unsafe {
-                    *_ptr2.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8
-                };
-                unsafe {
-                    *_ptr2.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8
-                };
-                unsafe {
-                    *_ptr2.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8
-                };
-                unsafe {
-                    *_ptr2.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8
-                };
-                unsafe {
-                    *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8
-                };
-                unsafe {
-                    *_ptr2.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8
-                };
-                unsafe {
-                    *_ptr2.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8
-                };
-                unsafe {
-                    *_ptr2.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8
-                };
-                unsafe {
-                    *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8
-                };
-                unsafe {
-                    *_ptr2.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8
-                };
-                unsafe {
-                    *_ptr2.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8
-                };
-                unsafe {
-                    *_ptr2.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8
-                };
-                unsafe {
-                    *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8
-                };
-                unsafe {
-                    *_ptr2.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8
-                };
-                unsafe {
-                    *_ptr2.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8
-                };
-                unsafe {
-                    *_ptr2.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8
-                };
-                unsafe {
-                    *_ptr2.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8
-                };
-                unsafe {
-                    *_ptr2.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8
-                };
-                unsafe {
-                    *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8
-                };
-                unsafe { *_ptr2.add(55).cast::<u8>() = crate_.clone() as u8 };
-                unsafe {
-                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                    *_ptr1.add(56).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
                         &fn_.handle,
                     ) as i32
                 };
-                let _ptr58 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr58) };
-                unsafe { super::self_::_lift_self(_ptr58) }
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                unsafe { super::self_::_lift_self(_ptr2) }
             }
         }
         /// An interface named `crate`.
@@ -1335,9 +821,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/crate", "crate", (i32), i32
                 );
-                let Super { crate_: _f2 } = crate_;
-                let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
-                Super { crate_: _ret3 as u32 }
+                let Super { crate_: _f1 } = crate_;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
+                Super { crate_: _ret2 as u32 }
             }
         }
         /// An interface named `type`.
@@ -1350,8 +836,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/type", "type", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
-                _ret2 as u8
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
+                _ret1 as u8
             }
         }
         /// An interface named `dyn`.

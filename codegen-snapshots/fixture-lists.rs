@@ -55,14 +55,14 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = x;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5) }
+                let _vec1 = x;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
             }
             /// Strings in, strings out.
             pub fn echo_strings(
@@ -74,42 +74,42 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec4 = x;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e2) in _vec4.iter().enumerate() {
-                    let _base2 = unsafe { _array4.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                 }
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array12 = _l6;
-                let _len12 = _l7;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base8 = unsafe { _array12.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list12
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                    _list6
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                _list12
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                _list6
             }
             /// Records in, records out.
             pub fn echo_points(x: &[Point]) -> ::witbind::rt::Vec<Point> {
@@ -119,18 +119,19 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = x;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = x;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Point>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
                 }
             }
             /// Records that themselves hold lists.
+            #[allow(clippy::needless_borrow)]
             pub fn echo_polygons(x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "echo-polygons", (ptr, len, ptr)
@@ -141,54 +142,31 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec11 = x;
-                let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 24, 4) };
-                for (i, _e2) in _vec11.iter().enumerate() {
-                    let _base2 = unsafe { _array11.add(i * 24) };
-                    let Polygon { name: _f3, corners: _f4, tags: _f5 } = _e2;
-                    let _vec6 = _f3;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr6 };
-                    let _vec7 = _f4;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    unsafe { *_base2.add(12).cast::<usize>() = _len7 };
-                    unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr7 };
-                    let _vec10 = _f5;
-                    let _len10 = _vec10.len();
-                    let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
-                    for (i, _e8) in _vec10.iter().enumerate() {
-                        let _base8 = unsafe { _array10.add(i * 8) };
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        unsafe { *_base8.add(4).cast::<usize>() = _len9 };
-                        unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
-                    }
-                    _cleanup_list.push((_array10, _len10 * 8, 4));
-                    unsafe { *_base2.add(20).cast::<usize>() = _len10 };
-                    unsafe { *_base2.add(16).cast::<*mut u8>() = _array10 };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 24, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 24) };
+                    unsafe { _lower_polygon(&_e1, _base1, &mut _cleanup_list) };
                 }
-                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array11, _len11, _ptr12) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 24, 4) };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
-                let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
-                let _array30 = _l13;
-                let _len30 = _l14;
-                let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
-                for i in 0.._len30 {
-                    let _base15 = unsafe { _array30.add(i * 24) };
-                    _list30.push(unsafe { _lift_polygon(_base15) });
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 24) };
+                    let _v6 = unsafe { _lift_polygon(_base5) };
+                    _list5.push(_v6);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array30, _len30 * 24, 4) };
-                _list30
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 24, 4) };
+                _list5
             }
             /// Lists of lists.
             pub fn echo_matrix(
@@ -200,40 +178,36 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec4 = x;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e2) in _vec4.iter().enumerate() {
-                    let _base2 = unsafe { _array4.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                 }
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array12 = _l6;
-                let _len12 = _l7;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base8 = unsafe { _array12.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list12
-                        .push(unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l9.cast::<f64>(),
-                                _l10,
-                                _l10,
-                            )
-                        });
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                    let _list9 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<f64>(), _l8, _l8)
+                    };
+                    _list6.push(_list9);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                _list12
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                _list6
             }
             /// Three levels deep, with strings at the bottom.
             pub fn echo_deep(
@@ -250,83 +224,83 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec8 = x;
-                let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                for (i, _e2) in _vec8.iter().enumerate() {
-                    let _base2 = unsafe { _array8.add(i * 8) };
-                    let _vec7 = _e2;
-                    let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                    for (i, _e3) in _vec7.iter().enumerate() {
-                        let _base3 = unsafe { _array7.add(i * 8) };
-                        let _vec6 = _e3;
-                        let _len6 = _vec6.len();
-                        let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                        for (i, _e4) in _vec6.iter().enumerate() {
-                            let _base4 = unsafe { _array6.add(i * 8) };
-                            let _vec5 = _e4;
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                            let _len5 = _vec5.len();
-                            unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _len2 = _vec2.len();
+                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                    for (i, _e2) in _vec2.iter().enumerate() {
+                        let _base2 = unsafe { _array2.add(i * 8) };
+                        let _vec3 = _e2;
+                        let _len3 = _vec3.len();
+                        let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
+                        for (i, _e3) in _vec3.iter().enumerate() {
+                            let _base3 = unsafe { _array3.add(i * 8) };
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            unsafe { *_base3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
                         }
-                        _cleanup_list.push((_array6, _len6 * 8, 4));
-                        unsafe { *_base3.add(4).cast::<usize>() = _len6 };
-                        unsafe { *_base3.cast::<*mut u8>() = _array6 };
+                        _cleanup_list.push((_array3, _len3 * 8, 4));
+                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                        unsafe { *_base2.cast::<*mut u8>() = _array3 };
                     }
-                    _cleanup_list.push((_array7, _len7 * 8, 4));
-                    unsafe { *_base2.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_base2.cast::<*mut u8>() = _array7 };
+                    _cleanup_list.push((_array2, _len2 * 8, 4));
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
                 }
-                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array8, _len8, _ptr9) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr5) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l10 = unsafe { *_ptr9.cast::<*mut u8>() };
-                let _l11 = unsafe { *_ptr9.add(4).cast::<usize>() };
-                let _array24 = _l10;
-                let _len24 = _l11;
-                let mut _list24 = ::witbind::rt::Vec::with_capacity(_len24);
-                for i in 0.._len24 {
-                    let _base12 = unsafe { _array24.add(i * 8) };
-                    let _l13 = unsafe { *_base12.cast::<*mut u8>() };
-                    let _l14 = unsafe { *_base12.add(4).cast::<usize>() };
-                    let _array23 = _l13;
-                    let _len23 = _l14;
-                    let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
-                    for i in 0.._len23 {
-                        let _base15 = unsafe { _array23.add(i * 8) };
-                        let _l16 = unsafe { *_base15.cast::<*mut u8>() };
-                        let _l17 = unsafe { *_base15.add(4).cast::<usize>() };
-                        let _array22 = _l16;
-                        let _len22 = _l17;
-                        let mut _list22 = ::witbind::rt::Vec::with_capacity(_len22);
-                        for i in 0.._len22 {
-                            let _base18 = unsafe { _array22.add(i * 8) };
-                            let _l19 = unsafe { *_base18.cast::<*mut u8>() };
-                            let _l20 = unsafe { *_base18.add(4).cast::<usize>() };
-                            _list22
+                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
+                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
+                let _array8 = _l6;
+                let _len8 = _l7;
+                let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
+                for i in 0.._len8 {
+                    let _base8 = unsafe { _array8.add(i * 8) };
+                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                    let _array11 = _l9;
+                    let _len11 = _l10;
+                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                    for i in 0.._len11 {
+                        let _base11 = unsafe { _array11.add(i * 8) };
+                        let _l12 = unsafe { *_base11.cast::<*mut u8>() };
+                        let _l13 = unsafe { *_base11.add(4).cast::<usize>() };
+                        let _array14 = _l12;
+                        let _len14 = _l13;
+                        let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                        for i in 0.._len14 {
+                            let _base14 = unsafe { _array14.add(i * 8) };
+                            let _l15 = unsafe { *_base14.cast::<*mut u8>() };
+                            let _l16 = unsafe { *_base14.add(4).cast::<usize>() };
+                            _list14
                                 .push(unsafe {
                                     ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l19.cast::<u8>(),
-                                            _l20,
-                                            _l20,
+                                            _l15.cast::<u8>(),
+                                            _l16,
+                                            _l16,
                                         ),
                                     )
                                 });
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array22, _len22 * 8, 4) };
-                        _list23.push(_list22);
+                        unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                        _list11.push(_list14);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 8, 4) };
-                    _list24.push(_list23);
+                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                    _list8.push(_list11);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array24, _len24 * 8, 4) };
-                _list24
+                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
+                _list8
             }
             /// Lists of every scalar, each with its own element size and alignment.
             #[allow(clippy::too_many_arguments)]
@@ -348,68 +322,68 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec4 = a;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 1, 1) };
-                for (i, _e3) in _vec4.iter().enumerate() {
-                    let _base3 = unsafe { _array4.add(i) };
-                    unsafe { *_base3.cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec2 = a;
+                let _len2 = _vec2.len();
+                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 1, 1) };
+                for (i, _e2) in _vec2.iter().enumerate() {
+                    let _base2 = unsafe { _array2.add(i) };
+                    unsafe { *_base2.cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8 };
                 }
-                unsafe { *_ptr2.add(4).cast::<usize>() = _len4 };
-                unsafe { *_ptr2.cast::<*mut u8>() = _array4 };
-                let _vec5 = b;
+                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
+                unsafe { *_ptr1.cast::<*mut u8>() = _array2 };
+                let _vec3 = b;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                unsafe { *_ptr1.add(12).cast::<usize>() = _len3 };
+                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _ptr3 };
+                let _vec4 = c;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                unsafe { *_ptr1.add(20).cast::<usize>() = _len4 };
+                unsafe { *_ptr1.add(16).cast::<*mut u8>() = _ptr4 };
+                let _vec5 = d;
                 let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                 let _len5 = _vec5.len();
-                unsafe { *_ptr2.add(12).cast::<usize>() = _len5 };
-                unsafe { *_ptr2.add(8).cast::<*mut u8>() = _ptr5 };
-                let _vec6 = c;
+                unsafe { *_ptr1.add(28).cast::<usize>() = _len5 };
+                unsafe { *_ptr1.add(24).cast::<*mut u8>() = _ptr5 };
+                let _vec6 = e;
                 let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                 let _len6 = _vec6.len();
-                unsafe { *_ptr2.add(20).cast::<usize>() = _len6 };
-                unsafe { *_ptr2.add(16).cast::<*mut u8>() = _ptr6 };
-                let _vec7 = d;
+                unsafe { *_ptr1.add(36).cast::<usize>() = _len6 };
+                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr6 };
+                let _vec7 = f;
                 let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                 let _len7 = _vec7.len();
-                unsafe { *_ptr2.add(28).cast::<usize>() = _len7 };
-                unsafe { *_ptr2.add(24).cast::<*mut u8>() = _ptr7 };
-                let _vec8 = e;
+                unsafe { *_ptr1.add(44).cast::<usize>() = _len7 };
+                unsafe { *_ptr1.add(40).cast::<*mut u8>() = _ptr7 };
+                let _vec8 = g;
                 let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
                 let _len8 = _vec8.len();
-                unsafe { *_ptr2.add(36).cast::<usize>() = _len8 };
-                unsafe { *_ptr2.add(32).cast::<*mut u8>() = _ptr8 };
-                let _vec9 = f;
+                unsafe { *_ptr1.add(52).cast::<usize>() = _len8 };
+                unsafe { *_ptr1.add(48).cast::<*mut u8>() = _ptr8 };
+                let _vec9 = h;
                 let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
                 let _len9 = _vec9.len();
-                unsafe { *_ptr2.add(44).cast::<usize>() = _len9 };
-                unsafe { *_ptr2.add(40).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = g;
+                unsafe { *_ptr1.add(60).cast::<usize>() = _len9 };
+                unsafe { *_ptr1.add(56).cast::<*mut u8>() = _ptr9 };
+                let _vec10 = i;
                 let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                 let _len10 = _vec10.len();
-                unsafe { *_ptr2.add(52).cast::<usize>() = _len10 };
-                unsafe { *_ptr2.add(48).cast::<*mut u8>() = _ptr10 };
-                let _vec11 = h;
-                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                unsafe { *_ptr1.add(68).cast::<usize>() = _len10 };
+                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr10 };
+                let _vec11 = j;
                 let _len11 = _vec11.len();
-                unsafe { *_ptr2.add(60).cast::<usize>() = _len11 };
-                unsafe { *_ptr2.add(56).cast::<*mut u8>() = _ptr11 };
-                let _vec12 = i;
-                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                let _len12 = _vec12.len();
-                unsafe { *_ptr2.add(68).cast::<usize>() = _len12 };
-                unsafe { *_ptr2.add(64).cast::<*mut u8>() = _ptr12 };
-                let _vec14 = j;
-                let _len14 = _vec14.len();
-                let _array14 = unsafe { ::witbind::rt::alloc_list(_len14, 4, 4) };
-                for (i, _e13) in _vec14.iter().enumerate() {
-                    let _base13 = unsafe { _array14.add(i * 4) };
-                    unsafe { *_base13.cast::<i32>() = ::witbind::rt::as_i32(_e13) };
+                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 4, 4) };
+                for (i, _e11) in _vec11.iter().enumerate() {
+                    let _base11 = unsafe { _array11.add(i * 4) };
+                    unsafe { *_base11.cast::<i32>() = ::witbind::rt::as_i32(_e11) };
                 }
-                unsafe { *_ptr2.add(76).cast::<usize>() = _len14 };
-                unsafe { *_ptr2.add(72).cast::<*mut u8>() = _array14 };
-                unsafe { _wit_import(_ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4, 1) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 4, 4) };
+                unsafe { *_ptr1.add(76).cast::<usize>() = _len11 };
+                unsafe { *_ptr1.add(72).cast::<*mut u8>() = _array11 };
+                unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2, 1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 4, 4) };
             }
             /// Lists of compound elements.
             #[allow(clippy::needless_borrow)]
@@ -429,98 +403,99 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec6 = a;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 12, 4) };
-                for (i, _e2) in _vec6.iter().enumerate() {
-                    let _base2 = unsafe { _array6.add(i * 12) };
-                    let (_t3, _t4) = _e2;
-                    unsafe { *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3) as u8 };
-                    let _vec5 = _t4;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    unsafe { *_base2.add(8).cast::<usize>() = _len5 };
-                    unsafe { *_base2.add(4).cast::<*mut u8>() = _ptr5 };
+                let _vec1 = a;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 12) };
+                    let (_t2_0, _t2_1) = _e1;
+                    unsafe { *_base1.cast::<u8>() = ::witbind::rt::as_i32(_t2_0) as u8 };
+                    let _vec3 = _t2_1;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    unsafe { *_base1.add(8).cast::<usize>() = _len3 };
+                    unsafe { *_base1.add(4).cast::<*mut u8>() = _ptr3 };
                 }
-                let _vec10 = b;
-                let _len10 = _vec10.len();
-                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
-                for (i, _e7) in _vec10.iter().enumerate() {
-                    let _base7 = unsafe { _array10.add(i * 8) };
-                    match _e7 {
+                let _vec4 = b;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                for (i, _e4) in _vec4.iter().enumerate() {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    match _e4 {
                         ::core::option::Option::None => {
-                            unsafe { *_base7.cast::<u8>() = 0u8 };
+                            unsafe { *_base4.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e9) => {
-                            unsafe { *_base7.cast::<u8>() = 1u8 };
+                        ::core::option::Option::Some(_e6) => {
+                            unsafe { *_base4.cast::<u8>() = 1 };
                             unsafe {
-                                *_base7.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e9)
+                                *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
                             };
                         }
-                    };
+                    }
                 }
-                let _vec15 = c;
-                let _len15 = _vec15.len();
-                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 12, 4) };
-                for (i, _e11) in _vec15.iter().enumerate() {
-                    let _base11 = unsafe { _array15.add(i * 12) };
-                    match _e11 {
-                        ::core::result::Result::Ok(_e12) => {
-                            unsafe { *_base11.cast::<u8>() = 0u8 };
-                            let _vec13 = _e12;
-                            let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                            let _len13 = _vec13.len();
-                            unsafe { *_base11.add(8).cast::<usize>() = _len13 };
-                            unsafe { *_base11.add(4).cast::<*mut u8>() = _ptr13 };
+                let _vec7 = c;
+                let _len7 = _vec7.len();
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
+                for (i, _e7) in _vec7.iter().enumerate() {
+                    let _base7 = unsafe { _array7.add(i * 12) };
+                    match _e7 {
+                        ::core::result::Result::Ok(_e8) => {
+                            unsafe { *_base7.cast::<u8>() = 0 };
+                            let _vec9 = _e8;
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            unsafe { *_base7.add(8).cast::<usize>() = _len9 };
+                            unsafe { *_base7.add(4).cast::<*mut u8>() = _ptr9 };
                         }
-                        ::core::result::Result::Err(_e14) => {
-                            unsafe { *_base11.cast::<u8>() = 1u8 };
+                        ::core::result::Result::Err(_e10) => {
+                            unsafe { *_base7.cast::<u8>() = 1 };
                             unsafe {
-                                *_base11.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e14)
+                                *_base7.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e10)
                                     as u8
                             };
                         }
-                    };
+                    }
                 }
-                let _vec24 = d;
-                let _len24 = _vec24.len();
-                let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 12, 4) };
-                for (i, _e16) in _vec24.iter().enumerate() {
-                    let _base16 = unsafe { _array24.add(i * 12) };
-                    unsafe { _lower_chunk(&_e16, _base16, &mut _cleanup_list) };
+                let _vec11 = d;
+                let _len11 = _vec11.len();
+                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 12, 4) };
+                for (i, _e11) in _vec11.iter().enumerate() {
+                    let _base11 = unsafe { _array11.add(i * 12) };
+                    unsafe { _lower_chunk(&_e11, _base11, &mut _cleanup_list) };
                 }
-                let _ptr25 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _array6,
-                        _len6,
-                        _array10,
-                        _len10,
-                        _array15,
-                        _len15,
-                        _array24,
-                        _len24,
-                        _ptr25,
+                        _array1,
+                        _len1,
+                        _array4,
+                        _len4,
+                        _array7,
+                        _len7,
+                        _array11,
+                        _len11,
+                        _ptr12,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 12, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array24, _len24 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 12, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l26 = unsafe { *_ptr25.cast::<*mut u8>() };
-                let _l27 = unsafe { *_ptr25.add(4).cast::<usize>() };
-                let _array44 = _l26;
-                let _len44 = _l27;
-                let mut _list44 = ::witbind::rt::Vec::with_capacity(_len44);
-                for i in 0.._len44 {
-                    let _base28 = unsafe { _array44.add(i * 12) };
-                    _list44.push(unsafe { _lift_chunk(_base28) });
+                let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
+                let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
+                let _array15 = _l13;
+                let _len15 = _l14;
+                let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
+                for i in 0.._len15 {
+                    let _base15 = unsafe { _array15.add(i * 12) };
+                    let _v16 = unsafe { _lift_chunk(_base15) };
+                    _list15.push(_v16);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array44, _len44 * 12, 4) };
-                _list44
+                unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 12, 4) };
+                _list15
             }
             /// An empty list is a valid result too.
             pub fn nothing_listed() -> ::witbind::rt::Vec<u32> {
@@ -530,12 +505,12 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
+                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u32>(), _l3, _l3)
                 }
             }
             /// Lifts a `chunk` out of canonical ABI memory.
@@ -546,42 +521,43 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_chunk(ptr: *mut u8) -> Chunk {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
-                        Chunk::Bytes(unsafe {
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _list4 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l4.cast::<u8>(),
-                                _l5,
-                                _l5,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             )
-                        })
+                        };
+                        Chunk::Bytes(_list4)
                     }
                     1 => {
-                        let _l8 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l9 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _array14 = _l8;
-                        let _len14 = _l9;
-                        let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                        for i in 0.._len14 {
-                            let _base10 = unsafe { _array14.add(i * 8) };
-                            let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                            let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                            _list14
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _array7 = _l5;
+                        let _len7 = _l6;
+                        let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+                        for i in 0.._len7 {
+                            let _base7 = unsafe { _array7.add(i * 8) };
+                            let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                            let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                            _list7
                                 .push(unsafe {
                                     ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l11.cast::<u8>(),
-                                            _l12,
-                                            _l12,
+                                            _l8.cast::<u8>(),
+                                            _l9,
+                                            _l9,
                                         ),
                                     )
                                 });
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
-                        Chunk::Lines(_list14)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                        Chunk::Lines(_list7)
                     }
                     2 => Chunk::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -595,43 +571,46 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_polygon(ptr: *mut u8) -> Polygon {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list5 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
                 };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list7 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
-                };
-                let _l8 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l9 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _array14 = _l8;
-                let _len14 = _l9;
-                let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                for i in 0.._len14 {
-                    let _base10 = unsafe { _array14.add(i * 8) };
-                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                    _list14
+                let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _array8 = _l6;
+                let _len8 = _l7;
+                let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
+                for i in 0.._len8 {
+                    let _base8 = unsafe { _array8.add(i * 8) };
+                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                    _list8
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
                 Polygon {
-                    name: _string4,
-                    corners: _list7,
-                    tags: _list14,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    corners: _list5,
+                    tags: _list8,
                 }
             }
             /// Lowers a lent `chunk` into canonical ABI memory.
@@ -645,35 +624,71 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 match value {
-                    Chunk::Bytes(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len3 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                    Chunk::Bytes(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        let _vec2 = _e1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len2 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
                     }
-                    Chunk::Lines(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let _vec7 = _e4;
-                        let _len7 = _vec7.len();
-                        let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                        for (i, _e5) in _vec7.iter().enumerate() {
-                            let _base5 = unsafe { _array7.add(i * 8) };
-                            let _vec6 = _e5;
-                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                            let _len6 = _vec6.len();
-                            unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                            unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                    Chunk::Lines(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let _vec4 = _e3;
+                        let _len4 = _vec4.len();
+                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                        for (i, _e4) in _vec4.iter().enumerate() {
+                            let _base4 = unsafe { _array4.add(i * 8) };
+                            let _vec5 = _e4;
+                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                            let _len5 = _vec5.len();
+                            unsafe { *_base4.add(4).cast::<usize>() = _len5 };
+                            unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
                         }
-                        _cleanup_list.push((_array7, _len7 * 8, 4));
-                        unsafe { *ptr.add(8).cast::<usize>() = _len7 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array7 };
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        unsafe { *ptr.add(8).cast::<usize>() = _len4 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array4 };
                     }
                     Chunk::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { *ptr.cast::<u8>() = 2 };
                     }
-                };
+                }
+            }
+            /// Lowers a lent `polygon` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_polygon(
+                value: &Polygon,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Polygon { name: _f1, corners: _f2, tags: _f3 } = value;
+                let _vec4 = _f1;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
+                let _vec5 = _f2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                unsafe { *ptr.add(12).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr5 };
+                let _vec6 = _f3;
+                let _len6 = _vec6.len();
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
+                for (i, _e6) in _vec6.iter().enumerate() {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _vec7 = _e6;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+                    unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
+                }
+                _cleanup_list.push((_array6, _len6 * 8, 4));
+                unsafe { *ptr.add(20).cast::<usize>() = _len6 };
+                unsafe { *ptr.add(16).cast::<*mut u8>() = _array6 };
             }
         }
     }

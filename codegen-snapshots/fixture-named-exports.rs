@@ -75,10 +75,10 @@ pub mod logger {
     impl Tally {
         pub fn new(start: u64) -> Self {
             ::witbind::rt::wit_import!("logger", "[constructor]tally", (i64), i32);
-            let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
+            let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
             Tally {
                 handle: unsafe {
-                    ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                    ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                 },
             }
         }
@@ -87,24 +87,23 @@ pub mod logger {
             #[repr(align(8))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr2,
+                    _ptr1,
                 )
             };
-            let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-            let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-            let _string5 = unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                )
-            };
-            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
+            let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+            let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+            let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
             Snapshot {
-                name: _string5,
-                value: _l6 as u64,
+                name: unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                },
+                value: _l4,
             }
         }
     }
@@ -113,13 +112,13 @@ pub mod logger {
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr2) };
-        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
         unsafe {
             ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
             )
         }
     }
@@ -128,21 +127,20 @@ pub mod logger {
         #[repr(align(8))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
         unsafe {
-            _wit_import(::witbind::rt::ResourceHandle::handle(&t.handle) as i32, _ptr2)
+            _wit_import(::witbind::rt::ResourceHandle::handle(&t.handle) as i32, _ptr1)
         };
-        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-        let _string5 = unsafe {
-            ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-            )
-        };
-        let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
+        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+        let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
         Snapshot {
-            name: _string5,
-            value: _l6 as u64,
+            name: unsafe {
+                ::witbind::rt::string_lift(
+                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                )
+            },
+            value: _l4,
         }
     }
 }
@@ -323,8 +321,8 @@ pub mod exports {
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            let _ret2 = Tally::new(__T::new(arg0 as u64));
-            ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+            let _ret1 = Tally::new(__T::new(arg0 as u64));
+            ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -337,25 +335,25 @@ pub mod exports {
             static mut _RET_AREA: _RetArea = _RetArea(
                 [::core::mem::MaybeUninit::uninit(); 16],
             );
-            let _ret2 = __T::bump(
+            let _ret1 = __T::bump(
                 (unsafe { TallyBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
             );
-            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let Snapshot { name: _f4, value: _f5 } = _ret2;
-            let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _len6 = _vec6.len();
-            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
-            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
-            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
-            _ptr3
+            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f3, value: _f4 } = _ret1;
+            let _vec5 = (_f3).into_bytes().into_boxed_slice();
+            let _len5 = _vec5.len();
+            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
+            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_method_tally_bump<__T: GuestTally>(arg0: *mut u8) {
-            let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -366,21 +364,21 @@ pub mod exports {
             static mut _RET_AREA: _RetArea = _RetArea(
                 [::core::mem::MaybeUninit::uninit(); 8],
             );
-            let _ret2 = __T::describe();
-            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-            let _len4 = _vec4.len();
-            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-            unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-            unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-            _ptr3
+            let _ret1 = __T::describe();
+            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+            let _len3 = _vec3.len();
+            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+            unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+            unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+            _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_describe<__T: Guest>(arg0: *mut u8) {
-            let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -391,25 +389,25 @@ pub mod exports {
             static mut _RET_AREA: _RetArea = _RetArea(
                 [::core::mem::MaybeUninit::uninit(); 16],
             );
-            let _ret2 = __T::total(unsafe {
+            let _ret1 = __T::total(unsafe {
                 TallyBorrow::lift(::witbind::rt::rep(arg0))
             });
-            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let Snapshot { name: _f4, value: _f5 } = _ret2;
-            let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _len6 = _vec6.len();
-            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
-            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
-            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
-            _ptr3
+            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f3, value: _f4 } = _ret1;
+            let _vec5 = (_f3).into_bytes().into_boxed_slice();
+            let _len5 = _vec5.len();
+            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
+            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_total<__T: Guest>(arg0: *mut u8) {
-            let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
         }
         #[doc(hidden)]
         #[allow(unused_macros)]
@@ -645,8 +643,8 @@ pub mod exports {
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            let _ret2 = Tally::new(__T::new(arg0 as u64));
-            ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+            let _ret1 = Tally::new(__T::new(arg0 as u64));
+            ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -659,25 +657,25 @@ pub mod exports {
             static mut _RET_AREA: _RetArea = _RetArea(
                 [::core::mem::MaybeUninit::uninit(); 16],
             );
-            let _ret2 = __T::bump(
+            let _ret1 = __T::bump(
                 (unsafe { TallyBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
             );
-            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let Snapshot { name: _f4, value: _f5 } = _ret2;
-            let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _len6 = _vec6.len();
-            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
-            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
-            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
-            _ptr3
+            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f3, value: _f4 } = _ret1;
+            let _vec5 = (_f3).into_bytes().into_boxed_slice();
+            let _len5 = _vec5.len();
+            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
+            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_method_tally_bump<__T: GuestTally>(arg0: *mut u8) {
-            let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -688,21 +686,21 @@ pub mod exports {
             static mut _RET_AREA: _RetArea = _RetArea(
                 [::core::mem::MaybeUninit::uninit(); 8],
             );
-            let _ret2 = __T::describe();
-            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-            let _len4 = _vec4.len();
-            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-            unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-            unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-            _ptr3
+            let _ret1 = __T::describe();
+            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+            let _len3 = _vec3.len();
+            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+            unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+            unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+            _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_describe<__T: Guest>(arg0: *mut u8) {
-            let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -713,25 +711,25 @@ pub mod exports {
             static mut _RET_AREA: _RetArea = _RetArea(
                 [::core::mem::MaybeUninit::uninit(); 16],
             );
-            let _ret2 = __T::total(unsafe {
+            let _ret1 = __T::total(unsafe {
                 TallyBorrow::lift(::witbind::rt::rep(arg0))
             });
-            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let Snapshot { name: _f4, value: _f5 } = _ret2;
-            let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _len6 = _vec6.len();
-            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
-            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
-            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
-            _ptr3
+            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f3, value: _f4 } = _ret1;
+            let _vec5 = (_f3).into_bytes().into_boxed_slice();
+            let _len5 = _vec5.len();
+            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
+            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_total<__T: Guest>(arg0: *mut u8) {
-            let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
         }
         #[doc(hidden)]
         #[allow(unused_macros)]

@@ -16,41 +16,42 @@ pub unsafe fn _export_copy_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut 
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
     static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-    let _string2 = unsafe {
+    let _ret1 = __T::copy(unsafe {
         ::witbind::rt::string_lift(
             ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
         )
-    };
-    let _ret3 = __T::copy(_string2);
-    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-    let _vec7 = _ret3;
-    let _len7 = _vec7.len();
-    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-        let _base5 = unsafe { _array7.add(i * 8) };
-        let _vec6 = (_e5).into_bytes().into_boxed_slice();
-        let _len6 = _vec6.len();
-        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-        unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-        unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+    });
+    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    let _vec3 = _ret1;
+    let _len3 = _vec3.len();
+    let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
+    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+        let _base3 = unsafe { _array3.add(i * 8) };
+        let _vec4 = (_e3).into_bytes().into_boxed_slice();
+        let _len4 = _vec4.len();
+        let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
+        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
     }
-    unsafe { *_ptr4.add(4).cast::<usize>() = _len7 };
-    unsafe { *_ptr4.cast::<*mut u8>() = _array7 };
-    _ptr4
+    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+    unsafe { *_ptr2.cast::<*mut u8>() = _array3 };
+    _ptr2
 }
 #[doc(hidden)]
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_copy<__T: Guest>(arg0: *mut u8) {
-    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-    for i in 0.._len2 {
-        let _elem3 = unsafe { _base1.add(i * 8) };
-        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+    let _base3 = _l1;
+    let _len3 = _l2;
+    for i in 0.._len3 {
+        let _elem3 = unsafe { _base3.add(i * 8) };
+        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
     }
-    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -205,13 +206,13 @@ pub mod primary {
             ::witbind::rt::wit_import!(
                 "primary", "[constructor]bucket", (ptr, len), i32
             );
-            let _vec2 = name;
-            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-            let _len2 = _vec2.len();
-            let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+            let _vec1 = name;
+            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+            let _len1 = _vec1.len();
+            let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
             Bucket {
                 handle: unsafe {
-                    ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
+                    ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                 },
             }
         }
@@ -221,18 +222,18 @@ pub mod primary {
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr2,
+                    _ptr1,
                 )
             };
-            let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-            let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+            let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+            let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
             unsafe {
                 ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
                 )
             }
         }
@@ -244,41 +245,40 @@ pub mod primary {
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let _vec2 = key;
-            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-            let _len2 = _vec2.len();
-            let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let _vec1 = key;
+            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+            let _len1 = _vec1.len();
+            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                    _ptr1,
+                    _len1,
                     _ptr2,
-                    _len2,
-                    _ptr3,
                 )
             };
-            let _l4 = unsafe { *_ptr3.cast::<u8>() };
-            match _l4 {
+            let _l3 = unsafe { *_ptr2.cast::<u8>() };
+            match _l3 {
                 0 => {
-                    let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                    let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
-                    let _string8 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    };
-                    let _l9 = unsafe { *_ptr3.add(12).cast::<i32>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                    let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                    let _l6 = unsafe { *_ptr2.add(12).cast::<u32>() };
                     ::core::result::Result::Ok(Entry {
-                        key: _string8,
-                        value: _l9 as u32,
+                        key: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l4.cast::<u8>(),
+                                    _l5,
+                                    _l5,
+                                ),
+                            )
+                        },
+                        value: _l6,
                     })
                 }
                 1 => {
-                    let _l11 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                    ::core::result::Result::Err(unsafe { Error::_lift(_l11) })
+                    let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    ::core::result::Result::Err(unsafe { Error::_lift(_l7) })
                 }
                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
@@ -290,13 +290,13 @@ pub mod primary {
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr2) };
-        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
         unsafe {
             ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
             )
         }
     }
@@ -306,27 +306,30 @@ pub mod primary {
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-        let Entry { key: _f2, value: _f3 } = entry;
-        let _vec4 = _f2;
-        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-        let _len4 = _vec4.len();
-        let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr4, _len4, ::witbind::rt::as_i32(_f3), _ptr5) };
-        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-        match _l6 {
+        let Entry { key: _f1, value: _f2 } = entry;
+        let _vec3 = _f1;
+        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+        let _len3 = _vec3.len();
+        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
+        let _l5 = unsafe { *_ptr4.cast::<u8>() };
+        match _l5 {
             0 => ::core::option::Option::None,
             1 => {
-                let _l9 = unsafe { *_ptr5.add(4).cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr5.add(8).cast::<usize>() };
-                let _string11 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
-                    )
-                };
-                let _l12 = unsafe { *_ptr5.add(12).cast::<i32>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<*mut u8>() };
+                let _l7 = unsafe { *_ptr4.add(8).cast::<usize>() };
+                let _l8 = unsafe { *_ptr4.add(12).cast::<u32>() };
                 ::core::option::Option::Some(Entry {
-                    key: _string11,
-                    value: _l12 as u32,
+                    key: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            ),
+                        )
+                    },
+                    value: _l8,
                 })
             }
             _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -441,13 +444,13 @@ pub mod secondary {
             ::witbind::rt::wit_import!(
                 "secondary", "[constructor]bucket", (ptr, len), i32
             );
-            let _vec2 = name;
-            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-            let _len2 = _vec2.len();
-            let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+            let _vec1 = name;
+            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+            let _len1 = _vec1.len();
+            let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
             Bucket {
                 handle: unsafe {
-                    ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
+                    ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                 },
             }
         }
@@ -457,18 +460,18 @@ pub mod secondary {
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr2,
+                    _ptr1,
                 )
             };
-            let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-            let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+            let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+            let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
             unsafe {
                 ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
                 )
             }
         }
@@ -480,41 +483,40 @@ pub mod secondary {
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let _vec2 = key;
-            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-            let _len2 = _vec2.len();
-            let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let _vec1 = key;
+            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+            let _len1 = _vec1.len();
+            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                    _ptr1,
+                    _len1,
                     _ptr2,
-                    _len2,
-                    _ptr3,
                 )
             };
-            let _l4 = unsafe { *_ptr3.cast::<u8>() };
-            match _l4 {
+            let _l3 = unsafe { *_ptr2.cast::<u8>() };
+            match _l3 {
                 0 => {
-                    let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                    let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
-                    let _string8 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    };
-                    let _l9 = unsafe { *_ptr3.add(12).cast::<i32>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                    let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                    let _l6 = unsafe { *_ptr2.add(12).cast::<u32>() };
                     ::core::result::Result::Ok(Entry {
-                        key: _string8,
-                        value: _l9 as u32,
+                        key: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l4.cast::<u8>(),
+                                    _l5,
+                                    _l5,
+                                ),
+                            )
+                        },
+                        value: _l6,
                     })
                 }
                 1 => {
-                    let _l11 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                    ::core::result::Result::Err(unsafe { Error::_lift(_l11) })
+                    let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    ::core::result::Result::Err(unsafe { Error::_lift(_l7) })
                 }
                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
@@ -526,13 +528,13 @@ pub mod secondary {
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr2) };
-        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
         unsafe {
             ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
             )
         }
     }
@@ -542,27 +544,30 @@ pub mod secondary {
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-        let Entry { key: _f2, value: _f3 } = entry;
-        let _vec4 = _f2;
-        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-        let _len4 = _vec4.len();
-        let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr4, _len4, ::witbind::rt::as_i32(_f3), _ptr5) };
-        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-        match _l6 {
+        let Entry { key: _f1, value: _f2 } = entry;
+        let _vec3 = _f1;
+        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+        let _len3 = _vec3.len();
+        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
+        let _l5 = unsafe { *_ptr4.cast::<u8>() };
+        match _l5 {
             0 => ::core::option::Option::None,
             1 => {
-                let _l9 = unsafe { *_ptr5.add(4).cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr5.add(8).cast::<usize>() };
-                let _string11 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
-                    )
-                };
-                let _l12 = unsafe { *_ptr5.add(12).cast::<i32>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<*mut u8>() };
+                let _l7 = unsafe { *_ptr4.add(8).cast::<usize>() };
+                let _l8 = unsafe { *_ptr4.add(12).cast::<u32>() };
                 ::core::option::Option::Some(Entry {
-                    key: _string11,
-                    value: _l12 as u32,
+                    key: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            ),
+                        )
+                    },
+                    value: _l8,
                 })
             }
             _ => unsafe { ::witbind::rt::invalid_discriminant() }

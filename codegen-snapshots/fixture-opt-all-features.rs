@@ -12,22 +12,22 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-all-features/api@1.0.0", "stable", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
             pub fn fancy() -> u32 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-all-features/api@1.0.0", "fancy", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
             pub fn other() -> u32 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-all-features/api@1.0.0", "other", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
         }
     }

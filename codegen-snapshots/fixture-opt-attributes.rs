@@ -87,17 +87,17 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-attributes/shapes@1.0.0", "draw", (i32, i32,
                     i32, i32, i32)
                 );
-                let (_v4, _v5) = match s {
-                    Shape::Circle(_e2) => (0i32, ::witbind::rt::as_i32(_e2)),
-                    Shape::Square(_e3) => (1i32, ::witbind::rt::as_i32(_e3)),
+                let (_v3, _v4) = match s {
+                    Shape::Circle(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
+                    Shape::Square(_e2) => (1i32, ::witbind::rt::as_i32(_e2)),
                 };
-                let Point { x: _f6, y: _f7 } = at;
+                let Point { x: _f5, y: _f6 } = at;
                 unsafe {
                     _wit_import(
+                        _v3,
                         _v4,
-                        _v5,
+                        ::witbind::rt::as_i32(_f5),
                         ::witbind::rt::as_i32(_f6),
-                        ::witbind::rt::as_i32(_f7),
                         c.clone() as i32,
                     )
                 };

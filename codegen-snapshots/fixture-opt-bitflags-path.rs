@@ -17,8 +17,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-bitflags-path/perms", "check", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(wanted.bits() as i32) };
-                Access::from_bits_retain(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(wanted.bits() as i32) };
+                Access::from_bits_retain(_ret1 as u8)
             }
         }
     }

@@ -42,9 +42,9 @@ impl Stack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
-        let _ret2 = unsafe { _wit_import() };
+        let _ret1 = unsafe { _wit_import() };
         Stack {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32) },
         }
     }
     pub fn push(self, x: u32) -> Self {
@@ -62,19 +62,19 @@ impl Stack {
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
         unsafe {
             _wit_import(
                 ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                _ptr2,
+                _ptr1,
             )
         };
-        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-        match _l3 {
+        let _l2 = unsafe { *_ptr1.cast::<u8>() };
+        match _l2 {
             0 => ::core::option::Option::None,
             1 => {
-                let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                ::core::option::Option::Some(_l6 as u32)
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                ::core::option::Option::Some(_l3)
             }
             _ => unsafe { ::witbind::rt::invalid_discriminant() }
         }
@@ -134,10 +134,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:opt-chainable-methods/build",
                         "[constructor]builder", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Builder {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -146,14 +146,14 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:opt-chainable-methods/build",
                         "[method]builder.set-name", (i32, ptr, len)
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                         )
                     };
                     self
@@ -259,21 +259,21 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     }

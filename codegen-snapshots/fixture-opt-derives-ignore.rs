@@ -62,16 +62,16 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-derives-ignore/shapes", "place", (i32, i32,
                     f64), i32
                 );
-                let Point { x: _f2, y: _f3 } = p;
-                let Loose { ratio: _f4 } = l;
-                let _ret5 = unsafe {
+                let Point { x: _f1, y: _f2 } = p;
+                let Loose { ratio: _f3 } = l;
+                let _ret4 = unsafe {
                     _wit_import(
+                        ::witbind::rt::as_i32(_f1),
                         ::witbind::rt::as_i32(_f2),
-                        ::witbind::rt::as_i32(_f3),
-                        ::witbind::rt::as_f64(_f4),
+                        ::witbind::rt::as_f64(_f3),
                     )
                 };
-                unsafe { Side::_lift(_ret5 as u8) }
+                unsafe { Side::_lift(_ret4 as u8) }
             }
         }
     }

@@ -60,25 +60,25 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-derives/types", "use-all", (i32, i32, i32, ptr,
                     len, i32, i32)
                 );
-                let Point { x: _f2, y: _f3 } = p;
-                let (_v7, _v8, _v9) = match s {
-                    Shape::Circle(_e4) => {
-                        (0i32, (::witbind::rt::as_i32(_e4)) as usize as *mut u8, 0usize)
+                let Point { x: _f1, y: _f2 } = p;
+                let (_v6, _v7, _v8) = match s {
+                    Shape::Circle(_e3) => {
+                        (0i32, (::witbind::rt::as_i32(_e3)) as usize as *mut u8, 0usize)
                     }
-                    Shape::Named(_e5) => {
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (1i32, _ptr6, _len6)
+                    Shape::Named(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, _len5)
                     }
                 };
                 unsafe {
                     _wit_import(
+                        ::witbind::rt::as_i32(_f1),
                         ::witbind::rt::as_i32(_f2),
-                        ::witbind::rt::as_i32(_f3),
+                        _v6,
                         _v7,
                         _v8,
-                        _v9,
                         d.clone() as i32,
                         m.bits() as i32,
                     )

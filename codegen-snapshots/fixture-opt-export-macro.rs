@@ -51,8 +51,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_ping_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::ping(arg0 as u32);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::ping(arg0 as u32);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

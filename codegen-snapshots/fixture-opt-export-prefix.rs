@@ -11,8 +11,8 @@ pub trait Guest {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_run_cabi<__T: Guest>() -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    let _ret2 = __T::run();
-    ::witbind::rt::as_i32(_ret2)
+    let _ret1 = __T::run();
+    ::witbind::rt::as_i32(_ret1)
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -242,8 +242,8 @@ pub mod exports {
                     arg0: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = Counter::new(__T::new(arg0 as u32));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    let _ret1 = Counter::new(__T::new(arg0 as u32));
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -251,10 +251,10 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::next(
+                    let _ret1 = __T::next(
                         (unsafe { CounterBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -265,21 +265,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::name();
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    let _ret1 = __T::name();
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_name<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -287,13 +287,13 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::later(arg0 as u32).await };
+                        let _ret1 = { __T::later(arg0 as u32).await };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:opt-export-prefix/api",
                             "[task-return]later", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
                     })
                 }
                 #[doc(hidden)]

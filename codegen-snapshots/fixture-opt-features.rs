@@ -12,15 +12,15 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-features/api@1.0.0", "stable", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
             pub fn fancy() -> u32 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-features/api@1.0.0", "fancy", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
         }
     }

@@ -21,8 +21,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-generate-unused-types/types", "used", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
         }
     }

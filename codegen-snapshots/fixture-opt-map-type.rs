@@ -52,71 +52,47 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries4 = ::core::iter::IntoIterator::into_iter(a);
-                let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
-                let mut _written4 = 0;
-                for (_key2, _value2) in _entries4.take(_len4) {
-                    let i = _written4;
-                    let _base2 = unsafe { _array4.add(i * 12) };
-                    let _vec3 = _key2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _entries1 = ::core::iter::IntoIterator::into_iter(a);
+                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
+                let mut _written1 = 0;
+                for (_key1, _value1) in _entries1.take(_len1) {
+                    let i = _written1;
+                    let _base1 = unsafe { _array1.add(i * 12) };
+                    let _vec2 = _key1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                     unsafe {
-                        *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
+                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
                     };
-                    _written4 += 1;
+                    _written1 += 1;
                 }
-                ::witbind::rt::assert_entries(_written4, _len4);
-                let _entries7 = ::core::iter::IntoIterator::into_iter(b);
-                let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
-                let mut _written7 = 0;
-                for (_key5, _value5) in _entries7.take(_len7) {
-                    let i = _written7;
-                    let _base5 = unsafe { _array7.add(i * 12) };
-                    let _vec6 = _key5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                ::witbind::rt::assert_entries(_written1, _len1);
+                let _entries3 = ::core::iter::IntoIterator::into_iter(b);
+                let _len3 = ::core::iter::ExactSizeIterator::len(&_entries3);
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 12, 4) };
+                let mut _written3 = 0;
+                for (_key3, _value3) in _entries3.take(_len3) {
+                    let i = _written3;
+                    let _base3 = unsafe { _array3.add(i * 12) };
+                    let _vec4 = _key3;
+                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                    let _len4 = _vec4.len();
+                    unsafe { *_base3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
                     unsafe {
-                        *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value5)
+                        *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value3)
                     };
-                    _written7 += 1;
+                    _written3 += 1;
                 }
-                ::witbind::rt::assert_entries(_written7, _len7);
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _array7, _len7, _ptr8) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 12, 4) };
-                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
-                let _array16 = _l9;
-                let _len16 = _l10;
-                let _map16: Counts = ::core::iter::FromIterator::from_iter(
-                    (0.._len16)
-                        .map(|i| {
-                            let _base11 = unsafe { _array16.add(i * 12) };
-                            let _l12 = unsafe { *_base11.cast::<*mut u8>() };
-                            let _l13 = unsafe { *_base11.add(4).cast::<usize>() };
-                            let _string14 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _l13,
-                                        _l13,
-                                    ),
-                                )
-                            };
-                            let _l15 = unsafe { *_base11.add(8).cast::<i32>() };
-                            (_string14, _l15 as u32)
-                        }),
-                );
-                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 12, 4) };
-                _map16
+                ::witbind::rt::assert_entries(_written3, _len3);
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _array3, _len3, _ptr5) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
+                unsafe { _lift_counts(_ptr5) }
             }
             pub fn build() -> Index {
                 ::witbind::rt::wit_import!(
@@ -125,9 +101,45 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                unsafe { _lift_index(_ptr2) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { _lift_index(_ptr1) }
+            }
+            /// Lifts a `counts` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_counts(ptr: *mut u8) -> Counts {
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _array3 = _l1;
+                let _len3 = _l2;
+                let _map3: Counts = ::core::iter::FromIterator::from_iter(
+                    (0.._len3)
+                        .map(|i| {
+                            let _base3 = unsafe { _array3.add(i * 12) };
+                            let _l4 = unsafe { *_base3.cast::<*mut u8>() };
+                            let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
+                            let _l6 = unsafe { *_base3.add(8).cast::<u32>() };
+                            (
+                                unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l4.cast::<u8>(),
+                                            _l5,
+                                            _l5,
+                                        ),
+                                    )
+                                },
+                                _l6,
+                            )
+                        }),
+                );
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
+                _map3
             }
             /// Lifts a `index` out of canonical ABI memory.
             ///
@@ -137,46 +149,46 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_index(ptr: *mut u8) -> Index {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _array13 = _l2;
-                let _len13 = _l3;
-                let _map13: alloc::collections::BTreeMap<
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _array3 = _l1;
+                let _len3 = _l2;
+                let _map3: alloc::collections::BTreeMap<
                     u32,
                     ::witbind::rt::Vec<::witbind::rt::String>,
                 > = ::core::iter::FromIterator::from_iter(
-                    (0.._len13)
+                    (0.._len3)
                         .map(|i| {
-                            let _base4 = unsafe { _array13.add(i * 12) };
-                            let _l5 = unsafe { *_base4.cast::<i32>() };
-                            let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
-                            let _array12 = _l6;
-                            let _len12 = _l7;
-                            let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                            for i in 0.._len12 {
-                                let _base8 = unsafe { _array12.add(i * 8) };
-                                let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                                let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                                _list12
+                            let _base3 = unsafe { _array3.add(i * 12) };
+                            let _l4 = unsafe { *_base3.cast::<u32>() };
+                            let _l5 = unsafe { *_base3.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_base3.add(8).cast::<usize>() };
+                            let _array7 = _l5;
+                            let _len7 = _l6;
+                            let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+                            for i in 0.._len7 {
+                                let _base7 = unsafe { _array7.add(i * 8) };
+                                let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                                let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                                _list7
                                     .push(unsafe {
                                         ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l9.cast::<u8>(),
-                                                _l10,
-                                                _l10,
+                                                _l8.cast::<u8>(),
+                                                _l9,
+                                                _l9,
                                             ),
                                         )
                                     });
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4)
+                                ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4)
                             };
-                            (_l5 as u32, _list12)
+                            (_l4, _list7)
                         }),
                 );
-                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 12, 4) };
-                Index { entries: _map13 }
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
+                Index { entries: _map3 }
             }
         }
     }
@@ -222,78 +234,38 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array7 = arg0;
-                    let _len7 = arg1;
-                    let _map7: Counts = ::core::iter::FromIterator::from_iter(
-                        (0.._len7)
-                            .map(|i| {
-                                let _base2 = unsafe { _array7.add(i * 12) };
-                                let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                                let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                                let _string5 = unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
-                                };
-                                let _l6 = unsafe { *_base2.add(8).cast::<i32>() };
-                                (_string5, _l6 as u32)
-                            }),
-                    );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 12, 4) };
-                    let _array13 = arg2;
-                    let _len13 = arg3;
-                    let _map13: alloc::collections::BTreeMap<
+                    let _v1 = unsafe { _lift_flat_counts(arg0, arg1) };
+                    let _array2 = arg2;
+                    let _len2 = arg3;
+                    let _map2: alloc::collections::BTreeMap<
                         ::witbind::rt::String,
                         u32,
                     > = ::core::iter::FromIterator::from_iter(
-                        (0.._len13)
+                        (0.._len2)
                             .map(|i| {
-                                let _base8 = unsafe { _array13.add(i * 12) };
-                                let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                                let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                                let _string11 = unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l9.cast::<u8>(),
-                                            _l10,
-                                            _l10,
-                                        ),
-                                    )
-                                };
-                                let _l12 = unsafe { *_base8.add(8).cast::<i32>() };
-                                (_string11, _l12 as u32)
+                                let _base2 = unsafe { _array2.add(i * 12) };
+                                let _l3 = unsafe { *_base2.cast::<*mut u8>() };
+                                let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
+                                let _l5 = unsafe { *_base2.add(8).cast::<u32>() };
+                                (
+                                    unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l3.cast::<u8>(),
+                                                _l4,
+                                                _l4,
+                                            ),
+                                        )
+                                    },
+                                    _l5,
+                                )
                             }),
                     );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 12, 4) };
-                    let _ret14 = __T::merge(_map7, _map13);
-                    let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _entries18 = ::core::iter::IntoIterator::into_iter(_ret14);
-                    let _len18 = ::core::iter::ExactSizeIterator::len(&_entries18);
-                    let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 12, 4) };
-                    let mut _written18 = 0;
-                    for (_key16, _value16) in _entries18.take(_len18) {
-                        let i = _written18;
-                        let _base16 = unsafe { _array18.add(i * 12) };
-                        let _vec17 = (_key16).into_bytes().into_boxed_slice();
-                        let _len17 = _vec17.len();
-                        let _ptr17 = ::witbind::rt::Box::into_raw(_vec17).cast::<u8>();
-                        unsafe { *_base16.add(4).cast::<usize>() = _len17 };
-                        unsafe { *_base16.cast::<*mut u8>() = _ptr17 };
-                        unsafe {
-                            *_base16.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                _value16,
-                            )
-                        };
-                        _written18 += 1;
-                    }
-                    ::witbind::rt::assert_entries(_written18, _len18);
-                    unsafe { *_ptr15.add(4).cast::<usize>() = _len18 };
-                    unsafe { *_ptr15.cast::<*mut u8>() = _array18 };
-                    _ptr15
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                    let _ret6 = __T::merge(_v1, _map2);
+                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    unsafe { _lower_owned_counts(_ret6, _ptr7) };
+                    _ptr7
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -309,38 +281,10 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::build();
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let Index { entries: _f4 } = _ret2;
-                    let _entries9 = ::core::iter::IntoIterator::into_iter(_f4);
-                    let _len9 = ::core::iter::ExactSizeIterator::len(&_entries9);
-                    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 12, 4) };
-                    let mut _written9 = 0;
-                    for (_key5, _value5) in _entries9.take(_len9) {
-                        let i = _written9;
-                        let _base5 = unsafe { _array9.add(i * 12) };
-                        unsafe { *_base5.cast::<i32>() = ::witbind::rt::as_i32(_key5) };
-                        let _vec8 = _value5;
-                        let _len8 = _vec8.len();
-                        let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                        for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8)
-                            .enumerate()
-                        {
-                            let _base6 = unsafe { _array8.add(i * 8) };
-                            let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                            unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                        }
-                        unsafe { *_base5.add(8).cast::<usize>() = _len8 };
-                        unsafe { *_base5.add(4).cast::<*mut u8>() = _array8 };
-                        _written9 += 1;
-                    }
-                    ::witbind::rt::assert_entries(_written9, _len9);
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len9 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _array9 };
-                    _ptr3
+                    let _ret1 = __T::build();
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    unsafe { _lower_owned_index(_ret1, _ptr2) };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -390,15 +334,17 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_counts(ptr: *mut u8) {
-                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 12) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 12) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `index` in canonical ABI memory owns.
@@ -409,21 +355,125 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_index(ptr: *mut u8) {
-                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 12) };
-                        let _base4 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(8).cast::<usize>() };
-                        for i in 0.._len5 {
-                            let _elem6 = unsafe { _base4.add(i * 8) };
-                            let _base7 = unsafe { *_elem6.cast::<*mut u8>() };
-                            let _len8 = unsafe { *_elem6.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base7, _len8, 1) };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 12) };
+                        let _l4 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(8).cast::<usize>() };
+                        let _base6 = _l4;
+                        let _len6 = _l5;
+                        for i in 0.._len6 {
+                            let _elem6 = unsafe { _base6.add(i * 8) };
+                            let _l7 = unsafe { *_elem6.cast::<*mut u8>() };
+                            let _l8 = unsafe { *_elem6.add(4).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5 * 8, 4) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 8, 4) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
+                }
+                /// Lifts a `counts` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                pub(crate) unsafe fn _lift_flat_counts(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> Counts {
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let _map1: Counts = ::core::iter::FromIterator::from_iter(
+                        (0.._len1)
+                            .map(|i| {
+                                let _base1 = unsafe { _array1.add(i * 12) };
+                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                                let _l4 = unsafe { *_base1.add(8).cast::<u32>() };
+                                (
+                                    unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l2.cast::<u8>(),
+                                                _l3,
+                                                _l3,
+                                            ),
+                                        )
+                                    },
+                                    _l4,
+                                )
+                            }),
+                    );
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                    _map1
+                }
+                /// Lowers a `counts` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_counts(value: Counts, ptr: *mut u8) {
+                    let _entries1 = ::core::iter::IntoIterator::into_iter(value);
+                    let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
+                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
+                    let mut _written1 = 0;
+                    for (_key1, _value1) in _entries1.take(_len1) {
+                        let i = _written1;
+                        let _base1 = unsafe { _array1.add(i * 12) };
+                        let _vec2 = (_key1).into_bytes().into_boxed_slice();
+                        let _len2 = _vec2.len();
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                        unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                        unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
+                        unsafe {
+                            *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
+                        };
+                        _written1 += 1;
+                    }
+                    ::witbind::rt::assert_entries(_written1, _len1);
+                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
+                    unsafe { *ptr.cast::<*mut u8>() = _array1 };
+                }
+                /// Lowers a `index` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_index(value: Index, ptr: *mut u8) {
+                    let Index { entries: _f1 } = value;
+                    let _entries2 = ::core::iter::IntoIterator::into_iter(_f1);
+                    let _len2 = ::core::iter::ExactSizeIterator::len(&_entries2);
+                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
+                    let mut _written2 = 0;
+                    for (_key2, _value2) in _entries2.take(_len2) {
+                        let i = _written2;
+                        let _base2 = unsafe { _array2.add(i * 12) };
+                        unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_key2) };
+                        let _vec3 = _value2;
+                        let _len3 = _vec3.len();
+                        let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
+                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3)
+                            .enumerate()
+                        {
+                            let _base3 = unsafe { _array3.add(i * 8) };
+                            let _vec4 = (_e3).into_bytes().into_boxed_slice();
+                            let _len4 = _vec4.len();
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                            unsafe { *_base3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                        }
+                        unsafe { *_base2.add(8).cast::<usize>() = _len3 };
+                        unsafe { *_base2.add(4).cast::<*mut u8>() = _array3 };
+                        _written2 += 1;
+                    }
+                    ::witbind::rt::assert_entries(_written2, _len2);
+                    unsafe { *ptr.add(4).cast::<usize>() = _len2 };
+                    unsafe { *ptr.cast::<*mut u8>() = _array2 };
                 }
             }
         }

@@ -100,11 +100,11 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-merge-payloads/a", "f", (i32, i32), i32
                 );
-                let _ret2 = unsafe {
+                let _ret1 = unsafe {
                     _wit_import(x.take_handle() as i32, y.take_handle() as i32)
                 };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <Other as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -161,12 +161,12 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Point, ptr: *mut u8) {
-                    let Point { x: _f2 } = value;
-                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                    let Point { x: _f1 } = value;
+                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Point {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
-                    Point { x: _l2 as u32 }
+                    let _l1 = unsafe { *ptr.cast::<u32>() };
+                    Point { x: _l1 }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -250,12 +250,12 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Other, ptr: *mut u8) {
-                    let Other { x: _f2 } = value;
-                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                    let Other { x: _f1 } = value;
+                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Other {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
-                    Other { x: _l2 as u32 }
+                    let _l1 = unsafe { *ptr.cast::<u32>() };
+                    Other { x: _l1 }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -290,9 +290,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-merge-payloads/b", "g", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(x.take_handle() as i32) };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <Point as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -320,7 +320,7 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_f_cabi<__T: Guest>(arg0: i32, arg1: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::f(
+                    let _ret1 = __T::f(
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 arg0 as u32,
@@ -334,7 +334,7 @@ pub mod exports {
                             )
                         },
                     );
-                    _ret2.take_handle() as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -127,29 +127,38 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let (_v5, _v6, _v7) = _lower_flat_shape(&s);
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, c.clone() as i32, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, c.clone() as i32, _ptr4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l9.cast::<Point>(), _l10, _l10)
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
                 }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
-            pub(crate) fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
-                let (_v5, _v6, _v7) = match value {
-                    Shape::Circle(_e2) => {
-                        (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
+            pub(crate) fn _lower_flat_shape(
+                value: &Shape,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, *mut u8, usize) {
+                let (_v4, _v5, _v6) = match value {
+                    Shape::Circle(_e1) => {
+                        (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize)
                     }
-                    Shape::Poly(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        (1i32, _ptr4, _len4)
+                    Shape::Poly(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (1i32, _ptr3, _len3)
                     }
                 };
-                (_v5, _v6, _v7)
+                (_v4, _v5, _v6)
             }
         }
         pub mod b {
@@ -213,40 +222,49 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let (_v5, _v6, _v7) = _lower_flat_shape(&s);
-                let OtherPoint { x: _f8, y: _f9 } = o;
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
+                let OtherPoint { x: _f4, y: _f5 } = o;
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _v5,
-                        _v6,
-                        _v7,
+                        _v1,
+                        _v2,
+                        _v3,
                         c.clone() as i32,
-                        ::witbind::rt::as_i32(_f8),
-                        ::witbind::rt::as_i32(_f9),
-                        _ptr10,
+                        ::witbind::rt::as_i32(_f4),
+                        ::witbind::rt::as_i32(_f5),
+                        _ptr6,
                     )
                 };
-                let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
-                let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<Point>(), _l12, _l12)
+                    ::witbind::rt::Vec::from_raw_parts(_l7.cast::<Point>(), _l8, _l8)
                 }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
-            pub(crate) fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
-                let (_v5, _v6, _v7) = match value {
-                    Shape::Circle(_e2) => {
-                        (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
+            pub(crate) fn _lower_flat_shape(
+                value: &Shape,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, *mut u8, usize) {
+                let (_v4, _v5, _v6) = match value {
+                    Shape::Circle(_e1) => {
+                        (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize)
                     }
-                    Shape::Poly(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        (1i32, _ptr4, _len4)
+                    Shape::Poly(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (1i32, _ptr3, _len3)
                     }
                 };
-                (_v5, _v6, _v7)
+                (_v4, _v5, _v6)
             }
         }
         /// Imported and exported: the export's `entry` is the import's; `holds`,
@@ -312,32 +330,35 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let Entry { name: _f2, size: _f3 } = e;
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let Holds { it: _f5 } = &h;
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let Entry { name: _f1, size: _f2 } = e;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let Holds { it: _f4 } = &h;
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _ptr4,
-                        _len4,
-                        ::witbind::rt::as_i64(_f3),
-                        ::witbind::rt::ResourceHandle::take_handle(&_f5.handle) as i32,
-                        _ptr6,
+                        _ptr3,
+                        _len3,
+                        ::witbind::rt::as_i64(_f2),
+                        ::witbind::rt::ResourceHandle::take_handle(&_f4.handle) as i32,
+                        _ptr5,
                     )
                 };
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                let _string9 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
-                    )
-                };
-                let _l10 = unsafe { *_ptr6.add(8).cast::<i64>() };
+                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
+                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
+                let _l8 = unsafe { *_ptr5.add(8).cast::<u64>() };
                 Entry {
-                    name: _string9,
-                    size: _l10 as u64,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            ),
+                        )
+                    },
+                    size: _l8,
                 }
             }
         }
@@ -537,26 +558,28 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _v5 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
-                    let _ret6 = __T::paint(
-                        _v5,
+                    let _v1 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
+                    let _ret2 = __T::paint(
+                        _v1,
                         unsafe { Color::_lift(arg3 as u8) },
                         OtherPoint { x: arg4, y: arg5 },
                     );
-                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec8 = (_ret6).into_boxed_slice();
-                    let _len8 = _vec8.len();
-                    let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                    unsafe { *_ptr7.add(4).cast::<usize>() = _len8 };
-                    unsafe { *_ptr7.cast::<*mut u8>() = _ptr8 };
-                    _ptr7
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_paint<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -609,15 +632,16 @@ pub mod exports {
                     arg2: usize,
                 ) -> Shape {
                     match arg0 {
-                        0 => Shape::Circle((arg1) as usize as u32),
+                        0 => Shape::Circle((arg1) as usize as i32 as u32),
                         1 => {
-                            Shape::Poly(unsafe {
+                            let _list1 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
                                     arg1.cast::<Point>(),
                                     arg2,
                                     arg2,
                                 )
-                            })
+                            };
+                            Shape::Poly(_list1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -811,18 +835,17 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _ret3 = __T::touch(
+                    let _ret1 = __T::touch(
                         Entry {
-                            name: _string2,
+                            name: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        arg0.cast::<u8>(),
+                                        arg1,
+                                        arg1,
+                                    ),
+                                )
+                            },
                             size: arg2 as u64,
                         },
                         Holds {
@@ -833,22 +856,22 @@ pub mod exports {
                             },
                         },
                     );
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let Entry { name: _f5, size: _f6 } = _ret3;
-                    let _vec7 = (_f5).into_bytes().into_boxed_slice();
-                    let _len7 = _vec7.len();
-                    let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr7 };
-                    unsafe { *_ptr4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f6) };
-                    _ptr4
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let Entry { name: _f3, size: _f4 } = _ret1;
+                    let _vec5 = (_f3).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+                    unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_touch<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -208,8 +208,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_constructor_stack_cabi<__T: GuestStack>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = Stack::new(__T::new());
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    let _ret1 = Stack::new(__T::new());
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -218,8 +218,8 @@ pub mod exports {
                     arg1: i32,
                 ) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _this2 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
-                    __T::push(unsafe { _this2.get_mut() }, arg1 as u32);
+                    let _this1 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
+                    __T::push(unsafe { _this1.get_mut() }, arg1 as u32);
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -232,21 +232,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _this2 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
-                    let _ret3 = __T::pop(unsafe { _this2.get_mut() });
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret3 {
+                    let _this1 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
+                    let _ret2 = __T::pop(unsafe { _this1.get_mut() });
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr4.cast::<u8>() = 0u8 };
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e6) => {
-                            unsafe { *_ptr4.cast::<u8>() = 1u8 };
+                        ::core::option::Option::Some(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
                             unsafe {
-                                *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
+                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
                             };
                         }
-                    };
-                    _ptr4
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -254,9 +254,9 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _this2 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
-                    let _ret3 = __T::len(unsafe { _this2.get_mut() });
-                    ::witbind::rt::as_i32(_ret3)
+                    let _this1 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
+                    let _ret2 = __T::len(unsafe { _this1.get_mut() });
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -266,17 +266,17 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::peek_later(
                                     (unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) })
                                         .get(),
                                 )
                                 .await
                         };
-                        let (_v5, _v6) = match &_ret2 {
+                        let (_v4, _v5) = match &_ret1 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e4) => {
-                                (1i32, ::witbind::rt::as_i32(_e4))
+                            ::core::option::Option::Some(_e3) => {
+                                (1i32, ::witbind::rt::as_i32(_e3))
                             }
                         };
                         ::witbind::rt::wit_import!(
@@ -284,7 +284,7 @@ pub mod exports {
                             "[task-return][method]stack.peek-later", (i32, i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_v5, _v6) };
+                        unsafe { _wit_import(_v4, _v5) };
                     })
                 }
                 #[doc(hidden)]

@@ -12,8 +12,8 @@ pub trait Guest {
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_ping_cabi<__T: Guest>(arg0: i32) -> i32 {
-    let _ret2 = __T::ping(arg0 as u32);
-    ::witbind::rt::as_i32(_ret2)
+    let _ret1 = __T::ping(arg0 as u32);
+    ::witbind::rt::as_i32(_ret1)
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -21,10 +21,10 @@ pub unsafe fn _export_ping_cabi<__T: Guest>(arg0: i32) -> i32 {
 pub unsafe fn _export_later_cabi<__T: Guest>(arg0: i32) -> i32 {
     ::witbind::rt::async_support::start_task(async move {
         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-        let _ret2 = { __T::later(arg0 as u32).await };
+        let _ret1 = { __T::later(arg0 as u32).await };
         ::witbind::rt::wit_import!("[export]$root", "[task-return]later", (i32));
         _task_cancel.forget();
-        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
     })
 }
 #[doc(hidden)]

@@ -124,10 +124,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:opt-ownership-duplicate/api",
                         "[constructor]res", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Res {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -152,33 +152,33 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-ownership-duplicate/api", "send", (ptr, len,
                     ptr, len, i32, i32)
                 );
-                let OnlyParamParam { name: _f2, tags: _f3 } = p;
+                let OnlyParamParam { name: _f1, tags: _f2 } = p;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
                 let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                 let _len4 = _vec4.len();
-                let _vec7 = _f3;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                for (i, _e5) in _vec7.iter().enumerate() {
-                    let _base5 = unsafe { _array7.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                for (i, _e4) in _vec4.iter().enumerate() {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let _vec5 = _e4;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
                 }
-                let Point { x: _f8, y: _f9 } = pt;
+                let Point { x: _f6, y: _f7 } = pt;
                 unsafe {
                     _wit_import(
-                        _ptr4,
+                        _ptr3,
+                        _len3,
+                        _array4,
                         _len4,
-                        _array7,
-                        _len7,
-                        ::witbind::rt::as_i32(_f8),
-                        ::witbind::rt::as_i32(_f9),
+                        ::witbind::rt::as_i32(_f6),
+                        ::witbind::rt::as_i32(_f7),
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
             }
             pub fn f(
                 b: &[&str],
@@ -195,109 +195,109 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec5 = b;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e3) in _vec5.iter().enumerate() {
-                    let _base3 = unsafe { _array5.add(i * 8) };
-                    let _vec4 = _e3;
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len4 = _vec4.len();
-                    unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec2 = b;
+                let _len2 = _vec2.len();
+                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                for (i, _e2) in _vec2.iter().enumerate() {
+                    let _base2 = unsafe { _array2.add(i * 8) };
+                    let _vec3 = _e2;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                 }
-                unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
-                unsafe { *_ptr2.cast::<*mut u8>() = _array5 };
-                let _vec9 = c;
-                let _len9 = _vec9.len();
-                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
-                for (i, _e6) in _vec9.iter().enumerate() {
-                    let _base6 = unsafe { _array9.add(i * 8) };
-                    let NamedParam { name: _f7 } = _e6;
-                    let _vec8 = _f7;
-                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                    let _len8 = _vec8.len();
-                    unsafe { *_base6.add(4).cast::<usize>() = _len8 };
-                    unsafe { *_base6.cast::<*mut u8>() = _ptr8 };
+                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
+                unsafe { *_ptr1.cast::<*mut u8>() = _array2 };
+                let _vec4 = c;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                for (i, _e4) in _vec4.iter().enumerate() {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let NamedParam { name: _f5 } = _e4;
+                    let _vec6 = _f5;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base4.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base4.cast::<*mut u8>() = _ptr6 };
                 }
-                unsafe { *_ptr2.add(12).cast::<usize>() = _len9 };
-                unsafe { *_ptr2.add(8).cast::<*mut u8>() = _array9 };
+                unsafe { *_ptr1.add(12).cast::<usize>() = _len4 };
+                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _array4 };
                 match h {
-                    VParam::S(_e10) => {
-                        unsafe { *_ptr2.add(16).cast::<u8>() = 0u8 };
-                        let _vec11 = _e10;
-                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                        let _len11 = _vec11.len();
-                        unsafe { *_ptr2.add(24).cast::<usize>() = _len11 };
-                        unsafe { *_ptr2.add(20).cast::<*mut u8>() = _ptr11 };
+                    VParam::S(_e7) => {
+                        unsafe { *_ptr1.add(16).cast::<u8>() = 0 };
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        unsafe { *_ptr1.add(24).cast::<usize>() = _len8 };
+                        unsafe { *_ptr1.add(20).cast::<*mut u8>() = _ptr8 };
                     }
-                    VParam::N(_e12) => {
-                        unsafe { *_ptr2.add(16).cast::<u8>() = 1u8 };
+                    VParam::N(_e9) => {
+                        unsafe { *_ptr1.add(16).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e12)
+                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e9)
                         };
                     }
-                };
-                let BholderParam { r: _f13, s: _f14 } = l;
+                }
+                let BholderParam { r: _f10, s: _f11 } = l;
                 unsafe {
-                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                        &_f13.handle,
+                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                        &_f10.handle,
                     ) as i32
                 };
-                let _vec15 = _f14;
-                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                let _len15 = _vec15.len();
-                unsafe { *_ptr2.add(36).cast::<usize>() = _len15 };
-                unsafe { *_ptr2.add(32).cast::<*mut u8>() = _ptr15 };
+                let _vec12 = _f11;
+                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                let _len12 = _vec12.len();
+                unsafe { *_ptr1.add(36).cast::<usize>() = _len12 };
+                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr12 };
                 match o {
                     ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(40).cast::<u8>() = 0u8 };
+                        unsafe { *_ptr1.add(40).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e17) => {
-                        unsafe { *_ptr2.add(40).cast::<u8>() = 1u8 };
-                        let _vec18 = _e17;
-                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                        let _len18 = _vec18.len();
-                        unsafe { *_ptr2.add(48).cast::<usize>() = _len18 };
-                        unsafe { *_ptr2.add(44).cast::<*mut u8>() = _ptr18 };
+                    ::core::option::Option::Some(_e14) => {
+                        unsafe { *_ptr1.add(40).cast::<u8>() = 1 };
+                        let _vec15 = _e14;
+                        let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                        let _len15 = _vec15.len();
+                        unsafe { *_ptr1.add(48).cast::<usize>() = _len15 };
+                        unsafe { *_ptr1.add(44).cast::<*mut u8>() = _ptr15 };
                     }
-                };
-                let _entries21 = ::core::iter::IntoIterator::into_iter(mm);
-                let _len21 = ::core::iter::ExactSizeIterator::len(&_entries21);
-                let _array21 = unsafe { ::witbind::rt::alloc_list(_len21, 12, 4) };
-                let mut _written21 = 0;
-                for (_key19, _value19) in _entries21.take(_len21) {
-                    let i = _written21;
-                    let _base19 = unsafe { _array21.add(i * 12) };
-                    let _vec20 = _key19;
-                    let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                    let _len20 = _vec20.len();
-                    unsafe { *_base19.add(4).cast::<usize>() = _len20 };
-                    unsafe { *_base19.cast::<*mut u8>() = _ptr20 };
-                    unsafe {
-                        *_base19.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value19)
-                    };
-                    _written21 += 1;
                 }
-                ::witbind::rt::assert_entries(_written21, _len21);
-                unsafe { *_ptr2.add(56).cast::<usize>() = _len21 };
-                unsafe { *_ptr2.add(52).cast::<*mut u8>() = _array21 };
-                let Holds { r: _f22, s: _f23 } = &hh;
+                let _entries16 = ::core::iter::IntoIterator::into_iter(mm);
+                let _len16 = ::core::iter::ExactSizeIterator::len(&_entries16);
+                let _array16 = unsafe { ::witbind::rt::alloc_list(_len16, 12, 4) };
+                let mut _written16 = 0;
+                for (_key16, _value16) in _entries16.take(_len16) {
+                    let i = _written16;
+                    let _base16 = unsafe { _array16.add(i * 12) };
+                    let _vec17 = _key16;
+                    let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                    let _len17 = _vec17.len();
+                    unsafe { *_base16.add(4).cast::<usize>() = _len17 };
+                    unsafe { *_base16.cast::<*mut u8>() = _ptr17 };
+                    unsafe {
+                        *_base16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value16)
+                    };
+                    _written16 += 1;
+                }
+                ::witbind::rt::assert_entries(_written16, _len16);
+                unsafe { *_ptr1.add(56).cast::<usize>() = _len16 };
+                unsafe { *_ptr1.add(52).cast::<*mut u8>() = _array16 };
+                let Holds { r: _f18, s: _f19 } = &hh;
                 unsafe {
-                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                        &_f22.handle,
+                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                        &_f18.handle,
                     ) as i32
                 };
-                let _vec24 = _f23;
-                let _ptr24 = _vec24.as_ptr().cast::<u8>().cast_mut();
-                let _len24 = _vec24.len();
-                unsafe { *_ptr2.add(68).cast::<usize>() = _len24 };
-                unsafe { *_ptr2.add(64).cast::<*mut u8>() = _ptr24 };
-                unsafe { _wit_import(_ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array21, _len21 * 12, 4) };
+                let _vec20 = _f19;
+                let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
+                let _len20 = _vec20.len();
+                unsafe { *_ptr1.add(68).cast::<usize>() = _len20 };
+                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr20 };
+                unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 12, 4) };
             }
             pub fn echo(n: NamedParam<'_>) -> NamedResult {
                 ::witbind::rt::wit_import!(
@@ -307,20 +307,25 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let NamedParam { name: _f2 } = n;
-                let _vec3 = _f2;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
-                let _string7 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6),
-                    )
-                };
-                NamedResult { name: _string7 }
+                let NamedParam { name: _f1 } = n;
+                let _vec2 = _f1;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                NamedResult {
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l4.cast::<u8>(),
+                                _l5,
+                                _l5,
+                            ),
+                        )
+                    },
+                }
             }
         }
     }
@@ -573,8 +578,8 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_constructor_res_cabi<__T: GuestRes>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = Res::new(__T::new());
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    let _ret1 = Res::new(__T::new());
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -587,39 +592,9 @@ pub mod exports {
                     arg5: i32,
                 ) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _array7 = arg2;
-                    let _len7 = arg3;
-                    let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                    for i in 0.._len7 {
-                        let _base3 = unsafe { _array7.add(i * 8) };
-                        let _l4 = unsafe { *_base3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
-                        _list7
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l4.cast::<u8>(),
-                                        _l5,
-                                        _l5,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                    let _v1 = unsafe { _lift_flat_only_param(arg0, arg1, arg2, arg3) };
                     __T::send(
-                        OnlyParamResult {
-                            name: _string2,
-                            tags: _list7,
-                        },
+                        _v1,
                         Point {
                             x: arg4 as u32,
                             y: arg5 as u32,
@@ -630,155 +605,132 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_f_cabi<__T: Guest>(arg0: *mut u8) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _array8 = _l2;
-                    let _len8 = _l3;
-                    let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
-                    for i in 0.._len8 {
-                        let _base4 = unsafe { _array8.add(i * 8) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        _list8
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _array3 = _l1;
+                    let _len3 = _l2;
+                    let mut _list3 = ::witbind::rt::Vec::with_capacity(_len3);
+                    for i in 0.._len3 {
+                        let _base3 = unsafe { _array3.add(i * 8) };
+                        let _l4 = unsafe { *_base3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
+                        _list3
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l5.cast::<u8>(),
-                                        _l6,
-                                        _l6,
+                                        _l4.cast::<u8>(),
+                                        _l5,
+                                        _l5,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                    let _l9 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                    let _l10 = unsafe { *arg0.add(12).cast::<usize>() };
-                    let _array15 = _l9;
-                    let _len15 = _l10;
-                    let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
-                    for i in 0.._len15 {
-                        let _base11 = unsafe { _array15.add(i * 8) };
-                        let _l12 = unsafe { *_base11.cast::<*mut u8>() };
-                        let _l13 = unsafe { *_base11.add(4).cast::<usize>() };
-                        let _string14 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l12.cast::<u8>(),
-                                    _l13,
-                                    _l13,
-                                ),
-                            )
-                        };
-                        _list15.push(NamedResult { name: _string14 });
+                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                    let _l6 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                    let _l7 = unsafe { *arg0.add(12).cast::<usize>() };
+                    let _array8 = _l6;
+                    let _len8 = _l7;
+                    let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
+                    for i in 0.._len8 {
+                        let _base8 = unsafe { _array8.add(i * 8) };
+                        let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                        let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                        _list8
+                            .push(NamedResult {
+                                name: unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l9.cast::<u8>(),
+                                            _l10,
+                                            _l10,
+                                        ),
+                                    )
+                                },
+                            });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 8, 4) };
-                    let _l16 = unsafe { *arg0.add(16).cast::<u8>() };
-                    let _v23 = match _l16 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
+                    let _l11 = unsafe { *arg0.add(16).cast::<u8>() };
+                    let _v15 = match _l11 {
                         0 => {
-                            let _l18 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l19 = unsafe { *arg0.add(24).cast::<usize>() };
+                            let _l12 = unsafe { *arg0.add(20).cast::<*mut u8>() };
+                            let _l13 = unsafe { *arg0.add(24).cast::<usize>() };
                             VResult::S(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l18.cast::<u8>(),
-                                        _l19,
-                                        _l19,
+                                        _l12.cast::<u8>(),
+                                        _l13,
+                                        _l13,
                                     ),
                                 )
                             })
                         }
                         1 => {
-                            let _l22 = unsafe { *arg0.add(20).cast::<i32>() };
-                            VResult::N(_l22 as u32)
+                            let _l14 = unsafe { *arg0.add(20).cast::<u32>() };
+                            VResult::N(_l14)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _l24 = unsafe { *arg0.add(28).cast::<i32>() };
-                    let _l25 = unsafe { *arg0.add(32).cast::<*mut u8>() };
-                    let _l26 = unsafe { *arg0.add(36).cast::<usize>() };
-                    let _string27 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l25.cast::<u8>(),
-                                _l26,
-                                _l26,
-                            ),
-                        )
-                    };
-                    let _l28 = unsafe { *arg0.add(40).cast::<u8>() };
-                    let _v34 = match _l28 {
+                    let _l16 = unsafe { *arg0.add(28).cast::<i32>() };
+                    let _l17 = unsafe { *arg0.add(32).cast::<*mut u8>() };
+                    let _l18 = unsafe { *arg0.add(36).cast::<usize>() };
+                    let _l19 = unsafe { *arg0.add(40).cast::<u8>() };
+                    let _v22 = match _l19 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l31 = unsafe { *arg0.add(44).cast::<*mut u8>() };
-                            let _l32 = unsafe { *arg0.add(48).cast::<usize>() };
+                            let _l20 = unsafe { *arg0.add(44).cast::<*mut u8>() };
+                            let _l21 = unsafe { *arg0.add(48).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l31.cast::<u8>(),
-                                        _l32,
-                                        _l32,
+                                        _l20.cast::<u8>(),
+                                        _l21,
+                                        _l21,
                                     ),
                                 )
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _l35 = unsafe { *arg0.add(52).cast::<*mut u8>() };
-                    let _l36 = unsafe { *arg0.add(56).cast::<usize>() };
-                    let _array42 = _l35;
-                    let _len42 = _l36;
-                    let _map42: MResult = ::core::iter::FromIterator::from_iter(
-                        (0.._len42)
-                            .map(|i| {
-                                let _base37 = unsafe { _array42.add(i * 12) };
-                                let _l38 = unsafe { *_base37.cast::<*mut u8>() };
-                                let _l39 = unsafe { *_base37.add(4).cast::<usize>() };
-                                let _string40 = unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l38.cast::<u8>(),
-                                            _l39,
-                                            _l39,
-                                        ),
-                                    )
-                                };
-                                let _l41 = unsafe { *_base37.add(8).cast::<i32>() };
-                                (_string40, _l41 as u32)
-                            }),
-                    );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array42, _len42 * 12, 4) };
-                    let _l43 = unsafe { *arg0.add(60).cast::<i32>() };
-                    let _l44 = unsafe { *arg0.add(64).cast::<*mut u8>() };
-                    let _l45 = unsafe { *arg0.add(68).cast::<usize>() };
-                    let _string46 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l44.cast::<u8>(),
-                                _l45,
-                                _l45,
-                            ),
-                        )
-                    };
+                    let _v23 = unsafe { _lift_m(arg0.add(52)) };
+                    let _l24 = unsafe { *arg0.add(60).cast::<i32>() };
+                    let _l25 = unsafe { *arg0.add(64).cast::<*mut u8>() };
+                    let _l26 = unsafe { *arg0.add(68).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(arg0, 72, 4) };
                     __T::f(
+                        _list3,
                         _list8,
-                        _list15,
-                        _v23,
+                        _v15,
                         BholderResult {
-                            r: unsafe { ResBorrow::lift(::witbind::rt::rep(_l24)) },
-                            s: _string27,
+                            r: unsafe { ResBorrow::lift(::witbind::rt::rep(_l16)) },
+                            s: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l17.cast::<u8>(),
+                                        _l18,
+                                        _l18,
+                                    ),
+                                )
+                            },
                         },
-                        _v34,
-                        _map42,
+                        _v22,
+                        _v23,
                         Holds {
                             r: Res {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l43 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l24 as u32)
                                 },
                             },
-                            s: _string46,
+                            s: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l25.cast::<u8>(),
+                                        _l26,
+                                        _l26,
+                                    ),
+                                )
+                            },
                         },
                     );
-                    unsafe { ::witbind::rt::cabi_dealloc(arg0, 72, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -792,31 +744,32 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _ret3 = __T::echo(NamedResult { name: _string2 });
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let NamedResult { name: _f5 } = _ret3;
-                    let _vec6 = (_f5).into_bytes().into_boxed_slice();
-                    let _len6 = _vec6.len();
-                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr6 };
-                    _ptr4
+                    let _ret1 = __T::echo(NamedResult {
+                        name: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg0.cast::<u8>(),
+                                    arg1,
+                                    arg1,
+                                ),
+                            )
+                        },
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let NamedResult { name: _f3 } = _ret1;
+                    let _vec4 = (_f3).into_bytes().into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr4 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -876,6 +829,87 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_opt_ownership_duplicate_api_cabi;
+                /// Lifts a `only-param` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                pub(crate) unsafe fn _lift_flat_only_param(
+                    arg0: *mut u8,
+                    arg1: usize,
+                    arg2: *mut u8,
+                    arg3: usize,
+                ) -> OnlyParamResult {
+                    let _array1 = arg2;
+                    let _len1 = arg3;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        _list1
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    OnlyParamResult {
+                        name: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg0.cast::<u8>(),
+                                    arg1,
+                                    arg1,
+                                ),
+                            )
+                        },
+                        tags: _list1,
+                    }
+                }
+                /// Lifts a `m` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                pub(crate) unsafe fn _lift_m(ptr: *mut u8) -> MResult {
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _array3 = _l1;
+                    let _len3 = _l2;
+                    let _map3: MResult = ::core::iter::FromIterator::from_iter(
+                        (0.._len3)
+                            .map(|i| {
+                                let _base3 = unsafe { _array3.add(i * 12) };
+                                let _l4 = unsafe { *_base3.cast::<*mut u8>() };
+                                let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
+                                let _l6 = unsafe { *_base3.add(8).cast::<u32>() };
+                                (
+                                    unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l4.cast::<u8>(),
+                                                _l5,
+                                                _l5,
+                                            ),
+                                        )
+                                    },
+                                    _l6,
+                                )
+                            }),
+                    );
+                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
+                    _map3
+                }
             }
         }
     }

@@ -16,45 +16,45 @@ pub unsafe fn _export_echo_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut 
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
     static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-    let _bytes2 = unsafe {
+    let _ret1 = __T::echo(unsafe {
         ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
-    };
-    let _ret3 = __T::echo(_bytes2);
-    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-    match _ret3 {
-        ::core::result::Result::Ok(_e5) => {
-            unsafe { *_ptr4.cast::<u8>() = 0u8 };
+    });
+    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    match _ret1 {
+        ::core::result::Result::Ok(_e3) => {
+            unsafe { *_ptr2.cast::<u8>() = 0 };
+            let _vec4 = (_e3).into_boxed_slice();
+            let _len4 = _vec4.len();
+            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+            unsafe { *_ptr2.add(8).cast::<usize>() = _len4 };
+            unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr4 };
+        }
+        ::core::result::Result::Err(_e5) => {
+            unsafe { *_ptr2.cast::<u8>() = 1 };
             let _vec6 = (_e5).into_boxed_slice();
             let _len6 = _vec6.len();
             let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-            unsafe { *_ptr4.add(8).cast::<usize>() = _len6 };
-            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr6 };
+            unsafe { *_ptr2.add(8).cast::<usize>() = _len6 };
+            unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr6 };
         }
-        ::core::result::Result::Err(_e7) => {
-            unsafe { *_ptr4.cast::<u8>() = 1u8 };
-            let _vec8 = (_e7).into_boxed_slice();
-            let _len8 = _vec8.len();
-            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-            unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
-            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
-        }
-    };
-    _ptr4
+    }
+    _ptr2
 }
 #[doc(hidden)]
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_echo<__T: Guest>(arg0: *mut u8) {
-    match unsafe { *arg0.cast::<u8>() } {
+    let _l1 = unsafe { *arg0.cast::<u8>() };
+    match _l1 {
         0 => {
-            let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-            let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
         }
         1 => {
-            let _base3 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-            let _len4 = unsafe { *arg0.add(8).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
+            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
         }
         _ => {}
     }
@@ -126,11 +126,12 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-raw-strings/text", "log", (ptr, len)
                 );
-                let _vec2 = message;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                unsafe { _wit_import(_ptr2, _len2) };
+                let _vec1 = message;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                unsafe { _wit_import(_ptr1, _len1) };
             }
+            #[allow(clippy::needless_borrow)]
             pub fn greet(who: &Named) -> ::witbind::rt::Vec<u8> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-raw-strings/text", "greet", (ptr, len, ptr,
@@ -139,41 +140,22 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let Named { name: _f2, tags: _f3, note: _f4 } = who;
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                let _vec8 = _f3;
-                let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                for (i, _e6) in _vec8.iter().enumerate() {
-                    let _base6 = unsafe { _array8.add(i * 8) };
-                    let _vec7 = _e6;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7) = _lower_flat_named(
+                    &who,
+                    &mut _cleanup_list,
+                );
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let (_v12, _v13, _v14) = match _f4 {
-                    ::core::option::Option::None => {
-                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                    }
-                    ::core::option::Option::Some(_e10) => {
-                        let _vec11 = _e10;
-                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                        let _len11 = _vec11.len();
-                        (1i32, _ptr11, _len11)
-                    }
-                };
-                let _ptr15 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
+                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
                 unsafe {
-                    _wit_import(_ptr5, _len5, _array8, _len8, _v12, _v13, _v14, _ptr15)
-                };
-                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                let _l16 = unsafe { *_ptr15.cast::<*mut u8>() };
-                let _l17 = unsafe { *_ptr15.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l16.cast::<u8>(), _l17, _l17)
+                    ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10)
                 }
             }
             pub fn parts(text: &[u8]) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
@@ -183,31 +165,65 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = text;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array10 = _l4;
-                let _len10 = _l5;
-                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                for i in 0.._len10 {
-                    let _base6 = unsafe { _array10.add(i * 8) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    _list10
+                let _vec1 = text;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    _list5
                         .push(unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                _list10
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                _list5
+            }
+            /// A lent `named` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_named(
+                value: &Named,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (*mut u8, usize, *mut u8, usize, i32, *mut u8, usize) {
+                let Named { name: _f1, tags: _f2, note: _f3 } = value;
+                let _vec4 = _f1;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                let _vec5 = _f2;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in _vec5.iter().enumerate() {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = _e5;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                }
+                _cleanup_list.push((_array5, _len5 * 8, 4));
+                let (_v10, _v11, _v12) = match _f3 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e8) => {
+                        let _vec9 = _e8;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
+                        (1i32, _ptr9, _len9)
+                    }
+                };
+                (_ptr4, _len4, _array5, _len5, _v10, _v11, _v12)
             }
         }
     }
@@ -238,10 +254,9 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_log_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _bytes2 = unsafe {
+                    __T::log(unsafe {
                         ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
-                    };
-                    __T::log(_bytes2);
+                    });
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -260,58 +275,24 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _bytes2 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
+                    let _v1 = unsafe {
+                        _lift_flat_named(arg0, arg1, arg2, arg3, arg4, arg5, arg6)
                     };
-                    let _array7 = arg2;
-                    let _len7 = arg3;
-                    let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                    for i in 0.._len7 {
-                        let _base3 = unsafe { _array7.add(i * 8) };
-                        let _l4 = unsafe { *_base3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
-                        _list7
-                            .push(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                    let _v11 = match arg4 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg5.cast::<u8>(),
-                                    arg6,
-                                    arg6,
-                                )
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret12 = __T::greet(Named {
-                        name: _bytes2,
-                        tags: _list7,
-                        note: _v11,
-                    });
-                    let _ptr13 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec14 = (_ret12).into_boxed_slice();
-                    let _len14 = _vec14.len();
-                    let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
-                    unsafe { *_ptr13.add(4).cast::<usize>() = _len14 };
-                    unsafe { *_ptr13.cast::<*mut u8>() = _ptr14 };
-                    _ptr13
+                    let _ret2 = __T::greet(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_greet<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -325,40 +306,41 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _bytes2 = unsafe {
+                    let _ret1 = __T::parts(unsafe {
                         ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
-                    };
-                    let _ret3 = __T::parts(_bytes2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec7 = _ret3;
-                    let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7)
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = _ret1;
+                    let _len3 = _vec3.len();
+                    let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3)
                         .enumerate()
                     {
-                        let _base5 = unsafe { _array7.add(i * 8) };
-                        let _vec6 = (_e5).into_boxed_slice();
-                        let _len6 = _vec6.len();
-                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                        unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                        unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                        let _base3 = unsafe { _array3.add(i * 8) };
+                        let _vec4 = (_e3).into_boxed_slice();
+                        let _len4 = _vec4.len();
+                        let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
+                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
                     }
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _array7 };
-                    _ptr4
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _array3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_parts<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 8) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 8) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -403,6 +385,64 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_opt_raw_strings_text_cabi;
+                /// Lifts a `named` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                pub(crate) unsafe fn _lift_flat_named(
+                    arg0: *mut u8,
+                    arg1: usize,
+                    arg2: *mut u8,
+                    arg3: usize,
+                    arg4: i32,
+                    arg5: *mut u8,
+                    arg6: usize,
+                ) -> Named {
+                    let _array1 = arg2;
+                    let _len1 = arg3;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        _list1
+                            .push(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _v4 = match arg4 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            ::core::option::Option::Some(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg5.cast::<u8>(),
+                                    arg6,
+                                    arg6,
+                                )
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    Named {
+                        name: unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            )
+                        },
+                        tags: _list1,
+                        note: _v4,
+                    }
+                }
             }
         }
     }

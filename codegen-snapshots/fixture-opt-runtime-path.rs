@@ -38,6 +38,7 @@ pub mod witbind_fixtures {
                 pub key: witbind::rt::String,
                 pub values: witbind::rt::Vec<u32>,
             }
+            #[allow(clippy::needless_borrow)]
             pub fn store(e: &Entry) -> ::core::result::Result<u64, witbind::rt::String> {
                 witbind::rt::wit_import!(
                     "witbind-fixtures:opt-runtime-path/api", "store", (ptr, len, ptr,
@@ -46,36 +47,39 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let Entry { key: _f2, values: _f3 } = e;
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _vec5 = _f3;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr4, _len4, _ptr5, _len5, _ptr6) };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let (_v1, _v2, _v3, _v4) = _lower_flat_entry(&e);
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                match _l6 {
                     0 => {
-                        let _l9 = unsafe { *_ptr6.add(8).cast::<i64>() };
-                        ::core::result::Result::Ok(_l9 as u64)
+                        let _l7 = unsafe { *_ptr5.add(8).cast::<u64>() };
+                        ::core::result::Result::Ok(_l7)
                     }
                     1 => {
-                        let _l11 = unsafe { *_ptr6.add(8).cast::<*mut u8>() };
-                        let _l12 = unsafe { *_ptr6.add(12).cast::<usize>() };
+                        let _l8 = unsafe { *_ptr5.add(8).cast::<*mut u8>() };
+                        let _l9 = unsafe { *_ptr5.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             witbind::rt::string_lift(
-                                witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
-                                ),
+                                witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
                             )
                         })
                     }
                     _ => unsafe { witbind::rt::invalid_discriminant() }
                 }
+            }
+            /// A lent `entry` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_entry(
+                value: &Entry,
+            ) -> (*mut u8, usize, *mut u8, usize) {
+                let Entry { key: _f1, values: _f2 } = value;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let _vec4 = _f2;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                (_ptr3, _len3, _ptr4, _len4)
             }
         }
     }
@@ -113,48 +117,35 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _string2 = unsafe {
-                        witbind::rt::string_lift(
-                            witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _list3 = unsafe {
-                        witbind::rt::Vec::from_raw_parts(arg2.cast::<u32>(), arg3, arg3)
-                    };
-                    let _ret4 = __T::store(Entry {
-                        key: _string2,
-                        values: _list3,
-                    });
-                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret4 {
-                        ::core::result::Result::Ok(_e6) => {
-                            unsafe { *_ptr5.cast::<u8>() = 0u8 };
+                    let _v1 = unsafe { _lift_flat_entry(arg0, arg1, arg2, arg3) };
+                    let _ret2 = __T::store(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
+                        ::core::result::Result::Ok(_e4) => {
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr5.add(8).cast::<i64>() = witbind::rt::as_i64(_e6)
+                                *_ptr3.add(8).cast::<i64>() = witbind::rt::as_i64(_e4)
                             };
                         }
-                        ::core::result::Result::Err(_e7) => {
-                            unsafe { *_ptr5.cast::<u8>() = 1u8 };
-                            let _vec8 = (_e7).into_bytes().into_boxed_slice();
-                            let _len8 = _vec8.len();
-                            let _ptr8 = witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                            unsafe { *_ptr5.add(12).cast::<usize>() = _len8 };
-                            unsafe { *_ptr5.add(8).cast::<*mut u8>() = _ptr8 };
+                        ::core::result::Result::Err(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_ptr3.add(12).cast::<usize>() = _len6 };
+                            unsafe { *_ptr3.add(8).cast::<*mut u8>() = _ptr6 };
                         }
-                    };
-                    _ptr5
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_store<__T: Guest>(arg0: *mut u8) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        let _base1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(12).cast::<usize>() };
-                        unsafe { witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
+                        unsafe { witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -183,6 +174,35 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_opt_runtime_path_api_cabi;
+                /// Lifts a `entry` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                pub(crate) unsafe fn _lift_flat_entry(
+                    arg0: *mut u8,
+                    arg1: usize,
+                    arg2: *mut u8,
+                    arg3: usize,
+                ) -> Entry {
+                    let _list1 = unsafe {
+                        witbind::rt::Vec::from_raw_parts(arg2.cast::<u32>(), arg3, arg3)
+                    };
+                    Entry {
+                        key: unsafe {
+                            witbind::rt::string_lift(
+                                witbind::rt::Vec::from_raw_parts(
+                                    arg0.cast::<u8>(),
+                                    arg1,
+                                    arg1,
+                                ),
+                            )
+                        },
+                        values: _list1,
+                    }
+                }
             }
         }
     }

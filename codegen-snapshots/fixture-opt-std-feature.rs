@@ -103,17 +103,17 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(_l5 as u32)
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                        ::core::result::Result::Ok(_l3)
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Code::_lift(_l7) })
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { Code::_lift(_l4) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -125,30 +125,29 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(_l5 as u32)
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                        ::core::result::Result::Ok(_l3)
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        let _l8 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
-                        let _l9 = unsafe { *_ptr2.add(12).cast::<usize>() };
-                        let _string10 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
-                                ),
-                            )
-                        };
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *_ptr1.add(12).cast::<usize>() };
                         ::core::result::Result::Err(Failure {
-                            code: unsafe { Code::_lift(_l7) },
-                            detail: _string10,
+                            code: unsafe { Code::_lift(_l4) },
+                            detail: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l5.cast::<u8>(),
+                                        _l6,
+                                        _l6,
+                                    ),
+                                )
+                            },
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -161,38 +160,37 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(_l5 as u32)
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                        ::core::result::Result::Ok(_l3)
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(
-                            match _l7 {
-                                0 => {
-                                    let _l9 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                    Problem::Code(unsafe { Code::_lift(_l9) })
-                                }
-                                1 => {
-                                    let _l11 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
-                                    let _l12 = unsafe { *_ptr2.add(12).cast::<usize>() };
-                                    Problem::Other(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l11.cast::<u8>(),
-                                                _l12,
-                                                _l12,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        let _v8 = match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                Problem::Code(unsafe { Code::_lift(_l5) })
+                            }
+                            1 => {
+                                let _l6 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
+                                let _l7 = unsafe { *_ptr1.add(12).cast::<usize>() };
+                                Problem::Other(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l6.cast::<u8>(),
+                                            _l7,
+                                            _l7,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::result::Result::Err(_v8)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

@@ -12,11 +12,12 @@ pub trait Guest {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_run_cabi<__T: Guest>() -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    let _ret2 = __T::run();
-    match _ret2 {
+    let _ret1 = __T::run();
+    let _v4 = match _ret1 {
         ::core::result::Result::Ok(_) => 0i32,
         ::core::result::Result::Err(_) => 1i32,
-    }
+    };
+    _v4
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -256,8 +257,8 @@ pub mod exports {
                     arg0: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = Counter::new(__T::new(arg0 as u32));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    let _ret1 = Counter::new(__T::new(arg0 as u32));
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -265,10 +266,10 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::get(
+                    let _ret1 = __T::get(
                         (unsafe { CounterBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -282,7 +283,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::greet(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -290,22 +291,21 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::greet(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_greet<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -13,8 +13,8 @@ pub trait Guest {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_serve_cabi<__T: Guest>(arg0: i32) -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    let _ret2 = __T::serve(arg0 as u32);
-    ::witbind::rt::as_i32(_ret2)
+    let _ret1 = __T::serve(arg0 as u32);
+    ::witbind::rt::as_i32(_ret1)
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -23,10 +23,10 @@ pub unsafe fn _export_other_cabi<__T: Guest>(arg0: i32) -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
     ::witbind::rt::async_support::start_task(async move {
         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-        let _ret2 = { __T::other(arg0 as u32).await };
+        let _ret1 = { __T::other(arg0 as u32).await };
         ::witbind::rt::wit_import!("[export]$root", "[task-return]other", (i32));
         _task_cancel.forget();
-        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+        unsafe { _wit_import(::witbind::rt::as_i32(&_ret1)) };
     })
 }
 #[doc(hidden)]
@@ -98,14 +98,14 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = url;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5) }
+                let _vec1 = url;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
             }
             pub async fn ping() {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);

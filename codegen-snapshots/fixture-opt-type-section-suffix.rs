@@ -12,10 +12,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-type-section-suffix/log", "write", (ptr, len)
                 );
-                let _vec2 = line;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                unsafe { _wit_import(_ptr2, _len2) };
+                let _vec1 = line;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                unsafe { _wit_import(_ptr1, _len1) };
             }
         }
     }

@@ -3,6 +3,28 @@
 #[rustfmt::skip]
 #[allow(unused_imports)]
 use crate::fixture_records::witbind_fixtures::records::people as __with_name0;
+/// Lifts a `scalars` out of canonical ABI memory.
+///
+/// # Safety
+///
+/// `ptr` points at a valid value of this type in canonical layout
+/// (aligned, initialized, cases and discriminants in range), whose
+/// lists, strings and handles are handed over to the result.
+#[rustfmt::skip]
+pub(crate) unsafe fn _lift_scalars(ptr: *mut u8) -> __with_name0::Scalars {
+    let _l1 = unsafe { *ptr.cast::<u8>() };
+    let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+    let _l3 = unsafe { *ptr.add(8).cast::<u64>() };
+    let _l4 = unsafe { *ptr.add(16).cast::<f32>() };
+    let _l5 = unsafe { *ptr.add(20).cast::<u32>() };
+    __with_name0::Scalars {
+        enabled: ::witbind::rt::bool_lift(_l1),
+        small: _l2,
+        big: _l3,
+        ratio: _l4,
+        initial: unsafe { ::witbind::rt::char_lift(_l5) },
+    }
+}
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
@@ -20,31 +42,10 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let Wrapper { inner: _f2 } = w;
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i32(_f2), _ptr3) };
-                unsafe { _lift_scalars(_ptr3) }
-            }
-            /// Lifts a `scalars` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            pub(crate) unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<i64>() };
-                let _l5 = unsafe { *ptr.add(16).cast::<f32>() };
-                let _l6 = unsafe { *ptr.add(20).cast::<i32>() };
-                Scalars {
-                    enabled: ::witbind::rt::bool_lift(_l2),
-                    small: _l3,
-                    big: _l4 as u64,
-                    ratio: _l5,
-                    initial: unsafe { ::witbind::rt::char_lift(_l6 as u32) },
-                }
+                let Wrapper { inner: _f1 } = w;
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr2) };
+                unsafe { super::super::super::_lift_scalars(_ptr2) }
             }
         }
     }

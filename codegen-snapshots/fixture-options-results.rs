@@ -37,20 +37,20 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let (_v4, _v5) = match x {
+                let (_v3, _v4) = match x {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => {
-                        (1i32, ::witbind::rt::as_i32(_e3))
+                    ::core::option::Option::Some(_e2) => {
+                        (1i32, ::witbind::rt::as_i32(_e2))
                     }
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _ptr6) };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                match _l6 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l10 = unsafe { *_ptr6.add(4).cast::<i32>() };
-                        ::core::option::Option::Some(_l10 as u32)
+                        let _l7 = unsafe { *_ptr5.add(4).cast::<u32>() };
+                        ::core::option::Option::Some(_l7)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -66,31 +66,31 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v5, _v6, _v7) = match x {
+                let (_v4, _v5, _v6) = match x {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        (1i32, _ptr4, _len4)
+                    ::core::option::Option::Some(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l12.cast::<u8>(),
-                                    _l13,
-                                    _l13,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         })
@@ -109,36 +109,34 @@ pub mod witbind_fixtures {
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 3]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 3]);
-                let (_v8, _v9, _v10) = match x {
+                let (_v7, _v8, _v9) = match x {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => {
-                        let (_v6, _v7) = match _e3 {
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v5, _v6) = match _e2 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e5) => {
-                                (1i32, ::witbind::rt::as_i32(_e5))
+                            ::core::option::Option::Some(_e4) => {
+                                (1i32, ::witbind::rt::as_i32(_e4))
                             }
                         };
-                        (1i32, _v6, _v7)
+                        (1i32, _v5, _v6)
                     }
                 };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v8, _v9, _v10, _ptr11) };
-                let _l12 = unsafe { *_ptr11.cast::<u8>() };
-                match _l12 {
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                match _l11 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l15 = unsafe { *_ptr11.add(1).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l15 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        *_ptr11.add(2).cast::<u8>()
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l12 = unsafe { *_ptr10.add(1).cast::<u8>() };
+                        let _v14 = match _l12 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l13 = unsafe { *_ptr10.add(2).cast::<u8>() };
+                                ::core::option::Option::Some(_l13)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::option::Option::Some(_v14)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -151,12 +149,12 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:options-results/fallible", "plain", (i32), i32
                 );
-                let _v4 = match x {
+                let _v3 = match x {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
                 };
-                let _ret5 = unsafe { _wit_import(_v4) };
-                match _ret5 {
+                let _ret4 = unsafe { _wit_import(_v3) };
+                match _ret4 {
                     0 => ::core::result::Result::Ok(()),
                     1 => ::core::result::Result::Err(()),
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -174,30 +172,30 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v5, _v6, _v7) = match x {
-                    ::core::result::Result::Ok(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        (0i32, _ptr3, _len3)
+                let (_v4, _v5, _v6) = match x {
+                    ::core::result::Result::Ok(_e1) => {
+                        let _vec2 = _e1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        (0i32, _ptr2, _len2)
                     }
                     ::core::result::Result::Err(_) => {
                         (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => {
-                        let _l11 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l12 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         })
@@ -217,39 +215,38 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v7, _v8, _v9, _v10) = match x {
+                let (_v6, _v7, _v8, _v9) = match x {
                     ::core::result::Result::Ok(_) => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::result::Result::Err(_e3) => {
-                        let Failure { code: _f4, message: _f5 } = _e3;
-                        let _vec6 = _f5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (1i32, ::witbind::rt::as_i32(_f4), _ptr6, _len6)
+                    ::core::result::Result::Err(_e2) => {
+                        let Failure { code: _f3, message: _f4 } = _e2;
+                        let _vec5 = _f4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, ::witbind::rt::as_i32(_f3), _ptr5, _len5)
                     }
                 };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v7, _v8, _v9, _v10, _ptr11) };
-                let _l12 = unsafe { *_ptr11.cast::<u8>() };
-                match _l12 {
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                match _l11 {
                     0 => ::core::result::Result::Ok(()),
                     1 => {
-                        let _l15 = unsafe { *_ptr11.add(4).cast::<u16>() };
-                        let _l16 = unsafe { *_ptr11.add(8).cast::<*mut u8>() };
-                        let _l17 = unsafe { *_ptr11.add(12).cast::<usize>() };
-                        let _string18 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l16.cast::<u8>(),
-                                    _l17,
-                                    _l17,
-                                ),
-                            )
-                        };
+                        let _l12 = unsafe { *_ptr10.add(4).cast::<u16>() };
+                        let _l13 = unsafe { *_ptr10.add(8).cast::<*mut u8>() };
+                        let _l14 = unsafe { *_ptr10.add(12).cast::<usize>() };
                         ::core::result::Result::Err(Failure {
-                            code: _l15,
-                            message: _string18,
+                            code: _l12,
+                            message: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l13.cast::<u8>(),
+                                        _l14,
+                                        _l14,
+                                    ),
+                                )
+                            },
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -266,47 +263,46 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let (_v7, _v8, _v9, _v10) = match x {
-                    ::core::result::Result::Ok(_e2) => {
+                let (_v6, _v7, _v8, _v9) = match x {
+                    ::core::result::Result::Ok(_e1) => {
                         (
                             0i32,
-                            ::witbind::rt::as_i64(_e2),
+                            ::witbind::rt::as_i64(_e1),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                         )
                     }
-                    ::core::result::Result::Err(_e3) => {
-                        let Failure { code: _f4, message: _f5 } = _e3;
-                        let _vec6 = _f5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (1i32, i64::from(::witbind::rt::as_i32(_f4)), _ptr6, _len6)
+                    ::core::result::Result::Err(_e2) => {
+                        let Failure { code: _f3, message: _f4 } = _e2;
+                        let _vec5 = _f4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, i64::from(::witbind::rt::as_i32(_f3)), _ptr5, _len5)
                     }
                 };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v7, _v8, _v9, _v10, _ptr11) };
-                let _l12 = unsafe { *_ptr11.cast::<u8>() };
-                match _l12 {
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                match _l11 {
                     0 => {
-                        let _l14 = unsafe { *_ptr11.add(8).cast::<i64>() };
-                        ::core::result::Result::Ok(_l14 as u64)
+                        let _l12 = unsafe { *_ptr10.add(8).cast::<u64>() };
+                        ::core::result::Result::Ok(_l12)
                     }
                     1 => {
-                        let _l16 = unsafe { *_ptr11.add(8).cast::<u16>() };
-                        let _l17 = unsafe { *_ptr11.add(12).cast::<*mut u8>() };
-                        let _l18 = unsafe { *_ptr11.add(16).cast::<usize>() };
-                        let _string19 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l17.cast::<u8>(),
-                                    _l18,
-                                    _l18,
-                                ),
-                            )
-                        };
+                        let _l13 = unsafe { *_ptr10.add(8).cast::<u16>() };
+                        let _l14 = unsafe { *_ptr10.add(12).cast::<*mut u8>() };
+                        let _l15 = unsafe { *_ptr10.add(16).cast::<usize>() };
                         ::core::result::Result::Err(Failure {
-                            code: _l16,
-                            message: _string19,
+                            code: _l13,
+                            message: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l14.cast::<u8>(),
+                                        _l15,
+                                        _l15,
+                                    ),
+                                )
+                            },
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -323,27 +319,25 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v4, _v5) = match x {
-                    ::core::result::Result::Ok(_e2) => {
-                        (0i32, i64::from(::witbind::rt::as_i32(_e2)))
+                let (_v3, _v4) = match x {
+                    ::core::result::Result::Ok(_e1) => {
+                        (0i32, i64::from(::witbind::rt::as_i32(_e1)))
                     }
-                    ::core::result::Result::Err(_e3) => {
-                        (1i32, (::witbind::rt::as_f64(_e3)).to_bits() as i64)
+                    ::core::result::Result::Err(_e2) => {
+                        (1i32, (::witbind::rt::as_f64(_e2)).to_bits() as i64)
                     }
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _ptr6) };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                match _l6 {
                     0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            *_ptr6.add(8).cast::<f64>()
-                        })
+                        let _l7 = unsafe { *_ptr5.add(8).cast::<f64>() };
+                        ::core::result::Result::Ok(_l7)
                     }
                     1 => {
-                        ::core::result::Result::Err(unsafe {
-                            *_ptr6.add(8).cast::<u8>()
-                        })
+                        let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
+                        ::core::result::Result::Err(_l8)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -367,7 +361,7 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v26, _v27, _v28, _v29, _v30, _v31) = match x {
+                let (_v25, _v26, _v27, _v28, _v29, _v30) = match x {
                     ::core::option::Option::None => {
                         (
                             0i32,
@@ -378,76 +372,74 @@ pub mod witbind_fixtures {
                             0usize,
                         )
                     }
-                    ::core::option::Option::Some(_e3) => {
-                        let (_v21, _v22, _v23, _v24, _v25) = match _e3 {
-                            ::core::result::Result::Ok(_e4) => {
-                                let (_v8, _v9, _v10) = match _e4 {
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v20, _v21, _v22, _v23, _v24) = match _e2 {
+                            ::core::result::Result::Ok(_e3) => {
+                                let (_v7, _v8, _v9) = match _e3 {
                                     ::core::option::Option::None => {
                                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                     }
-                                    ::core::option::Option::Some(_e6) => {
-                                        let _vec7 = _e6;
-                                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                                        let _len7 = _vec7.len();
-                                        (1i32, _ptr7, _len7)
+                                    ::core::option::Option::Some(_e5) => {
+                                        let _vec6 = _e5;
+                                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                                        let _len6 = _vec6.len();
+                                        (1i32, _ptr6, _len6)
                                     }
                                 };
-                                (0i32, _v8, _v9, (_v10) as *mut u8, 0usize)
+                                (0i32, _v7, _v8, (_v9) as *mut u8, 0usize)
                             }
-                            ::core::result::Result::Err(_e11) => {
-                                let (_v17, _v18, _v19, _v20) = match _e11 {
+                            ::core::result::Result::Err(_e10) => {
+                                let (_v16, _v17, _v18, _v19) = match _e10 {
                                     ::core::option::Option::None => {
                                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                     }
-                                    ::core::option::Option::Some(_e13) => {
-                                        let Failure { code: _f14, message: _f15 } = _e13;
-                                        let _vec16 = _f15;
-                                        let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                                        let _len16 = _vec16.len();
-                                        (1i32, ::witbind::rt::as_i32(_f14), _ptr16, _len16)
+                                    ::core::option::Option::Some(_e12) => {
+                                        let Failure { code: _f13, message: _f14 } = _e12;
+                                        let _vec15 = _f14;
+                                        let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                                        let _len15 = _vec15.len();
+                                        (1i32, ::witbind::rt::as_i32(_f13), _ptr15, _len15)
                                     }
                                 };
-                                (1i32, _v17, (_v18) as usize as *mut u8, _v19, _v20)
+                                (1i32, _v16, (_v17) as usize as *mut u8, _v18, _v19)
                             }
                         };
-                        (1i32, _v21, _v22, _v23, _v24, _v25)
+                        (1i32, _v20, _v21, _v22, _v23, _v24)
                     }
                 };
-                let _ptr32 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v26, _v27, _v28, _v29, _v30, _v31, _ptr32) };
-                let _l33 = unsafe { *_ptr32.cast::<u8>() };
-                match _l33 {
+                let _ptr31 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v25, _v26, _v27, _v28, _v29, _v30, _ptr31) };
+                let _l32 = unsafe { *_ptr31.cast::<u8>() };
+                match _l32 {
                     0 => {
-                        let _l35 = unsafe { *_ptr32.add(4).cast::<u8>() };
-                        ::core::result::Result::Ok(
-                            match _l35 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l38 = unsafe { *_ptr32.add(8).cast::<u8>() };
-                                    ::core::option::Option::Some(
-                                        match _l38 {
-                                            0 => {
-                                                let _l40 = unsafe { *_ptr32.add(12).cast::<i32>() };
-                                                ::core::result::Result::Ok(_l40 as u32)
-                                            }
-                                            1 => ::core::result::Result::Err(()),
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l33 = unsafe { *_ptr31.add(4).cast::<u8>() };
+                        let _v37 = match _l33 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l34 = unsafe { *_ptr31.add(8).cast::<u8>() };
+                                let _v36 = match _l34 {
+                                    0 => {
+                                        let _l35 = unsafe { *_ptr31.add(12).cast::<u32>() };
+                                        ::core::result::Result::Ok(_l35)
+                                    }
+                                    1 => ::core::result::Result::Err(()),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                };
+                                ::core::option::Option::Some(_v36)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::result::Result::Ok(_v37)
                     }
                     1 => {
-                        let _l45 = unsafe { *_ptr32.add(4).cast::<*mut u8>() };
-                        let _l46 = unsafe { *_ptr32.add(8).cast::<usize>() };
+                        let _l38 = unsafe { *_ptr31.add(4).cast::<*mut u8>() };
+                        let _l39 = unsafe { *_ptr31.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l45.cast::<u8>(),
-                                    _l46,
-                                    _l46,
+                                    _l38.cast::<u8>(),
+                                    _l39,
+                                    _l39,
                                 ),
                             )
                         })
@@ -465,27 +457,26 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec2 = text;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                match _l4 {
+                let _vec1 = text;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
                     0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            *_ptr3.add(8).cast::<i64>()
-                        })
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                        ::core::result::Result::Ok(_l4)
                     }
                     1 => {
-                        let _l8 = unsafe { *_ptr3.add(8).cast::<*mut u8>() };
-                        let _l9 = unsafe { *_ptr3.add(12).cast::<usize>() };
+                        let _l5 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *_ptr2.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         })

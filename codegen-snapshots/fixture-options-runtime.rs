@@ -149,10 +149,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:options-runtime/host", "[constructor]tally",
                         (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Tally {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -162,14 +162,14 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:options-runtime/host", "[method]tally.add",
                         (i32, ptr, len)
                     );
-                    let _vec2 = word;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
+                    let _vec1 = word;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                         )
                     };
                 }
@@ -189,12 +189,12 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:options-runtime/host", "[method]tally.total",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
             }
             /// `s` with its characters in reverse order.
@@ -205,16 +205,16 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = s;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = s;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
+                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
                     )
                 }
             }
@@ -228,60 +228,62 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries4 = ::core::iter::IntoIterator::into_iter(counts);
-                let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
-                let mut _written4 = 0;
-                for (_key2, _value2) in _entries4.take(_len4) {
-                    let i = _written4;
-                    let _base2 = unsafe { _array4.add(i * 12) };
-                    let _vec3 = _key2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _entries1 = ::core::iter::IntoIterator::into_iter(counts);
+                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
+                let mut _written1 = 0;
+                for (_key1, _value1) in _entries1.take(_len1) {
+                    let i = _written1;
+                    let _base1 = unsafe { _array1.add(i * 12) };
+                    let _vec2 = _key1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                     unsafe {
-                        *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
+                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
                     };
-                    _written4 += 1;
+                    _written1 += 1;
                 }
-                ::witbind::rt::assert_entries(_written4, _len4);
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array13 = _l6;
-                let _len13 = _l7;
-                let _map13: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
-                    (0.._len13)
+                ::witbind::rt::assert_entries(_written1, _len1);
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                    (0.._len6)
                         .map(|i| {
-                            let _base8 = unsafe { _array13.add(i * 12) };
-                            let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                            let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                            let _string11 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l9.cast::<u8>(),
-                                        _l10,
-                                        _l10,
-                                    ),
-                                )
-                            };
-                            let _l12 = unsafe { *_base8.add(8).cast::<i32>() };
-                            (_string11, _l12 as u32)
+                            let _base6 = unsafe { _array6.add(i * 12) };
+                            let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                            let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                            let _l9 = unsafe { *_base6.add(8).cast::<u32>() };
+                            (
+                                unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l7.cast::<u8>(),
+                                            _l8,
+                                            _l8,
+                                        ),
+                                    )
+                                },
+                                _l9,
+                            )
                         }),
                 );
-                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 12, 4) };
-                _map13
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
+                _map6
             }
             /// Left out of the guests' bindings (`skip`).
             pub fn unused() -> u32 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:options-runtime/host", "unused", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `entry` in canonical ABI memory owns.
@@ -292,18 +294,20 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
-                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                for i in 0.._len4 {
-                    let _elem5 = unsafe { _base3.add(i * 8) };
-                    let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _base5 = _l3;
+                let _len5 = _l4;
+                for i in 0.._len5 {
+                    let _elem5 = unsafe { _base5.add(i * 8) };
+                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
             }
             /// Lifts a `entry` out of canonical ABI memory.
             ///
@@ -313,38 +317,68 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array11 = _l5;
-                let _len11 = _l6;
-                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                for i in 0.._len11 {
-                    let _base7 = unsafe { _array11.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list11
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    _list5
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
                 Entry {
-                    key: _string4,
-                    tags: _list11,
+                    key: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    tags: _list5,
                 }
+            }
+            /// Lowers a `entry` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_entry(value: Entry, ptr: *mut u8) {
+                let Entry { key: _f1, tags: _f2 } = value;
+                let _vec3 = (_f1).into_bytes().into_boxed_slice();
+                let _len3 = _vec3.len();
+                let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
+                let _vec4 = _f2;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
+                {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let _vec5 = (_e4).into_bytes().into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
+                }
+                unsafe { *ptr.add(12).cast::<usize>() = _len4 };
+                unsafe { *ptr.add(8).cast::<*mut u8>() = _array4 };
             }
         }
         /// Implemented by the test host. Its `entry` equals `host`'s: with
@@ -359,6 +393,7 @@ pub mod witbind_fixtures {
                 pub tags: ::witbind::rt::Vec<::witbind::rt::String>,
             }
             /// The entries in reverse order.
+            #[allow(clippy::needless_borrow)]
             pub fn reflect(entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:options-runtime/mirror", "reflect", (ptr, len, ptr)
@@ -369,49 +404,31 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec9 = entries;
-                let _len9 = _vec9.len();
-                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 16, 4) };
-                for (i, _e2) in _vec9.iter().enumerate() {
-                    let _base2 = unsafe { _array9.add(i * 16) };
-                    let Entry { key: _f3, tags: _f4 } = _e2;
-                    let _vec5 = _f3;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
-                    let _vec8 = _f4;
-                    let _len8 = _vec8.len();
-                    let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                    for (i, _e6) in _vec8.iter().enumerate() {
-                        let _base6 = unsafe { _array8.add(i * 8) };
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
-                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                    }
-                    _cleanup_list.push((_array8, _len8 * 8, 4));
-                    unsafe { *_base2.add(12).cast::<usize>() = _len8 };
-                    unsafe { *_base2.add(8).cast::<*mut u8>() = _array8 };
+                let _vec1 = entries;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 16) };
+                    unsafe { _lower_entry(&_e1, _base1, &mut _cleanup_list) };
                 }
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array9, _len9, _ptr10) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 16, 4) };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
-                let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
-                let _array25 = _l11;
-                let _len25 = _l12;
-                let mut _list25 = ::witbind::rt::Vec::with_capacity(_len25);
-                for i in 0.._len25 {
-                    let _base13 = unsafe { _array25.add(i * 16) };
-                    _list25.push(unsafe { _lift_entry(_base13) });
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 16) };
+                    let _v6 = unsafe { _lift_entry(_base5) };
+                    _list5.push(_v6);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array25, _len25 * 16, 4) };
-                _list25
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 16, 4) };
+                _list5
             }
             /// Lifts a `entry` out of canonical ABI memory.
             ///
@@ -421,38 +438,72 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array11 = _l5;
-                let _len11 = _l6;
-                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                for i in 0.._len11 {
-                    let _base7 = unsafe { _array11.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list11
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    _list5
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
                 Entry {
-                    key: _string4,
-                    tags: _list11,
+                    key: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    tags: _list5,
                 }
+            }
+            /// Lowers a lent `entry` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_entry(
+                value: &Entry,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Entry { key: _f1, tags: _f2 } = value;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
+                let _vec4 = _f2;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                for (i, _e4) in _vec4.iter().enumerate() {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let _vec5 = _e4;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
+                }
+                _cleanup_list.push((_array4, _len4 * 8, 4));
+                unsafe { *ptr.add(12).cast::<usize>() = _len4 };
+                unsafe { *ptr.add(8).cast::<*mut u8>() = _array4 };
             }
         }
     }
@@ -505,7 +556,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::shout(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -513,22 +564,21 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::shout(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_shout<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -542,74 +592,62 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array14 = arg0;
-                    let _len14 = arg1;
-                    let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                    for i in 0.._len14 {
-                        let _base2 = unsafe { _array14.add(i * 16) };
-                        _list14
-                            .push(unsafe {
-                                super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
-                                    _base2,
-                                )
-                            });
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 16) };
+                        let _v2 = unsafe {
+                            super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
+                                _base1,
+                            )
+                        };
+                        _list1.push(_v2);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 16, 4) };
-                    let _ret15 = __T::entries(_list14);
-                    let _ptr16 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec24 = _ret15;
-                    let _len24 = _vec24.len();
-                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 16, 4) };
-                    for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec24)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
+                    let _ret3 = __T::entries(_list1);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = _ret3;
+                    let _len5 = _vec5.len();
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
+                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
                         .enumerate()
                     {
-                        let _base17 = unsafe { _array24.add(i * 16) };
-                        let Entry { key: _f18, tags: _f19 } = _e17;
-                        let _vec20 = (_f18).into_bytes().into_boxed_slice();
-                        let _len20 = _vec20.len();
-                        let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
-                        unsafe { *_base17.add(4).cast::<usize>() = _len20 };
-                        unsafe { *_base17.cast::<*mut u8>() = _ptr20 };
-                        let _vec23 = _f19;
-                        let _len23 = _vec23.len();
-                        let _array23 = unsafe {
-                            ::witbind::rt::alloc_list(_len23, 8, 4)
+                        let _base5 = unsafe { _array5.add(i * 16) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::options_runtime::host::_lower_owned_entry(
+                                _e5,
+                                _base5,
+                            )
                         };
-                        for (i, _e21) in ::core::iter::IntoIterator::into_iter(_vec23)
-                            .enumerate()
-                        {
-                            let _base21 = unsafe { _array23.add(i * 8) };
-                            let _vec22 = (_e21).into_bytes().into_boxed_slice();
-                            let _len22 = _vec22.len();
-                            let _ptr22 = ::witbind::rt::Box::into_raw(_vec22)
-                                .cast::<u8>();
-                            unsafe { *_base21.add(4).cast::<usize>() = _len22 };
-                            unsafe { *_base21.cast::<*mut u8>() = _ptr22 };
-                        }
-                        unsafe { *_base17.add(12).cast::<usize>() = _len23 };
-                        unsafe { *_base17.add(8).cast::<*mut u8>() = _array23 };
                     }
-                    unsafe { *_ptr16.add(4).cast::<usize>() = _len24 };
-                    unsafe { *_ptr16.cast::<*mut u8>() = _array24 };
-                    _ptr16
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_entries<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 16) };
-                        unsafe { _free_entry(_elem3) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 16) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::options_runtime::host::_free_entry(
+                                _elem3,
+                            )
+                        };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 16, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 16, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_modes_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::modes(Mode::from_bits_retain(arg0 as u8));
-                    _ret2.bits() as i32
+                    let _ret1 = __T::modes(Mode::from_bits_retain(arg0 as u8));
+                    _ret1.bits() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -623,61 +661,63 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array6 = arg0;
-                    let _len6 = arg1;
-                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                    for i in 0.._len6 {
-                        let _base2 = unsafe { _array6.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        _list6
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        _list1
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                    let _ret7 = __T::tally(_list6);
-                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _entries11 = ::core::iter::IntoIterator::into_iter(_ret7);
-                    let _len11 = ::core::iter::ExactSizeIterator::len(&_entries11);
-                    let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 12, 4) };
-                    let mut _written11 = 0;
-                    for (_key9, _value9) in _entries11.take(_len11) {
-                        let i = _written11;
-                        let _base9 = unsafe { _array11.add(i * 12) };
-                        let _vec10 = (_key9).into_bytes().into_boxed_slice();
-                        let _len10 = _vec10.len();
-                        let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
-                        unsafe { *_base9.add(4).cast::<usize>() = _len10 };
-                        unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret4 = __T::tally(_list1);
+                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _entries6 = ::core::iter::IntoIterator::into_iter(_ret4);
+                    let _len6 = ::core::iter::ExactSizeIterator::len(&_entries6);
+                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 12, 4) };
+                    let mut _written6 = 0;
+                    for (_key6, _value6) in _entries6.take(_len6) {
+                        let i = _written6;
+                        let _base6 = unsafe { _array6.add(i * 12) };
+                        let _vec7 = (_key6).into_bytes().into_boxed_slice();
+                        let _len7 = _vec7.len();
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
                         unsafe {
-                            *_base9.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value9)
+                            *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value6)
                         };
-                        _written11 += 1;
+                        _written6 += 1;
                     }
-                    ::witbind::rt::assert_entries(_written11, _len11);
-                    unsafe { *_ptr8.add(4).cast::<usize>() = _len11 };
-                    unsafe { *_ptr8.cast::<*mut u8>() = _array11 };
-                    _ptr8
+                    ::witbind::rt::assert_entries(_written6, _len6);
+                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_ptr5.cast::<*mut u8>() = _array6 };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_tally<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 12) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 12) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -688,21 +728,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::check(unsafe { Level::_lift(arg0 as u8) });
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret2 {
-                        ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0u8 };
+                    let _ret1 = __T::check(unsafe { Level::_lift(arg0 as u8) });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret1 {
+                        ::core::result::Result::Ok(_e3) => {
+                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e4)
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                             };
                         }
-                        ::core::result::Result::Err(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1u8 };
-                            unsafe { *_ptr3.add(4).cast::<u8>() = _e5.clone() as u8 };
+                        ::core::result::Result::Err(_e4) => {
+                            unsafe { *_ptr2.cast::<u8>() = 1 };
+                            unsafe { *_ptr2.add(4).cast::<u8>() = _e4.clone() as u8 };
                         }
-                    };
-                    _ptr3
+                    }
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -711,27 +751,27 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _array6 = arg0;
-                    let _len6 = arg1;
-                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                    for i in 0.._len6 {
-                        let _base2 = unsafe { _array6.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        _list6
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        _list1
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                    let _ret7 = __T::count(_list6);
-                    ::witbind::rt::as_i32(_ret7)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret4 = __T::count(_list1);
+                    ::witbind::rt::as_i32(_ret4)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -745,67 +785,55 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array14 = arg0;
-                    let _len14 = arg1;
-                    let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                    for i in 0.._len14 {
-                        let _base2 = unsafe { _array14.add(i * 16) };
-                        _list14
-                            .push(unsafe {
-                                super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
-                                    _base2,
-                                )
-                            });
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 16) };
+                        let _v2 = unsafe {
+                            super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
+                                _base1,
+                            )
+                        };
+                        _list1.push(_v2);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 16, 4) };
-                    let _ret15 = __T::reflect(_list14);
-                    let _ptr16 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec24 = _ret15;
-                    let _len24 = _vec24.len();
-                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 16, 4) };
-                    for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec24)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
+                    let _ret3 = __T::reflect(_list1);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = _ret3;
+                    let _len5 = _vec5.len();
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
+                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
                         .enumerate()
                     {
-                        let _base17 = unsafe { _array24.add(i * 16) };
-                        let Entry { key: _f18, tags: _f19 } = _e17;
-                        let _vec20 = (_f18).into_bytes().into_boxed_slice();
-                        let _len20 = _vec20.len();
-                        let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
-                        unsafe { *_base17.add(4).cast::<usize>() = _len20 };
-                        unsafe { *_base17.cast::<*mut u8>() = _ptr20 };
-                        let _vec23 = _f19;
-                        let _len23 = _vec23.len();
-                        let _array23 = unsafe {
-                            ::witbind::rt::alloc_list(_len23, 8, 4)
+                        let _base5 = unsafe { _array5.add(i * 16) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::options_runtime::host::_lower_owned_entry(
+                                _e5,
+                                _base5,
+                            )
                         };
-                        for (i, _e21) in ::core::iter::IntoIterator::into_iter(_vec23)
-                            .enumerate()
-                        {
-                            let _base21 = unsafe { _array23.add(i * 8) };
-                            let _vec22 = (_e21).into_bytes().into_boxed_slice();
-                            let _len22 = _vec22.len();
-                            let _ptr22 = ::witbind::rt::Box::into_raw(_vec22)
-                                .cast::<u8>();
-                            unsafe { *_base21.add(4).cast::<usize>() = _len22 };
-                            unsafe { *_base21.cast::<*mut u8>() = _ptr22 };
-                        }
-                        unsafe { *_base17.add(12).cast::<usize>() = _len23 };
-                        unsafe { *_base17.add(8).cast::<*mut u8>() = _array23 };
                     }
-                    unsafe { *_ptr16.add(4).cast::<usize>() = _len24 };
-                    unsafe { *_ptr16.cast::<*mut u8>() = _array24 };
-                    _ptr16
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_reflect<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 16) };
-                        unsafe { _free_entry(_elem3) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 16) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::options_runtime::host::_free_entry(
+                                _elem3,
+                            )
+                        };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 16, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 16, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -862,21 +890,6 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_options_runtime_api_cabi;
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                /// Frees what a `entry` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
-                    unsafe {
-                        super::super::super::super::witbind_fixtures::options_runtime::host::_free_entry(
-                            ptr,
-                        )
-                    };
-                }
             }
         }
     }

@@ -54,10 +54,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:owned-params/owned", "[constructor]token", (),
                         i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Token {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -90,131 +90,160 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let Holder { token: _f2, name: _f3, tags: _f4 } = &single;
-                let _vec5 = _f3;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                let _vec8 = _f4;
-                let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                for (i, _e6) in _vec8.iter().enumerate() {
-                    let _base6 = unsafe { _array8.add(i * 8) };
-                    let _vec7 = _e6;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                }
-                let (_v14, _v15, _v16, _v17) = match &maybe {
+                let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_holder(
+                    &&single,
+                    &mut _cleanup_list,
+                );
+                let (_v10, _v11, _v12, _v13) = match &maybe {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e10) => {
-                        let (_t11, _t12) = _e10;
-                        let _vec13 = _t12;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
+                    ::core::option::Option::Some(_e7) => {
+                        let (_t8_0, _t8_1) = _e7;
+                        let _vec9 = _t8_1;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
                         (
                             1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_t11.handle)
+                            ::witbind::rt::ResourceHandle::take_handle(&_t8_0.handle)
                                 as i32,
-                            _ptr13,
-                            _len13,
+                            _ptr9,
+                            _len9,
                         )
                     }
                 };
-                let (_v24, _v25, _v26, _v27) = _lower_flat_payload(&&choice);
-                let _vec36 = &many;
-                let _len36 = _vec36.len();
-                let _array36 = unsafe { ::witbind::rt::alloc_list(_len36, 20, 4) };
-                for (i, _e28) in _vec36.iter().enumerate() {
-                    let _base28 = unsafe { _array36.add(i * 20) };
-                    let Holder { token: _f29, name: _f30, tags: _f31 } = _e28;
-                    unsafe {
-                        *_base28.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &_f29.handle,
-                        ) as i32
-                    };
-                    let _vec32 = _f30;
-                    let _ptr32 = _vec32.as_ptr().cast::<u8>().cast_mut();
-                    let _len32 = _vec32.len();
-                    unsafe { *_base28.add(8).cast::<usize>() = _len32 };
-                    unsafe { *_base28.add(4).cast::<*mut u8>() = _ptr32 };
-                    let _vec35 = _f31;
-                    let _len35 = _vec35.len();
-                    let _array35 = unsafe { ::witbind::rt::alloc_list(_len35, 8, 4) };
-                    for (i, _e33) in _vec35.iter().enumerate() {
-                        let _base33 = unsafe { _array35.add(i * 8) };
-                        let _vec34 = _e33;
-                        let _ptr34 = _vec34.as_ptr().cast::<u8>().cast_mut();
-                        let _len34 = _vec34.len();
-                        unsafe { *_base33.add(4).cast::<usize>() = _len34 };
-                        unsafe { *_base33.cast::<*mut u8>() = _ptr34 };
-                    }
-                    _cleanup_list.push((_array35, _len35 * 8, 4));
-                    unsafe { *_base28.add(16).cast::<usize>() = _len35 };
-                    unsafe { *_base28.add(12).cast::<*mut u8>() = _array35 };
+                let (_v14, _v15, _v16, _v17) = _lower_flat_payload(&&choice);
+                let _vec18 = &many;
+                let _len18 = _vec18.len();
+                let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 20, 4) };
+                for (i, _e18) in _vec18.iter().enumerate() {
+                    let _base18 = unsafe { _array18.add(i * 20) };
+                    unsafe { _lower_holder(&_e18, _base18, &mut _cleanup_list) };
                 }
-                let _ptr37 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::ResourceHandle::take_handle(&_f2.handle) as i32,
-                        _ptr5,
-                        _len5,
-                        _array8,
-                        _len8,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
                         _v14,
                         _v15,
                         _v16,
                         _v17,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _array36,
-                        _len36,
-                        _ptr37,
+                        _array18,
+                        _len18,
+                        _ptr19,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array36, _len36 * 20, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 20, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l38 = unsafe { *_ptr37.cast::<*mut u8>() };
-                let _l39 = unsafe { *_ptr37.add(4).cast::<usize>() };
+                let _l20 = unsafe { *_ptr19.cast::<*mut u8>() };
+                let _l21 = unsafe { *_ptr19.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l38.cast::<u8>(), _l39, _l39),
+                        ::witbind::rt::Vec::from_raw_parts(_l20.cast::<u8>(), _l21, _l21),
                     )
                 }
+            }
+            /// A lent `holder` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_holder(
+                value: &Holder,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, *mut u8, usize, *mut u8, usize) {
+                let Holder { token: _f1, name: _f2, tags: _f3 } = value;
+                let _vec4 = _f2;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                let _vec5 = _f3;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in _vec5.iter().enumerate() {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = _e5;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                }
+                _cleanup_list.push((_array5, _len5 * 8, 4));
+                (
+                    ::witbind::rt::ResourceHandle::take_handle(&_f1.handle) as i32,
+                    _ptr4,
+                    _len4,
+                    _array5,
+                    _len5,
+                )
             }
             /// A lent `payload` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_payload(
                 value: &Payload,
             ) -> (i32, *mut u8, *mut u8, usize) {
-                let (_v8, _v9, _v10, _v11) = match value {
-                    Payload::Pair(_e2) => {
-                        let (_t3, _t4) = _e2;
-                        let _vec5 = _t4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                let (_v6, _v7, _v8, _v9) = match value {
+                    Payload::Pair(_e1) => {
+                        let (_t2_0, _t2_1) = _e1;
+                        let _vec3 = _t2_1;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
                         (
                             0i32,
-                            (::witbind::rt::ResourceHandle::take_handle(&_t3.handle)
+                            (::witbind::rt::ResourceHandle::take_handle(&_t2_0.handle)
                                 as i32) as usize as *mut u8,
-                            _ptr5,
-                            _len5,
+                            _ptr3,
+                            _len3,
                         )
                     }
-                    Payload::Text(_e6) => {
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
-                        (1i32, _ptr7, (_len7) as *mut u8, 0usize)
+                    Payload::Text(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, (_len5) as *mut u8, 0usize)
                     }
                 };
-                (_v8, _v9, _v10, _v11)
+                (_v6, _v7, _v8, _v9)
+            }
+            /// Lowers a lent `holder` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_holder(
+                value: &Holder,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Holder { token: _f1, name: _f2, tags: _f3 } = value;
+                unsafe {
+                    *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                        &_f1.handle,
+                    ) as i32
+                };
+                let _vec4 = _f2;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                unsafe { *ptr.add(8).cast::<usize>() = _len4 };
+                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
+                let _vec5 = _f3;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in _vec5.iter().enumerate() {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = _e5;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                }
+                _cleanup_list.push((_array5, _len5 * 8, 4));
+                unsafe { *ptr.add(16).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(12).cast::<*mut u8>() = _array5 };
             }
         }
     }

@@ -65,39 +65,23 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let OnlyIn { name: _f2, tags: _f3 } = a;
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _vec7 = _f3;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                for (i, _e5) in _vec7.iter().enumerate() {
-                    let _base5 = unsafe { _array7.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
-                let (_v15, _v16, _v17) = _lower_flat_pick(&p, &mut _cleanup_list);
-                let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(_ptr4, _len4, _array7, _len7, _v15, _v16, _v17, _ptr18)
-                };
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                let (_v1, _v2, _v3, _v4) = _lower_flat_only_in(&a, &mut _cleanup_list);
+                let (_v5, _v6, _v7) = _lower_flat_pick(&p, &mut _cleanup_list);
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l19 = unsafe { *_ptr18.cast::<*mut u8>() };
-                let _l20 = unsafe { *_ptr18.add(4).cast::<usize>() };
+                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
+                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
+                        ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
                     )
                 }
             }
             /// `b` with its items reversed.
+            #[allow(clippy::needless_borrow)]
             pub fn roundtrip(b: &Both) -> Both {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:ownership-runtime/host", "roundtrip", (ptr, len,
@@ -106,16 +90,10 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let Both { name: _f2, items: _f3 } = b;
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _vec5 = _f3;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr4, _len4, _ptr5, _len5, _ptr6) };
-                unsafe { _lift_both(_ptr6) }
+                let (_v1, _v2, _v3, _v4) = _lower_flat_both(&b);
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
+                unsafe { _lift_both(_ptr5) }
             }
             /// The parts joined, inner lists with `,`, outer ones with `sep`
             /// (default `/`).
@@ -133,48 +111,48 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec6 = parts;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                for (i, _e2) in _vec6.iter().enumerate() {
-                    let _base2 = unsafe { _array6.add(i * 8) };
-                    let _vec5 = _e2;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                    for (i, _e3) in _vec5.iter().enumerate() {
-                        let _base3 = unsafe { _array5.add(i * 8) };
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                let _vec1 = parts;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _len2 = _vec2.len();
+                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                    for (i, _e2) in _vec2.iter().enumerate() {
+                        let _base2 = unsafe { _array2.add(i * 8) };
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                     }
-                    _cleanup_list.push((_array5, _len5 * 8, 4));
-                    unsafe { *_base2.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base2.cast::<*mut u8>() = _array5 };
+                    _cleanup_list.push((_array2, _len2 * 8, 4));
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
                 }
-                let (_v10, _v11, _v12) = match sep {
+                let (_v7, _v8, _v9) = match sep {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e8) => {
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        (1i32, _ptr9, _len9)
+                    ::core::option::Option::Some(_e5) => {
+                        let _vec6 = _e5;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        (1i32, _ptr6, _len6)
                     }
                 };
-                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array6, _len6, _v10, _v11, _v12, _ptr13) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _v7, _v8, _v9, _ptr10) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l14 = unsafe { *_ptr13.cast::<*mut u8>() };
-                let _l15 = unsafe { *_ptr13.add(4).cast::<usize>() };
+                let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
+                let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l14.cast::<u8>(), _l15, _l15),
+                        ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _l12, _l12),
                     )
                 }
             }
@@ -186,53 +164,92 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_both(ptr: *mut u8) -> Both {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list7 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list5 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 };
                 Both {
-                    name: _string4,
-                    items: _list7,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    items: _list5,
                 }
+            }
+            /// A lent `both` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_both(
+                value: &Both,
+            ) -> (*mut u8, usize, *mut u8, usize) {
+                let Both { name: _f1, items: _f2 } = value;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let _vec4 = _f2;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                (_ptr3, _len3, _ptr4, _len4)
+            }
+            /// A lent `only-in` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_only_in(
+                value: &OnlyIn,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (*mut u8, usize, *mut u8, usize) {
+                let OnlyIn { name: _f1, tags: _f2 } = value;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let _vec4 = _f2;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                for (i, _e4) in _vec4.iter().enumerate() {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let _vec5 = _e4;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
+                }
+                _cleanup_list.push((_array4, _len4 * 8, 4));
+                (_ptr3, _len3, _array4, _len4)
             }
             /// A lent `pick` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_pick(
                 value: &Pick,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize) {
-                let (_v9, _v10, _v11) = match value {
-                    Pick::Text(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        (0i32, _ptr3, _len3)
+                let (_v7, _v8, _v9) = match value {
+                    Pick::Text(_e1) => {
+                        let _vec2 = _e1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        (0i32, _ptr2, _len2)
                     }
-                    Pick::Many(_e4) => {
-                        let _vec7 = _e4;
-                        let _len7 = _vec7.len();
-                        let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                        for (i, _e5) in _vec7.iter().enumerate() {
-                            let _base5 = unsafe { _array7.add(i * 8) };
-                            let _vec6 = _e5;
-                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                            let _len6 = _vec6.len();
-                            unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                            unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                    Pick::Many(_e3) => {
+                        let _vec4 = _e3;
+                        let _len4 = _vec4.len();
+                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
+                        for (i, _e4) in _vec4.iter().enumerate() {
+                            let _base4 = unsafe { _array4.add(i * 8) };
+                            let _vec5 = _e4;
+                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                            let _len5 = _vec5.len();
+                            unsafe { *_base4.add(4).cast::<usize>() = _len5 };
+                            unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
                         }
-                        _cleanup_list.push((_array7, _len7 * 8, 4));
-                        (1i32, _array7, _len7)
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        (1i32, _array4, _len4)
                     }
                     Pick::Nothing => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                 };
-                (_v9, _v10, _v11)
+                (_v7, _v8, _v9)
             }
         }
     }
@@ -264,7 +281,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::run(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -272,22 +289,21 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::run(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_run<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -118,12 +118,12 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:payload-aliases/api", "take", (i32, i32), i32
                 );
-                let _ret2 = unsafe {
+                let _ret1 = unsafe {
                     _wit_import(a.take_handle() as i32, b.take_handle() as i32)
                 };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <Byte as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
@@ -134,9 +134,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:payload-aliases/api", "echo", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(w.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(w.take_handle() as i32) };
                 ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
+                    _ret1 as u32,
                     <::witbind::rt::String as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
@@ -146,10 +146,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:payload-aliases/api", "points", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(p.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(p.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <PointAlias as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
@@ -294,30 +294,30 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec2 = (value).into_bytes().into_boxed_slice();
-                    let _len2 = _vec2.len();
-                    let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len2 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
+                    let _vec1 = (value).into_bytes().into_boxed_slice();
+                    let _len1 = _vec1.len();
+                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
+                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
                             ),
                         )
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<
                     ::witbind::rt::String,
@@ -394,17 +394,14 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Point, ptr: *mut u8) {
-                    let Point { x: _f2, y: _f3 } = value;
-                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                    unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
+                    let Point { x: _f1, y: _f2 } = value;
+                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
+                    unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Point {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                    Point {
-                        x: _l2 as u32,
-                        y: _l3 as u32,
-                    }
+                    let _l1 = unsafe { *ptr.cast::<u32>() };
+                    let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                    Point { x: _l1, y: _l2 }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -466,7 +463,7 @@ pub mod exports {
                     arg1: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::take(
+                    let _ret1 = __T::take(
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 arg0 as u32,
@@ -480,31 +477,31 @@ pub mod exports {
                             )
                         },
                     );
-                    _ret2.take_handle() as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo(
+                    let _ret1 = __T::echo(
                         ::witbind::rt::async_support::StreamReader::new(
                             arg0 as u32,
                             <::witbind::rt::String as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                     );
-                    _ret2.take_handle() as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_points_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::points(unsafe {
+                    let _ret1 = __T::points(unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
                             arg0 as u32,
                             <Point as super::super::super::super::wit_future::FuturePayload>::VTABLE,
                         )
                     });
-                    _ret2.take_handle() as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

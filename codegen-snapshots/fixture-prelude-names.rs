@@ -7,8 +7,8 @@ pub type Option = u32;
 #[rustfmt::skip]
 pub fn drop(x: Option) -> Option {
     ::witbind::rt::wit_import!("$root", "drop", (i32), i32);
-    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-    _ret2 as u32
+    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+    _ret1 as u32
 }
 /// A world-level function named `witbind`, like the runtime crate.
 #[rustfmt::skip]
@@ -52,9 +52,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:prelude-names/rt", "get-rt", (i32), i32
                 );
-                let Rt { rt: _f2 } = rt;
-                let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
-                Rt { rt: _ret3 as u8 }
+                let Rt { rt: _f1 } = rt;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
+                Rt { rt: _ret2 as u8 }
             }
         }
         /// Types named like prelude items.
@@ -486,170 +486,120 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Option { some: _f3, none: _f4 } = a;
-                unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                unsafe { *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let Option { some: _f2, none: _f3 } = a;
+                unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                unsafe { *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
                 match b {
-                    Result::Ok(_e5) => {
-                        unsafe { *_ptr2.add(8).cast::<u8>() = 0u8 };
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        unsafe { *_ptr2.add(16).cast::<usize>() = _len6 };
-                        unsafe { *_ptr2.add(12).cast::<*mut u8>() = _ptr6 };
+                    Result::Ok(_e4) => {
+                        unsafe { *_ptr1.add(8).cast::<u8>() = 0 };
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        unsafe { *_ptr1.add(16).cast::<usize>() = _len5 };
+                        unsafe { *_ptr1.add(12).cast::<*mut u8>() = _ptr5 };
                     }
-                    Result::Err(_e7) => {
-                        unsafe { *_ptr2.add(8).cast::<u8>() = 1u8 };
+                    Result::Err(_e6) => {
+                        unsafe { *_ptr1.add(8).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e7)
+                            *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e6)
                         };
                     }
-                };
-                let String { vec: _f8, len: _f9 } = c;
-                let _vec10 = _f8;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                }
+                let String { vec: _f7, len: _f8 } = c;
+                let _vec9 = _f7;
+                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                let _len9 = _vec9.len();
+                unsafe { *_ptr1.add(24).cast::<usize>() = _len9 };
+                unsafe { *_ptr1.add(20).cast::<*mut u8>() = _ptr9 };
+                unsafe { *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
+                unsafe { _lower_vec(&d, _ptr1.add(32), &mut _cleanup_list) };
+                unsafe { _lower_box(&e, _ptr1.add(64), &mut _cleanup_list) };
+                unsafe { *_ptr1.add(100).cast::<u8>() = f.clone() as u8 };
+                unsafe { *_ptr1.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8 };
+                let _vec10 = h;
                 let _len10 = _vec10.len();
-                unsafe { *_ptr2.add(24).cast::<usize>() = _len10 };
-                unsafe { *_ptr2.add(20).cast::<*mut u8>() = _ptr10 };
-                unsafe { *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f9) };
-                let Vec { box_: _f11, ok: _f12, err: _f13 } = d;
-                let _vec18 = _f11;
-                let _len18 = _vec18.len();
-                let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 12, 4) };
-                for (i, _e14) in _vec18.iter().enumerate() {
-                    let _base14 = unsafe { _array18.add(i * 12) };
-                    let String { vec: _f15, len: _f16 } = _e14;
-                    let _vec17 = _f15;
-                    let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len17 = _vec17.len();
-                    unsafe { *_base14.add(4).cast::<usize>() = _len17 };
-                    unsafe { *_base14.cast::<*mut u8>() = _ptr17 };
+                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
+                for (i, _e10) in _vec10.iter().enumerate() {
+                    let _base10 = unsafe { _array10.add(i * 8) };
+                    let Option { some: _f11, none: _f12 } = _e10;
+                    unsafe { *_base10.cast::<i32>() = ::witbind::rt::as_i32(_f11) };
                     unsafe {
-                        *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f16)
+                        *_base10.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
                     };
                 }
-                unsafe { *_ptr2.add(36).cast::<usize>() = _len18 };
-                unsafe { *_ptr2.add(32).cast::<*mut u8>() = _array18 };
-                let Option { some: _f19, none: _f20 } = _f12;
-                unsafe { *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f19) };
-                unsafe {
-                    *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
-                };
-                match _f13 {
-                    ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(48).cast::<u8>() = 0u8 };
-                    }
-                    ::core::option::Option::Some(_e22) => {
-                        unsafe { *_ptr2.add(48).cast::<u8>() = 1u8 };
-                        match _e22 {
-                            Result::Ok(_e23) => {
-                                unsafe { *_ptr2.add(52).cast::<u8>() = 0u8 };
-                                let _vec24 = _e23;
-                                let _ptr24 = _vec24.as_ptr().cast::<u8>().cast_mut();
-                                let _len24 = _vec24.len();
-                                unsafe { *_ptr2.add(60).cast::<usize>() = _len24 };
-                                unsafe { *_ptr2.add(56).cast::<*mut u8>() = _ptr24 };
-                            }
-                            Result::Err(_e25) => {
-                                unsafe { *_ptr2.add(52).cast::<u8>() = 1u8 };
-                                unsafe {
-                                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(_e25)
-                                };
-                            }
-                        };
-                    }
-                };
-                unsafe { _lower_box(&e, _ptr2.add(64), &mut _cleanup_list) };
-                unsafe { *_ptr2.add(100).cast::<u8>() = f.clone() as u8 };
-                unsafe { *_ptr2.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8 };
-                let _vec46 = h;
-                let _len46 = _vec46.len();
-                let _array46 = unsafe { ::witbind::rt::alloc_list(_len46, 8, 4) };
-                for (i, _e43) in _vec46.iter().enumerate() {
-                    let _base43 = unsafe { _array46.add(i * 8) };
-                    let Option { some: _f44, none: _f45 } = _e43;
-                    unsafe { *_base43.cast::<i32>() = ::witbind::rt::as_i32(_f44) };
-                    unsafe {
-                        *_base43.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8
-                    };
-                }
-                unsafe { *_ptr2.add(108).cast::<usize>() = _len46 };
-                unsafe { *_ptr2.add(104).cast::<*mut u8>() = _array46 };
-                unsafe { *_ptr2.add(112).cast::<u8>() = i.bits() };
-                let _ptr47 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr47) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 12, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array46, _len46 * 8, 4) };
+                unsafe { *_ptr1.add(108).cast::<usize>() = _len10 };
+                unsafe { *_ptr1.add(104).cast::<*mut u8>() = _array10 };
+                unsafe { *_ptr1.add(112).cast::<u8>() = i.bits() };
+                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr13) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l48 = unsafe { *_ptr47.cast::<i32>() };
-                let _l49 = unsafe { *_ptr47.add(4).cast::<u8>() };
-                let _l50 = unsafe { *_ptr47.add(8).cast::<u8>() };
-                let _v57 = match _l50 {
+                let _l14 = unsafe { *_ptr13.cast::<u32>() };
+                let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
+                let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
+                let _v20 = match _l16 {
                     0 => {
-                        let _l52 = unsafe { *_ptr47.add(12).cast::<*mut u8>() };
-                        let _l53 = unsafe { *_ptr47.add(16).cast::<usize>() };
+                        let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
+                        let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                         Result::Ok(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l52.cast::<u8>(),
-                                    _l53,
-                                    _l53,
+                                    _l17.cast::<u8>(),
+                                    _l18,
+                                    _l18,
                                 ),
                             )
                         })
                     }
                     1 => {
-                        let _l56 = unsafe { *_ptr47.add(12).cast::<i32>() };
-                        Result::Err(_l56 as u32)
+                        let _l19 = unsafe { *_ptr13.add(12).cast::<u32>() };
+                        Result::Err(_l19)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l58 = unsafe { *_ptr47.add(20).cast::<*mut u8>() };
-                let _l59 = unsafe { *_ptr47.add(24).cast::<usize>() };
-                let _list60 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l58.cast::<u8>(), _l59, _l59)
+                let _l21 = unsafe { *_ptr13.add(20).cast::<*mut u8>() };
+                let _l22 = unsafe { *_ptr13.add(24).cast::<usize>() };
+                let _list23 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22)
                 };
-                let _l61 = unsafe { *_ptr47.add(28).cast::<i32>() };
-                let _v84 = unsafe { _lift_vec(_ptr47.add(32)) };
-                let _v111 = unsafe { _lift_box(_ptr47.add(64)) };
-                let _l112 = unsafe { *_ptr47.add(100).cast::<u8>() };
-                let _l113 = unsafe { *_ptr47.add(101).cast::<u8>() };
-                let _l114 = unsafe { *_ptr47.add(104).cast::<*mut u8>() };
-                let _l115 = unsafe { *_ptr47.add(108).cast::<usize>() };
-                let _array119 = _l114;
-                let _len119 = _l115;
-                let mut _list119 = ::witbind::rt::Vec::with_capacity(_len119);
-                for i in 0.._len119 {
-                    let _base116 = unsafe { _array119.add(i * 8) };
-                    let _l117 = unsafe { *_base116.cast::<i32>() };
-                    let _l118 = unsafe { *_base116.add(4).cast::<u8>() };
-                    _list119
+                let _l24 = unsafe { *_ptr13.add(28).cast::<u32>() };
+                let _v25 = unsafe { _lift_vec(_ptr13.add(32)) };
+                let _v26 = unsafe { _lift_box(_ptr13.add(64)) };
+                let _l27 = unsafe { *_ptr13.add(100).cast::<u8>() };
+                let _l28 = unsafe { *_ptr13.add(101).cast::<u8>() };
+                let _l29 = unsafe { *_ptr13.add(104).cast::<*mut u8>() };
+                let _l30 = unsafe { *_ptr13.add(108).cast::<usize>() };
+                let _array31 = _l29;
+                let _len31 = _l30;
+                let mut _list31 = ::witbind::rt::Vec::with_capacity(_len31);
+                for i in 0.._len31 {
+                    let _base31 = unsafe { _array31.add(i * 8) };
+                    let _l32 = unsafe { *_base31.cast::<u32>() };
+                    let _l33 = unsafe { *_base31.add(4).cast::<u8>() };
+                    _list31
                         .push(Option {
-                            some: _l117 as u32,
-                            none: ::witbind::rt::bool_lift(_l118),
+                            some: _l32,
+                            none: ::witbind::rt::bool_lift(_l33),
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array119, _len119 * 8, 4) };
-                let _l120 = unsafe { *_ptr47.add(112).cast::<u8>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_array31, _len31 * 8, 4) };
+                let _l34 = unsafe { *_ptr13.add(112).cast::<u8>() };
                 (
                     Option {
-                        some: _l48 as u32,
-                        none: ::witbind::rt::bool_lift(_l49),
+                        some: _l14,
+                        none: ::witbind::rt::bool_lift(_l15),
                     },
-                    _v57,
-                    String {
-                        vec: _list60,
-                        len: _l61 as u32,
-                    },
-                    _v84,
-                    _v111,
-                    unsafe { Ok::_lift(_l112) },
-                    _l113,
-                    _list119,
-                    None::from_bits_retain(_l120),
+                    _v20,
+                    String { vec: _list23, len: _l24 },
+                    _v25,
+                    _v26,
+                    unsafe { Ok::_lift(_l27) },
+                    _l28,
+                    _list31,
+                    None::from_bits_retain(_l34),
                 )
             }
             /// Takes and returns every std-trait-named type.
@@ -681,80 +631,78 @@ pub mod witbind_fixtures {
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 19]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 19]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Drop { clone: _f3 } = a;
-                unsafe { *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
-                let Clone { copy: _f4 } = b;
-                unsafe { *_ptr2.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
-                let Copy { default: _f5 } = c;
-                unsafe { *_ptr2.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8 };
-                let Default { debug: _f6 } = d;
-                unsafe { *_ptr2.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8 };
-                let Debug { fmt: _f7 } = e;
-                unsafe { *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
-                let PartialEq { eq: _f8 } = f;
-                unsafe { *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8 };
-                let Eq { hash: _f9 } = g;
-                unsafe { *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
-                let Send { sync: _f10 } = h;
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let Drop { clone: _f2 } = a;
+                unsafe { *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
+                let Clone { copy: _f3 } = b;
+                unsafe { *_ptr1.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
+                let Copy { default: _f4 } = c;
+                unsafe { *_ptr1.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
+                let Default { debug: _f5 } = d;
+                unsafe { *_ptr1.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8 };
+                let Debug { fmt: _f6 } = e;
+                unsafe { *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8 };
+                let PartialEq { eq: _f7 } = f;
+                unsafe { *_ptr1.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
+                let Eq { hash: _f8 } = g;
+                unsafe { *_ptr1.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8 };
+                let Send { sync: _f9 } = h;
+                unsafe { *_ptr1.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
+                let Sized { into: _f10 } = i;
                 unsafe {
-                    *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
+                    *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
                 };
-                let Sized { into: _f11 } = i;
+                let Into { from: _f11 } = j;
                 unsafe {
-                    *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
+                    *_ptr1.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
                 };
-                let Into { from: _f12 } = j;
+                let From { iterator: _f12 } = k;
                 unsafe {
-                    *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
+                    *_ptr1.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
                 };
-                let From { iterator: _f13 } = k;
+                let Iterator { to_string: _f13 } = l;
                 unsafe {
-                    *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
+                    *_ptr1.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
                 };
-                let Iterator { to_string: _f14 } = l;
+                let Error { source: _f14 } = m;
                 unsafe {
-                    *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
+                    *_ptr1.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
                 };
-                let Error { source: _f15 } = m;
+                let Display { formatter: _f15 } = n;
                 unsafe {
-                    *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
+                    *_ptr1.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
                 };
-                let Display { formatter: _f16 } = n;
+                let Formatter { layout: _f16 } = o;
                 unsafe {
-                    *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
+                    *_ptr1.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
                 };
-                let Formatter { layout: _f17 } = o;
+                let Layout { maybe_uninit: _f17 } = p;
                 unsafe {
-                    *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
+                    *_ptr1.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
                 };
-                let Layout { maybe_uninit: _f18 } = p;
+                let MaybeUninit { manually_drop: _f18 } = q;
                 unsafe {
-                    *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
+                    *_ptr1.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
                 };
-                let MaybeUninit { manually_drop: _f19 } = q;
+                let ManuallyDrop { ptr: _f19 } = r;
                 unsafe {
-                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
+                    *_ptr1.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
                 };
-                let ManuallyDrop { ptr: _f20 } = r;
+                let FnOnce { str: _f20 } = s;
                 unsafe {
-                    *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
+                    *_ptr1.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
                 };
-                let FnOnce { str: _f21 } = s;
-                unsafe {
-                    *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8
-                };
-                let _ptr22 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr22) };
-                let _l23 = unsafe { *_ptr22.cast::<u8>() };
-                match _l23 {
+                let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr21) };
+                let _l22 = unsafe { *_ptr21.cast::<u8>() };
+                match _l22 {
                     0 => {
-                        let _l25 = unsafe { *_ptr22.add(1).cast::<u8>() };
-                        ::core::result::Result::Ok(Drop { clone: _l25 })
+                        let _l23 = unsafe { *_ptr21.add(1).cast::<u8>() };
+                        ::core::result::Result::Ok(Drop { clone: _l23 })
                     }
                     1 => {
-                        let _l27 = unsafe { *_ptr22.add(1).cast::<u8>() };
-                        ::core::result::Result::Err(Error { source: _l27 })
+                        let _l24 = unsafe { *_ptr21.add(1).cast::<u8>() };
+                        ::core::result::Result::Err(Error { source: _l24 })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -771,84 +719,82 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                let (_v6, _v7, _v8) = match x {
+                let (_v5, _v6, _v7) = match x {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => {
-                        let Option { some: _f4, none: _f5 } = _e3;
-                        (1i32, ::witbind::rt::as_i32(_f4), ::witbind::rt::as_i32(_f5))
+                    ::core::option::Option::Some(_e2) => {
+                        let Option { some: _f3, none: _f4 } = _e2;
+                        (1i32, ::witbind::rt::as_i32(_f3), ::witbind::rt::as_i32(_f4))
                     }
                 };
-                let (_v23, _v24, _v25, _v26) = match y {
-                    ::core::result::Result::Ok(_e9) => {
-                        let (_v13, _v14, _v15) = match _e9 {
-                            Result::Ok(_e10) => {
-                                let _vec11 = _e10;
-                                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                                let _len11 = _vec11.len();
-                                (0i32, _ptr11, _len11)
+                let (_v22, _v23, _v24, _v25) = match y {
+                    ::core::result::Result::Ok(_e8) => {
+                        let (_v12, _v13, _v14) = match _e8 {
+                            Result::Ok(_e9) => {
+                                let _vec10 = _e9;
+                                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                                let _len10 = _vec10.len();
+                                (0i32, _ptr10, _len10)
                             }
-                            Result::Err(_e12) => {
+                            Result::Err(_e11) => {
                                 (
                                     1i32,
-                                    (::witbind::rt::as_i32(_e12)) as usize as *mut u8,
+                                    (::witbind::rt::as_i32(_e11)) as usize as *mut u8,
                                     0usize,
                                 )
                             }
                         };
-                        (0i32, _v13, _v14, _v15)
+                        (0i32, _v12, _v13, _v14)
                     }
-                    ::core::result::Result::Err(_e16) => {
-                        let (_v20, _v21, _v22) = match _e16 {
-                            Result::Ok(_e17) => {
-                                let _vec18 = _e17;
-                                let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                                let _len18 = _vec18.len();
-                                (0i32, _ptr18, _len18)
+                    ::core::result::Result::Err(_e15) => {
+                        let (_v19, _v20, _v21) = match _e15 {
+                            Result::Ok(_e16) => {
+                                let _vec17 = _e16;
+                                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                                let _len17 = _vec17.len();
+                                (0i32, _ptr17, _len17)
                             }
-                            Result::Err(_e19) => {
+                            Result::Err(_e18) => {
                                 (
                                     1i32,
-                                    (::witbind::rt::as_i32(_e19)) as usize as *mut u8,
+                                    (::witbind::rt::as_i32(_e18)) as usize as *mut u8,
                                     0usize,
                                 )
                             }
                         };
-                        (1i32, _v20, _v21, _v22)
+                        (1i32, _v19, _v20, _v21)
                     }
                 };
-                let _ptr27 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v6, _v7, _v8, _v23, _v24, _v25, _v26, _ptr27) };
-                let _l28 = unsafe { *_ptr27.cast::<u8>() };
-                match _l28 {
+                let _ptr26 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _v22, _v23, _v24, _v25, _ptr26) };
+                let _l27 = unsafe { *_ptr26.cast::<u8>() };
+                match _l27 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l31 = unsafe { *_ptr27.add(4).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l31 {
-                                0 => {
-                                    let _l33 = unsafe { *_ptr27.add(8).cast::<*mut u8>() };
-                                    let _l34 = unsafe { *_ptr27.add(12).cast::<usize>() };
-                                    let _list35 = unsafe {
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l33.cast::<u8>(),
-                                            _l34,
-                                            _l34,
-                                        )
-                                    };
-                                    let _l36 = unsafe { *_ptr27.add(16).cast::<i32>() };
-                                    ::core::result::Result::Ok(String {
-                                        vec: _list35,
-                                        len: _l36 as u32,
-                                    })
-                                }
-                                1 => {
-                                    ::core::result::Result::Err(unsafe {
-                                        _lift_vec(_ptr27.add(8))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l28 = unsafe { *_ptr26.add(4).cast::<u8>() };
+                        let _v34 = match _l28 {
+                            0 => {
+                                let _l29 = unsafe { *_ptr26.add(8).cast::<*mut u8>() };
+                                let _l30 = unsafe { *_ptr26.add(12).cast::<usize>() };
+                                let _list31 = unsafe {
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l29.cast::<u8>(),
+                                        _l30,
+                                        _l30,
+                                    )
+                                };
+                                let _l32 = unsafe { *_ptr26.add(16).cast::<u32>() };
+                                ::core::result::Result::Ok(String {
+                                    vec: _list31,
+                                    len: _l32,
+                                })
+                            }
+                            1 => {
+                                let _v33 = unsafe { _lift_vec(_ptr26.add(8)) };
+                                ::core::result::Result::Err(_v33)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::option::Option::Some(_v34)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -861,9 +807,12 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_box(ptr: *mut u8) -> Box {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Box::Some(unsafe { _lift_vec(ptr.add(4)) }),
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _v2 = unsafe { _lift_vec(ptr.add(4)) };
+                        Box::Some(_v2)
+                    }
                     1 => Box::None,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -876,67 +825,63 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_vec(ptr: *mut u8) -> Vec {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _array9 = _l2;
-                let _len9 = _l3;
-                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                for i in 0.._len9 {
-                    let _base4 = unsafe { _array9.add(i * 12) };
-                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                    let _list7 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6)
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _array3 = _l1;
+                let _len3 = _l2;
+                let mut _list3 = ::witbind::rt::Vec::with_capacity(_len3);
+                for i in 0.._len3 {
+                    let _base3 = unsafe { _array3.add(i * 12) };
+                    let _l4 = unsafe { *_base3.cast::<*mut u8>() };
+                    let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
+                    let _list6 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
                     };
-                    let _l8 = unsafe { *_base4.add(8).cast::<i32>() };
-                    _list9
-                        .push(String {
-                            vec: _list7,
-                            len: _l8 as u32,
-                        });
+                    let _l7 = unsafe { *_base3.add(8).cast::<u32>() };
+                    _list3.push(String { vec: _list6, len: _l7 });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 12, 4) };
-                let _l10 = unsafe { *ptr.add(8).cast::<i32>() };
-                let _l11 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _l12 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _v23 = match _l12 {
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
+                let _l8 = unsafe { *ptr.add(8).cast::<u32>() };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _l10 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _v16 = match _l10 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l15 = unsafe { *ptr.add(20).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l15 {
-                                0 => {
-                                    let _l17 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                    let _l18 = unsafe { *ptr.add(28).cast::<usize>() };
-                                    Result::Ok(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l17.cast::<u8>(),
-                                                _l18,
-                                                _l18,
-                                            ),
-                                        )
-                                    })
-                                }
-                                1 => {
-                                    let _l21 = unsafe { *ptr.add(24).cast::<i32>() };
-                                    Result::Err(_l21 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l11 = unsafe { *ptr.add(20).cast::<u8>() };
+                        let _v15 = match _l11 {
+                            0 => {
+                                let _l12 = unsafe { *ptr.add(24).cast::<*mut u8>() };
+                                let _l13 = unsafe { *ptr.add(28).cast::<usize>() };
+                                Result::Ok(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l12.cast::<u8>(),
+                                            _l13,
+                                            _l13,
+                                        ),
+                                    )
+                                })
+                            }
+                            1 => {
+                                let _l14 = unsafe { *ptr.add(24).cast::<u32>() };
+                                Result::Err(_l14)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::option::Option::Some(_v15)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 Vec {
-                    box_: _list9,
+                    box_: _list3,
                     ok: Option {
-                        some: _l10 as u32,
-                        none: ::witbind::rt::bool_lift(_l11),
+                        some: _l8,
+                        none: ::witbind::rt::bool_lift(_l9),
                     },
-                    err: _v23,
+                    err: _v16,
                 }
             }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `box` into canonical ABI memory.
             ///
             /// # Safety
@@ -948,65 +893,69 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 match value {
-                    Box::Some(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let Vec { box_: _f3, ok: _f4, err: _f5 } = _e2;
-                        let _vec10 = _f3;
-                        let _len10 = _vec10.len();
-                        let _array10 = unsafe {
-                            ::witbind::rt::alloc_list(_len10, 12, 4)
-                        };
-                        for (i, _e6) in _vec10.iter().enumerate() {
-                            let _base6 = unsafe { _array10.add(i * 12) };
-                            let String { vec: _f7, len: _f8 } = _e6;
-                            let _vec9 = _f7;
-                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec9.len();
-                            unsafe { *_base6.add(4).cast::<usize>() = _len9 };
-                            unsafe { *_base6.cast::<*mut u8>() = _ptr9 };
-                            unsafe {
-                                *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f8)
-                            };
-                        }
-                        _cleanup_list.push((_array10, _len10 * 12, 4));
-                        unsafe { *ptr.add(8).cast::<usize>() = _len10 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array10 };
-                        let Option { some: _f11, none: _f12 } = _f4;
-                        unsafe {
-                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f11)
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
-                        };
-                        match _f5 {
-                            ::core::option::Option::None => {
-                                unsafe { *ptr.add(20).cast::<u8>() = 0u8 };
-                            }
-                            ::core::option::Option::Some(_e14) => {
-                                unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
-                                match _e14 {
-                                    Result::Ok(_e15) => {
-                                        unsafe { *ptr.add(24).cast::<u8>() = 0u8 };
-                                        let _vec16 = _e15;
-                                        let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                                        let _len16 = _vec16.len();
-                                        unsafe { *ptr.add(32).cast::<usize>() = _len16 };
-                                        unsafe { *ptr.add(28).cast::<*mut u8>() = _ptr16 };
-                                    }
-                                    Result::Err(_e17) => {
-                                        unsafe { *ptr.add(24).cast::<u8>() = 1u8 };
-                                        unsafe {
-                                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e17)
-                                        };
-                                    }
-                                };
-                            }
-                        };
+                    Box::Some(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_vec(&_e1, ptr.add(4), _cleanup_list) };
                     }
                     Box::None => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe { *ptr.cast::<u8>() = 1 };
                     }
-                };
+                }
+            }
+            /// Lowers a lent `vec` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_vec(
+                value: &Vec,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Vec { box_: _f1, ok: _f2, err: _f3 } = value;
+                let _vec4 = _f1;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
+                for (i, _e4) in _vec4.iter().enumerate() {
+                    let _base4 = unsafe { _array4.add(i * 12) };
+                    let String { vec: _f5, len: _f6 } = _e4;
+                    let _vec7 = _f5;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    unsafe { *_base4.add(4).cast::<usize>() = _len7 };
+                    unsafe { *_base4.cast::<*mut u8>() = _ptr7 };
+                    unsafe { *_base4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f6) };
+                }
+                _cleanup_list.push((_array4, _len4 * 12, 4));
+                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
+                unsafe { *ptr.cast::<*mut u8>() = _array4 };
+                let Option { some: _f8, none: _f9 } = _f2;
+                unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
+                unsafe { *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
+                match _f3 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(16).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e11) => {
+                        unsafe { *ptr.add(16).cast::<u8>() = 1 };
+                        match _e11 {
+                            Result::Ok(_e12) => {
+                                unsafe { *ptr.add(20).cast::<u8>() = 0 };
+                                let _vec13 = _e12;
+                                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                                let _len13 = _vec13.len();
+                                unsafe { *ptr.add(28).cast::<usize>() = _len13 };
+                                unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr13 };
+                            }
+                            Result::Err(_e14) => {
+                                unsafe { *ptr.add(20).cast::<u8>() = 1 };
+                                unsafe {
+                                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_e14)
+                                };
+                            }
+                        }
+                    }
+                }
             }
         }
         /// Parameters named like locals and helpers of generated code.
@@ -1037,12 +986,12 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:prelude-names/locals", "[method]helper.handle",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
                 /// A method named `take-handle`.
                 pub fn take_handle(&self) -> u32 {
@@ -1050,14 +999,15 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:prelude-names/locals",
                         "[method]helper.take-handle", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
                 /// A method named `from-handle`.
+                #[allow(clippy::wrong_self_convention)]
                 pub fn from_handle(&self, handle: u32) {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:prelude-names/locals",
@@ -1089,24 +1039,24 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:prelude-names/locals", "[method]helper.rep",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u32
+                    _ret1 as u32
                 }
                 /// A static function named `new`, without a constructor.
-                #[allow(clippy::new_without_default)]
+                #[allow(clippy::new_without_default, clippy::new_ret_no_self)]
                 pub fn new() -> Helper {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:prelude-names/locals", "[static]helper.new",
                         (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Helper {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -1158,10 +1108,10 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:prelude-names/locals", "[constructor]twice",
                         (i32), i32
                     );
-                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                     Twice {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -1171,13 +1121,13 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:prelude-names/locals", "[static]twice.new",
                         (ptr, len), i32
                     );
-                    let _vec2 = y;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+                    let _vec1 = y;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                     Twice {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
                         },
                     }
                 }
@@ -1210,114 +1160,120 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec3 = ptr;
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec2 = ptr;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
+                unsafe { *_ptr1.cast::<*mut u8>() = _ptr2 };
+                let _vec3 = len;
                 let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
                 let _len3 = _vec3.len();
-                unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
-                let _vec4 = len;
+                unsafe { *_ptr1.add(12).cast::<usize>() = _len3 };
+                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _ptr3 };
+                let _vec4 = ptr0;
                 let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                 let _len4 = _vec4.len();
-                unsafe { *_ptr2.add(12).cast::<usize>() = _len4 };
-                unsafe { *_ptr2.add(8).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = ptr0;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                unsafe { *_ptr1.add(20).cast::<usize>() = _len4 };
+                unsafe { *_ptr1.add(16).cast::<*mut u8>() = _ptr4 };
+                let _vec5 = len0;
                 let _len5 = _vec5.len();
-                unsafe { *_ptr2.add(20).cast::<usize>() = _len5 };
-                unsafe { *_ptr2.add(16).cast::<*mut u8>() = _ptr5 };
-                let _vec8 = len0;
-                let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                for (i, _e6) in _vec8.iter().enumerate() {
-                    let _base6 = unsafe { _array8.add(i * 8) };
-                    let _vec7 = _e6;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                for (i, _e5) in _vec5.iter().enumerate() {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _vec6 = _e5;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
                 }
-                unsafe { *_ptr2.add(28).cast::<usize>() = _len8 };
-                unsafe { *_ptr2.add(24).cast::<*mut u8>() = _array8 };
-                let _vec9 = vec;
-                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                let _len9 = _vec9.len();
-                unsafe { *_ptr2.add(36).cast::<usize>() = _len9 };
-                unsafe { *_ptr2.add(32).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = vec0;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
-                unsafe { *_ptr2.add(44).cast::<usize>() = _len10 };
-                unsafe { *_ptr2.add(40).cast::<*mut u8>() = _ptr10 };
+                unsafe { *_ptr1.add(28).cast::<usize>() = _len5 };
+                unsafe { *_ptr1.add(24).cast::<*mut u8>() = _array5 };
+                let _vec7 = vec;
+                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                let _len7 = _vec7.len();
+                unsafe { *_ptr1.add(36).cast::<usize>() = _len7 };
+                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr7 };
+                let _vec8 = vec0;
+                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                let _len8 = _vec8.len();
+                unsafe { *_ptr1.add(44).cast::<usize>() = _len8 };
+                unsafe { *_ptr1.add(40).cast::<*mut u8>() = _ptr8 };
                 match result {
                     ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(48).cast::<u8>() = 0u8 };
+                        unsafe { *_ptr1.add(48).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e12) => {
-                        unsafe { *_ptr2.add(48).cast::<u8>() = 1u8 };
-                        let _vec13 = _e12;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
-                        unsafe { *_ptr2.add(56).cast::<usize>() = _len13 };
-                        unsafe { *_ptr2.add(52).cast::<*mut u8>() = _ptr13 };
+                    ::core::option::Option::Some(_e10) => {
+                        unsafe { *_ptr1.add(48).cast::<u8>() = 1 };
+                        let _vec11 = _e10;
+                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                        let _len11 = _vec11.len();
+                        unsafe { *_ptr1.add(56).cast::<usize>() = _len11 };
+                        unsafe { *_ptr1.add(52).cast::<*mut u8>() = _ptr11 };
                     }
-                };
-                unsafe { *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0) };
-                let _vec14 = ret;
-                let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                let _len14 = _vec14.len();
-                unsafe { *_ptr2.add(68).cast::<usize>() = _len14 };
-                unsafe { *_ptr2.add(64).cast::<*mut u8>() = _ptr14 };
-                let _vec15 = ret_area;
-                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                let _len15 = _vec15.len();
-                unsafe { *_ptr2.add(76).cast::<usize>() = _len15 };
-                unsafe { *_ptr2.add(72).cast::<*mut u8>() = _ptr15 };
-                unsafe { *_ptr2.add(80).cast::<i32>() = ::witbind::rt::as_i32(base) };
-                unsafe { *_ptr2.add(88).cast::<i64>() = ::witbind::rt::as_i64(address) };
+                }
+                unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0) };
+                let _vec12 = ret;
+                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                let _len12 = _vec12.len();
+                unsafe { *_ptr1.add(68).cast::<usize>() = _len12 };
+                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr12 };
+                let _vec13 = ret_area;
+                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                let _len13 = _vec13.len();
+                unsafe { *_ptr1.add(76).cast::<usize>() = _len13 };
+                unsafe { *_ptr1.add(72).cast::<*mut u8>() = _ptr13 };
+                unsafe { *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(base) };
+                unsafe { *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(address) };
                 unsafe {
-                    *_ptr2.add(96).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                    *_ptr1.add(96).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                         &handle.handle,
                     ) as i32
                 };
-                let _vec16 = layout;
-                let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                let _len16 = _vec16.len();
-                unsafe { *_ptr2.add(104).cast::<usize>() = _len16 };
-                unsafe { *_ptr2.add(100).cast::<*mut u8>() = _ptr16 };
-                let _vec19 = cleanup;
-                let _len19 = _vec19.len();
-                let _array19 = unsafe { ::witbind::rt::alloc_list(_len19, 8, 4) };
-                for (i, _e17) in _vec19.iter().enumerate() {
-                    let _base17 = unsafe { _array19.add(i * 8) };
-                    let _vec18 = _e17;
-                    let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                    let _len18 = _vec18.len();
-                    unsafe { *_base17.add(4).cast::<usize>() = _len18 };
-                    unsafe { *_base17.cast::<*mut u8>() = _ptr18 };
+                let _vec14 = layout;
+                let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                let _len14 = _vec14.len();
+                unsafe { *_ptr1.add(104).cast::<usize>() = _len14 };
+                unsafe { *_ptr1.add(100).cast::<*mut u8>() = _ptr14 };
+                let _vec15 = cleanup;
+                let _len15 = _vec15.len();
+                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 8, 4) };
+                for (i, _e15) in _vec15.iter().enumerate() {
+                    let _base15 = unsafe { _array15.add(i * 8) };
+                    let _vec16 = _e15;
+                    let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
+                    let _len16 = _vec16.len();
+                    unsafe { *_base15.add(4).cast::<usize>() = _len16 };
+                    unsafe { *_base15.cast::<*mut u8>() = _ptr16 };
                 }
-                unsafe { *_ptr2.add(112).cast::<usize>() = _len19 };
-                unsafe { *_ptr2.add(108).cast::<*mut u8>() = _array19 };
-                unsafe { *_ptr2.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8 };
-                unsafe { *_ptr2.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1) };
-                let _vec20 = t;
-                let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                let _len20 = _vec20.len();
-                unsafe { *_ptr2.add(128).cast::<usize>() = _len20 };
-                unsafe { *_ptr2.add(124).cast::<*mut u8>() = _ptr20 };
-                let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr21) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array19, _len19 * 8, 4) };
-                let _l22 = unsafe { *_ptr21.cast::<*mut u8>() };
-                let _l23 = unsafe { *_ptr21.add(4).cast::<usize>() };
-                let _string24 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23),
-                    )
-                };
-                let _l25 = unsafe { *_ptr21.add(8).cast::<i32>() };
-                (_string24, _l25 as u32)
+                unsafe { *_ptr1.add(112).cast::<usize>() = _len15 };
+                unsafe { *_ptr1.add(108).cast::<*mut u8>() = _array15 };
+                unsafe { *_ptr1.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8 };
+                unsafe { *_ptr1.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1) };
+                let _vec17 = t;
+                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                let _len17 = _vec17.len();
+                unsafe { *_ptr1.add(128).cast::<usize>() = _len17 };
+                unsafe { *_ptr1.add(124).cast::<*mut u8>() = _ptr17 };
+                let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr18) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 8, 4) };
+                let _l19 = unsafe { *_ptr18.cast::<*mut u8>() };
+                let _l20 = unsafe { *_ptr18.add(4).cast::<usize>() };
+                let _l21 = unsafe { *_ptr18.add(8).cast::<u32>() };
+                (
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l19.cast::<u8>(),
+                                _l20,
+                                _l20,
+                            ),
+                        )
+                    },
+                    _l21,
+                )
             }
             /// Parameters named like the wrapper's other conventional names.
             #[allow(clippy::too_many_arguments)]
@@ -1342,83 +1298,83 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(self_ptr) };
-                let _vec5 = args;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e3) in _vec5.iter().enumerate() {
-                    let _base3 = unsafe { _array5.add(i * 8) };
-                    let _vec4 = _e3;
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len4 = _vec4.len();
-                    unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(self_ptr) };
+                let _vec2 = args;
+                let _len2 = _vec2.len();
+                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                for (i, _e2) in _vec2.iter().enumerate() {
+                    let _base2 = unsafe { _array2.add(i * 8) };
+                    let _vec3 = _e2;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                 }
-                unsafe { *_ptr2.add(8).cast::<usize>() = _len5 };
-                unsafe { *_ptr2.add(4).cast::<*mut u8>() = _array5 };
-                let _vec6 = out;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                unsafe { *_ptr2.add(16).cast::<usize>() = _len6 };
-                unsafe { *_ptr2.add(12).cast::<*mut u8>() = _ptr6 };
+                unsafe { *_ptr1.add(8).cast::<usize>() = _len2 };
+                unsafe { *_ptr1.add(4).cast::<*mut u8>() = _array2 };
+                let _vec4 = out;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                unsafe { *_ptr1.add(16).cast::<usize>() = _len4 };
+                unsafe { *_ptr1.add(12).cast::<*mut u8>() = _ptr4 };
                 match value {
                     ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(24).cast::<u8>() = 0u8 };
+                        unsafe { *_ptr1.add(24).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e8) => {
-                        unsafe { *_ptr2.add(24).cast::<u8>() = 1u8 };
+                    ::core::option::Option::Some(_e6) => {
+                        unsafe { *_ptr1.add(24).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr2.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e8)
+                            *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e6)
                         };
                     }
-                };
+                }
                 unsafe {
-                    *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8
+                    *_ptr1.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8
                 };
-                unsafe { *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits) };
-                let _vec9 = src;
-                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                let _len9 = _vec9.len();
-                unsafe { *_ptr2.add(52).cast::<usize>() = _len9 };
-                unsafe { *_ptr2.add(48).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = dst;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
-                unsafe { *_ptr2.add(60).cast::<usize>() = _len10 };
-                unsafe { *_ptr2.add(56).cast::<*mut u8>() = _ptr10 };
-                unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc) };
-                unsafe { *_ptr2.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc) };
-                unsafe { *_ptr2.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc) };
-                unsafe { *_ptr2.add(76).cast::<i32>() = ::witbind::rt::as_i32(size) };
-                unsafe { *_ptr2.add(80).cast::<i32>() = ::witbind::rt::as_i32(align) };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr11) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                let _l12 = unsafe { *_ptr11.cast::<u8>() };
-                match _l12 {
+                unsafe { *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits) };
+                let _vec7 = src;
+                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                let _len7 = _vec7.len();
+                unsafe { *_ptr1.add(52).cast::<usize>() = _len7 };
+                unsafe { *_ptr1.add(48).cast::<*mut u8>() = _ptr7 };
+                let _vec8 = dst;
+                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                let _len8 = _vec8.len();
+                unsafe { *_ptr1.add(60).cast::<usize>() = _len8 };
+                unsafe { *_ptr1.add(56).cast::<*mut u8>() = _ptr8 };
+                unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc) };
+                unsafe { *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc) };
+                unsafe { *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc) };
+                unsafe { *_ptr1.add(76).cast::<i32>() = ::witbind::rt::as_i32(size) };
+                unsafe { *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(align) };
+                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr9) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _l10 = unsafe { *_ptr9.cast::<u8>() };
+                match _l10 {
                     0 => {
-                        let _l14 = unsafe { *_ptr11.add(4).cast::<*mut u8>() };
-                        let _l15 = unsafe { *_ptr11.add(8).cast::<usize>() };
+                        let _l11 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
+                        let _l12 = unsafe { *_ptr9.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l14.cast::<u8>(),
-                                    _l15,
-                                    _l15,
+                                    _l11.cast::<u8>(),
+                                    _l12,
+                                    _l12,
                                 ),
                             )
                         })
                     }
                     1 => {
-                        let _l18 = unsafe { *_ptr11.add(4).cast::<*mut u8>() };
-                        let _l19 = unsafe { *_ptr11.add(8).cast::<usize>() };
+                        let _l13 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
+                        let _l14 = unsafe { *_ptr9.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l18.cast::<u8>(),
-                                    _l19,
-                                    _l19,
+                                    _l13.cast::<u8>(),
+                                    _l14,
+                                    _l14,
                                 ),
                             )
                         })

@@ -20,13 +20,13 @@ pub fn greeting() -> ::witbind::rt::String {
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-    unsafe { _wit_import(_ptr2) };
-    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_ptr1) };
+    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
     unsafe {
         ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+            ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
         )
     }
 }
@@ -44,24 +44,24 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-bool", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                ::witbind::rt::bool_lift(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                ::witbind::rt::bool_lift(_ret1 as u8)
             }
             /// Echoes an `s8`.
             pub fn echo_s8(x: i8) -> i8 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-s8", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                _ret2 as i8
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as i8
             }
             /// Echoes an `s16`.
             pub fn echo_s16(x: i16) -> i16 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-s16", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                _ret2 as i16
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as i16
             }
             /// Echoes an `s32`.
             pub fn echo_s32(x: i32) -> i32 {
@@ -82,32 +82,32 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-u8", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                _ret2 as u8
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as u8
             }
             /// Echoes a `u16`.
             pub fn echo_u16(x: u16) -> u16 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-u16", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                _ret2 as u16
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as u16
             }
             /// Echoes a `u32`.
             pub fn echo_u32(x: u32) -> u32 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-u32", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as u32
             }
             /// Echoes a `u64`.
             pub fn echo_u64(x: u64) -> u64 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-u64", (i64), i64
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(x)) };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(x)) };
+                _ret1 as u64
             }
             /// Echoes an `f32` (NaN payloads need not survive).
             pub fn echo_f32(x: f32) -> f32 {
@@ -128,8 +128,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-char", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                unsafe { ::witbind::rt::char_lift(_ret2 as u32) }
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
             }
             /// Echoes a `string`.
             pub fn echo_string(x: &str) -> ::witbind::rt::String {
@@ -139,16 +139,16 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = x;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = x;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
+                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
                     )
                 }
             }
@@ -170,9 +170,9 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:primitives/scalars", "mixed", (i32, i64, i32, f32,
                     i32, f64, i32, i32, ptr, len, i32)
                 );
-                let _vec2 = i;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
+                let _vec1 = i;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(a),
@@ -183,8 +183,8 @@ pub mod witbind_fixtures {
                         ::witbind::rt::as_f64(f),
                         ::witbind::rt::as_i32(g),
                         ::witbind::rt::as_i32(h),
-                        _ptr2,
-                        _len2,
+                        _ptr1,
+                        _len1,
                         ::witbind::rt::as_i32(j),
                     )
                 };
@@ -201,8 +201,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "constant", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
     }

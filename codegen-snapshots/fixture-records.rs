@@ -78,11 +78,12 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:records/people", "echo-wrapper", (i32), i32
                 );
-                let Wrapper { inner: _f2 } = x;
-                let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
-                Wrapper { inner: _ret3 as u32 }
+                let Wrapper { inner: _f1 } = x;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
+                Wrapper { inner: _ret2 as u32 }
             }
             /// Echoes a record of scalars.
+            #[allow(clippy::needless_borrow)]
             pub fn echo_scalars(x: Scalars) -> Scalars {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:records/people", "echo-scalars", (i32, i32, i64,
@@ -91,27 +92,13 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let Scalars {
-                    enabled: _f2,
-                    small: _f3,
-                    big: _f4,
-                    ratio: _f5,
-                    initial: _f6,
-                } = x;
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::as_i32(_f2),
-                        ::witbind::rt::as_i32(_f3),
-                        ::witbind::rt::as_i64(_f4),
-                        ::witbind::rt::as_f32(_f5),
-                        ::witbind::rt::as_i32(_f6),
-                        _ptr7,
-                    )
-                };
-                unsafe { _lift_scalars(_ptr7) }
+                let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_scalars(&x);
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
+                unsafe { _lift_scalars(_ptr6) }
             }
             /// Echoes a record holding owned data.
+            #[allow(clippy::needless_borrow)]
             pub fn echo_person(x: &Person) -> Person {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:records/people", "echo-person", (ptr, len, i32,
@@ -120,70 +107,38 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-                let Person {
-                    name: _f2,
-                    age: _f3,
-                    emails: _f4,
-                    nickname: _f5,
-                    address: _f6,
-                } = x;
-                let _vec7 = _f2;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                let _vec10 = _f4;
-                let _len10 = _vec10.len();
-                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
-                for (i, _e8) in _vec10.iter().enumerate() {
-                    let _base8 = unsafe { _array10.add(i * 8) };
-                    let _vec9 = _e8;
-                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                    let _len9 = _vec9.len();
-                    unsafe { *_base8.add(4).cast::<usize>() = _len9 };
-                    unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
-                }
-                let (_v14, _v15, _v16) = match _f5 {
-                    ::core::option::Option::None => {
-                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                    }
-                    ::core::option::Option::Some(_e12) => {
-                        let _vec13 = _e12;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
-                        (1i32, _ptr13, _len13)
-                    }
-                };
-                let Address { street: _f17, postal_code: _f18 } = _f6;
-                let _vec19 = _f17;
-                let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                let _len19 = _vec19.len();
-                let (_v22, _v23) = match _f18 {
-                    ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e21) => {
-                        (1i32, ::witbind::rt::as_i32(_e21))
-                    }
-                };
-                let _ptr24 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12) = _lower_flat_person(
+                    &x,
+                    &mut _cleanup_list,
+                );
+                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _ptr7,
-                        _len7,
-                        ::witbind::rt::as_i32(_f3),
-                        _array10,
-                        _len10,
-                        _v14,
-                        _v15,
-                        _v16,
-                        _ptr19,
-                        _len19,
-                        _v22,
-                        _v23,
-                        _ptr24,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _ptr13,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                unsafe { _lift_person(_ptr24) }
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                unsafe { _lift_person(_ptr13) }
             }
             /// Echoes a deeply nested record.
+            #[allow(clippy::needless_borrow)]
             pub fn echo_team(x: &Team) -> Team {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:records/people", "echo-team", (ptr, ptr)
@@ -194,179 +149,14 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_team(&x, _ptr1, &mut _cleanup_list) };
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let Team { name: _f3, lead: _f4, members: _f5, scores: _f6 } = x;
-                let _vec7 = _f3;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                unsafe { *_ptr2.add(4).cast::<usize>() = _len7 };
-                unsafe { *_ptr2.cast::<*mut u8>() = _ptr7 };
-                let Person {
-                    name: _f8,
-                    age: _f9,
-                    emails: _f10,
-                    nickname: _f11,
-                    address: _f12,
-                } = _f4;
-                let _vec13 = _f8;
-                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                let _len13 = _vec13.len();
-                unsafe { *_ptr2.add(12).cast::<usize>() = _len13 };
-                unsafe { *_ptr2.add(8).cast::<*mut u8>() = _ptr13 };
-                unsafe {
-                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8
-                };
-                let _vec16 = _f10;
-                let _len16 = _vec16.len();
-                let _array16 = unsafe { ::witbind::rt::alloc_list(_len16, 8, 4) };
-                for (i, _e14) in _vec16.iter().enumerate() {
-                    let _base14 = unsafe { _array16.add(i * 8) };
-                    let _vec15 = _e14;
-                    let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                    let _len15 = _vec15.len();
-                    unsafe { *_base14.add(4).cast::<usize>() = _len15 };
-                    unsafe { *_base14.cast::<*mut u8>() = _ptr15 };
-                }
-                unsafe { *_ptr2.add(24).cast::<usize>() = _len16 };
-                unsafe { *_ptr2.add(20).cast::<*mut u8>() = _array16 };
-                match _f11 {
-                    ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(28).cast::<u8>() = 0u8 };
-                    }
-                    ::core::option::Option::Some(_e18) => {
-                        unsafe { *_ptr2.add(28).cast::<u8>() = 1u8 };
-                        let _vec19 = _e18;
-                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                        let _len19 = _vec19.len();
-                        unsafe { *_ptr2.add(36).cast::<usize>() = _len19 };
-                        unsafe { *_ptr2.add(32).cast::<*mut u8>() = _ptr19 };
-                    }
-                };
-                let Address { street: _f20, postal_code: _f21 } = _f12;
-                let _vec22 = _f20;
-                let _ptr22 = _vec22.as_ptr().cast::<u8>().cast_mut();
-                let _len22 = _vec22.len();
-                unsafe { *_ptr2.add(44).cast::<usize>() = _len22 };
-                unsafe { *_ptr2.add(40).cast::<*mut u8>() = _ptr22 };
-                match _f21 {
-                    ::core::option::Option::None => {
-                        unsafe { *_ptr2.add(48).cast::<u8>() = 0u8 };
-                    }
-                    ::core::option::Option::Some(_e24) => {
-                        unsafe { *_ptr2.add(48).cast::<u8>() = 1u8 };
-                        unsafe {
-                            *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(_e24)
-                        };
-                    }
-                };
-                let _vec43 = _f5;
-                let _len43 = _vec43.len();
-                let _array43 = unsafe { ::witbind::rt::alloc_list(_len43, 48, 4) };
-                for (i, _e25) in _vec43.iter().enumerate() {
-                    let _base25 = unsafe { _array43.add(i * 48) };
-                    let Person {
-                        name: _f26,
-                        age: _f27,
-                        emails: _f28,
-                        nickname: _f29,
-                        address: _f30,
-                    } = _e25;
-                    let _vec31 = _f26;
-                    let _ptr31 = _vec31.as_ptr().cast::<u8>().cast_mut();
-                    let _len31 = _vec31.len();
-                    unsafe { *_base25.add(4).cast::<usize>() = _len31 };
-                    unsafe { *_base25.cast::<*mut u8>() = _ptr31 };
-                    unsafe {
-                        *_base25.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8
-                    };
-                    let _vec34 = _f28;
-                    let _len34 = _vec34.len();
-                    let _array34 = unsafe { ::witbind::rt::alloc_list(_len34, 8, 4) };
-                    for (i, _e32) in _vec34.iter().enumerate() {
-                        let _base32 = unsafe { _array34.add(i * 8) };
-                        let _vec33 = _e32;
-                        let _ptr33 = _vec33.as_ptr().cast::<u8>().cast_mut();
-                        let _len33 = _vec33.len();
-                        unsafe { *_base32.add(4).cast::<usize>() = _len33 };
-                        unsafe { *_base32.cast::<*mut u8>() = _ptr33 };
-                    }
-                    _cleanup_list.push((_array34, _len34 * 8, 4));
-                    unsafe { *_base25.add(16).cast::<usize>() = _len34 };
-                    unsafe { *_base25.add(12).cast::<*mut u8>() = _array34 };
-                    match _f29 {
-                        ::core::option::Option::None => {
-                            unsafe { *_base25.add(20).cast::<u8>() = 0u8 };
-                        }
-                        ::core::option::Option::Some(_e36) => {
-                            unsafe { *_base25.add(20).cast::<u8>() = 1u8 };
-                            let _vec37 = _e36;
-                            let _ptr37 = _vec37.as_ptr().cast::<u8>().cast_mut();
-                            let _len37 = _vec37.len();
-                            unsafe { *_base25.add(28).cast::<usize>() = _len37 };
-                            unsafe { *_base25.add(24).cast::<*mut u8>() = _ptr37 };
-                        }
-                    };
-                    let Address { street: _f38, postal_code: _f39 } = _f30;
-                    let _vec40 = _f38;
-                    let _ptr40 = _vec40.as_ptr().cast::<u8>().cast_mut();
-                    let _len40 = _vec40.len();
-                    unsafe { *_base25.add(36).cast::<usize>() = _len40 };
-                    unsafe { *_base25.add(32).cast::<*mut u8>() = _ptr40 };
-                    match _f39 {
-                        ::core::option::Option::None => {
-                            unsafe { *_base25.add(40).cast::<u8>() = 0u8 };
-                        }
-                        ::core::option::Option::Some(_e42) => {
-                            unsafe { *_base25.add(40).cast::<u8>() = 1u8 };
-                            unsafe {
-                                *_base25.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e42)
-                            };
-                        }
-                    };
-                }
-                unsafe { *_ptr2.add(60).cast::<usize>() = _len43 };
-                unsafe { *_ptr2.add(56).cast::<*mut u8>() = _array43 };
-                let _vec52 = _f6;
-                let _len52 = _vec52.len();
-                let _array52 = unsafe { ::witbind::rt::alloc_list(_len52, 32, 8) };
-                for (i, _e44) in _vec52.iter().enumerate() {
-                    let _base44 = unsafe { _array52.add(i * 32) };
-                    let (_t45, _t46) = _e44;
-                    unsafe { *_base44.cast::<i32>() = ::witbind::rt::as_i32(_t45) };
-                    let Scalars {
-                        enabled: _f47,
-                        small: _f48,
-                        big: _f49,
-                        ratio: _f50,
-                        initial: _f51,
-                    } = _t46;
-                    unsafe {
-                        *_base44.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8
-                    };
-                    unsafe {
-                        *_base44.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8
-                    };
-                    unsafe {
-                        *_base44.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f49)
-                    };
-                    unsafe {
-                        *_base44.add(24).cast::<f32>() = ::witbind::rt::as_f32(_f50)
-                    };
-                    unsafe {
-                        *_base44.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f51)
-                    };
-                }
-                unsafe { *_ptr2.add(68).cast::<usize>() = _len52 };
-                unsafe { *_ptr2.add(64).cast::<*mut u8>() = _array52 };
-                let _ptr53 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr53) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array43, _len43 * 48, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array52, _len52 * 32, 8) };
+                unsafe { _wit_import(_ptr1, _ptr2) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { _lift_team(_ptr53) }
+                unsafe { _lift_team(_ptr2) }
             }
             /// Records inside options and results.
             pub fn find(
@@ -381,36 +171,34 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-                let _vec2 = name;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                match _l4 {
+                let _vec1 = name;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
                     0 => {
-                        let _l6 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                        ::core::result::Result::Ok(
-                            match _l6 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_person(_ptr3.add(8))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        let _v6 = match _l4 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _v5 = unsafe { _lift_person(_ptr2.add(8)) };
+                                ::core::option::Option::Some(_v5)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::result::Result::Ok(_v6)
                     }
                     1 => {
-                        let _l38 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                        let _l39 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                        let _l7 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                        let _l8 = unsafe { *_ptr2.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l38.cast::<u8>(),
-                                    _l39,
-                                    _l39,
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
                                 ),
                             )
                         })
@@ -426,77 +214,83 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _array12 = _l6;
-                let _len12 = _l7;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base8 = unsafe { _array12.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list12
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                    _list6
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                let _l13 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _v19 = match _l13 {
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _v12 = match _l9 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l16 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                        let _l17 = unsafe { *ptr.add(28).cast::<usize>() };
+                        let _l10 = unsafe { *ptr.add(24).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(28).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l16.cast::<u8>(),
-                                    _l17,
-                                    _l17,
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
                                 ),
                             )
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l20 = unsafe { *ptr.add(32).cast::<*mut u8>() };
-                let _l21 = unsafe { *ptr.add(36).cast::<usize>() };
-                let _string22 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l20.cast::<u8>(), _l21, _l21),
-                    )
-                };
-                let _l23 = unsafe { *ptr.add(40).cast::<u8>() };
-                let _v27 = match _l23 {
+                let _l13 = unsafe { *ptr.add(32).cast::<*mut u8>() };
+                let _l14 = unsafe { *ptr.add(36).cast::<usize>() };
+                let _l15 = unsafe { *ptr.add(40).cast::<u8>() };
+                let _v17 = match _l15 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l26 = unsafe { *ptr.add(44).cast::<i32>() };
-                        ::core::option::Option::Some(_l26 as u32)
+                        let _l16 = unsafe { *ptr.add(44).cast::<u32>() };
+                        ::core::option::Option::Some(_l16)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 Person {
-                    name: _string4,
-                    age: _l5,
-                    emails: _list12,
-                    nickname: _v19,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    age: _l3,
+                    emails: _list6,
+                    nickname: _v12,
                     address: Address {
-                        street: _string22,
-                        postal_code: _v27,
+                        street: unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l13.cast::<u8>(),
+                                    _l14,
+                                    _l14,
+                                ),
+                            )
+                        },
+                        postal_code: _v17,
                     },
                 }
             }
@@ -508,17 +302,17 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<i64>() };
-                let _l5 = unsafe { *ptr.add(16).cast::<f32>() };
-                let _l6 = unsafe { *ptr.add(20).cast::<i32>() };
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<u64>() };
+                let _l4 = unsafe { *ptr.add(16).cast::<f32>() };
+                let _l5 = unsafe { *ptr.add(20).cast::<u32>() };
                 Scalars {
-                    enabled: ::witbind::rt::bool_lift(_l2),
-                    small: _l3,
-                    big: _l4 as u64,
-                    ratio: _l5,
-                    initial: unsafe { ::witbind::rt::char_lift(_l6 as u32) },
+                    enabled: ::witbind::rt::bool_lift(_l1),
+                    small: _l2,
+                    big: _l3,
+                    ratio: _l4,
+                    initial: unsafe { ::witbind::rt::char_lift(_l5) },
                 }
             }
             /// Lifts a `team` out of canonical ABI memory.
@@ -529,42 +323,269 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_team(ptr: *mut u8) -> Team {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _v31 = unsafe { _lift_person(ptr.add(8)) };
-                let _l32 = unsafe { *ptr.add(56).cast::<*mut u8>() };
-                let _l33 = unsafe { *ptr.add(60).cast::<usize>() };
-                let _array62 = _l32;
-                let _len62 = _l33;
-                let mut _list62 = ::witbind::rt::Vec::with_capacity(_len62);
-                for i in 0.._len62 {
-                    let _base34 = unsafe { _array62.add(i * 48) };
-                    _list62.push(unsafe { _lift_person(_base34) });
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _v3 = unsafe { _lift_person(ptr.add(8)) };
+                let _l4 = unsafe { *ptr.add(56).cast::<*mut u8>() };
+                let _l5 = unsafe { *ptr.add(60).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 48) };
+                    let _v7 = unsafe { _lift_person(_base6) };
+                    _list6.push(_v7);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array62, _len62 * 48, 4) };
-                let _l63 = unsafe { *ptr.add(64).cast::<*mut u8>() };
-                let _l64 = unsafe { *ptr.add(68).cast::<usize>() };
-                let _array73 = _l63;
-                let _len73 = _l64;
-                let mut _list73 = ::witbind::rt::Vec::with_capacity(_len73);
-                for i in 0.._len73 {
-                    let _base65 = unsafe { _array73.add(i * 32) };
-                    let _l66 = unsafe { *_base65.cast::<i32>() };
-                    let _v72 = unsafe { _lift_scalars(_base65.add(8)) };
-                    _list73.push((_l66 as u32, _v72));
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 48, 4) };
+                let _l8 = unsafe { *ptr.add(64).cast::<*mut u8>() };
+                let _l9 = unsafe { *ptr.add(68).cast::<usize>() };
+                let _array10 = _l8;
+                let _len10 = _l9;
+                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                for i in 0.._len10 {
+                    let _base10 = unsafe { _array10.add(i * 32) };
+                    let _l11 = unsafe { *_base10.cast::<u32>() };
+                    let _v12 = unsafe { _lift_scalars(_base10.add(8)) };
+                    _list10.push((_l11, _v12));
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array73, _len73 * 32, 8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 32, 8) };
                 Team {
-                    name: _string4,
-                    lead: _v31,
-                    members: _list62,
-                    scores: _list73,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    lead: _v3,
+                    members: _list6,
+                    scores: _list10,
                 }
+            }
+            /// A lent `person` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_person(
+                value: &Person,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (
+                *mut u8,
+                usize,
+                i32,
+                *mut u8,
+                usize,
+                i32,
+                *mut u8,
+                usize,
+                *mut u8,
+                usize,
+                i32,
+                i32,
+            ) {
+                let Person {
+                    name: _f1,
+                    age: _f2,
+                    emails: _f3,
+                    nickname: _f4,
+                    address: _f5,
+                } = value;
+                let _vec6 = _f1;
+                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                let _len6 = _vec6.len();
+                let _vec7 = _f3;
+                let _len7 = _vec7.len();
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
+                for (i, _e7) in _vec7.iter().enumerate() {
+                    let _base7 = unsafe { _array7.add(i * 8) };
+                    let _vec8 = _e7;
+                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                    let _len8 = _vec8.len();
+                    unsafe { *_base7.add(4).cast::<usize>() = _len8 };
+                    unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
+                }
+                _cleanup_list.push((_array7, _len7 * 8, 4));
+                let (_v12, _v13, _v14) = match _f4 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e10) => {
+                        let _vec11 = _e10;
+                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                        let _len11 = _vec11.len();
+                        (1i32, _ptr11, _len11)
+                    }
+                };
+                let Address { street: _f15, postal_code: _f16 } = _f5;
+                let _vec17 = _f15;
+                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                let _len17 = _vec17.len();
+                let (_v20, _v21) = match _f16 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e19) => {
+                        (1i32, ::witbind::rt::as_i32(_e19))
+                    }
+                };
+                (
+                    _ptr6,
+                    _len6,
+                    ::witbind::rt::as_i32(_f2),
+                    _array7,
+                    _len7,
+                    _v12,
+                    _v13,
+                    _v14,
+                    _ptr17,
+                    _len17,
+                    _v20,
+                    _v21,
+                )
+            }
+            /// A lent `scalars` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_scalars(
+                value: &Scalars,
+            ) -> (i32, i32, i64, f32, i32) {
+                let Scalars {
+                    enabled: _f1,
+                    small: _f2,
+                    big: _f3,
+                    ratio: _f4,
+                    initial: _f5,
+                } = value;
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_f2),
+                    ::witbind::rt::as_i64(_f3),
+                    ::witbind::rt::as_f32(_f4),
+                    ::witbind::rt::as_i32(_f5),
+                )
+            }
+            /// Lowers a lent `person` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_person(
+                value: &Person,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Person {
+                    name: _f1,
+                    age: _f2,
+                    emails: _f3,
+                    nickname: _f4,
+                    address: _f5,
+                } = value;
+                let _vec6 = _f1;
+                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                let _len6 = _vec6.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len6 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr6 };
+                unsafe { *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
+                let _vec7 = _f3;
+                let _len7 = _vec7.len();
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
+                for (i, _e7) in _vec7.iter().enumerate() {
+                    let _base7 = unsafe { _array7.add(i * 8) };
+                    let _vec8 = _e7;
+                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                    let _len8 = _vec8.len();
+                    unsafe { *_base7.add(4).cast::<usize>() = _len8 };
+                    unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
+                }
+                _cleanup_list.push((_array7, _len7 * 8, 4));
+                unsafe { *ptr.add(16).cast::<usize>() = _len7 };
+                unsafe { *ptr.add(12).cast::<*mut u8>() = _array7 };
+                match _f4 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(20).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e10) => {
+                        unsafe { *ptr.add(20).cast::<u8>() = 1 };
+                        let _vec11 = _e10;
+                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                        let _len11 = _vec11.len();
+                        unsafe { *ptr.add(28).cast::<usize>() = _len11 };
+                        unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr11 };
+                    }
+                }
+                let Address { street: _f12, postal_code: _f13 } = _f5;
+                let _vec14 = _f12;
+                let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                let _len14 = _vec14.len();
+                unsafe { *ptr.add(36).cast::<usize>() = _len14 };
+                unsafe { *ptr.add(32).cast::<*mut u8>() = _ptr14 };
+                match _f13 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(40).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e16) => {
+                        unsafe { *ptr.add(40).cast::<u8>() = 1 };
+                        unsafe {
+                            *ptr.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e16)
+                        };
+                    }
+                }
+            }
+            /// Lowers a lent `scalars` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_scalars(value: &Scalars, ptr: *mut u8) {
+                let Scalars {
+                    enabled: _f1,
+                    small: _f2,
+                    big: _f3,
+                    ratio: _f4,
+                    initial: _f5,
+                } = value;
+                unsafe { *ptr.cast::<u8>() = ::witbind::rt::as_i32(_f1) as u8 };
+                unsafe { *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
+                unsafe { *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                unsafe { *ptr.add(16).cast::<f32>() = ::witbind::rt::as_f32(_f4) };
+                unsafe { *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `team` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_team(
+                value: &Team,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Team { name: _f1, lead: _f2, members: _f3, scores: _f4 } = value;
+                let _vec5 = _f1;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len5 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr5 };
+                unsafe { _lower_person(&_f2, ptr.add(8), _cleanup_list) };
+                let _vec6 = _f3;
+                let _len6 = _vec6.len();
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 48, 4) };
+                for (i, _e6) in _vec6.iter().enumerate() {
+                    let _base6 = unsafe { _array6.add(i * 48) };
+                    unsafe { _lower_person(&_e6, _base6, _cleanup_list) };
+                }
+                _cleanup_list.push((_array6, _len6 * 48, 4));
+                unsafe { *ptr.add(60).cast::<usize>() = _len6 };
+                unsafe { *ptr.add(56).cast::<*mut u8>() = _array6 };
+                let _vec7 = _f4;
+                let _len7 = _vec7.len();
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 32, 8) };
+                for (i, _e7) in _vec7.iter().enumerate() {
+                    let _base7 = unsafe { _array7.add(i * 32) };
+                    let (_t8_0, _t8_1) = _e7;
+                    unsafe { *_base7.cast::<i32>() = ::witbind::rt::as_i32(_t8_0) };
+                    unsafe { _lower_scalars(&_t8_1, _base7.add(8)) };
+                }
+                _cleanup_list.push((_array7, _len7 * 32, 8));
+                unsafe { *ptr.add(68).cast::<usize>() = _len7 };
+                unsafe { *ptr.add(64).cast::<*mut u8>() = _array7 };
             }
         }
     }

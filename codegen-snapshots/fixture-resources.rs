@@ -115,10 +115,10 @@ pub mod witbind_fixtures {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:resources/files", "[constructor]file", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     File {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -133,24 +133,24 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(File {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -169,30 +169,31 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l9) })
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -211,27 +212,27 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _vec2 = data;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = data;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l6 as u64)
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l4)
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -242,12 +243,12 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[method]file.size", (i32),
                         i64
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u64
+                    _ret1 as u64
                 }
                 /// Makes an independent handle to the same file.
                 pub fn duplicate(&self) -> File {
@@ -255,14 +256,14 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[method]file.duplicate",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     File {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -280,20 +281,20 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -318,13 +319,13 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[static]file.compare", (i32,
                         i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&a.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
             }
             /// A resource whose constructor can fail.
@@ -379,24 +380,24 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Directory {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -415,31 +416,31 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(File {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -455,30 +456,30 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                    let _array7 = _l3;
-                    let _len7 = _l4;
-                    let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                    for i in 0.._len7 {
-                        let _base5 = unsafe { _array7.add(i * 4) };
-                        let _l6 = unsafe { *_base5.cast::<i32>() };
-                        _list7
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                    let _array4 = _l2;
+                    let _len4 = _l3;
+                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                    for i in 0.._len4 {
+                        let _base4 = unsafe { _array4.add(i * 4) };
+                        let _l5 = unsafe { *_base4.cast::<i32>() };
+                        _list4
                             .push(File {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 4, 4) };
-                    _list7
+                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 4, 4) };
+                    _list4
                 }
                 /// The file called `name`, if any.
                 pub fn find(&self, name: &str) -> ::core::option::Option<File> {
@@ -491,26 +492,26 @@ pub mod witbind_fixtures {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::option::Option::Some(File {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                 },
                             })
                         }
@@ -597,18 +598,18 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&f.handle) as i32,
-                        _ptr2,
+                        _ptr1,
                     )
                 };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
                     )
                 }
             }
@@ -617,10 +618,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:resources/files", "produce", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 File {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -636,60 +637,60 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec3 = &files;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 4) };
+                let _vec1 = &files;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &_e2.handle,
+                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                            &_e1.handle,
                         ) as i32
                     };
                 }
-                let (_v6, _v7) = match &maybe {
+                let (_v4, _v5) = match &maybe {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e5) => {
+                    ::core::option::Option::Some(_e3) => {
                         (
                             1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e5.handle)
+                            ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
                                 as i32,
                         )
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _v6, _v7, _ptr8) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
-                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
-                let _array13 = _l9;
-                let _len13 = _l10;
-                let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
-                for i in 0.._len13 {
-                    let _base11 = unsafe { _array13.add(i * 4) };
-                    let _l12 = unsafe { *_base11.cast::<i32>() };
-                    _list13
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _v4, _v5, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
+                let _array9 = _l7;
+                let _len9 = _l8;
+                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
+                for i in 0.._len9 {
+                    let _base9 = unsafe { _array9.add(i * 4) };
+                    let _l10 = unsafe { *_base9.cast::<i32>() };
+                    _list9
                         .push(File {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l12 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
                             },
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 4, 4) };
-                let _l14 = unsafe { *_ptr8.add(8).cast::<u8>() };
-                let _v18 = match _l14 {
+                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 4, 4) };
+                let _l11 = unsafe { *_ptr6.add(8).cast::<u8>() };
+                let _v13 = match _l11 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l17 = unsafe { *_ptr8.add(12).cast::<i32>() };
+                        let _l12 = unsafe { *_ptr6.add(12).cast::<i32>() };
                         ::core::option::Option::Some(File {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l17 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l12 as u32)
                             },
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                (_list13, _v18)
+                (_list9, _v13)
             }
             /// Borrowed handles in containers.
             pub fn inspect_all(
@@ -701,44 +702,45 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec3 = files;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 4) };
+                let _vec1 = files;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e2.handle,
+                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                            &_e1.handle,
                         ) as i32
                     };
                 }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
-                let _array11 = _l5;
-                let _len11 = _l6;
-                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                for i in 0.._len11 {
-                    let _base7 = unsafe { _array11.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list11
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 8) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    _list5
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                _list11
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                _list5
             }
             /// Resources inside records and variants.
+            #[allow(clippy::needless_borrow)]
             pub fn unpack(b: Bundle) -> ::witbind::rt::Vec<Entry> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:resources/files", "unpack", (i32, ptr, len, i32,
@@ -747,74 +749,50 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let Bundle { main: _f2, others: _f3, parent: _f4 } = &b;
-                let _vec6 = _f3;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 4, 4) };
-                for (i, _e5) in _vec6.iter().enumerate() {
-                    let _base5 = unsafe { _array6.add(i * 4) };
-                    unsafe {
-                        *_base5.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &_e5.handle,
-                        ) as i32
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_bundle(
+                    &&b,
+                    &mut _cleanup_list,
+                );
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
+                let _array9 = _l7;
+                let _len9 = _l8;
+                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
+                for i in 0.._len9 {
+                    let _base9 = unsafe { _array9.add(i * 8) };
+                    let _l10 = unsafe { *_base9.cast::<u8>() };
+                    let _v13 = match _l10 {
+                        0 => {
+                            let _l11 = unsafe { *_base9.add(4).cast::<i32>() };
+                            Entry::File(File {
+                                handle: unsafe {
+                                    ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
+                                },
+                            })
+                        }
+                        1 => {
+                            let _l12 = unsafe { *_base9.add(4).cast::<i32>() };
+                            Entry::Dir(Directory {
+                                handle: unsafe {
+                                    ::witbind::rt::ResourceHandle::from_handle(_l12 as u32)
+                                },
+                            })
+                        }
+                        2 => Entry::Missing,
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
+                    _list9.push(_v13);
                 }
-                let (_v9, _v10) = match _f4 {
-                    ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e8) => {
-                        (
-                            1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e8.handle)
-                                as i32,
-                        )
-                    }
-                };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::take_handle(&_f2.handle) as i32,
-                        _array6,
-                        _len6,
-                        _v9,
-                        _v10,
-                        _ptr11,
-                    )
-                };
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 4, 4) };
-                let _l12 = unsafe { *_ptr11.cast::<*mut u8>() };
-                let _l13 = unsafe { *_ptr11.add(4).cast::<usize>() };
-                let _array22 = _l12;
-                let _len22 = _l13;
-                let mut _list22 = ::witbind::rt::Vec::with_capacity(_len22);
-                for i in 0.._len22 {
-                    let _base14 = unsafe { _array22.add(i * 8) };
-                    let _l15 = unsafe { *_base14.cast::<u8>() };
-                    _list22
-                        .push(
-                            match _l15 {
-                                0 => {
-                                    let _l17 = unsafe { *_base14.add(4).cast::<i32>() };
-                                    Entry::File(File {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l17 as u32)
-                                        },
-                                    })
-                                }
-                                1 => {
-                                    let _l19 = unsafe { *_base14.add(4).cast::<i32>() };
-                                    Entry::Dir(Directory {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l19 as u32)
-                                        },
-                                    })
-                                }
-                                2 => Entry::Missing,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        );
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array22, _len22 * 8, 4) };
-                _list22
+                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
+                _list9
             }
             /// Handles in results, on both sides.
             pub fn try_token(
@@ -826,40 +804,76 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let (_v4, _v5) = match &x {
-                    ::core::result::Result::Ok(_e2) => {
+                let (_v3, _v4) = match &x {
+                    ::core::result::Result::Ok(_e1) => {
                         (
                             0i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e1.handle)
+                                as i32,
+                        )
+                    }
+                    ::core::result::Result::Err(_e2) => {
+                        (
+                            1i32,
                             ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
                                 as i32,
                         )
                     }
-                    ::core::result::Result::Err(_e3) => {
-                        (
-                            1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
-                                as i32,
-                        )
-                    }
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _ptr6) };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                match _l6 {
                     0 => {
-                        let _l9 = unsafe { *_ptr6.add(4).cast::<i32>() };
+                        let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(Token {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l11 = unsafe { *_ptr6.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l11) })
+                        let _l8 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
+            }
+            /// A lent `bundle` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_bundle(
+                value: &Bundle,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, *mut u8, usize, i32, i32) {
+                let Bundle { main: _f1, others: _f2, parent: _f3 } = value;
+                let _vec4 = _f2;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 4, 4) };
+                for (i, _e4) in _vec4.iter().enumerate() {
+                    let _base4 = unsafe { _array4.add(i * 4) };
+                    unsafe {
+                        *_base4.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                            &_e4.handle,
+                        ) as i32
+                    };
+                }
+                _cleanup_list.push((_array4, _len4 * 4, 4));
+                let (_v7, _v8) = match _f3 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e6) => {
+                        (
+                            1i32,
+                            ::witbind::rt::ResourceHandle::take_handle(&_e6.handle)
+                                as i32,
+                        )
+                    }
+                };
+                (
+                    ::witbind::rt::ResourceHandle::take_handle(&_f1.handle) as i32,
+                    _array4,
+                    _len4,
+                    _v7,
+                    _v8,
+                )
             }
         }
         /// Uses the resources of `files` from another interface.
@@ -878,26 +892,26 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&dir.handle) as i32,
-                        _ptr2,
+                        _ptr1,
                     )
                 };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(File {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -913,21 +927,21 @@ pub mod witbind_fixtures {
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::take_handle(&archive.handle)
                             as i32,
                         ::witbind::rt::ResourceHandle::handle(&into.handle) as i32,
-                        _ptr2,
+                        _ptr1,
                     )
                 };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::result::Result::Ok(()),
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

@@ -230,10 +230,11 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
-                if unsafe { *ptr.cast::<u8>() } == 3 {
-                    let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 3 {
+                    let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                 }
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
@@ -245,24 +246,30 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
-                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
-                let _base6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _len7 = unsafe { *ptr.add(20).cast::<usize>() };
-                for i in 0.._len7 {
-                    let _elem8 = unsafe { _base6.add(i * 8) };
-                    let _base9 = unsafe { *_elem8.cast::<*mut u8>() };
-                    let _len10 = unsafe { *_elem8.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base9, _len10, 1) };
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _base5 = _l3;
+                let _len5 = _l4;
+                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _base8 = _l6;
+                let _len8 = _l7;
+                for i in 0.._len8 {
+                    let _elem8 = unsafe { _base8.add(i * 8) };
+                    let _l9 = unsafe { *_elem8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_elem8.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l9, _l10, 1) };
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7 * 8, 4) };
-                let _base11 = unsafe { *ptr.add(36).cast::<*mut u8>() };
-                let _len12 = unsafe { *ptr.add(40).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base11, _len12, 1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_base8, _len8 * 8, 4) };
+                let _l11 = unsafe { *ptr.add(36).cast::<*mut u8>() };
+                let _l12 = unsafe { *ptr.add(40).cast::<usize>() };
+                let _base13 = _l11;
+                let _len13 = _l12;
+                unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13, 1) };
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `shape` in canonical ABI memory owns.
@@ -273,10 +280,11 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
-                if unsafe { *ptr.cast::<u8>() } == 3 {
-                    let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 3 {
+                    let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                 }
             }
             /// Lifts a `mixed` out of its core values.
@@ -293,26 +301,25 @@ pub mod witbind_fixtures {
             ) -> Mixed {
                 match arg0 {
                     0 => {
-                        let _c3 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                        Mixed::A(_c3 as u8)
+                        let _c1 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        Mixed::A(_c1 as u8)
                     }
                     1 => {
-                        Mixed::B(
-                            f32::from_bits(
-                                (unsafe { (arg1).assume_init() } as i64) as u32,
-                            ),
-                        )
+                        let _c2 = f32::from_bits(
+                            (unsafe { (arg1).assume_init() } as i64) as u32,
+                        );
+                        Mixed::B(_c2)
                     }
                     2 => {
-                        let _c7 = unsafe { (arg1).assume_init() } as i64;
-                        Mixed::C(_c7 as u64)
+                        let _c3 = unsafe { (arg1).assume_init() } as i64;
+                        Mixed::C(_c3 as u64)
                     }
                     3 => {
-                        let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _c4 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
                         Mixed::D(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _c9.cast::<u8>(),
+                                    _c4.cast::<u8>(),
                                     arg2,
                                     arg2,
                                 ),
@@ -320,12 +327,79 @@ pub mod witbind_fixtures {
                         })
                     }
                     4 => {
-                        let _c12 = f64::from_bits(
+                        let _c5 = f64::from_bits(
                             (unsafe { (arg1).assume_init() } as i64) as u64,
                         );
-                        Mixed::E((_c12, (arg2) as u32))
+                        Mixed::E((_c5, (arg2) as i32 as u32))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            #[allow(clippy::too_many_arguments)]
+            /// Lifts a `nested` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_nested(
+                arg0: *mut u8,
+                arg1: usize,
+                arg2: *mut u8,
+                arg3: usize,
+                arg4: *mut u8,
+                arg5: usize,
+                arg6: i32,
+                arg7: i32,
+                arg8: i32,
+                arg9: *mut u8,
+                arg10: usize,
+            ) -> Nested {
+                let _list1 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(arg2.cast::<Point>(), arg3, arg3)
+                };
+                let _array2 = arg4;
+                let _len2 = arg5;
+                let mut _list2 = ::witbind::rt::Vec::with_capacity(_len2);
+                for i in 0.._len2 {
+                    let _base2 = unsafe { _array2.add(i * 8) };
+                    let _l3 = unsafe { *_base2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
+                    _list2
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _v5 = match arg6 {
+                    0 => ::core::option::Option::None,
+                    1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _list6 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(arg9.cast::<u8>(), arg10, arg10)
+                };
+                Nested {
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    },
+                    points: _list1,
+                    tags: _list2,
+                    inner: _v5,
+                    bytes: _list6,
                 }
             }
             /// Lifts a `shape` out of its core values.
@@ -342,23 +416,22 @@ pub mod witbind_fixtures {
             ) -> Shape {
                 match arg0 {
                     0 => {
-                        Shape::Circle(
-                            f64::from_bits(
-                                (unsafe { (arg1).assume_init() } as i64) as u64,
-                            ),
-                        )
+                        let _c1 = f64::from_bits(
+                            (unsafe { (arg1).assume_init() } as i64) as u64,
+                        );
+                        Shape::Circle(_c1)
                     }
                     1 => {
-                        let _c5 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                        Shape::Rect(Point { x: _c5, y: (arg2) as i32 })
+                        let _c2 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        Shape::Rect(Point { x: _c2, y: (arg2) as i32 })
                     }
                     2 => Shape::Empty,
                     3 => {
-                        let _c8 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
                         Shape::Named(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _c8.cast::<u8>(),
+                                    _c3.cast::<u8>(),
                                     arg2,
                                     arg2,
                                 ),
@@ -366,8 +439,8 @@ pub mod witbind_fixtures {
                         })
                     }
                     4 => {
-                        let _c11 = unsafe { (arg1).assume_init() } as i64;
-                        Shape::Big(_c11 as u64)
+                        let _c4 = unsafe { (arg1).assume_init() } as i64;
+                        Shape::Big(_c4 as u64)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -380,31 +453,37 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_mixed(ptr: *mut u8) -> Mixed {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Mixed::A(unsafe { *ptr.add(8).cast::<u8>() }),
-                    1 => Mixed::B(unsafe { *ptr.add(8).cast::<f32>() }),
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
+                        Mixed::A(_l2)
+                    }
+                    1 => {
+                        let _l3 = unsafe { *ptr.add(8).cast::<f32>() };
+                        Mixed::B(_l3)
+                    }
                     2 => {
-                        let _l8 = unsafe { *ptr.add(8).cast::<i64>() };
-                        Mixed::C(_l8 as u64)
+                        let _l4 = unsafe { *ptr.add(8).cast::<u64>() };
+                        Mixed::C(_l4)
                     }
                     3 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         Mixed::D(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         })
                     }
                     4 => {
-                        let _l14 = unsafe { *ptr.add(8).cast::<f64>() };
-                        let _l15 = unsafe { *ptr.add(16).cast::<i32>() };
-                        Mixed::E((_l14, _l15 as u32))
+                        let _l7 = unsafe { *ptr.add(8).cast::<f64>() };
+                        let _l8 = unsafe { *ptr.add(16).cast::<u32>() };
+                        Mixed::E((_l7, _l8))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -417,60 +496,63 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list5 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
                 };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list7 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
-                };
-                let _l8 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l9 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _array14 = _l8;
-                let _len14 = _l9;
-                let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                for i in 0.._len14 {
-                    let _base10 = unsafe { _array14.add(i * 8) };
-                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                    _list14
+                let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _array8 = _l6;
+                let _len8 = _l7;
+                let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
+                for i in 0.._len8 {
+                    let _base8 = unsafe { _array8.add(i * 8) };
+                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                    _list8
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
-                let _l15 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v20 = match _l15 {
+                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
+                let _l11 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _v14 = match _l11 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l18 = unsafe { *ptr.add(28).cast::<i32>() };
-                        let _l19 = unsafe { *ptr.add(32).cast::<i32>() };
-                        ::core::option::Option::Some(Point { x: _l18, y: _l19 })
+                        let _l12 = unsafe { *ptr.add(28).cast::<i32>() };
+                        let _l13 = unsafe { *ptr.add(32).cast::<i32>() };
+                        ::core::option::Option::Some(Point { x: _l12, y: _l13 })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l21 = unsafe { *ptr.add(36).cast::<*mut u8>() };
-                let _l22 = unsafe { *ptr.add(40).cast::<usize>() };
-                let _list23 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22)
+                let _l15 = unsafe { *ptr.add(36).cast::<*mut u8>() };
+                let _l16 = unsafe { *ptr.add(40).cast::<usize>() };
+                let _list17 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l15.cast::<u8>(), _l16, _l16)
                 };
                 Nested {
-                    name: _string4,
-                    points: _list7,
-                    tags: _list14,
-                    inner: _v20,
-                    bytes: _list23,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    points: _list5,
+                    tags: _list8,
+                    inner: _v14,
+                    bytes: _list17,
                 }
             }
             /// Lifts a `shape` out of canonical ABI memory.
@@ -481,31 +563,34 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Shape::Circle(unsafe { *ptr.add(8).cast::<f64>() }),
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _l2 = unsafe { *ptr.add(8).cast::<f64>() };
+                        Shape::Circle(_l2)
+                    }
                     1 => {
-                        let _l6 = unsafe { *ptr.add(8).cast::<i32>() };
-                        let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
-                        Shape::Rect(Point { x: _l6, y: _l7 })
+                        let _l3 = unsafe { *ptr.add(8).cast::<i32>() };
+                        let _l4 = unsafe { *ptr.add(12).cast::<i32>() };
+                        Shape::Rect(Point { x: _l3, y: _l4 })
                     }
                     2 => Shape::Empty,
                     3 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         Shape::Named(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         })
                     }
                     4 => {
-                        let _l14 = unsafe { *ptr.add(8).cast::<i64>() };
-                        Shape::Big(_l14 as u64)
+                        let _l7 = unsafe { *ptr.add(8).cast::<u64>() };
+                        Shape::Big(_l7)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -514,97 +599,163 @@ pub mod witbind_fixtures {
             pub(crate) fn _lower_flat_mixed(
                 value: &Mixed,
             ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
-                let (_v10, _v11, _v12) = match value {
-                    Mixed::A(_e2) => {
+                let (_v8, _v9, _v10) = match value {
+                    Mixed::A(_e1) => {
                         (
                             0i32,
                             ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_e2))) as u64,
+                                (i64::from(::witbind::rt::as_i32(_e1))) as u64,
                             ),
                             0usize,
                         )
                     }
-                    Mixed::B(_e3) => {
+                    Mixed::B(_e2) => {
                         (
                             1i32,
                             ::core::mem::MaybeUninit::new(
-                                (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
+                                (i64::from((::witbind::rt::as_f32(_e2)).to_bits())) as u64,
                             ),
                             0usize,
                         )
                     }
-                    Mixed::C(_e4) => {
+                    Mixed::C(_e3) => {
                         (
                             2i32,
                             ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e4)) as u64,
+                                (::witbind::rt::as_i64(_e3)) as u64,
                             ),
                             0usize,
                         )
                     }
-                    Mixed::D(_e5) => {
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
+                    Mixed::D(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr5), _len5)
                     }
-                    Mixed::E(_e7) => {
-                        let (_t8, _t9) = _e7;
+                    Mixed::E(_e6) => {
+                        let (_t7_0, _t7_1) = _e6;
                         (
                             4i32,
                             ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
+                                ((::witbind::rt::as_f64(_t7_0)).to_bits() as i64) as u64,
                             ),
-                            (::witbind::rt::as_i32(_t9)) as usize,
+                            (::witbind::rt::as_i32(_t7_1)) as usize,
                         )
                     }
                 };
-                (_v10, _v11, _v12)
+                (_v8, _v9, _v10)
+            }
+            /// A lent `nested` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_nested(
+                value: &Nested,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (
+                *mut u8,
+                usize,
+                *mut u8,
+                usize,
+                *mut u8,
+                usize,
+                i32,
+                i32,
+                i32,
+                *mut u8,
+                usize,
+            ) {
+                let Nested {
+                    name: _f1,
+                    points: _f2,
+                    tags: _f3,
+                    inner: _f4,
+                    bytes: _f5,
+                } = value;
+                let _vec6 = _f1;
+                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                let _len6 = _vec6.len();
+                let _vec7 = _f2;
+                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                let _len7 = _vec7.len();
+                let _vec8 = _f3;
+                let _len8 = _vec8.len();
+                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
+                for (i, _e8) in _vec8.iter().enumerate() {
+                    let _base8 = unsafe { _array8.add(i * 8) };
+                    let _vec9 = _e8;
+                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                    let _len9 = _vec9.len();
+                    unsafe { *_base8.add(4).cast::<usize>() = _len9 };
+                    unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
+                }
+                _cleanup_list.push((_array8, _len8 * 8, 4));
+                let (_v14, _v15, _v16) = match _f4 {
+                    ::core::option::Option::None => (0i32, 0i32, 0i32),
+                    ::core::option::Option::Some(_e11) => {
+                        let Point { x: _f12, y: _f13 } = _e11;
+                        (1i32, ::witbind::rt::as_i32(_f12), ::witbind::rt::as_i32(_f13))
+                    }
+                };
+                let _vec17 = _f5;
+                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                let _len17 = _vec17.len();
+                (
+                    _ptr6,
+                    _len6,
+                    _ptr7,
+                    _len7,
+                    _array8,
+                    _len8,
+                    _v14,
+                    _v15,
+                    _v16,
+                    _ptr17,
+                    _len17,
+                )
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
                 value: &Shape,
             ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
-                let (_v10, _v11, _v12) = match value {
-                    Shape::Circle(_e2) => {
+                let (_v9, _v10, _v11) = match value {
+                    Shape::Circle(_e1) => {
                         (
                             0i32,
                             ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
+                                ((::witbind::rt::as_f64(_e1)).to_bits() as i64) as u64,
                             ),
                             0usize,
                         )
                     }
-                    Shape::Rect(_e3) => {
-                        let Point { x: _f4, y: _f5 } = _e3;
+                    Shape::Rect(_e2) => {
+                        let Point { x: _f3, y: _f4 } = _e2;
                         (
                             1i32,
                             ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_f4))) as u64,
+                                (i64::from(::witbind::rt::as_i32(_f3))) as u64,
                             ),
-                            (::witbind::rt::as_i32(_f5)) as usize,
+                            (::witbind::rt::as_i32(_f4)) as usize,
                         )
                     }
                     Shape::Empty => {
                         (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
                     }
-                    Shape::Named(_e7) => {
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
+                    Shape::Named(_e6) => {
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr7), _len7)
                     }
-                    Shape::Big(_e9) => {
+                    Shape::Big(_e8) => {
                         (
                             4i32,
                             ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e9)) as u64,
+                                (::witbind::rt::as_i64(_e8)) as u64,
                             ),
                             0usize,
                         )
                     }
                 };
-                (_v10, _v11, _v12)
+                (_v9, _v10, _v11)
             }
             /// Lowers a `mixed` into canonical ABI memory, handing it over.
             ///
@@ -613,43 +764,101 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_mixed(value: Mixed, ptr: *mut u8) {
                 match value {
-                    Mixed::A(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Mixed::A(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e1) as u8
                         };
                     }
-                    Mixed::B(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                    Mixed::B(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e3)
+                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e2)
                         };
                     }
-                    Mixed::C(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    Mixed::C(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
                         };
                     }
-                    Mixed::D(_e5) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                        let _len6 = _vec6.len();
-                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
+                    Mixed::D(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        let _vec5 = (_e4).into_bytes().into_boxed_slice();
+                        let _len5 = _vec5.len();
+                        let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len5 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr5 };
                     }
-                    Mixed::E(_e7) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        let (_t8, _t9) = _e7;
+                    Mixed::E(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        let (_t7_0, _t7_1) = _e6;
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t8)
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t7_0)
                         };
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t9)
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t7_1)
                         };
                     }
-                };
+                }
+            }
+            /// Lowers a `nested` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_nested(value: Nested, ptr: *mut u8) {
+                let Nested {
+                    name: _f1,
+                    points: _f2,
+                    tags: _f3,
+                    inner: _f4,
+                    bytes: _f5,
+                } = value;
+                let _vec6 = (_f1).into_bytes().into_boxed_slice();
+                let _len6 = _vec6.len();
+                let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                unsafe { *ptr.add(4).cast::<usize>() = _len6 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr6 };
+                let _vec7 = (_f2).into_boxed_slice();
+                let _len7 = _vec7.len();
+                let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                unsafe { *ptr.add(12).cast::<usize>() = _len7 };
+                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                let _vec8 = _f3;
+                let _len8 = _vec8.len();
+                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
+                for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate()
+                {
+                    let _base8 = unsafe { _array8.add(i * 8) };
+                    let _vec9 = (_e8).into_bytes().into_boxed_slice();
+                    let _len9 = _vec9.len();
+                    let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
+                    unsafe { *_base8.add(4).cast::<usize>() = _len9 };
+                    unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
+                }
+                unsafe { *ptr.add(20).cast::<usize>() = _len8 };
+                unsafe { *ptr.add(16).cast::<*mut u8>() = _array8 };
+                match _f4 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(24).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e11) => {
+                        unsafe { *ptr.add(24).cast::<u8>() = 1 };
+                        let Point { x: _f12, y: _f13 } = _e11;
+                        unsafe {
+                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                        };
+                        unsafe {
+                            *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                        };
+                    }
+                }
+                let _vec14 = (_f5).into_boxed_slice();
+                let _len14 = _vec14.len();
+                let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
+                unsafe { *ptr.add(40).cast::<usize>() = _len14 };
+                unsafe { *ptr.add(36).cast::<*mut u8>() = _ptr14 };
             }
             /// Lowers a `shape` into canonical ABI memory, handing it over.
             ///
@@ -658,40 +867,40 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
                 match value {
-                    Shape::Circle(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Shape::Circle(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e1)
                         };
                     }
-                    Shape::Rect(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let Point { x: _f4, y: _f5 } = _e3;
+                    Shape::Rect(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let Point { x: _f3, y: _f4 } = _e2;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3)
                         };
                         unsafe {
-                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4)
                         };
                     }
                     Shape::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { *ptr.cast::<u8>() = 2 };
                     }
-                    Shape::Named(_e7) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        let _vec8 = (_e7).into_bytes().into_boxed_slice();
-                        let _len8 = _vec8.len();
-                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                    Shape::Named(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                        let _len7 = _vec7.len();
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
                     }
-                    Shape::Big(_e9) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                    Shape::Big(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e8)
                         };
                     }
-                };
+                }
             }
             /// Lowers a lent `shape` into canonical ABI memory.
             ///
@@ -700,40 +909,40 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
             pub(crate) unsafe fn _lower_shape(value: &Shape, ptr: *mut u8) {
                 match value {
-                    Shape::Circle(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Shape::Circle(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e1)
                         };
                     }
-                    Shape::Rect(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let Point { x: _f4, y: _f5 } = _e3;
+                    Shape::Rect(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let Point { x: _f3, y: _f4 } = _e2;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3)
                         };
                         unsafe {
-                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4)
                         };
                     }
                     Shape::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { *ptr.cast::<u8>() = 2 };
                     }
-                    Shape::Named(_e7) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                    Shape::Named(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
                     }
-                    Shape::Big(_e9) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                    Shape::Big(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e8)
                         };
                     }
-                };
+                }
             }
         }
         /// Implemented by the host; the guest calls it with the values it receives.
@@ -756,36 +965,36 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-bool", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                ::witbind::rt::bool_lift(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                ::witbind::rt::bool_lift(_ret1 as u8)
             }
             pub fn echo_s8(v: i8) -> i8 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-s8", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret2 as i8
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as i8
             }
             pub fn echo_u8(v: u8) -> u8 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-u8", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret2 as u8
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as u8
             }
             pub fn echo_s16(v: i16) -> i16 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-s16", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret2 as i16
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as i16
             }
             pub fn echo_u16(v: u16) -> u16 {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-u16", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret2 as u16
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as u16
             }
             pub fn echo_s32(v: i32) -> i32 {
                 ::witbind::rt::wit_import!(
@@ -797,8 +1006,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-u32", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret2 as u32
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as u32
             }
             pub fn echo_s64(v: i64) -> i64 {
                 ::witbind::rt::wit_import!(
@@ -810,8 +1019,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-u64", (i64), i64
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
+                _ret1 as u64
             }
             pub fn echo_f32(v: f32) -> f32 {
                 ::witbind::rt::wit_import!(
@@ -829,8 +1038,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-char", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                unsafe { ::witbind::rt::char_lift(_ret2 as u32) }
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
             }
             pub fn echo_string(v: &str) -> ::witbind::rt::String {
                 ::witbind::rt::wit_import!(
@@ -839,16 +1048,16 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
+                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
                     )
                 }
             }
@@ -859,14 +1068,14 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5) }
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
                 ::witbind::rt::wit_import!(
@@ -875,15 +1084,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
@@ -893,15 +1102,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<f64>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<f64>(), _l4, _l4)
                 }
             }
             pub fn echo_strings(
@@ -913,42 +1122,42 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec4 = v;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e2) in _vec4.iter().enumerate() {
-                    let _base2 = unsafe { _array4.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                let _vec1 = v;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
                 }
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4, _len4, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array12 = _l6;
-                let _len12 = _l7;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base8 = unsafe { _array12.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list12
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr3) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 8) };
+                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                    _list6
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                _list12
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                _list6
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
                 ::witbind::rt::wit_import!(
@@ -957,15 +1166,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Point>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
                 }
             }
             pub fn echo_align1(v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
@@ -975,15 +1184,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align1>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align1>(), _l4, _l4)
                 }
             }
             pub fn echo_align2(v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
@@ -993,15 +1202,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align2>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align2>(), _l4, _l4)
                 }
             }
             pub fn echo_align4(v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
@@ -1011,15 +1220,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align4>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align4>(), _l4, _l4)
                 }
             }
             pub fn echo_align8(v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
@@ -1029,15 +1238,15 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = v;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _vec1 = v;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align8>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align8>(), _l4, _l4)
                 }
             }
             pub fn echo_nested_lists(
@@ -1053,64 +1262,64 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec6 = v;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                for (i, _e2) in _vec6.iter().enumerate() {
-                    let _base2 = unsafe { _array6.add(i * 8) };
-                    let _vec5 = _e2;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                    for (i, _e3) in _vec5.iter().enumerate() {
-                        let _base3 = unsafe { _array5.add(i * 8) };
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                let _vec1 = v;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let _vec2 = _e1;
+                    let _len2 = _vec2.len();
+                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                    for (i, _e2) in _vec2.iter().enumerate() {
+                        let _base2 = unsafe { _array2.add(i * 8) };
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                     }
-                    _cleanup_list.push((_array5, _len5 * 8, 4));
-                    unsafe { *_base2.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base2.cast::<*mut u8>() = _array5 };
+                    _cleanup_list.push((_array2, _len2 * 8, 4));
+                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
+                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
                 }
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array6, _len6, _ptr7) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l8 = unsafe { *_ptr7.cast::<*mut u8>() };
-                let _l9 = unsafe { *_ptr7.add(4).cast::<usize>() };
-                let _array18 = _l8;
-                let _len18 = _l9;
-                let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
-                for i in 0.._len18 {
-                    let _base10 = unsafe { _array18.add(i * 8) };
-                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                    let _array17 = _l11;
-                    let _len17 = _l12;
-                    let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
-                    for i in 0.._len17 {
-                        let _base13 = unsafe { _array17.add(i * 8) };
-                        let _l14 = unsafe { *_base13.cast::<*mut u8>() };
-                        let _l15 = unsafe { *_base13.add(4).cast::<usize>() };
-                        _list17
+                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
+                let _array7 = _l5;
+                let _len7 = _l6;
+                let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+                for i in 0.._len7 {
+                    let _base7 = unsafe { _array7.add(i * 8) };
+                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                    let _array10 = _l8;
+                    let _len10 = _l9;
+                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                    for i in 0.._len10 {
+                        let _base10 = unsafe { _array10.add(i * 8) };
+                        let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                        let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                        _list10
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _l15,
-                                        _l15,
+                                        _l11.cast::<u8>(),
+                                        _l12,
+                                        _l12,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 8, 4) };
-                    _list18.push(_list17);
+                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
+                    _list7.push(_list10);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 8, 4) };
-                _list18
+                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                _list7
             }
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
@@ -1122,31 +1331,31 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v5, _v6, _v7) = match v {
+                let (_v4, _v5, _v6) = match v {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        (1i32, _ptr4, _len4)
+                    ::core::option::Option::Some(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l12.cast::<u8>(),
-                                    _l13,
-                                    _l13,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         })
@@ -1164,35 +1373,34 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v8, _v9, _v10) = match v {
+                let (_v7, _v8, _v9) = match v {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => {
-                        let (_v6, _v7) = match _e3 {
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v5, _v6) = match _e2 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e5) => {
-                                (1i32, ::witbind::rt::as_i32(_e5))
+                            ::core::option::Option::Some(_e4) => {
+                                (1i32, ::witbind::rt::as_i32(_e4))
                             }
                         };
-                        (1i32, _v6, _v7)
+                        (1i32, _v5, _v6)
                     }
                 };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v8, _v9, _v10, _ptr11) };
-                let _l12 = unsafe { *_ptr11.cast::<u8>() };
-                match _l12 {
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                match _l11 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l15 = unsafe { *_ptr11.add(4).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l15 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l18 = unsafe { *_ptr11.add(8).cast::<i32>() };
-                                    ::core::option::Option::Some(_l18 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
+                        let _v14 = match _l12 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l13 = unsafe { *_ptr10.add(8).cast::<u32>() };
+                                ::core::option::Option::Some(_l13)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::option::Option::Some(_v14)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1208,37 +1416,37 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v5, _v6, _v7) = match v {
-                    ::core::result::Result::Ok(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        (0i32, _ptr3, _len3)
+                let (_v4, _v5, _v6) = match v {
+                    ::core::result::Result::Ok(_e1) => {
+                        let _vec2 = _e1;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        (0i32, _ptr2, _len2)
                     }
-                    ::core::result::Result::Err(_e4) => {
-                        (1i32, (_e4.clone() as i32) as usize as *mut u8, 0usize)
+                    ::core::result::Result::Err(_e3) => {
+                        (1i32, (_e3.clone() as i32) as usize as *mut u8, 0usize)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => {
-                        let _l11 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l12 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         })
                     }
                     1 => {
-                        let _l15 = unsafe { *_ptr8.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Color::_lift(_l15) })
+                        let _l11 = unsafe { *_ptr7.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { Color::_lift(_l11) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1250,12 +1458,12 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-res-unit", (i32), i32
                 );
-                let _v4 = match v {
+                let _v3 = match v {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
                 };
-                let _ret5 = unsafe { _wit_import(_v4) };
-                match _ret5 {
+                let _ret4 = unsafe { _wit_import(_v3) };
+                match _ret4 {
                     0 => ::core::result::Result::Ok(()),
                     1 => ::core::result::Result::Err(()),
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1271,31 +1479,31 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let (_v5, _v6, _v7) = match v {
+                let (_v4, _v5, _v6) = match v {
                     ::core::result::Result::Ok(_) => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::result::Result::Err(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        (1i32, _ptr4, _len4)
+                    ::core::result::Result::Err(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                match _l8 {
                     0 => ::core::result::Result::Ok(()),
                     1 => {
-                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l12.cast::<u8>(),
-                                    _l13,
-                                    _l13,
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
                                 ),
                             )
                         })
@@ -1313,17 +1521,17 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v4, _v5) = match v {
-                    ::core::result::Result::Ok(_e2) => (0i32, ::witbind::rt::as_i64(_e2)),
+                let (_v3, _v4) = match v {
+                    ::core::result::Result::Ok(_e1) => (0i32, ::witbind::rt::as_i64(_e1)),
                     ::core::result::Result::Err(_) => (1i32, 0i64),
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _ptr6) };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                match _l6 {
                     0 => {
-                        let _l9 = unsafe { *_ptr6.add(8).cast::<i64>() };
-                        ::core::result::Result::Ok(_l9 as u64)
+                        let _l7 = unsafe { *_ptr5.add(8).cast::<u64>() };
+                        ::core::result::Result::Ok(_l7)
                     }
                     1 => ::core::result::Result::Err(()),
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1337,30 +1545,37 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let (_t2, _t3, _t4) = v;
-                let _vec5 = _t3;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_t1_0, _t1_1, _t1_2) = v;
+                let _vec2 = _t1_1;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::as_i32(_t2),
-                        _ptr5,
-                        _len5,
-                        ::witbind::rt::as_f64(_t4),
-                        _ptr6,
+                        ::witbind::rt::as_i32(_t1_0),
+                        _ptr2,
+                        _len2,
+                        ::witbind::rt::as_f64(_t1_2),
+                        _ptr3,
                     )
                 };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
-                let _l9 = unsafe { *_ptr6.add(8).cast::<usize>() };
-                let _string10 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
-                    )
-                };
-                let _l11 = unsafe { *_ptr6.add(16).cast::<f64>() };
-                (_l7, _string10, _l11)
+                let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
+                let _l6 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                let _l7 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                (
+                    _l4,
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l5.cast::<u8>(),
+                                _l6,
+                                _l6,
+                            ),
+                        )
+                    },
+                    _l7,
+                )
             }
             pub fn echo_point(v: Point) -> Point {
                 ::witbind::rt::wit_import!(
@@ -1369,19 +1584,20 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let Point { x: _f2, y: _f3 } = v;
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let Point { x: _f1, y: _f2 } = v;
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
+                        ::witbind::rt::as_i32(_f1),
                         ::witbind::rt::as_i32(_f2),
-                        ::witbind::rt::as_i32(_f3),
-                        _ptr4,
+                        _ptr3,
                     )
                 };
-                let _l5 = unsafe { *_ptr4.cast::<i32>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<i32>() };
-                Point { x: _l5, y: _l6 }
+                let _l4 = unsafe { *_ptr3.cast::<i32>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                Point { x: _l4, y: _l5 }
             }
+            #[allow(clippy::needless_borrow)]
             pub fn echo_nested(v: &Nested) -> Nested {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-nested", (ptr, len, ptr,
@@ -1390,59 +1606,34 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
-                let Nested {
-                    name: _f2,
-                    points: _f3,
-                    tags: _f4,
-                    inner: _f5,
-                    bytes: _f6,
-                } = v;
-                let _vec7 = _f2;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                let _vec8 = _f3;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                let _vec11 = _f4;
-                let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 8, 4) };
-                for (i, _e9) in _vec11.iter().enumerate() {
-                    let _base9 = unsafe { _array11.add(i * 8) };
-                    let _vec10 = _e9;
-                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                    let _len10 = _vec10.len();
-                    unsafe { *_base9.add(4).cast::<usize>() = _len10 };
-                    unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
-                }
-                let (_v16, _v17, _v18) = match _f5 {
-                    ::core::option::Option::None => (0i32, 0i32, 0i32),
-                    ::core::option::Option::Some(_e13) => {
-                        let Point { x: _f14, y: _f15 } = _e13;
-                        (1i32, ::witbind::rt::as_i32(_f14), ::witbind::rt::as_i32(_f15))
-                    }
-                };
-                let _vec19 = _f6;
-                let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                let _len19 = _vec19.len();
-                let _ptr20 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11) = super::types::_lower_flat_nested(
+                    &v,
+                    &mut _cleanup_list,
+                );
+                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _ptr7,
-                        _len7,
-                        _ptr8,
-                        _len8,
-                        _array11,
-                        _len11,
-                        _v16,
-                        _v17,
-                        _v18,
-                        _ptr19,
-                        _len19,
-                        _ptr20,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _ptr12,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                unsafe { super::types::_lift_nested(_ptr20) }
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                unsafe { super::types::_lift_nested(_ptr12) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shape(v: &Shape) -> Shape {
@@ -1452,10 +1643,10 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v10, _v11, _v12) = super::types::_lower_flat_shape(&v);
-                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
-                unsafe { super::types::_lift_shape(_ptr13) }
+                let (_v1, _v2, _v3) = super::types::_lower_flat_shape(&v);
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                unsafe { super::types::_lift_shape(_ptr4) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
@@ -1465,49 +1656,50 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec11 = v;
-                let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 16, 8) };
-                for (i, _e2) in _vec11.iter().enumerate() {
-                    let _base2 = unsafe { _array11.add(i * 16) };
-                    unsafe { super::types::_lower_shape(&_e2, _base2) };
+                let _vec1 = v;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 8) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 16) };
+                    unsafe { super::types::_lower_shape(&_e1, _base1) };
                 }
-                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array11, _len11, _ptr12) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8) };
-                let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
-                let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
-                let _array30 = _l13;
-                let _len30 = _l14;
-                let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
-                for i in 0.._len30 {
-                    let _base15 = unsafe { _array30.add(i * 16) };
-                    _list30.push(unsafe { super::types::_lift_shape(_base15) });
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 8) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 16) };
+                    let _v6 = unsafe { super::types::_lift_shape(_base5) };
+                    _list5.push(_v6);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array30, _len30 * 16, 8) };
-                _list30
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 16, 8) };
+                _list5
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(v: Color) -> Color {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-color", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(v.clone() as i32) };
-                unsafe { Color::_lift(_ret2 as u8) }
+                let _ret1 = unsafe { _wit_import(v.clone() as i32) };
+                unsafe { Color::_lift(_ret1 as u8) }
             }
             pub fn echo_small(v: Small) -> Small {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-small", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(v.bits() as i32) };
-                Small::from_bits_retain(_ret2 as u8)
+                let _ret1 = unsafe { _wit_import(v.bits() as i32) };
+                Small::from_bits_retain(_ret1 as u8)
             }
             pub fn echo_full(v: Full) -> Full {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-full", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(v.bits() as i32) };
-                Full::from_bits_retain(_ret2 as u32)
+                let _ret1 = unsafe { _wit_import(v.bits() as i32) };
+                Full::from_bits_retain(_ret1 as u32)
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_mixed(v: &Mixed) -> Mixed {
@@ -1517,10 +1709,10 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let (_v10, _v11, _v12) = super::types::_lower_flat_mixed(&v);
-                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
-                unsafe { super::types::_lift_mixed(_ptr13) }
+                let (_v1, _v2, _v3) = super::types::_lower_flat_mixed(&v);
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                unsafe { super::types::_lift_mixed(_ptr4) }
             }
             /// More than 16 flat parameters: passed through memory.
             #[allow(clippy::too_many_arguments)]
@@ -1549,30 +1741,30 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0) };
+                unsafe { *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1) };
+                unsafe { *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2) };
+                unsafe { *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3) };
+                unsafe { *_ptr1.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4) };
+                unsafe { *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5) };
+                unsafe { *_ptr1.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6) };
+                unsafe { *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7) };
+                unsafe { *_ptr1.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8) };
+                unsafe { *_ptr1.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9) };
+                unsafe { *_ptr1.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10) };
+                unsafe { *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11) };
+                unsafe { *_ptr1.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12) };
+                unsafe { *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13) };
+                unsafe { *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14) };
+                unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15) };
+                unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16) };
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(a0) };
-                unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1) };
-                unsafe { *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2) };
-                unsafe { *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3) };
-                unsafe { *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4) };
-                unsafe { *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5) };
-                unsafe { *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6) };
-                unsafe { *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7) };
-                unsafe { *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8) };
-                unsafe { *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9) };
-                unsafe { *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10) };
-                unsafe { *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11) };
-                unsafe { *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12) };
-                unsafe { *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13) };
-                unsafe { *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14) };
-                unsafe { *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15) };
-                unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16) };
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
         }
@@ -1877,87 +2069,87 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_bool_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s8_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_s8(arg0 as i8);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::echo_s8(arg0 as i8);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u8_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_u8(arg0 as u8);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::echo_u8(arg0 as u8);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s16_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_s16(arg0 as i16);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::echo_s16(arg0 as i16);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u16_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_u16(arg0 as u16);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::echo_u16(arg0 as u16);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s32_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_s32(arg0);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::echo_s32(arg0);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u32_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_u32(arg0 as u32);
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::echo_u32(arg0 as u32);
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s64_cabi<__T: Guest>(arg0: i64) -> i64 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_s64(arg0);
-                    ::witbind::rt::as_i64(_ret2)
+                    let _ret1 = __T::echo_s64(arg0);
+                    ::witbind::rt::as_i64(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u64_cabi<__T: Guest>(arg0: i64) -> i64 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_u64(arg0 as u64);
-                    ::witbind::rt::as_i64(_ret2)
+                    let _ret1 = __T::echo_u64(arg0 as u64);
+                    ::witbind::rt::as_i64(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_f32_cabi<__T: Guest>(arg0: f32) -> f32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_f32(arg0);
-                    ::witbind::rt::as_f32(_ret2)
+                    let _ret1 = __T::echo_f32(arg0);
+                    ::witbind::rt::as_f32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_f64_cabi<__T: Guest>(arg0: f64) -> f64 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_f64(arg0);
-                    ::witbind::rt::as_f64(_ret2)
+                    let _ret1 = __T::echo_f64(arg0);
+                    ::witbind::rt::as_f64(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_char_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_char(unsafe {
+                    let _ret1 = __T::echo_char(unsafe {
                         ::witbind::rt::char_lift(arg0 as u32)
                     });
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1971,7 +2163,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::echo_string(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -1979,22 +2171,21 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::echo_string(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
+                    let _len3 = _vec3.len();
+                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_string<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2008,24 +2199,26 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
                     };
-                    let _ret3 = __T::echo_bytes(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_bytes(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_bytes<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2039,28 +2232,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<u32>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::echo_u32s(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_u32s(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_u32s<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 4, 4) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 4, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2074,28 +2269,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<f64>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::echo_f64s(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_f64s(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_f64s<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 8) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2109,56 +2306,58 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array6 = arg0;
-                    let _len6 = arg1;
-                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                    for i in 0.._len6 {
-                        let _base2 = unsafe { _array6.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        _list6
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        _list1
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
+                                        _l2.cast::<u8>(),
+                                        _l3,
+                                        _l3,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                    let _ret7 = __T::echo_strings(_list6);
-                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec11 = _ret7;
-                    let _len11 = _vec11.len();
-                    let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 8, 4) };
-                    for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec11)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret4 = __T::echo_strings(_list1);
+                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec6 = _ret4;
+                    let _len6 = _vec6.len();
+                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
+                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
                         .enumerate()
                     {
-                        let _base9 = unsafe { _array11.add(i * 8) };
-                        let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                        let _len10 = _vec10.len();
-                        let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
-                        unsafe { *_base9.add(4).cast::<usize>() = _len10 };
-                        unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
+                        let _base6 = unsafe { _array6.add(i * 8) };
+                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                        let _len7 = _vec7.len();
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
                     }
-                    unsafe { *_ptr8.add(4).cast::<usize>() = _len11 };
-                    unsafe { *_ptr8.cast::<*mut u8>() = _array11 };
-                    _ptr8
+                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_ptr5.cast::<*mut u8>() = _array6 };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_strings<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 8) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 8) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2172,28 +2371,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<Point>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::echo_points(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_points(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_points<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2207,28 +2408,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<Align1>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::echo_align1(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_align1(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align1<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 3, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 3, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2242,28 +2445,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<Align2>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::echo_align2(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_align2(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align2<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 4, 2) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 4, 2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2277,28 +2482,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<Align4>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::echo_align4(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_align4(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align4<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2312,28 +2519,30 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _list2 = unsafe {
+                    let _list1 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg0.cast::<Align8>(),
                             arg1,
                             arg1,
                         )
                     };
-                    let _ret3 = __T::echo_align8(_list2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = (_ret3).into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
-                    _ptr4
+                    let _ret2 = __T::echo_align8(_list1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align8<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 32, 8) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 32, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2347,87 +2556,91 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array10 = arg0;
-                    let _len10 = arg1;
-                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                    for i in 0.._len10 {
-                        let _base2 = unsafe { _array10.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        let _array9 = _l3;
-                        let _len9 = _l4;
-                        let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                        for i in 0.._len9 {
-                            let _base5 = unsafe { _array9.add(i * 8) };
-                            let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                            let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                            _list9
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 8) };
+                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
+                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
+                        let _array4 = _l2;
+                        let _len4 = _l3;
+                        let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                        for i in 0.._len4 {
+                            let _base4 = unsafe { _array4.add(i * 8) };
+                            let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                            let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                            _list4
                                 .push(unsafe {
                                     ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l6.cast::<u8>(),
-                                            _l7,
-                                            _l7,
+                                            _l5.cast::<u8>(),
+                                            _l6,
+                                            _l6,
                                         ),
                                     )
                                 });
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
-                        _list10.push(_list9);
+                        unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                        _list1.push(_list4);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                    let _ret11 = __T::echo_nested_lists(_list10);
-                    let _ptr12 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec17 = _ret11;
-                    let _len17 = _vec17.len();
-                    let _array17 = unsafe { ::witbind::rt::alloc_list(_len17, 8, 4) };
-                    for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec17)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _ret7 = __T::echo_nested_lists(_list1);
+                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec9 = _ret7;
+                    let _len9 = _vec9.len();
+                    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
+                    for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec9)
                         .enumerate()
                     {
-                        let _base13 = unsafe { _array17.add(i * 8) };
-                        let _vec16 = _e13;
-                        let _len16 = _vec16.len();
-                        let _array16 = unsafe {
-                            ::witbind::rt::alloc_list(_len16, 8, 4)
+                        let _base9 = unsafe { _array9.add(i * 8) };
+                        let _vec10 = _e9;
+                        let _len10 = _vec10.len();
+                        let _array10 = unsafe {
+                            ::witbind::rt::alloc_list(_len10, 8, 4)
                         };
-                        for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec16)
+                        for (i, _e10) in ::core::iter::IntoIterator::into_iter(_vec10)
                             .enumerate()
                         {
-                            let _base14 = unsafe { _array16.add(i * 8) };
-                            let _vec15 = (_e14).into_bytes().into_boxed_slice();
-                            let _len15 = _vec15.len();
-                            let _ptr15 = ::witbind::rt::Box::into_raw(_vec15)
+                            let _base10 = unsafe { _array10.add(i * 8) };
+                            let _vec11 = (_e10).into_bytes().into_boxed_slice();
+                            let _len11 = _vec11.len();
+                            let _ptr11 = ::witbind::rt::Box::into_raw(_vec11)
                                 .cast::<u8>();
-                            unsafe { *_base14.add(4).cast::<usize>() = _len15 };
-                            unsafe { *_base14.cast::<*mut u8>() = _ptr15 };
+                            unsafe { *_base10.add(4).cast::<usize>() = _len11 };
+                            unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
                         }
-                        unsafe { *_base13.add(4).cast::<usize>() = _len16 };
-                        unsafe { *_base13.cast::<*mut u8>() = _array16 };
+                        unsafe { *_base9.add(4).cast::<usize>() = _len10 };
+                        unsafe { *_base9.cast::<*mut u8>() = _array10 };
                     }
-                    unsafe { *_ptr12.add(4).cast::<usize>() = _len17 };
-                    unsafe { *_ptr12.cast::<*mut u8>() = _array17 };
-                    _ptr12
+                    unsafe { *_ptr8.add(4).cast::<usize>() = _len9 };
+                    unsafe { *_ptr8.cast::<*mut u8>() = _array9 };
+                    _ptr8
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_nested_lists<__T: Guest>(
                     arg0: *mut u8,
                 ) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 8) };
-                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        for i in 0.._len5 {
-                            let _elem6 = unsafe { _base4.add(i * 8) };
-                            let _base7 = unsafe { *_elem6.cast::<*mut u8>() };
-                            let _len8 = unsafe { *_elem6.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base7, _len8, 1) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 8) };
+                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        let _base6 = _l4;
+                        let _len6 = _l5;
+                        for i in 0.._len6 {
+                            let _elem6 = unsafe { _base6.add(i * 8) };
+                            let _l7 = unsafe { *_elem6.cast::<*mut u8>() };
+                            let _l8 = unsafe { *_elem6.add(4).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5 * 8, 4) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 8, 4) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2442,7 +2655,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v5 = match arg0 {
+                    let _v1 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
                             ::core::option::Option::Some(unsafe {
@@ -2457,31 +2670,31 @@ pub mod exports {
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret6 = __T::echo_opt_string(_v5);
-                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret6 {
+                    let _ret2 = __T::echo_opt_string(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr7.cast::<u8>() = 0u8 };
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e9) => {
-                            unsafe { *_ptr7.cast::<u8>() = 1u8 };
-                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                            let _len10 = _vec10.len();
-                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
-                                .cast::<u8>();
-                            unsafe { *_ptr7.add(8).cast::<usize>() = _len10 };
-                            unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr10 };
+                        ::core::option::Option::Some(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
+                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
                         }
-                    };
-                    _ptr7
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_opt_string<__T: Guest>(arg0: *mut u8) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2497,41 +2710,40 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v7 = match arg0 {
+                    let _v2 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            ::core::option::Option::Some(
-                                match arg1 {
-                                    0 => ::core::option::Option::None,
-                                    1 => ::core::option::Option::Some(arg2 as u32),
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _v1 = match arg1 {
+                                0 => ::core::option::Option::None,
+                                1 => ::core::option::Option::Some(arg2 as u32),
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret8 = __T::echo_opt_opt(_v7);
-                    let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret8 {
+                    let _ret3 = __T::echo_opt_opt(_v2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret3 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr9.cast::<u8>() = 0u8 };
+                            unsafe { *_ptr4.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e11) => {
-                            unsafe { *_ptr9.cast::<u8>() = 1u8 };
-                            match _e11 {
+                        ::core::option::Option::Some(_e6) => {
+                            unsafe { *_ptr4.cast::<u8>() = 1 };
+                            match _e6 {
                                 ::core::option::Option::None => {
-                                    unsafe { *_ptr9.add(4).cast::<u8>() = 0u8 };
+                                    unsafe { *_ptr4.add(4).cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e13) => {
-                                    unsafe { *_ptr9.add(4).cast::<u8>() = 1u8 };
+                                ::core::option::Option::Some(_e8) => {
+                                    unsafe { *_ptr4.add(4).cast::<u8>() = 1 };
                                     unsafe {
-                                        *_ptr9.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e13)
+                                        *_ptr4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e8)
                                     };
                                 }
-                            };
+                            }
                         }
-                    };
-                    _ptr9
+                    }
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2546,7 +2758,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v5 = match arg0 {
+                    let _v1 = match arg0 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
                                 ::witbind::rt::string_lift(
@@ -2560,52 +2772,54 @@ pub mod exports {
                         }
                         1 => {
                             ::core::result::Result::Err(unsafe {
-                                Color::_lift((arg1) as usize as u8)
+                                Color::_lift((arg1) as usize as i32 as u8)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret6 = __T::echo_res_full(_v5);
-                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret6 {
-                        ::core::result::Result::Ok(_e8) => {
-                            unsafe { *_ptr7.cast::<u8>() = 0u8 };
-                            let _vec9 = (_e8).into_bytes().into_boxed_slice();
-                            let _len9 = _vec9.len();
-                            let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
-                            unsafe { *_ptr7.add(8).cast::<usize>() = _len9 };
-                            unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr9 };
+                    let _ret2 = __T::echo_res_full(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
+                        ::core::result::Result::Ok(_e4) => {
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                            let _vec5 = (_e4).into_bytes().into_boxed_slice();
+                            let _len5 = _vec5.len();
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                            unsafe { *_ptr3.add(8).cast::<usize>() = _len5 };
+                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr5 };
                         }
-                        ::core::result::Result::Err(_e10) => {
-                            unsafe { *_ptr7.cast::<u8>() = 1u8 };
-                            unsafe { *_ptr7.add(4).cast::<u8>() = _e10.clone() as u8 };
+                        ::core::result::Result::Err(_e6) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            unsafe { *_ptr3.add(4).cast::<u8>() = _e6.clone() as u8 };
                         }
-                    };
-                    _ptr7
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_res_full<__T: Guest>(arg0: *mut u8) {
-                    if unsafe { *arg0.cast::<u8>() } == 0 {
-                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 0 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_res_unit_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v4 = match arg0 {
+                    let _v1 = match arg0 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret5 = __T::echo_res_unit(_v4);
-                    match _ret5 {
+                    let _ret2 = __T::echo_res_unit(_v1);
+                    let _v5 = match _ret2 {
                         ::core::result::Result::Ok(_) => 0i32,
                         ::core::result::Result::Err(_) => 1i32,
-                    }
+                    };
+                    _v5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2620,7 +2834,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v5 = match arg0 {
+                    let _v1 = match arg0 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             ::core::result::Result::Err(unsafe {
@@ -2635,31 +2849,31 @@ pub mod exports {
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret6 = __T::echo_res_err(_v5);
-                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret6 {
+                    let _ret2 = __T::echo_res_err(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *_ptr7.cast::<u8>() = 0u8 };
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e9) => {
-                            unsafe { *_ptr7.cast::<u8>() = 1u8 };
-                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                            let _len10 = _vec10.len();
-                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
-                                .cast::<u8>();
-                            unsafe { *_ptr7.add(8).cast::<usize>() = _len10 };
-                            unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr10 };
+                        ::core::result::Result::Err(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
+                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
                         }
-                    };
-                    _ptr7
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_res_err<__T: Guest>(arg0: *mut u8) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2674,25 +2888,25 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _v4 = match arg0 {
+                    let _v1 = match arg0 {
                         0 => ::core::result::Result::Ok(arg1 as u64),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret5 = __T::echo_res_ok(_v4);
-                    let _ptr6 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret5 {
-                        ::core::result::Result::Ok(_e7) => {
-                            unsafe { *_ptr6.cast::<u8>() = 0u8 };
+                    let _ret2 = __T::echo_res_ok(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
+                        ::core::result::Result::Ok(_e4) => {
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr6.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7)
+                                *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
                             };
                         }
                         ::core::result::Result::Err(_) => {
-                            unsafe { *_ptr6.cast::<u8>() = 1u8 };
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
                         }
-                    };
-                    _ptr6
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2708,33 +2922,38 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg1.cast::<u8>(),
-                                arg2,
-                                arg2,
-                            ),
-                        )
+                    let _ret1 = __T::echo_tuple((
+                        arg0 as u8,
+                        unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        },
+                        arg3,
+                    ));
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let (_t3_0, _t3_1, _t3_2) = _ret1;
+                    unsafe { *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
+                    let _vec4 = (_t3_1).into_bytes().into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr2.add(8).cast::<usize>() = _len4 };
+                    unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr4 };
+                    unsafe {
+                        *_ptr2.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t3_2)
                     };
-                    let _ret3 = __T::echo_tuple((arg0 as u8, _string2, arg3));
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let (_t5, _t6, _t7) = _ret3;
-                    unsafe { *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8 };
-                    let _vec8 = (_t6).into_bytes().into_boxed_slice();
-                    let _len8 = _vec8.len();
-                    let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                    unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
-                    unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
-                    unsafe { *_ptr4.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t7) };
-                    _ptr4
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_tuple<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2748,12 +2967,12 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::echo_point(Point { x: arg0, y: arg1 });
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let Point { x: _f4, y: _f5 } = _ret2;
-                    unsafe { *_ptr3.cast::<i32>() = ::witbind::rt::as_i32(_f4) };
-                    unsafe { *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
-                    _ptr3
+                    let _ret1 = __T::echo_point(Point { x: arg0, y: arg1 });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let Point { x: _f3, y: _f4 } = _ret1;
+                    unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
+                    unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2776,119 +2995,39 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 44],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _list3 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg2.cast::<Point>(),
+                    let _v1 = unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_nested(
+                            arg0,
+                            arg1,
+                            arg2,
                             arg3,
-                            arg3,
-                        )
-                    };
-                    let _array8 = arg4;
-                    let _len8 = arg5;
-                    let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
-                    for i in 0.._len8 {
-                        let _base4 = unsafe { _array8.add(i * 8) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        _list8
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l5.cast::<u8>(),
-                                        _l6,
-                                        _l6,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                    let _v11 = match arg6 {
-                        0 => ::core::option::Option::None,
-                        1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _list12 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg9.cast::<u8>(),
-                            arg10,
+                            arg4,
+                            arg5,
+                            arg6,
+                            arg7,
+                            arg8,
+                            arg9,
                             arg10,
                         )
                     };
-                    let _ret13 = __T::echo_nested(Nested {
-                        name: _string2,
-                        points: _list3,
-                        tags: _list8,
-                        inner: _v11,
-                        bytes: _list12,
-                    });
-                    let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let Nested {
-                        name: _f15,
-                        points: _f16,
-                        tags: _f17,
-                        inner: _f18,
-                        bytes: _f19,
-                    } = _ret13;
-                    let _vec20 = (_f15).into_bytes().into_boxed_slice();
-                    let _len20 = _vec20.len();
-                    let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
-                    unsafe { *_ptr14.add(4).cast::<usize>() = _len20 };
-                    unsafe { *_ptr14.cast::<*mut u8>() = _ptr20 };
-                    let _vec21 = (_f16).into_boxed_slice();
-                    let _len21 = _vec21.len();
-                    let _ptr21 = ::witbind::rt::Box::into_raw(_vec21).cast::<u8>();
-                    unsafe { *_ptr14.add(12).cast::<usize>() = _len21 };
-                    unsafe { *_ptr14.add(8).cast::<*mut u8>() = _ptr21 };
-                    let _vec24 = _f17;
-                    let _len24 = _vec24.len();
-                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 8, 4) };
-                    for (i, _e22) in ::core::iter::IntoIterator::into_iter(_vec24)
-                        .enumerate()
-                    {
-                        let _base22 = unsafe { _array24.add(i * 8) };
-                        let _vec23 = (_e22).into_bytes().into_boxed_slice();
-                        let _len23 = _vec23.len();
-                        let _ptr23 = ::witbind::rt::Box::into_raw(_vec23).cast::<u8>();
-                        unsafe { *_base22.add(4).cast::<usize>() = _len23 };
-                        unsafe { *_base22.cast::<*mut u8>() = _ptr23 };
-                    }
-                    unsafe { *_ptr14.add(20).cast::<usize>() = _len24 };
-                    unsafe { *_ptr14.add(16).cast::<*mut u8>() = _array24 };
-                    match _f18 {
-                        ::core::option::Option::None => {
-                            unsafe { *_ptr14.add(24).cast::<u8>() = 0u8 };
-                        }
-                        ::core::option::Option::Some(_e26) => {
-                            unsafe { *_ptr14.add(24).cast::<u8>() = 1u8 };
-                            let Point { x: _f27, y: _f28 } = _e26;
-                            unsafe {
-                                *_ptr14.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f27)
-                            };
-                            unsafe {
-                                *_ptr14.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f28)
-                            };
-                        }
+                    let _ret2 = __T::echo_nested(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_nested(
+                            _ret2,
+                            _ptr3,
+                        )
                     };
-                    let _vec29 = (_f19).into_boxed_slice();
-                    let _len29 = _vec29.len();
-                    let _ptr29 = ::witbind::rt::Box::into_raw(_vec29).cast::<u8>();
-                    unsafe { *_ptr14.add(40).cast::<usize>() = _len29 };
-                    unsafe { *_ptr14.add(36).cast::<*mut u8>() = _ptr29 };
-                    _ptr14
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_nested<__T: Guest>(arg0: *mut u8) {
-                    unsafe { _free_nested(arg0) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_nested(
+                            arg0,
+                        )
+                    };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2903,27 +3042,31 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _v12 = unsafe {
+                    let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_shape(
                             arg0,
                             arg1,
                             arg2,
                         )
                     };
-                    let _ret13 = __T::echo_shape(_v12);
-                    let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ret2 = __T::echo_shape(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_shape(
-                            _ret13,
-                            _ptr14,
+                            _ret2,
+                            _ptr3,
                         )
                     };
-                    _ptr14
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_shape<__T: Guest>(arg0: *mut u8) {
-                    unsafe { _free_shape(arg0) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_shape(
+                            arg0,
+                        )
+                    };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2937,70 +3080,76 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array17 = arg0;
-                    let _len17 = arg1;
-                    let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
-                    for i in 0.._len17 {
-                        let _base2 = unsafe { _array17.add(i * 16) };
-                        _list17
-                            .push(unsafe {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::_lift_shape(
-                                    _base2,
-                                )
-                            });
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 16) };
+                        let _v2 = unsafe {
+                            super::super::super::super::witbind_fixtures::roundtrip::types::_lift_shape(
+                                _base1,
+                            )
+                        };
+                        _list1.push(_v2);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8) };
-                    let _ret18 = __T::echo_shapes(_list17);
-                    let _ptr19 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec29 = _ret18;
-                    let _len29 = _vec29.len();
-                    let _array29 = unsafe { ::witbind::rt::alloc_list(_len29, 16, 8) };
-                    for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec29)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 8) };
+                    let _ret3 = __T::echo_shapes(_list1);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = _ret3;
+                    let _len5 = _vec5.len();
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 8) };
+                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
                         .enumerate()
                     {
-                        let _base20 = unsafe { _array29.add(i * 16) };
+                        let _base5 = unsafe { _array5.add(i * 16) };
                         unsafe {
                             super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_shape(
-                                _e20,
-                                _base20,
+                                _e5,
+                                _base5,
                             )
                         };
                     }
-                    unsafe { *_ptr19.add(4).cast::<usize>() = _len29 };
-                    unsafe { *_ptr19.cast::<*mut u8>() = _array29 };
-                    _ptr19
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_shapes<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 16) };
-                        unsafe { _free_shape(_elem3) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 16) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::roundtrip::types::_free_shape(
+                                _elem3,
+                            )
+                        };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 16, 8) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 16, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_color_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_color(unsafe { Color::_lift(arg0 as u8) });
-                    _ret2.clone() as i32
+                    let _ret1 = __T::echo_color(unsafe { Color::_lift(arg0 as u8) });
+                    _ret1.clone() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_small_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_small(Small::from_bits_retain(arg0 as u8));
-                    _ret2.bits() as i32
+                    let _ret1 = __T::echo_small(Small::from_bits_retain(arg0 as u8));
+                    _ret1.bits() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_full_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::echo_full(Full::from_bits_retain(arg0 as u32));
-                    _ret2.bits() as i32
+                    let _ret1 = __T::echo_full(Full::from_bits_retain(arg0 as u32));
+                    _ret1.bits() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3015,27 +3164,31 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _v13 = unsafe {
+                    let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_mixed(
                             arg0,
                             arg1,
                             arg2,
                         )
                     };
-                    let _ret14 = __T::echo_mixed(_v13);
-                    let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ret2 = __T::echo_mixed(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_mixed(
-                            _ret14,
-                            _ptr15,
+                            _ret2,
+                            _ptr3,
                         )
                     };
-                    _ptr15
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_mixed<__T: Guest>(arg0: *mut u8) {
-                    unsafe { _free_mixed(arg0) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_mixed(
+                            arg0,
+                        )
+                    };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3048,57 +3201,59 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _l2 = unsafe { *arg0.cast::<i32>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<i32>() };
-                    let _l4 = unsafe { *arg0.add(8).cast::<i32>() };
-                    let _l5 = unsafe { *arg0.add(12).cast::<i32>() };
-                    let _l6 = unsafe { *arg0.add(16).cast::<i32>() };
-                    let _l7 = unsafe { *arg0.add(20).cast::<i32>() };
-                    let _l8 = unsafe { *arg0.add(24).cast::<i32>() };
-                    let _l9 = unsafe { *arg0.add(28).cast::<i32>() };
-                    let _l10 = unsafe { *arg0.add(32).cast::<i32>() };
-                    let _l11 = unsafe { *arg0.add(36).cast::<i32>() };
-                    let _l12 = unsafe { *arg0.add(40).cast::<i32>() };
-                    let _l13 = unsafe { *arg0.add(44).cast::<i32>() };
-                    let _l14 = unsafe { *arg0.add(48).cast::<i32>() };
-                    let _l15 = unsafe { *arg0.add(52).cast::<i32>() };
-                    let _l16 = unsafe { *arg0.add(56).cast::<i32>() };
-                    let _l17 = unsafe { *arg0.add(60).cast::<i32>() };
-                    let _l18 = unsafe { *arg0.add(64).cast::<i32>() };
-                    let _ret19 = __T::echo_many(
-                        _l2 as u32,
-                        _l3 as u32,
-                        _l4 as u32,
-                        _l5 as u32,
-                        _l6 as u32,
-                        _l7 as u32,
-                        _l8 as u32,
-                        _l9 as u32,
-                        _l10 as u32,
-                        _l11 as u32,
-                        _l12 as u32,
-                        _l13 as u32,
-                        _l14 as u32,
-                        _l15 as u32,
-                        _l16 as u32,
-                        _l17 as u32,
-                        _l18 as u32,
-                    );
+                    let _l1 = unsafe { *arg0.cast::<u32>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<u32>() };
+                    let _l3 = unsafe { *arg0.add(8).cast::<u32>() };
+                    let _l4 = unsafe { *arg0.add(12).cast::<u32>() };
+                    let _l5 = unsafe { *arg0.add(16).cast::<u32>() };
+                    let _l6 = unsafe { *arg0.add(20).cast::<u32>() };
+                    let _l7 = unsafe { *arg0.add(24).cast::<u32>() };
+                    let _l8 = unsafe { *arg0.add(28).cast::<u32>() };
+                    let _l9 = unsafe { *arg0.add(32).cast::<u32>() };
+                    let _l10 = unsafe { *arg0.add(36).cast::<u32>() };
+                    let _l11 = unsafe { *arg0.add(40).cast::<u32>() };
+                    let _l12 = unsafe { *arg0.add(44).cast::<u32>() };
+                    let _l13 = unsafe { *arg0.add(48).cast::<u32>() };
+                    let _l14 = unsafe { *arg0.add(52).cast::<u32>() };
+                    let _l15 = unsafe { *arg0.add(56).cast::<u32>() };
+                    let _l16 = unsafe { *arg0.add(60).cast::<u32>() };
+                    let _l17 = unsafe { *arg0.add(64).cast::<u32>() };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 68, 4) };
-                    let _ptr20 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec21 = (_ret19).into_boxed_slice();
-                    let _len21 = _vec21.len();
-                    let _ptr21 = ::witbind::rt::Box::into_raw(_vec21).cast::<u8>();
-                    unsafe { *_ptr20.add(4).cast::<usize>() = _len21 };
-                    unsafe { *_ptr20.cast::<*mut u8>() = _ptr21 };
-                    _ptr20
+                    let _ret18 = __T::echo_many(
+                        _l1,
+                        _l2,
+                        _l3,
+                        _l4,
+                        _l5,
+                        _l6,
+                        _l7,
+                        _l8,
+                        _l9,
+                        _l10,
+                        _l11,
+                        _l12,
+                        _l13,
+                        _l14,
+                        _l15,
+                        _l16,
+                        _l17,
+                    );
+                    let _ptr19 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec20 = (_ret18).into_boxed_slice();
+                    let _len20 = _vec20.len();
+                    let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
+                    unsafe { *_ptr19.add(4).cast::<usize>() = _len20 };
+                    unsafe { *_ptr19.cast::<*mut u8>() = _ptr20 };
+                    _ptr19
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_many<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 4, 4) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 4, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3106,8 +3261,8 @@ pub mod exports {
                     arg0: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = Counter::new(__T::new(arg0 as u32));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    let _ret1 = Counter::new(__T::new(arg0 as u32));
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3115,10 +3270,10 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::increment(
+                    let _ret1 = __T::increment(
                         (unsafe { CounterBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3126,10 +3281,10 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::value(
+                    let _ret1 = __T::value(
                         (unsafe { CounterBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    ::witbind::rt::as_i32(_ret2)
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3150,7 +3305,7 @@ pub mod exports {
                     arg1: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::merge(
+                    let _ret1 = __T::merge(
                         Counter {
                             handle: unsafe {
                                 ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
@@ -3162,7 +3317,7 @@ pub mod exports {
                             },
                         },
                     );
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3176,7 +3331,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _string2 = unsafe {
+                    let _ret1 = __T::parse(unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
                                 arg0.cast::<u8>(),
@@ -3184,60 +3339,60 @@ pub mod exports {
                                 arg1,
                             ),
                         )
-                    };
-                    let _ret3 = __T::parse(_string2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret3 {
-                        ::core::result::Result::Ok(_e5) => {
-                            unsafe { *_ptr4.cast::<u8>() = 0u8 };
+                    });
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret1 {
+                        ::core::result::Result::Ok(_e3) => {
+                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr4.add(4).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                                    &_e5.handle,
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                                    &_e3.handle,
                                 ) as i32
                             };
                         }
-                        ::core::result::Result::Err(_e6) => {
-                            unsafe { *_ptr4.cast::<u8>() = 1u8 };
-                            let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_ptr4.add(8).cast::<usize>() = _len7 };
-                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr7 };
+                        ::core::result::Result::Err(_e4) => {
+                            unsafe { *_ptr2.cast::<u8>() = 1 };
+                            let _vec5 = (_e4).into_bytes().into_boxed_slice();
+                            let _len5 = _vec5.len();
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                            unsafe { *_ptr2.add(8).cast::<usize>() = _len5 };
+                            unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr5 };
                         }
-                    };
-                    _ptr4
+                    }
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_static_counter_parse<__T: GuestCounter>(
                     arg0: *mut u8,
                 ) {
-                    if unsafe { *arg0.cast::<u8>() } == 1 {
-                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_dropped_counters_cabi<__T: Guest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::dropped_counters();
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::dropped_counters();
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_memory_pages_cabi<__T: Guest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::memory_pages();
-                    ::witbind::rt::as_i32(_ret2)
+                    let _ret1 = __T::memory_pages();
+                    ::witbind::rt::as_i32(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_heap_balance_cabi<__T: Guest>() -> i64 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::heap_balance();
-                    ::witbind::rt::as_i64(_ret2)
+                    let _ret1 = __T::heap_balance();
+                    ::witbind::rt::as_i64(_ret1)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -3629,51 +3784,6 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_roundtrip_guest_cabi;
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                /// Frees what a `mixed` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
-                    unsafe {
-                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_mixed(
-                            ptr,
-                        )
-                    };
-                }
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                /// Frees what a `nested` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
-                    unsafe {
-                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_nested(
-                            ptr,
-                        )
-                    };
-                }
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                /// Frees what a `shape` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
-                    unsafe {
-                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_shape(
-                            ptr,
-                        )
-                    };
-                }
             }
         }
     }

@@ -20,9 +20,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:tuples/pairs", "echo-single", (i32), i32
                 );
-                let (_t2,) = x;
-                let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_t2)) };
-                (_ret3 as u32,)
+                let (_t1_0,) = x;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_t1_0)) };
+                (_ret2 as u32,)
             }
             /// Echoes a pair.
             pub fn echo_pair(x: &Pair) -> Pair {
@@ -32,21 +32,29 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_t2, _t3) = x;
-                let _vec4 = _t2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr4, _len4, ::witbind::rt::as_f64(_t3), _ptr5) };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _string8 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                    )
+                let (_t1_0, _t1_1) = x;
+                let _vec2 = _t1_0;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(_ptr2, _len2, ::witbind::rt::as_f64(_t1_1), _ptr3)
                 };
-                let _l9 = unsafe { *_ptr5.add(8).cast::<f64>() };
-                (_string8, _l9)
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                let _l6 = unsafe { *_ptr3.add(8).cast::<f64>() };
+                (
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l4.cast::<u8>(),
+                                _l5,
+                                _l5,
+                            ),
+                        )
+                    },
+                    _l6,
+                )
             }
             /// Echoes nested tuples.
             pub fn echo_nested(x: &Nested) -> Nested {
@@ -57,35 +65,25 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_t2, _t3) = x;
-                let (_t4, _t5) = _t2;
-                let (_t6, _t7) = _t3;
-                let _vec8 = _t6;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                let (_t9,) = _t7;
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_t1_0, _t1_1) = x;
+                let (_t2_0, _t2_1) = _t1_0;
+                let (_t3_0, _t3_1) = _t1_1;
+                let _vec4 = _t3_0;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                let (_t5_0,) = _t3_1;
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::as_i32(_t4),
-                        ::witbind::rt::as_i32(_t5),
-                        _ptr8,
-                        _len8,
-                        ::witbind::rt::as_i32(_t9),
-                        _ptr10,
+                        ::witbind::rt::as_i32(_t2_0),
+                        ::witbind::rt::as_i32(_t2_1),
+                        _ptr4,
+                        _len4,
+                        ::witbind::rt::as_i32(_t5_0),
+                        _ptr6,
                     )
                 };
-                let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                let _l12 = unsafe { *_ptr10.add(2).cast::<u16>() };
-                let _l13 = unsafe { *_ptr10.add(4).cast::<*mut u8>() };
-                let _l14 = unsafe { *_ptr10.add(8).cast::<usize>() };
-                let _string15 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l13.cast::<u8>(), _l14, _l14),
-                    )
-                };
-                let _l16 = unsafe { *_ptr10.add(12).cast::<u8>() };
-                ((_l11, _l12), (_string15, (::witbind::rt::bool_lift(_l16),)))
+                unsafe { _lift_nested(_ptr6) }
             }
             /// A tuple with elements of every alignment.
             pub fn wide(
@@ -107,56 +105,59 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-                let (_t2, _t3, _t4, _t5, _t6, _t7, _t8, _t9) = x;
-                let _vec10 = _t8;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
-                let _vec11 = _t9;
-                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                let _len11 = _vec11.len();
-                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = x;
+                let _vec2 = _t1_6;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _vec3 = _t1_7;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::as_i32(_t2),
-                        ::witbind::rt::as_i64(_t3),
-                        ::witbind::rt::as_i32(_t4),
-                        ::witbind::rt::as_f32(_t5),
-                        ::witbind::rt::as_i32(_t6),
-                        ::witbind::rt::as_i32(_t7),
-                        _ptr10,
-                        _len10,
-                        _ptr11,
-                        _len11,
-                        _ptr12,
+                        ::witbind::rt::as_i32(_t1_0),
+                        ::witbind::rt::as_i64(_t1_1),
+                        ::witbind::rt::as_i32(_t1_2),
+                        ::witbind::rt::as_f32(_t1_3),
+                        ::witbind::rt::as_i32(_t1_4),
+                        ::witbind::rt::as_i32(_t1_5),
+                        _ptr2,
+                        _len2,
+                        _ptr3,
+                        _len3,
+                        _ptr4,
                     )
                 };
-                let _l13 = unsafe { *_ptr12.cast::<u8>() };
-                let _l14 = unsafe { *_ptr12.add(8).cast::<i64>() };
-                let _l15 = unsafe { *_ptr12.add(16).cast::<i16>() };
-                let _l16 = unsafe { *_ptr12.add(20).cast::<f32>() };
-                let _l17 = unsafe { *_ptr12.add(24).cast::<i32>() };
-                let _l18 = unsafe { *_ptr12.add(28).cast::<u8>() };
-                let _l19 = unsafe { *_ptr12.add(32).cast::<*mut u8>() };
-                let _l20 = unsafe { *_ptr12.add(36).cast::<usize>() };
-                let _string21 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
-                    )
-                };
-                let _l22 = unsafe { *_ptr12.add(40).cast::<*mut u8>() };
-                let _l23 = unsafe { *_ptr12.add(44).cast::<usize>() };
-                let _list24 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23)
+                let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                let _l6 = unsafe { *_ptr4.add(8).cast::<u64>() };
+                let _l7 = unsafe { *_ptr4.add(16).cast::<i16>() };
+                let _l8 = unsafe { *_ptr4.add(20).cast::<f32>() };
+                let _l9 = unsafe { *_ptr4.add(24).cast::<u32>() };
+                let _l10 = unsafe { *_ptr4.add(28).cast::<u8>() };
+                let _l11 = unsafe { *_ptr4.add(32).cast::<*mut u8>() };
+                let _l12 = unsafe { *_ptr4.add(36).cast::<usize>() };
+                let _l13 = unsafe { *_ptr4.add(40).cast::<*mut u8>() };
+                let _l14 = unsafe { *_ptr4.add(44).cast::<usize>() };
+                let _list15 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l13.cast::<u8>(), _l14, _l14)
                 };
                 (
-                    _l13,
-                    _l14 as u64,
-                    _l15,
-                    _l16,
-                    unsafe { ::witbind::rt::char_lift(_l17 as u32) },
-                    ::witbind::rt::bool_lift(_l18),
-                    _string21,
-                    _list24,
+                    _l5,
+                    _l6,
+                    _l7,
+                    _l8,
+                    unsafe { ::witbind::rt::char_lift(_l9) },
+                    ::witbind::rt::bool_lift(_l10),
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l11.cast::<u8>(),
+                                _l12,
+                                _l12,
+                            ),
+                        )
+                    },
+                    _list15,
                 )
             }
             /// Tuples inside containers.
@@ -171,54 +172,87 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec5 = x;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e2) in _vec5.iter().enumerate() {
-                    let _base2 = unsafe { _array5.add(i * 8) };
-                    let (_t3, _t4) = _e2;
-                    unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3) };
-                    unsafe { *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t4) };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 8) };
+                    let (_t2_0, _t2_1) = _e1;
+                    unsafe { *_base1.cast::<i32>() = ::witbind::rt::as_i32(_t2_0) };
+                    unsafe {
+                        *_base1.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t2_1)
+                    };
                 }
-                let (_v10, _v11, _v12) = match y {
+                let (_v7, _v8, _v9) = match y {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e7) => {
-                        let (_t8,) = _e7;
-                        let _vec9 = _t8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        (1i32, _ptr9, _len9)
+                    ::core::option::Option::Some(_e4) => {
+                        let (_t5_0,) = _e4;
+                        let _vec6 = _t5_0;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        (1i32, _ptr6, _len6)
                     }
                 };
-                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array5, _len5, _v10, _v11, _v12, _ptr13) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                match _l14 {
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _v7, _v8, _v9, _ptr10) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                match _l11 {
                     0 => {
-                        let _l16 = unsafe { *_ptr13.add(4).cast::<i8>() };
-                        let _l17 = unsafe { *_ptr13.add(5).cast::<i8>() };
-                        ::core::result::Result::Ok((_l16, _l17))
+                        let _l12 = unsafe { *_ptr10.add(4).cast::<i8>() };
+                        let _l13 = unsafe { *_ptr10.add(5).cast::<i8>() };
+                        ::core::result::Result::Ok((_l12, _l13))
                     }
                     1 => {
-                        let _l19 = unsafe { *_ptr13.add(4).cast::<*mut u8>() };
-                        let _l20 = unsafe { *_ptr13.add(8).cast::<usize>() };
-                        let _string21 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l19.cast::<u8>(),
-                                    _l20,
-                                    _l20,
-                                ),
-                            )
-                        };
-                        let _l22 = unsafe { *_ptr13.add(12).cast::<i32>() };
-                        ::core::result::Result::Err((_string21, _l22 as u32))
+                        let _l14 = unsafe { *_ptr10.add(4).cast::<*mut u8>() };
+                        let _l15 = unsafe { *_ptr10.add(8).cast::<usize>() };
+                        let _l16 = unsafe { *_ptr10.add(12).cast::<u32>() };
+                        ::core::result::Result::Err((
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l14.cast::<u8>(),
+                                        _l15,
+                                        _l15,
+                                    ),
+                                )
+                            },
+                            _l16,
+                        ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
+            }
+            /// Lifts a `nested` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
+                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
+                (
+                    (_l1, _l2),
+                    (
+                        unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
+                                ),
+                            )
+                        },
+                        (::witbind::rt::bool_lift(_l5),),
+                    ),
+                )
             }
         }
     }

@@ -13,8 +13,8 @@ pub trait Guest {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_heap_balance_cabi<__T: Guest>() -> i64 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    let _ret2 = __T::heap_balance();
-    ::witbind::rt::as_i64(_ret2)
+    let _ret1 = __T::heap_balance();
+    ::witbind::rt::as_i64(_ret1)
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -135,7 +135,8 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_branch(ptr: *mut u8) {
-                match unsafe { *ptr.cast::<u8>() } {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
                         unsafe { _free_leaf(ptr.add(8)) };
                     }
@@ -149,28 +150,32 @@ pub mod witbind_fixtures {
                         unsafe { _free_leaf(ptr.add(8)) };
                     }
                     4 => {
-                        if unsafe { *ptr.add(8).cast::<u8>() } == 1 {
+                        let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l2 == 1 {
                             unsafe { _free_leaf(ptr.add(16)) };
                         }
                     }
                     5 => {
-                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                        for i in 0.._len2 {
-                            let _elem3 = unsafe { _base1.add(i * 24) };
-                            unsafe { _free_leaf(_elem3) };
+                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _base5 = _l3;
+                        let _len5 = _l4;
+                        for i in 0.._len5 {
+                            let _elem5 = unsafe { _base5.add(i * 24) };
+                            unsafe { _free_leaf(_elem5) };
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 8) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 24, 8) };
                     }
                     6 => {
-                        match unsafe { *ptr.add(8).cast::<u8>() } {
+                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
+                        match _l6 {
                             0 => {
                                 unsafe { _free_leaf(ptr.add(16)) };
                             }
                             1 => {
-                                let _base4 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                                let _len5 = unsafe { *ptr.add(20).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                                let _l7 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                                let _l8 = unsafe { *ptr.add(20).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
                             }
                             _ => {}
                         }
@@ -187,26 +192,29 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_leaf(ptr: *mut u8) {
-                match unsafe { *ptr.cast::<u8>() } {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     4 => {
-                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                        let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                     }
                     5 => {
-                        let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
+                        let _l4 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l5 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _base6 = _l4;
+                        let _len6 = _l5;
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
                     }
                     6 => {
-                        let _base6 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len7 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                        let _l7 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l8 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
                     }
                     7 => {
-                        let _base8 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                        let _len9 = unsafe { *ptr.add(16).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base8, _len9, 1) };
+                        let _l9 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                        let _l10 = unsafe { *ptr.add(16).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l9, _l10, 1) };
                     }
                     _ => {}
                 }
@@ -220,7 +228,8 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_limb(ptr: *mut u8) {
-                match unsafe { *ptr.cast::<u8>() } {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
                         unsafe { _free_branch(ptr.add(8)) };
                     }
@@ -234,18 +243,21 @@ pub mod witbind_fixtures {
                         unsafe { _free_branch(ptr.add(8)) };
                     }
                     4 => {
-                        if unsafe { *ptr.add(8).cast::<u8>() } == 1 {
+                        let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l2 == 1 {
                             unsafe { _free_branch(ptr.add(16)) };
                         }
                     }
                     5 => {
-                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                        for i in 0.._len2 {
-                            let _elem3 = unsafe { _base1.add(i * 40) };
-                            unsafe { _free_branch(_elem3) };
+                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _base5 = _l3;
+                        let _len5 = _l4;
+                        for i in 0.._len5 {
+                            let _elem5 = unsafe { _base5.add(i * 40) };
+                            unsafe { _free_branch(_elem5) };
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 40, 8) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 40, 8) };
                     }
                     _ => {}
                 }
@@ -259,19 +271,21 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
-                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                 unsafe { _free_trunk(ptr.add(8)) };
-                let _base3 = unsafe { *ptr.add(72).cast::<*mut u8>() };
-                let _len4 = unsafe { *ptr.add(76).cast::<usize>() };
-                for i in 0.._len4 {
-                    let _elem5 = unsafe { _base3.add(i * 16) };
-                    let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                let _l3 = unsafe { *ptr.add(72).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(76).cast::<usize>() };
+                let _base5 = _l3;
+                let _len5 = _l4;
+                for i in 0.._len5 {
+                    let _elem5 = unsafe { _base5.add(i * 16) };
+                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 16, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 16, 4) };
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `trunk` in canonical ABI memory owns.
@@ -282,7 +296,8 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_trunk(ptr: *mut u8) {
-                match unsafe { *ptr.cast::<u8>() } {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
                         unsafe { _free_limb(ptr.add(8)) };
                     }
@@ -296,13 +311,15 @@ pub mod witbind_fixtures {
                         unsafe { _free_limb(ptr.add(8)) };
                     }
                     4 => {
-                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                        for i in 0.._len2 {
-                            let _elem3 = unsafe { _base1.add(i * 56) };
-                            unsafe { _free_limb(_elem3) };
+                        let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _base4 = _l2;
+                        let _len4 = _l3;
+                        for i in 0.._len4 {
+                            let _elem4 = unsafe { _base4.add(i * 56) };
+                            unsafe { _free_limb(_elem4) };
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 56, 8) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len4 * 56, 8) };
                     }
                     _ => {}
                 }
@@ -315,66 +332,73 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_branch(ptr: *mut u8) -> Branch {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Branch::First(unsafe { _lift_leaf(ptr.add(8)) }),
-                    1 => Branch::Second(unsafe { _lift_leaf(ptr.add(8)) }),
-                    2 => Branch::Third(unsafe { _lift_leaf(ptr.add(8)) }),
-                    3 => Branch::Fourth(unsafe { _lift_leaf(ptr.add(8)) }),
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _v2 = unsafe { _lift_leaf(ptr.add(8)) };
+                        Branch::First(_v2)
+                    }
+                    1 => {
+                        let _v3 = unsafe { _lift_leaf(ptr.add(8)) };
+                        Branch::Second(_v3)
+                    }
+                    2 => {
+                        let _v4 = unsafe { _lift_leaf(ptr.add(8)) };
+                        Branch::Third(_v4)
+                    }
+                    3 => {
+                        let _v5 = unsafe { _lift_leaf(ptr.add(8)) };
+                        Branch::Fourth(_v5)
+                    }
                     4 => {
-                        let _l120 = unsafe { *ptr.add(8).cast::<u8>() };
-                        Branch::Maybe(
-                            match _l120 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_leaf(ptr.add(16))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v8 = match _l6 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _v7 = unsafe { _lift_leaf(ptr.add(16)) };
+                                ::core::option::Option::Some(_v7)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        Branch::Maybe(_v8)
                     }
                     5 => {
-                        let _l153 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l154 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array184 = _l153;
-                        let _len184 = _l154;
-                        let mut _list184 = ::witbind::rt::Vec::with_capacity(_len184);
-                        for i in 0.._len184 {
-                            let _base155 = unsafe { _array184.add(i * 24) };
-                            _list184.push(unsafe { _lift_leaf(_base155) });
+                        let _l9 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l10 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _array11 = _l9;
+                        let _len11 = _l10;
+                        let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                        for i in 0.._len11 {
+                            let _base11 = unsafe { _array11.add(i * 24) };
+                            let _v12 = unsafe { _lift_leaf(_base11) };
+                            _list11.push(_v12);
                         }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array184, _len184 * 24, 8)
-                        };
-                        Branch::Many(_list184)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 24, 8) };
+                        Branch::Many(_list11)
                     }
                     6 => {
-                        let _l186 = unsafe { *ptr.add(8).cast::<u8>() };
-                        Branch::Checked(
-                            match _l186 {
-                                0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        _lift_leaf(ptr.add(16))
-                                    })
-                                }
-                                1 => {
-                                    let _l217 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                                    let _l218 = unsafe { *ptr.add(20).cast::<usize>() };
-                                    ::core::result::Result::Err(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l217.cast::<u8>(),
-                                                _l218,
-                                                _l218,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l13 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v17 = match _l13 {
+                            0 => {
+                                let _v14 = unsafe { _lift_leaf(ptr.add(16)) };
+                                ::core::result::Result::Ok(_v14)
+                            }
+                            1 => {
+                                let _l15 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                                let _l16 = unsafe { *ptr.add(20).cast::<usize>() };
+                                ::core::result::Result::Err(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l15.cast::<u8>(),
+                                            _l16,
+                                            _l16,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        Branch::Checked(_v17)
                     }
                     7 => Branch::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -398,8 +422,21 @@ pub mod witbind_fixtures {
             ) -> Branch {
                 match arg0 {
                     0 => {
+                        let _c1 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        let _v2 = unsafe {
+                            _lift_flat_leaf(
+                                (arg1) as usize as i32,
+                                arg2,
+                                _c1,
+                                (arg4) as usize,
+                                (arg5) as i32,
+                            )
+                        };
+                        Branch::First(_v2)
+                    }
+                    1 => {
                         let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                        Branch::First(unsafe {
+                        let _v4 = unsafe {
                             _lift_flat_leaf(
                                 (arg1) as usize as i32,
                                 arg2,
@@ -407,103 +444,93 @@ pub mod witbind_fixtures {
                                 (arg4) as usize,
                                 (arg5) as i32,
                             )
-                        })
-                    }
-                    1 => {
-                        let _c29 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                        Branch::Second(unsafe {
-                            _lift_flat_leaf(
-                                (arg1) as usize as i32,
-                                arg2,
-                                _c29,
-                                (arg4) as usize,
-                                (arg5) as i32,
-                            )
-                        })
+                        };
+                        Branch::Second(_v4)
                     }
                     2 => {
-                        let _c55 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                        Branch::Third(unsafe {
+                        let _c5 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        let _v6 = unsafe {
                             _lift_flat_leaf(
                                 (arg1) as usize as i32,
                                 arg2,
-                                _c55,
+                                _c5,
                                 (arg4) as usize,
                                 (arg5) as i32,
                             )
-                        })
+                        };
+                        Branch::Third(_v6)
                     }
                     3 => {
-                        let _c81 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                        Branch::Fourth(unsafe {
+                        let _c7 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        let _v8 = unsafe {
                             _lift_flat_leaf(
                                 (arg1) as usize as i32,
                                 arg2,
-                                _c81,
+                                _c7,
                                 (arg4) as usize,
                                 (arg5) as i32,
                             )
-                        })
+                        };
+                        Branch::Fourth(_v8)
                     }
                     4 => {
-                        let _c107 = (unsafe { (arg2).assume_init() } as i64) as i32;
-                        Branch::Maybe(
-                            match (arg1) as usize as i32 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_flat_leaf(_c107, arg3, arg4, arg5, arg6)
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _c9 = (unsafe { (arg2).assume_init() } as i64) as i32;
+                        let _v11 = match (arg1) as usize as i32 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _v10 = unsafe {
+                                    _lift_flat_leaf(_c9, arg3, arg4, arg5, arg6)
+                                };
+                                ::core::option::Option::Some(_v10)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        Branch::Maybe(_v11)
                     }
                     5 => {
-                        let _c135 = (unsafe { (arg2).assume_init() } as i64) as usize;
-                        let _array165 = arg1;
-                        let _len165 = _c135;
-                        let mut _list165 = ::witbind::rt::Vec::with_capacity(_len165);
-                        for i in 0.._len165 {
-                            let _base136 = unsafe { _array165.add(i * 24) };
-                            _list165.push(unsafe { _lift_leaf(_base136) });
+                        let _c12 = (unsafe { (arg2).assume_init() } as i64) as usize;
+                        let _array13 = arg1;
+                        let _len13 = _c12;
+                        let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
+                        for i in 0.._len13 {
+                            let _base13 = unsafe { _array13.add(i * 24) };
+                            let _v14 = unsafe { _lift_leaf(_base13) };
+                            _list13.push(_v14);
                         }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array165, _len165 * 24, 8)
-                        };
-                        Branch::Many(_list165)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 24, 8) };
+                        Branch::Many(_list13)
                     }
                     6 => {
-                        let _c167 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
-                        Branch::Checked(
-                            match (arg1) as usize as i32 {
-                                0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        _lift_flat_leaf(
-                                            (_c167) as usize as i32,
-                                            arg3,
-                                            arg4,
-                                            arg5,
-                                            arg6,
-                                        )
-                                    })
-                                }
-                                1 => {
-                                    let _c193 = (unsafe { (arg3).assume_init() } as i64)
-                                        as usize;
-                                    ::core::result::Result::Err(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _c167.cast::<u8>(),
-                                                _c193,
-                                                _c193,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _c15 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
+                        let _v18 = match (arg1) as usize as i32 {
+                            0 => {
+                                let _v16 = unsafe {
+                                    _lift_flat_leaf(
+                                        (_c15) as usize as i32,
+                                        arg3,
+                                        arg4,
+                                        arg5,
+                                        arg6,
+                                    )
+                                };
+                                ::core::result::Result::Ok(_v16)
+                            }
+                            1 => {
+                                let _c17 = (unsafe { (arg3).assume_init() } as i64)
+                                    as usize;
+                                ::core::result::Result::Err(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _c15.cast::<u8>(),
+                                            _c17,
+                                            _c17,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        Branch::Checked(_v18)
                     }
                     7 => Branch::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -526,71 +553,75 @@ pub mod witbind_fixtures {
                 match arg0 {
                     0 => Leaf::Unit,
                     1 => {
-                        let _c4 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                        Leaf::Boolean(::witbind::rt::bool_lift(_c4 as u8))
+                        let _c1 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        Leaf::Boolean(::witbind::rt::bool_lift(_c1 as u8))
                     }
-                    2 => Leaf::Integer(unsafe { (arg1).assume_init() } as i64),
+                    2 => {
+                        let _c2 = unsafe { (arg1).assume_init() } as i64;
+                        Leaf::Integer(_c2)
+                    }
                     3 => {
-                        Leaf::Float(
-                            f64::from_bits(
-                                (unsafe { (arg1).assume_init() } as i64) as u64,
-                            ),
-                        )
+                        let _c3 = f64::from_bits(
+                            (unsafe { (arg1).assume_init() } as i64) as u64,
+                        );
+                        Leaf::Float(_c3)
                     }
                     4 => {
-                        let _c10 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        let _len11 = (arg2) as usize;
+                        let _c4 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _len5 = (arg2) as usize;
                         Leaf::Text(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _c10.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _c4.cast::<u8>(),
+                                    _len5,
+                                    _len5,
                                 ),
                             )
                         })
                     }
                     5 => {
-                        let _c14 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        let _len15 = (arg2) as usize;
-                        Leaf::Bytes(unsafe {
+                        let _c6 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _len7 = (arg2) as usize;
+                        let _list8 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _c14.cast::<u8>(),
-                                _len15,
-                                _len15,
-                            )
-                        })
-                    }
-                    6 => {
-                        let _c18 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        let _len19 = (arg2) as usize;
-                        let _string20 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _c18.cast::<u8>(),
-                                    _len19,
-                                    _len19,
-                                ),
+                                _c6.cast::<u8>(),
+                                _len7,
+                                _len7,
                             )
                         };
+                        Leaf::Bytes(_list8)
+                    }
+                    6 => {
+                        let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _len10 = (arg2) as usize;
                         Leaf::Located(Span {
-                            file: _string20,
-                            start: (arg3) as u32,
+                            file: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _c9.cast::<u8>(),
+                                        _len10,
+                                        _len10,
+                                    ),
+                                )
+                            },
+                            start: (arg3) as i32 as u32,
                             end: arg4 as u32,
                         })
                     }
                     7 => {
-                        let _c22 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                        let _string23 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg2.cast::<u8>(),
-                                    arg3,
-                                    arg3,
-                                ),
-                            )
-                        };
-                        Leaf::Pair((_c22 as u32, _string23))
+                        let _c11 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        Leaf::Pair((
+                            _c11 as u32,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        arg2.cast::<u8>(),
+                                        arg3,
+                                        arg3,
+                                    ),
+                                )
+                            },
+                        ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -616,8 +647,23 @@ pub mod witbind_fixtures {
             ) -> Limb {
                 match arg0 {
                     0 => {
+                        let _c1 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
+                        let _v2 = unsafe {
+                            _lift_flat_branch(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                _c1,
+                                (arg6) as usize,
+                                (arg7) as i32,
+                            )
+                        };
+                        Limb::A(_v2)
+                    }
+                    1 => {
                         let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                        Limb::A(unsafe {
+                        let _v4 = unsafe {
                             _lift_flat_branch(
                                 (arg1) as usize as i32,
                                 arg2,
@@ -627,86 +673,151 @@ pub mod witbind_fixtures {
                                 (arg6) as usize,
                                 (arg7) as i32,
                             )
-                        })
-                    }
-                    1 => {
-                        let _c203 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                        Limb::B(unsafe {
-                            _lift_flat_branch(
-                                (arg1) as usize as i32,
-                                arg2,
-                                arg3,
-                                arg4,
-                                _c203,
-                                (arg6) as usize,
-                                (arg7) as i32,
-                            )
-                        })
+                        };
+                        Limb::B(_v4)
                     }
                     2 => {
-                        let _c403 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                        Limb::C(unsafe {
+                        let _c5 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
+                        let _v6 = unsafe {
                             _lift_flat_branch(
                                 (arg1) as usize as i32,
                                 arg2,
                                 arg3,
                                 arg4,
-                                _c403,
+                                _c5,
                                 (arg6) as usize,
                                 (arg7) as i32,
                             )
-                        })
+                        };
+                        Limb::C(_v6)
                     }
                     3 => {
-                        let _c603 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                        Limb::D(unsafe {
+                        let _c7 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
+                        let _v8 = unsafe {
                             _lift_flat_branch(
                                 (arg1) as usize as i32,
                                 arg2,
                                 arg3,
                                 arg4,
-                                _c603,
+                                _c7,
                                 (arg6) as usize,
                                 (arg7) as i32,
                             )
-                        })
+                        };
+                        Limb::D(_v8)
                     }
                     4 => {
-                        let _c803 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                        Limb::Maybe(
-                            match (arg1) as usize as i32 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_flat_branch(
-                                            (arg2) as usize as i32,
-                                            _c803,
-                                            arg4,
-                                            arg5,
-                                            arg6,
-                                            arg7,
-                                            arg8,
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        let _v11 = match (arg1) as usize as i32 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _v10 = unsafe {
+                                    _lift_flat_branch(
+                                        (arg2) as usize as i32,
+                                        _c9,
+                                        arg4,
+                                        arg5,
+                                        arg6,
+                                        arg7,
+                                        arg8,
+                                    )
+                                };
+                                ::core::option::Option::Some(_v10)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        Limb::Maybe(_v11)
                     }
                     5 => {
-                        let _array1226 = arg1;
-                        let _len1226 = (arg2) as usize;
-                        let mut _list1226 = ::witbind::rt::Vec::with_capacity(_len1226);
-                        for i in 0.._len1226 {
-                            let _base1004 = unsafe { _array1226.add(i * 40) };
-                            _list1226.push(unsafe { _lift_branch(_base1004) });
+                        let _array12 = arg1;
+                        let _len12 = (arg2) as usize;
+                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                        for i in 0.._len12 {
+                            let _base12 = unsafe { _array12.add(i * 40) };
+                            let _v13 = unsafe { _lift_branch(_base12) };
+                            _list12.push(_v13);
                         }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array1226, _len1226 * 40, 8)
-                        };
-                        Limb::Many(_list1226)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 40, 8) };
+                        Limb::Many(_list12)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            #[allow(clippy::too_many_arguments)]
+            /// Lifts a `tree` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_tree(
+                arg0: *mut u8,
+                arg1: usize,
+                arg2: i32,
+                arg3: *mut u8,
+                arg4: *mut u8,
+                arg5: *mut u8,
+                arg6: ::core::mem::MaybeUninit<u64>,
+                arg7: ::core::mem::MaybeUninit<u64>,
+                arg8: ::core::mem::MaybeUninit<u64>,
+                arg9: *mut u8,
+                arg10: usize,
+                arg11: i32,
+                arg12: *mut u8,
+                arg13: usize,
+            ) -> Tree {
+                let _v1 = unsafe {
+                    _lift_flat_trunk(
+                        arg2,
+                        arg3,
+                        arg4,
+                        arg5,
+                        arg6,
+                        arg7,
+                        arg8,
+                        arg9,
+                        arg10,
+                        arg11,
+                    )
+                };
+                let _array2 = arg12;
+                let _len2 = arg13;
+                let mut _list2 = ::witbind::rt::Vec::with_capacity(_len2);
+                for i in 0.._len2 {
+                    let _base2 = unsafe { _array2.add(i * 16) };
+                    let _l3 = unsafe { *_base2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
+                    let _l5 = unsafe { *_base2.add(8).cast::<u32>() };
+                    let _l6 = unsafe { *_base2.add(12).cast::<u32>() };
+                    _list2
+                        .push(Span {
+                            file: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
+                                    ),
+                                )
+                            },
+                            start: _l5,
+                            end: _l6,
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
+                Tree {
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    },
+                    root: _v1,
+                    spans: _list2,
                 }
             }
             #[allow(clippy::too_many_arguments)]
@@ -731,7 +842,7 @@ pub mod witbind_fixtures {
             ) -> Trunk {
                 match arg0 {
                     0 => {
-                        Trunk::A(unsafe {
+                        let _v1 = unsafe {
                             _lift_flat_limb(
                                 (arg1) as usize as i32,
                                 arg2,
@@ -743,10 +854,11 @@ pub mod witbind_fixtures {
                                 arg8,
                                 arg9,
                             )
-                        })
+                        };
+                        Trunk::A(_v1)
                     }
                     1 => {
-                        Trunk::B(unsafe {
+                        let _v2 = unsafe {
                             _lift_flat_limb(
                                 (arg1) as usize as i32,
                                 arg2,
@@ -758,10 +870,11 @@ pub mod witbind_fixtures {
                                 arg8,
                                 arg9,
                             )
-                        })
+                        };
+                        Trunk::B(_v2)
                     }
                     2 => {
-                        Trunk::C(unsafe {
+                        let _v3 = unsafe {
                             _lift_flat_limb(
                                 (arg1) as usize as i32,
                                 arg2,
@@ -773,10 +886,11 @@ pub mod witbind_fixtures {
                                 arg8,
                                 arg9,
                             )
-                        })
+                        };
+                        Trunk::C(_v3)
                     }
                     3 => {
-                        Trunk::D(unsafe {
+                        let _v4 = unsafe {
                             _lift_flat_limb(
                                 (arg1) as usize as i32,
                                 arg2,
@@ -788,20 +902,20 @@ pub mod witbind_fixtures {
                                 arg8,
                                 arg9,
                             )
-                        })
+                        };
+                        Trunk::D(_v4)
                     }
                     4 => {
-                        let _array6254 = arg1;
-                        let _len6254 = (arg2) as usize;
-                        let mut _list6254 = ::witbind::rt::Vec::with_capacity(_len6254);
-                        for i in 0.._len6254 {
-                            let _base4911 = unsafe { _array6254.add(i * 56) };
-                            _list6254.push(unsafe { _lift_limb(_base4911) });
+                        let _array5 = arg1;
+                        let _len5 = (arg2) as usize;
+                        let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                        for i in 0.._len5 {
+                            let _base5 = unsafe { _array5.add(i * 56) };
+                            let _v6 = unsafe { _lift_limb(_base5) };
+                            _list5.push(_v6);
                         }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array6254, _len6254 * 56, 8)
-                        };
-                        Trunk::Many(_list6254)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 56, 8) };
+                        Trunk::Many(_list5)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -814,73 +928,81 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_leaf(ptr: *mut u8) -> Leaf {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => Leaf::Unit,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
-                        Leaf::Boolean(::witbind::rt::bool_lift(_l5))
+                        let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
+                        Leaf::Boolean(::witbind::rt::bool_lift(_l2))
                     }
-                    2 => Leaf::Integer(unsafe { *ptr.add(8).cast::<i64>() }),
-                    3 => Leaf::Float(unsafe { *ptr.add(8).cast::<f64>() }),
+                    2 => {
+                        let _l3 = unsafe { *ptr.add(8).cast::<i64>() };
+                        Leaf::Integer(_l3)
+                    }
+                    3 => {
+                        let _l4 = unsafe { *ptr.add(8).cast::<f64>() };
+                        Leaf::Float(_l4)
+                    }
                     4 => {
-                        let _l11 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l12 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         Leaf::Text(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         })
                     }
                     5 => {
-                        let _l15 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l16 = unsafe { *ptr.add(12).cast::<usize>() };
-                        Leaf::Bytes(unsafe {
+                        let _l7 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l8 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _list9 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l15.cast::<u8>(),
-                                _l16,
-                                _l16,
-                            )
-                        })
-                    }
-                    6 => {
-                        let _l19 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l20 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _string21 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l19.cast::<u8>(),
-                                    _l20,
-                                    _l20,
-                                ),
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
                             )
                         };
-                        let _l22 = unsafe { *ptr.add(16).cast::<i32>() };
-                        let _l23 = unsafe { *ptr.add(20).cast::<i32>() };
+                        Leaf::Bytes(_list9)
+                    }
+                    6 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _l12 = unsafe { *ptr.add(16).cast::<u32>() };
+                        let _l13 = unsafe { *ptr.add(20).cast::<u32>() };
                         Leaf::Located(Span {
-                            file: _string21,
-                            start: _l22 as u32,
-                            end: _l23 as u32,
+                            file: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l10.cast::<u8>(),
+                                        _l11,
+                                        _l11,
+                                    ),
+                                )
+                            },
+                            start: _l12,
+                            end: _l13,
                         })
                     }
                     7 => {
-                        let _l25 = unsafe { *ptr.add(8).cast::<i32>() };
-                        let _l26 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                        let _l27 = unsafe { *ptr.add(16).cast::<usize>() };
-                        let _string28 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l26.cast::<u8>(),
-                                    _l27,
-                                    _l27,
-                                ),
-                            )
-                        };
-                        Leaf::Pair((_l25 as u32, _string28))
+                        let _l14 = unsafe { *ptr.add(8).cast::<u32>() };
+                        let _l15 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                        let _l16 = unsafe { *ptr.add(16).cast::<usize>() };
+                        Leaf::Pair((
+                            _l14,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l15.cast::<u8>(),
+                                        _l16,
+                                        _l16,
+                                    ),
+                                )
+                            },
+                        ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -893,40 +1015,49 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_limb(ptr: *mut u8) -> Limb {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Limb::A(unsafe { _lift_branch(ptr.add(8)) }),
-                    1 => Limb::B(unsafe { _lift_branch(ptr.add(8)) }),
-                    2 => Limb::C(unsafe { _lift_branch(ptr.add(8)) }),
-                    3 => Limb::D(unsafe { _lift_branch(ptr.add(8)) }),
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _v2 = unsafe { _lift_branch(ptr.add(8)) };
+                        Limb::A(_v2)
+                    }
+                    1 => {
+                        let _v3 = unsafe { _lift_branch(ptr.add(8)) };
+                        Limb::B(_v3)
+                    }
+                    2 => {
+                        let _v4 = unsafe { _lift_branch(ptr.add(8)) };
+                        Limb::C(_v4)
+                    }
+                    3 => {
+                        let _v5 = unsafe { _lift_branch(ptr.add(8)) };
+                        Limb::D(_v5)
+                    }
                     4 => {
-                        let _l892 = unsafe { *ptr.add(8).cast::<u8>() };
-                        Limb::Maybe(
-                            match _l892 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_branch(ptr.add(16))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v8 = match _l6 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _v7 = unsafe { _lift_branch(ptr.add(16)) };
+                                ::core::option::Option::Some(_v7)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        Limb::Maybe(_v8)
                     }
                     5 => {
-                        let _l1118 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l1119 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array1342 = _l1118;
-                        let _len1342 = _l1119;
-                        let mut _list1342 = ::witbind::rt::Vec::with_capacity(_len1342);
-                        for i in 0.._len1342 {
-                            let _base1120 = unsafe { _array1342.add(i * 40) };
-                            _list1342.push(unsafe { _lift_branch(_base1120) });
+                        let _l9 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l10 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _array11 = _l9;
+                        let _len11 = _l10;
+                        let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                        for i in 0.._len11 {
+                            let _base11 = unsafe { _array11.add(i * 40) };
+                            let _v12 = unsafe { _lift_branch(_base11) };
+                            _list11.push(_v12);
                         }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array1342, _len1342 * 40, 8)
-                        };
-                        Limb::Many(_list1342)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 40, 8) };
+                        Limb::Many(_list11)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -939,46 +1070,48 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_tree(ptr: *mut u8) -> Tree {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _v6725 = unsafe { _lift_trunk(ptr.add(8)) };
-                let _l6726 = unsafe { *ptr.add(72).cast::<*mut u8>() };
-                let _l6727 = unsafe { *ptr.add(76).cast::<usize>() };
-                let _array6734 = _l6726;
-                let _len6734 = _l6727;
-                let mut _list6734 = ::witbind::rt::Vec::with_capacity(_len6734);
-                for i in 0.._len6734 {
-                    let _base6728 = unsafe { _array6734.add(i * 16) };
-                    let _l6729 = unsafe { *_base6728.cast::<*mut u8>() };
-                    let _l6730 = unsafe { *_base6728.add(4).cast::<usize>() };
-                    let _string6731 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6729.cast::<u8>(),
-                                _l6730,
-                                _l6730,
-                            ),
-                        )
-                    };
-                    let _l6732 = unsafe { *_base6728.add(8).cast::<i32>() };
-                    let _l6733 = unsafe { *_base6728.add(12).cast::<i32>() };
-                    _list6734
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _v3 = unsafe { _lift_trunk(ptr.add(8)) };
+                let _l4 = unsafe { *ptr.add(72).cast::<*mut u8>() };
+                let _l5 = unsafe { *ptr.add(76).cast::<usize>() };
+                let _array6 = _l4;
+                let _len6 = _l5;
+                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                for i in 0.._len6 {
+                    let _base6 = unsafe { _array6.add(i * 16) };
+                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                    let _l9 = unsafe { *_base6.add(8).cast::<u32>() };
+                    let _l10 = unsafe { *_base6.add(12).cast::<u32>() };
+                    _list6
                         .push(Span {
-                            file: _string6731,
-                            start: _l6732 as u32,
-                            end: _l6733 as u32,
+                            file: unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l7.cast::<u8>(),
+                                        _l8,
+                                        _l8,
+                                    ),
+                                )
+                            },
+                            start: _l9,
+                            end: _l10,
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6734, _len6734 * 16, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 16, 4) };
                 Tree {
-                    name: _string4,
-                    root: _v6725,
-                    spans: _list6734,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l1.cast::<u8>(),
+                                _l2,
+                                _l2,
+                            ),
+                        )
+                    },
+                    root: _v3,
+                    spans: _list6,
                 }
             }
             /// Lifts a `trunk` out of canonical ABI memory.
@@ -989,26 +1122,37 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_trunk(ptr: *mut u8) -> Trunk {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Trunk::A(unsafe { _lift_limb(ptr.add(8)) }),
-                    1 => Trunk::B(unsafe { _lift_limb(ptr.add(8)) }),
-                    2 => Trunk::C(unsafe { _lift_limb(ptr.add(8)) }),
-                    3 => Trunk::D(unsafe { _lift_limb(ptr.add(8)) }),
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _v2 = unsafe { _lift_limb(ptr.add(8)) };
+                        Trunk::A(_v2)
+                    }
+                    1 => {
+                        let _v3 = unsafe { _lift_limb(ptr.add(8)) };
+                        Trunk::B(_v3)
+                    }
+                    2 => {
+                        let _v4 = unsafe { _lift_limb(ptr.add(8)) };
+                        Trunk::C(_v4)
+                    }
+                    3 => {
+                        let _v5 = unsafe { _lift_limb(ptr.add(8)) };
+                        Trunk::D(_v5)
+                    }
                     4 => {
-                        let _l5376 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l5377 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array6721 = _l5376;
-                        let _len6721 = _l5377;
-                        let mut _list6721 = ::witbind::rt::Vec::with_capacity(_len6721);
-                        for i in 0.._len6721 {
-                            let _base5378 = unsafe { _array6721.add(i * 56) };
-                            _list6721.push(unsafe { _lift_limb(_base5378) });
+                        let _l6 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l7 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _array8 = _l6;
+                        let _len8 = _l7;
+                        let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
+                        for i in 0.._len8 {
+                            let _base8 = unsafe { _array8.add(i * 56) };
+                            let _v9 = unsafe { _lift_limb(_base8) };
+                            _list8.push(_v9);
                         }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array6721, _len6721 * 56, 8)
-                        };
-                        Trunk::Many(_list6721)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 56, 8) };
+                        Trunk::Many(_list8)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1025,70 +1169,68 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 match value {
-                    Branch::First(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Branch::First(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_leaf(&_e1, ptr.add(8)) };
+                    }
+                    Branch::Second(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe { _lower_leaf(&_e2, ptr.add(8)) };
                     }
-                    Branch::Second(_e20) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_leaf(&_e20, ptr.add(8)) };
+                    Branch::Third(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_leaf(&_e3, ptr.add(8)) };
                     }
-                    Branch::Third(_e38) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_leaf(&_e38, ptr.add(8)) };
+                    Branch::Fourth(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        unsafe { _lower_leaf(&_e4, ptr.add(8)) };
                     }
-                    Branch::Fourth(_e56) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_leaf(&_e56, ptr.add(8)) };
-                    }
-                    Branch::Maybe(_e74) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        match _e74 {
+                    Branch::Maybe(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        match _e5 {
                             ::core::option::Option::None => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e76) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                unsafe { _lower_leaf(&_e76, ptr.add(16)) };
+                            ::core::option::Option::Some(_e7) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe { _lower_leaf(&_e7, ptr.add(16)) };
                             }
-                        };
-                    }
-                    Branch::Many(_e94) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec113 = _e94;
-                        let _len113 = _vec113.len();
-                        let _array113 = unsafe {
-                            ::witbind::rt::alloc_list(_len113, 24, 8)
-                        };
-                        for (i, _e95) in _vec113.iter().enumerate() {
-                            let _base95 = unsafe { _array113.add(i * 24) };
-                            unsafe { _lower_leaf(&_e95, _base95) };
                         }
-                        _cleanup_list.push((_array113, _len113 * 24, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len113 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array113 };
                     }
-                    Branch::Checked(_e114) => {
-                        unsafe { *ptr.cast::<u8>() = 6u8 };
-                        match _e114 {
-                            ::core::result::Result::Ok(_e115) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                unsafe { _lower_leaf(&_e115, ptr.add(16)) };
+                    Branch::Many(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                        let _vec9 = _e8;
+                        let _len9 = _vec9.len();
+                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 24, 8) };
+                        for (i, _e9) in _vec9.iter().enumerate() {
+                            let _base9 = unsafe { _array9.add(i * 24) };
+                            unsafe { _lower_leaf(&_e9, _base9) };
+                        }
+                        _cleanup_list.push((_array9, _len9 * 24, 8));
+                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
+                    }
+                    Branch::Checked(_e10) => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                        match _e10 {
+                            ::core::result::Result::Ok(_e11) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                                unsafe { _lower_leaf(&_e11, ptr.add(16)) };
                             }
-                            ::core::result::Result::Err(_e133) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                let _vec134 = _e133;
-                                let _ptr134 = _vec134.as_ptr().cast::<u8>().cast_mut();
-                                let _len134 = _vec134.len();
-                                unsafe { *ptr.add(20).cast::<usize>() = _len134 };
-                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr134 };
+                            ::core::result::Result::Err(_e12) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                let _vec13 = _e12;
+                                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                                let _len13 = _vec13.len();
+                                unsafe { *ptr.add(20).cast::<usize>() = _len13 };
+                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr13 };
                             }
-                        };
+                        }
                     }
                     Branch::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 7u8 };
+                        unsafe { *ptr.cast::<u8>() = 7 };
                     }
-                };
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// A lent `branch` as its core values (its lists and strings point into `value`).
@@ -1104,11 +1246,47 @@ pub mod witbind_fixtures {
                 usize,
                 i32,
             ) {
-                let (_v178, _v179, _v180, _v181, _v182, _v183, _v184) = match value {
-                    Branch::First(_e2) => {
-                        let (_v20, _v21, _v22, _v23, _v24) = _lower_flat_leaf(&_e2);
+                let (_v57, _v58, _v59, _v60, _v61, _v62, _v63) = match value {
+                    Branch::First(_e1) => {
+                        let (_v2, _v3, _v4, _v5, _v6) = _lower_flat_leaf(&_e1);
                         (
                             0i32,
+                            (_v2) as usize as *mut u8,
+                            _v3,
+                            ::witbind::rt::ptr_to_p64(_v4),
+                            (_v5) as *mut u8,
+                            (_v6) as usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Second(_e7) => {
+                        let (_v8, _v9, _v10, _v11, _v12) = _lower_flat_leaf(&_e7);
+                        (
+                            1i32,
+                            (_v8) as usize as *mut u8,
+                            _v9,
+                            ::witbind::rt::ptr_to_p64(_v10),
+                            (_v11) as *mut u8,
+                            (_v12) as usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Third(_e13) => {
+                        let (_v14, _v15, _v16, _v17, _v18) = _lower_flat_leaf(&_e13);
+                        (
+                            2i32,
+                            (_v14) as usize as *mut u8,
+                            _v15,
+                            ::witbind::rt::ptr_to_p64(_v16),
+                            (_v17) as *mut u8,
+                            (_v18) as usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Fourth(_e19) => {
+                        let (_v20, _v21, _v22, _v23, _v24) = _lower_flat_leaf(&_e19);
+                        (
+                            3i32,
                             (_v20) as usize as *mut u8,
                             _v21,
                             ::witbind::rt::ptr_to_p64(_v22),
@@ -1117,44 +1295,8 @@ pub mod witbind_fixtures {
                             0i32,
                         )
                     }
-                    Branch::Second(_e25) => {
-                        let (_v43, _v44, _v45, _v46, _v47) = _lower_flat_leaf(&_e25);
-                        (
-                            1i32,
-                            (_v43) as usize as *mut u8,
-                            _v44,
-                            ::witbind::rt::ptr_to_p64(_v45),
-                            (_v46) as *mut u8,
-                            (_v47) as usize,
-                            0i32,
-                        )
-                    }
-                    Branch::Third(_e48) => {
-                        let (_v66, _v67, _v68, _v69, _v70) = _lower_flat_leaf(&_e48);
-                        (
-                            2i32,
-                            (_v66) as usize as *mut u8,
-                            _v67,
-                            ::witbind::rt::ptr_to_p64(_v68),
-                            (_v69) as *mut u8,
-                            (_v70) as usize,
-                            0i32,
-                        )
-                    }
-                    Branch::Fourth(_e71) => {
-                        let (_v89, _v90, _v91, _v92, _v93) = _lower_flat_leaf(&_e71);
-                        (
-                            3i32,
-                            (_v89) as usize as *mut u8,
-                            _v90,
-                            ::witbind::rt::ptr_to_p64(_v91),
-                            (_v92) as *mut u8,
-                            (_v93) as usize,
-                            0i32,
-                        )
-                    }
-                    Branch::Maybe(_e94) => {
-                        let (_v119, _v120, _v121, _v122, _v123, _v124) = match _e94 {
+                    Branch::Maybe(_e25) => {
+                        let (_v33, _v34, _v35, _v36, _v37, _v38) = match _e25 {
                             ::core::option::Option::None => {
                                 (
                                     0i32,
@@ -1165,67 +1307,60 @@ pub mod witbind_fixtures {
                                     0i32,
                                 )
                             }
-                            ::core::option::Option::Some(_e96) => {
-                                let (_v114, _v115, _v116, _v117, _v118) = _lower_flat_leaf(
-                                    &_e96,
+                            ::core::option::Option::Some(_e27) => {
+                                let (_v28, _v29, _v30, _v31, _v32) = _lower_flat_leaf(
+                                    &_e27,
                                 );
-                                (1i32, _v114, _v115, _v116, _v117, _v118)
+                                (1i32, _v28, _v29, _v30, _v31, _v32)
                             }
                         };
                         (
                             4i32,
-                            (_v119) as usize as *mut u8,
-                            ::core::mem::MaybeUninit::new((i64::from(_v120)) as u64),
-                            _v121,
-                            _v122,
-                            _v123,
-                            _v124,
+                            (_v33) as usize as *mut u8,
+                            ::core::mem::MaybeUninit::new((i64::from(_v34)) as u64),
+                            _v35,
+                            _v36,
+                            _v37,
+                            _v38,
                         )
                     }
-                    Branch::Many(_e125) => {
-                        let _vec144 = _e125;
-                        let _len144 = _vec144.len();
-                        let _array144 = unsafe {
-                            ::witbind::rt::alloc_list(_len144, 24, 8)
+                    Branch::Many(_e39) => {
+                        let _vec40 = _e39;
+                        let _len40 = _vec40.len();
+                        let _array40 = unsafe {
+                            ::witbind::rt::alloc_list(_len40, 24, 8)
                         };
-                        for (i, _e126) in _vec144.iter().enumerate() {
-                            let _base126 = unsafe { _array144.add(i * 24) };
-                            unsafe { _lower_leaf(&_e126, _base126) };
+                        for (i, _e40) in _vec40.iter().enumerate() {
+                            let _base40 = unsafe { _array40.add(i * 24) };
+                            unsafe { _lower_leaf(&_e40, _base40) };
                         }
-                        _cleanup_list.push((_array144, _len144 * 24, 8));
+                        _cleanup_list.push((_array40, _len40 * 24, 8));
                         (
                             5i32,
-                            _array144,
-                            ::core::mem::MaybeUninit::new(((_len144) as i64) as u64),
+                            _array40,
+                            ::core::mem::MaybeUninit::new(((_len40) as i64) as u64),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    Branch::Checked(_e145) => {
-                        let (_v171, _v172, _v173, _v174, _v175, _v176) = match _e145 {
-                            ::core::result::Result::Ok(_e146) => {
-                                let (_v164, _v165, _v166, _v167, _v168) = _lower_flat_leaf(
-                                    &_e146,
+                    Branch::Checked(_e41) => {
+                        let (_v50, _v51, _v52, _v53, _v54, _v55) = match _e41 {
+                            ::core::result::Result::Ok(_e42) => {
+                                let (_v43, _v44, _v45, _v46, _v47) = _lower_flat_leaf(
+                                    &_e42,
                                 );
-                                (
-                                    0i32,
-                                    (_v164) as usize as *mut u8,
-                                    _v165,
-                                    _v166,
-                                    _v167,
-                                    _v168,
-                                )
+                                (0i32, (_v43) as usize as *mut u8, _v44, _v45, _v46, _v47)
                             }
-                            ::core::result::Result::Err(_e169) => {
-                                let _vec170 = _e169;
-                                let _ptr170 = _vec170.as_ptr().cast::<u8>().cast_mut();
-                                let _len170 = _vec170.len();
+                            ::core::result::Result::Err(_e48) => {
+                                let _vec49 = _e48;
+                                let _ptr49 = _vec49.as_ptr().cast::<u8>().cast_mut();
+                                let _len49 = _vec49.len();
                                 (
                                     1i32,
-                                    _ptr170,
-                                    ::core::mem::MaybeUninit::new(((_len170) as i64) as u64),
+                                    _ptr49,
+                                    ::core::mem::MaybeUninit::new(((_len49) as i64) as u64),
                                     ::core::ptr::null_mut::<u8>(),
                                     0usize,
                                     0i32,
@@ -1234,12 +1369,12 @@ pub mod witbind_fixtures {
                         };
                         (
                             6i32,
-                            (_v171) as usize as *mut u8,
-                            ::witbind::rt::ptr_to_p64(_v172),
-                            _v173,
-                            _v174,
-                            _v175,
-                            _v176,
+                            (_v50) as usize as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_v51),
+                            _v52,
+                            _v53,
+                            _v54,
+                            _v55,
                         )
                     }
                     Branch::Empty => {
@@ -1254,13 +1389,13 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                (_v178, _v179, _v180, _v181, _v182, _v183, _v184)
+                (_v57, _v58, _v59, _v60, _v61, _v62, _v63)
             }
             /// A lent `leaf` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_leaf(
                 value: &Leaf,
             ) -> (i32, ::core::mem::MaybeUninit<u64>, *mut u8, usize, i32) {
-                let (_v19, _v20, _v21, _v22, _v23) = match value {
+                let (_v17, _v18, _v19, _v20, _v21) = match value {
                     Leaf::Unit => {
                         (
                             0i32,
@@ -1270,93 +1405,93 @@ pub mod witbind_fixtures {
                             0i32,
                         )
                     }
-                    Leaf::Boolean(_e3) => {
+                    Leaf::Boolean(_e2) => {
                         (
                             1i32,
                             ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_e3))) as u64,
+                                (i64::from(::witbind::rt::as_i32(_e2))) as u64,
                             ),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    Leaf::Integer(_e4) => {
+                    Leaf::Integer(_e3) => {
                         (
                             2i32,
                             ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e4)) as u64,
+                                (::witbind::rt::as_i64(_e3)) as u64,
                             ),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    Leaf::Float(_e5) => {
+                    Leaf::Float(_e4) => {
                         (
                             3i32,
                             ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_e5)).to_bits() as i64) as u64,
+                                ((::witbind::rt::as_f64(_e4)).to_bits() as i64) as u64,
                             ),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    Leaf::Text(_e6) => {
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
+                    Leaf::Text(_e5) => {
+                        let _vec6 = _e5;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
                         (
                             4i32,
-                            ::witbind::rt::ptr_to_p64(_ptr7),
-                            (_len7) as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_ptr6),
+                            (_len6) as *mut u8,
                             0usize,
                             0i32,
                         )
                     }
-                    Leaf::Bytes(_e8) => {
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
+                    Leaf::Bytes(_e7) => {
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
                         (
                             5i32,
-                            ::witbind::rt::ptr_to_p64(_ptr9),
-                            (_len9) as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_ptr8),
+                            (_len8) as *mut u8,
                             0usize,
                             0i32,
                         )
                     }
-                    Leaf::Located(_e10) => {
-                        let Span { file: _f11, start: _f12, end: _f13 } = _e10;
-                        let _vec14 = _f11;
-                        let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                        let _len14 = _vec14.len();
+                    Leaf::Located(_e9) => {
+                        let Span { file: _f10, start: _f11, end: _f12 } = _e9;
+                        let _vec13 = _f10;
+                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                        let _len13 = _vec13.len();
                         (
                             6i32,
-                            ::witbind::rt::ptr_to_p64(_ptr14),
-                            (_len14) as *mut u8,
-                            (::witbind::rt::as_i32(_f12)) as usize,
-                            ::witbind::rt::as_i32(_f13),
+                            ::witbind::rt::ptr_to_p64(_ptr13),
+                            (_len13) as *mut u8,
+                            (::witbind::rt::as_i32(_f11)) as usize,
+                            ::witbind::rt::as_i32(_f12),
                         )
                     }
-                    Leaf::Pair(_e15) => {
-                        let (_t16, _t17) = _e15;
-                        let _vec18 = _t17;
-                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                        let _len18 = _vec18.len();
+                    Leaf::Pair(_e14) => {
+                        let (_t15_0, _t15_1) = _e14;
+                        let _vec16 = _t15_1;
+                        let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
+                        let _len16 = _vec16.len();
                         (
                             7i32,
                             ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_t16))) as u64,
+                                (i64::from(::witbind::rt::as_i32(_t15_0))) as u64,
                             ),
-                            _ptr18,
-                            _len18,
+                            _ptr16,
+                            _len16,
                             0i32,
                         )
                     }
                 };
-                (_v19, _v20, _v21, _v22, _v23)
+                (_v17, _v18, _v19, _v20, _v21)
             }
             #[allow(clippy::needless_borrow)]
             /// A lent `limb` as its core values (its lists and strings point into `value`).
@@ -1374,87 +1509,77 @@ pub mod witbind_fixtures {
                 usize,
                 i32,
             ) {
-                let (
-                    _v1069,
-                    _v1070,
-                    _v1071,
-                    _v1072,
-                    _v1073,
-                    _v1074,
-                    _v1075,
-                    _v1076,
-                    _v1077,
-                ) = match value {
-                    Limb::A(_e2) => {
-                        let (_v179, _v180, _v181, _v182, _v183, _v184, _v185) = _lower_flat_branch(
-                            &_e2,
+                let (_v53, _v54, _v55, _v56, _v57, _v58, _v59, _v60, _v61) = match value {
+                    Limb::A(_e1) => {
+                        let (_v2, _v3, _v4, _v5, _v6, _v7, _v8) = _lower_flat_branch(
+                            &_e1,
                             _cleanup_list,
                         );
                         (
                             0i32,
-                            (_v179) as usize as *mut u8,
-                            _v180,
-                            _v181,
-                            _v182,
-                            ::witbind::rt::ptr_to_p64(_v183),
-                            (_v184) as *mut u8,
-                            (_v185) as usize,
+                            (_v2) as usize as *mut u8,
+                            _v3,
+                            _v4,
+                            _v5,
+                            ::witbind::rt::ptr_to_p64(_v6),
+                            (_v7) as *mut u8,
+                            (_v8) as usize,
                             0i32,
                         )
                     }
-                    Limb::B(_e186) => {
-                        let (_v363, _v364, _v365, _v366, _v367, _v368, _v369) = _lower_flat_branch(
-                            &_e186,
+                    Limb::B(_e9) => {
+                        let (_v10, _v11, _v12, _v13, _v14, _v15, _v16) = _lower_flat_branch(
+                            &_e9,
                             _cleanup_list,
                         );
                         (
                             1i32,
-                            (_v363) as usize as *mut u8,
-                            _v364,
-                            _v365,
-                            _v366,
-                            ::witbind::rt::ptr_to_p64(_v367),
-                            (_v368) as *mut u8,
-                            (_v369) as usize,
+                            (_v10) as usize as *mut u8,
+                            _v11,
+                            _v12,
+                            _v13,
+                            ::witbind::rt::ptr_to_p64(_v14),
+                            (_v15) as *mut u8,
+                            (_v16) as usize,
                             0i32,
                         )
                     }
-                    Limb::C(_e370) => {
-                        let (_v547, _v548, _v549, _v550, _v551, _v552, _v553) = _lower_flat_branch(
-                            &_e370,
+                    Limb::C(_e17) => {
+                        let (_v18, _v19, _v20, _v21, _v22, _v23, _v24) = _lower_flat_branch(
+                            &_e17,
                             _cleanup_list,
                         );
                         (
                             2i32,
-                            (_v547) as usize as *mut u8,
-                            _v548,
-                            _v549,
-                            _v550,
-                            ::witbind::rt::ptr_to_p64(_v551),
-                            (_v552) as *mut u8,
-                            (_v553) as usize,
+                            (_v18) as usize as *mut u8,
+                            _v19,
+                            _v20,
+                            _v21,
+                            ::witbind::rt::ptr_to_p64(_v22),
+                            (_v23) as *mut u8,
+                            (_v24) as usize,
                             0i32,
                         )
                     }
-                    Limb::D(_e554) => {
-                        let (_v731, _v732, _v733, _v734, _v735, _v736, _v737) = _lower_flat_branch(
-                            &_e554,
+                    Limb::D(_e25) => {
+                        let (_v26, _v27, _v28, _v29, _v30, _v31, _v32) = _lower_flat_branch(
+                            &_e25,
                             _cleanup_list,
                         );
                         (
                             3i32,
-                            (_v731) as usize as *mut u8,
-                            _v732,
-                            _v733,
-                            _v734,
-                            ::witbind::rt::ptr_to_p64(_v735),
-                            (_v736) as *mut u8,
-                            (_v737) as usize,
+                            (_v26) as usize as *mut u8,
+                            _v27,
+                            _v28,
+                            _v29,
+                            ::witbind::rt::ptr_to_p64(_v30),
+                            (_v31) as *mut u8,
+                            (_v32) as usize,
                             0i32,
                         )
                     }
-                    Limb::Maybe(_e738) => {
-                        let (_v924, _v925, _v926, _v927, _v928, _v929, _v930, _v931) = match _e738 {
+                    Limb::Maybe(_e33) => {
+                        let (_v43, _v44, _v45, _v46, _v47, _v48, _v49, _v50) = match _e33 {
                             ::core::option::Option::None => {
                                 (
                                     0i32,
@@ -1467,41 +1592,41 @@ pub mod witbind_fixtures {
                                     0i32,
                                 )
                             }
-                            ::core::option::Option::Some(_e740) => {
-                                let (_v917, _v918, _v919, _v920, _v921, _v922, _v923) = _lower_flat_branch(
-                                    &_e740,
+                            ::core::option::Option::Some(_e35) => {
+                                let (_v36, _v37, _v38, _v39, _v40, _v41, _v42) = _lower_flat_branch(
+                                    &_e35,
                                     _cleanup_list,
                                 );
-                                (1i32, _v917, _v918, _v919, _v920, _v921, _v922, _v923)
+                                (1i32, _v36, _v37, _v38, _v39, _v40, _v41, _v42)
                             }
                         };
                         (
                             4i32,
-                            (_v924) as usize as *mut u8,
-                            (_v925) as usize as *mut u8,
-                            ::witbind::rt::ptr_to_p64(_v926),
-                            _v927,
-                            _v928,
-                            _v929,
-                            _v930,
-                            _v931,
+                            (_v43) as usize as *mut u8,
+                            (_v44) as usize as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_v45),
+                            _v46,
+                            _v47,
+                            _v48,
+                            _v49,
+                            _v50,
                         )
                     }
-                    Limb::Many(_e932) => {
-                        let _vec1068 = _e932;
-                        let _len1068 = _vec1068.len();
-                        let _array1068 = unsafe {
-                            ::witbind::rt::alloc_list(_len1068, 40, 8)
+                    Limb::Many(_e51) => {
+                        let _vec52 = _e51;
+                        let _len52 = _vec52.len();
+                        let _array52 = unsafe {
+                            ::witbind::rt::alloc_list(_len52, 40, 8)
                         };
-                        for (i, _e933) in _vec1068.iter().enumerate() {
-                            let _base933 = unsafe { _array1068.add(i * 40) };
-                            unsafe { _lower_branch(&_e933, _base933, _cleanup_list) };
+                        for (i, _e52) in _vec52.iter().enumerate() {
+                            let _base52 = unsafe { _array52.add(i * 40) };
+                            unsafe { _lower_branch(&_e52, _base52, _cleanup_list) };
                         }
-                        _cleanup_list.push((_array1068, _len1068 * 40, 8));
+                        _cleanup_list.push((_array52, _len52 * 40, 8));
                         (
                             5i32,
-                            _array1068,
-                            (_len1068) as *mut u8,
+                            _array52,
+                            (_len52) as *mut u8,
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
@@ -1511,7 +1636,72 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                (_v1069, _v1070, _v1071, _v1072, _v1073, _v1074, _v1075, _v1076, _v1077)
+                (_v53, _v54, _v55, _v56, _v57, _v58, _v59, _v60, _v61)
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `tree` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_tree(
+                value: &Tree,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (
+                *mut u8,
+                usize,
+                i32,
+                *mut u8,
+                *mut u8,
+                *mut u8,
+                ::core::mem::MaybeUninit<u64>,
+                ::core::mem::MaybeUninit<u64>,
+                ::core::mem::MaybeUninit<u64>,
+                *mut u8,
+                usize,
+                i32,
+                *mut u8,
+                usize,
+            ) {
+                let Tree { name: _f1, root: _f2, spans: _f3 } = value;
+                let _vec4 = _f1;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                let (_v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14) = _lower_flat_trunk(
+                    &_f2,
+                    _cleanup_list,
+                );
+                let _vec15 = _f3;
+                let _len15 = _vec15.len();
+                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 16, 4) };
+                for (i, _e15) in _vec15.iter().enumerate() {
+                    let _base15 = unsafe { _array15.add(i * 16) };
+                    let Span { file: _f16, start: _f17, end: _f18 } = _e15;
+                    let _vec19 = _f16;
+                    let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
+                    let _len19 = _vec19.len();
+                    unsafe { *_base15.add(4).cast::<usize>() = _len19 };
+                    unsafe { *_base15.cast::<*mut u8>() = _ptr19 };
+                    unsafe {
+                        *_base15.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f17)
+                    };
+                    unsafe {
+                        *_base15.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f18)
+                    };
+                }
+                _cleanup_list.push((_array15, _len15 * 16, 4));
+                (
+                    _ptr4,
+                    _len4,
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    _v13,
+                    _v14,
+                    _array15,
+                    _len15,
+                )
             }
             #[allow(clippy::needless_borrow)]
             /// A lent `trunk` as its core values (its lists and strings point into `value`).
@@ -1530,133 +1720,94 @@ pub mod witbind_fixtures {
                 usize,
                 i32,
             ) {
-                let (
-                    _v5127,
-                    _v5128,
-                    _v5129,
-                    _v5130,
-                    _v5131,
-                    _v5132,
-                    _v5133,
-                    _v5134,
-                    _v5135,
-                    _v5136,
-                ) = match value {
-                    Trunk::A(_e2) => {
-                        let (
-                            _v1070,
-                            _v1071,
-                            _v1072,
-                            _v1073,
-                            _v1074,
-                            _v1075,
-                            _v1076,
-                            _v1077,
-                            _v1078,
-                        ) = _lower_flat_limb(&_e2, _cleanup_list);
+                let (_v43, _v44, _v45, _v46, _v47, _v48, _v49, _v50, _v51, _v52) = match value {
+                    Trunk::A(_e1) => {
+                        let (_v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10) = _lower_flat_limb(
+                            &_e1,
+                            _cleanup_list,
+                        );
                         (
                             0i32,
-                            (_v1070) as usize as *mut u8,
-                            _v1071,
-                            _v1072,
-                            _v1073,
-                            _v1074,
-                            _v1075,
-                            _v1076,
-                            _v1077,
-                            _v1078,
+                            (_v2) as usize as *mut u8,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
                         )
                     }
-                    Trunk::B(_e1079) => {
-                        let (
-                            _v2147,
-                            _v2148,
-                            _v2149,
-                            _v2150,
-                            _v2151,
-                            _v2152,
-                            _v2153,
-                            _v2154,
-                            _v2155,
-                        ) = _lower_flat_limb(&_e1079, _cleanup_list);
+                    Trunk::B(_e11) => {
+                        let (_v12, _v13, _v14, _v15, _v16, _v17, _v18, _v19, _v20) = _lower_flat_limb(
+                            &_e11,
+                            _cleanup_list,
+                        );
                         (
                             1i32,
-                            (_v2147) as usize as *mut u8,
-                            _v2148,
-                            _v2149,
-                            _v2150,
-                            _v2151,
-                            _v2152,
-                            _v2153,
-                            _v2154,
-                            _v2155,
+                            (_v12) as usize as *mut u8,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                            _v19,
+                            _v20,
                         )
                     }
-                    Trunk::C(_e2156) => {
-                        let (
-                            _v3224,
-                            _v3225,
-                            _v3226,
-                            _v3227,
-                            _v3228,
-                            _v3229,
-                            _v3230,
-                            _v3231,
-                            _v3232,
-                        ) = _lower_flat_limb(&_e2156, _cleanup_list);
+                    Trunk::C(_e21) => {
+                        let (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30) = _lower_flat_limb(
+                            &_e21,
+                            _cleanup_list,
+                        );
                         (
                             2i32,
-                            (_v3224) as usize as *mut u8,
-                            _v3225,
-                            _v3226,
-                            _v3227,
-                            _v3228,
-                            _v3229,
-                            _v3230,
-                            _v3231,
-                            _v3232,
+                            (_v22) as usize as *mut u8,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _v28,
+                            _v29,
+                            _v30,
                         )
                     }
-                    Trunk::D(_e3233) => {
-                        let (
-                            _v4301,
-                            _v4302,
-                            _v4303,
-                            _v4304,
-                            _v4305,
-                            _v4306,
-                            _v4307,
-                            _v4308,
-                            _v4309,
-                        ) = _lower_flat_limb(&_e3233, _cleanup_list);
+                    Trunk::D(_e31) => {
+                        let (_v32, _v33, _v34, _v35, _v36, _v37, _v38, _v39, _v40) = _lower_flat_limb(
+                            &_e31,
+                            _cleanup_list,
+                        );
                         (
                             3i32,
-                            (_v4301) as usize as *mut u8,
-                            _v4302,
-                            _v4303,
-                            _v4304,
-                            _v4305,
-                            _v4306,
-                            _v4307,
-                            _v4308,
-                            _v4309,
+                            (_v32) as usize as *mut u8,
+                            _v33,
+                            _v34,
+                            _v35,
+                            _v36,
+                            _v37,
+                            _v38,
+                            _v39,
+                            _v40,
                         )
                     }
-                    Trunk::Many(_e4310) => {
-                        let _vec5126 = _e4310;
-                        let _len5126 = _vec5126.len();
-                        let _array5126 = unsafe {
-                            ::witbind::rt::alloc_list(_len5126, 56, 8)
+                    Trunk::Many(_e41) => {
+                        let _vec42 = _e41;
+                        let _len42 = _vec42.len();
+                        let _array42 = unsafe {
+                            ::witbind::rt::alloc_list(_len42, 56, 8)
                         };
-                        for (i, _e4311) in _vec5126.iter().enumerate() {
-                            let _base4311 = unsafe { _array5126.add(i * 56) };
-                            unsafe { _lower_limb(&_e4311, _base4311, _cleanup_list) };
+                        for (i, _e42) in _vec42.iter().enumerate() {
+                            let _base42 = unsafe { _array42.add(i * 56) };
+                            unsafe { _lower_limb(&_e42, _base42, _cleanup_list) };
                         }
-                        _cleanup_list.push((_array5126, _len5126 * 56, 8));
+                        _cleanup_list.push((_array42, _len42 * 56, 8));
                         (
                             4i32,
-                            _array5126,
-                            (_len5126) as *mut u8,
+                            _array42,
+                            (_len42) as *mut u8,
                             ::core::ptr::null_mut::<u8>(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
@@ -1667,18 +1818,7 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                (
-                    _v5127,
-                    _v5128,
-                    _v5129,
-                    _v5130,
-                    _v5131,
-                    _v5132,
-                    _v5133,
-                    _v5134,
-                    _v5135,
-                    _v5136,
-                )
+                (_v43, _v44, _v45, _v46, _v47, _v48, _v49, _v50, _v51, _v52)
             }
             /// Lowers a lent `leaf` into canonical ABI memory.
             ///
@@ -1688,70 +1828,70 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_leaf(value: &Leaf, ptr: *mut u8) {
                 match value {
                     Leaf::Unit => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe { *ptr.cast::<u8>() = 0 };
                     }
-                    Leaf::Boolean(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                    Leaf::Boolean(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
                         };
                     }
-                    Leaf::Integer(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    Leaf::Integer(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
                         };
                     }
-                    Leaf::Float(_e5) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                    Leaf::Float(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e5)
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e4)
                         };
                     }
-                    Leaf::Text(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                    Leaf::Text(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        let _vec6 = _e5;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
                     }
-                    Leaf::Bytes(_e8) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr9 };
+                    Leaf::Bytes(_e7) => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
                     }
-                    Leaf::Located(_e10) => {
-                        unsafe { *ptr.cast::<u8>() = 6u8 };
-                        let Span { file: _f11, start: _f12, end: _f13 } = _e10;
-                        let _vec14 = _f11;
-                        let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                        let _len14 = _vec14.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len14 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
+                    Leaf::Located(_e9) => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                        let Span { file: _f10, start: _f11, end: _f12 } = _e9;
+                        let _vec13 = _f10;
+                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                        let _len13 = _vec13.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len13 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f11)
                         };
                         unsafe {
-                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f12)
                         };
                     }
-                    Leaf::Pair(_e15) => {
-                        unsafe { *ptr.cast::<u8>() = 7u8 };
-                        let (_t16, _t17) = _e15;
+                    Leaf::Pair(_e14) => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                        let (_t15_0, _t15_1) = _e14;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t16)
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t15_0)
                         };
-                        let _vec18 = _t17;
-                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                        let _len18 = _vec18.len();
-                        unsafe { *ptr.add(16).cast::<usize>() = _len18 };
-                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr18 };
+                        let _vec16 = _t15_1;
+                        let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
+                        let _len16 = _vec16.len();
+                        unsafe { *ptr.add(16).cast::<usize>() = _len16 };
+                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr16 };
                     }
-                };
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `limb` into canonical ABI memory.
@@ -1765,52 +1905,48 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 match value {
-                    Limb::A(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Limb::A(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_branch(&_e1, ptr.add(8), _cleanup_list) };
+                    }
+                    Limb::B(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe { _lower_branch(&_e2, ptr.add(8), _cleanup_list) };
                     }
-                    Limb::B(_e137) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_branch(&_e137, ptr.add(8), _cleanup_list) };
+                    Limb::C(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_branch(&_e3, ptr.add(8), _cleanup_list) };
                     }
-                    Limb::C(_e272) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_branch(&_e272, ptr.add(8), _cleanup_list) };
+                    Limb::D(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        unsafe { _lower_branch(&_e4, ptr.add(8), _cleanup_list) };
                     }
-                    Limb::D(_e407) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_branch(&_e407, ptr.add(8), _cleanup_list) };
-                    }
-                    Limb::Maybe(_e542) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        match _e542 {
+                    Limb::Maybe(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        match _e5 {
                             ::core::option::Option::None => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e544) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                unsafe {
-                                    _lower_branch(&_e544, ptr.add(16), _cleanup_list)
-                                };
+                            ::core::option::Option::Some(_e7) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe { _lower_branch(&_e7, ptr.add(16), _cleanup_list) };
                             }
-                        };
-                    }
-                    Limb::Many(_e679) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec815 = _e679;
-                        let _len815 = _vec815.len();
-                        let _array815 = unsafe {
-                            ::witbind::rt::alloc_list(_len815, 40, 8)
-                        };
-                        for (i, _e680) in _vec815.iter().enumerate() {
-                            let _base680 = unsafe { _array815.add(i * 40) };
-                            unsafe { _lower_branch(&_e680, _base680, _cleanup_list) };
                         }
-                        _cleanup_list.push((_array815, _len815 * 40, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len815 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array815 };
                     }
-                };
+                    Limb::Many(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                        let _vec9 = _e8;
+                        let _len9 = _vec9.len();
+                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 40, 8) };
+                        for (i, _e9) in _vec9.iter().enumerate() {
+                            let _base9 = unsafe { _array9.add(i * 40) };
+                            unsafe { _lower_branch(&_e9, _base9, _cleanup_list) };
+                        }
+                        _cleanup_list.push((_array9, _len9 * 40, 8));
+                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
+                    }
+                }
             }
             /// Lowers a `branch` into canonical ABI memory, handing it over.
             ///
@@ -1819,72 +1955,70 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_branch(value: Branch, ptr: *mut u8) {
                 match value {
-                    Branch::First(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Branch::First(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_owned_leaf(_e1, ptr.add(8)) };
+                    }
+                    Branch::Second(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe { _lower_owned_leaf(_e2, ptr.add(8)) };
                     }
-                    Branch::Second(_e20) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_owned_leaf(_e20, ptr.add(8)) };
+                    Branch::Third(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_owned_leaf(_e3, ptr.add(8)) };
                     }
-                    Branch::Third(_e38) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_owned_leaf(_e38, ptr.add(8)) };
+                    Branch::Fourth(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        unsafe { _lower_owned_leaf(_e4, ptr.add(8)) };
                     }
-                    Branch::Fourth(_e56) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_owned_leaf(_e56, ptr.add(8)) };
-                    }
-                    Branch::Maybe(_e74) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        match _e74 {
+                    Branch::Maybe(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        match _e5 {
                             ::core::option::Option::None => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e76) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                unsafe { _lower_owned_leaf(_e76, ptr.add(16)) };
+                            ::core::option::Option::Some(_e7) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe { _lower_owned_leaf(_e7, ptr.add(16)) };
                             }
-                        };
+                        }
                     }
-                    Branch::Many(_e94) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec113 = _e94;
-                        let _len113 = _vec113.len();
-                        let _array113 = unsafe {
-                            ::witbind::rt::alloc_list(_len113, 24, 8)
-                        };
-                        for (i, _e95) in ::core::iter::IntoIterator::into_iter(_vec113)
+                    Branch::Many(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                        let _vec9 = _e8;
+                        let _len9 = _vec9.len();
+                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 24, 8) };
+                        for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec9)
                             .enumerate()
                         {
-                            let _base95 = unsafe { _array113.add(i * 24) };
-                            unsafe { _lower_owned_leaf(_e95, _base95) };
+                            let _base9 = unsafe { _array9.add(i * 24) };
+                            unsafe { _lower_owned_leaf(_e9, _base9) };
                         }
-                        unsafe { *ptr.add(12).cast::<usize>() = _len113 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array113 };
+                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
                     }
-                    Branch::Checked(_e114) => {
-                        unsafe { *ptr.cast::<u8>() = 6u8 };
-                        match _e114 {
-                            ::core::result::Result::Ok(_e115) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                unsafe { _lower_owned_leaf(_e115, ptr.add(16)) };
+                    Branch::Checked(_e10) => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                        match _e10 {
+                            ::core::result::Result::Ok(_e11) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                                unsafe { _lower_owned_leaf(_e11, ptr.add(16)) };
                             }
-                            ::core::result::Result::Err(_e133) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                let _vec134 = (_e133).into_bytes().into_boxed_slice();
-                                let _len134 = _vec134.len();
-                                let _ptr134 = ::witbind::rt::Box::into_raw(_vec134)
+                            ::core::result::Result::Err(_e12) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                let _vec13 = (_e12).into_bytes().into_boxed_slice();
+                                let _len13 = _vec13.len();
+                                let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
                                     .cast::<u8>();
-                                unsafe { *ptr.add(20).cast::<usize>() = _len134 };
-                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr134 };
+                                unsafe { *ptr.add(20).cast::<usize>() = _len13 };
+                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr13 };
                             }
-                        };
+                        }
                     }
                     Branch::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 7u8 };
+                        unsafe { *ptr.cast::<u8>() = 7 };
                     }
-                };
+                }
             }
             /// Lowers a `leaf` into canonical ABI memory, handing it over.
             ///
@@ -1894,70 +2028,70 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_leaf(value: Leaf, ptr: *mut u8) {
                 match value {
                     Leaf::Unit => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe { *ptr.cast::<u8>() = 0 };
                     }
-                    Leaf::Boolean(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                    Leaf::Boolean(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
                         };
                     }
-                    Leaf::Integer(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    Leaf::Integer(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
                         };
                     }
-                    Leaf::Float(_e5) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                    Leaf::Float(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e5)
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e4)
                         };
                     }
-                    Leaf::Text(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                    Leaf::Text(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                        let _len6 = _vec6.len();
+                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
                     }
-                    Leaf::Bytes(_e8) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec9 = (_e8).into_boxed_slice();
-                        let _len9 = _vec9.len();
-                        let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr9 };
+                    Leaf::Bytes(_e7) => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                        let _vec8 = (_e7).into_boxed_slice();
+                        let _len8 = _vec8.len();
+                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
                     }
-                    Leaf::Located(_e10) => {
-                        unsafe { *ptr.cast::<u8>() = 6u8 };
-                        let Span { file: _f11, start: _f12, end: _f13 } = _e10;
-                        let _vec14 = (_f11).into_bytes().into_boxed_slice();
-                        let _len14 = _vec14.len();
-                        let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len14 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
+                    Leaf::Located(_e9) => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                        let Span { file: _f10, start: _f11, end: _f12 } = _e9;
+                        let _vec13 = (_f10).into_bytes().into_boxed_slice();
+                        let _len13 = _vec13.len();
+                        let _ptr13 = ::witbind::rt::Box::into_raw(_vec13).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len13 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f11)
                         };
                         unsafe {
-                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f12)
                         };
                     }
-                    Leaf::Pair(_e15) => {
-                        unsafe { *ptr.cast::<u8>() = 7u8 };
-                        let (_t16, _t17) = _e15;
+                    Leaf::Pair(_e14) => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                        let (_t15_0, _t15_1) = _e14;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t16)
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t15_0)
                         };
-                        let _vec18 = (_t17).into_bytes().into_boxed_slice();
-                        let _len18 = _vec18.len();
-                        let _ptr18 = ::witbind::rt::Box::into_raw(_vec18).cast::<u8>();
-                        unsafe { *ptr.add(16).cast::<usize>() = _len18 };
-                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr18 };
+                        let _vec16 = (_t15_1).into_bytes().into_boxed_slice();
+                        let _len16 = _vec16.len();
+                        let _ptr16 = ::witbind::rt::Box::into_raw(_vec16).cast::<u8>();
+                        unsafe { *ptr.add(16).cast::<usize>() = _len16 };
+                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr16 };
                     }
-                };
+                }
             }
             /// Lowers a `limb` into canonical ABI memory, handing it over.
             ///
@@ -1966,51 +2100,82 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_limb(value: Limb, ptr: *mut u8) {
                 match value {
-                    Limb::A(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Limb::A(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_owned_branch(_e1, ptr.add(8)) };
+                    }
+                    Limb::B(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe { _lower_owned_branch(_e2, ptr.add(8)) };
                     }
-                    Limb::B(_e137) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_owned_branch(_e137, ptr.add(8)) };
+                    Limb::C(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_owned_branch(_e3, ptr.add(8)) };
                     }
-                    Limb::C(_e272) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_owned_branch(_e272, ptr.add(8)) };
+                    Limb::D(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        unsafe { _lower_owned_branch(_e4, ptr.add(8)) };
                     }
-                    Limb::D(_e407) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_owned_branch(_e407, ptr.add(8)) };
-                    }
-                    Limb::Maybe(_e542) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        match _e542 {
+                    Limb::Maybe(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        match _e5 {
                             ::core::option::Option::None => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e544) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                unsafe { _lower_owned_branch(_e544, ptr.add(16)) };
+                            ::core::option::Option::Some(_e7) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe { _lower_owned_branch(_e7, ptr.add(16)) };
                             }
-                        };
+                        }
                     }
-                    Limb::Many(_e679) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec815 = _e679;
-                        let _len815 = _vec815.len();
-                        let _array815 = unsafe {
-                            ::witbind::rt::alloc_list(_len815, 40, 8)
-                        };
-                        for (i, _e680) in ::core::iter::IntoIterator::into_iter(_vec815)
+                    Limb::Many(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                        let _vec9 = _e8;
+                        let _len9 = _vec9.len();
+                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 40, 8) };
+                        for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec9)
                             .enumerate()
                         {
-                            let _base680 = unsafe { _array815.add(i * 40) };
-                            unsafe { _lower_owned_branch(_e680, _base680) };
+                            let _base9 = unsafe { _array9.add(i * 40) };
+                            unsafe { _lower_owned_branch(_e9, _base9) };
                         }
-                        unsafe { *ptr.add(12).cast::<usize>() = _len815 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array815 };
+                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
                     }
-                };
+                }
+            }
+            /// Lowers a `tree` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_tree(value: Tree, ptr: *mut u8) {
+                let Tree { name: _f1, root: _f2, spans: _f3 } = value;
+                let _vec4 = (_f1).into_bytes().into_boxed_slice();
+                let _len4 = _vec4.len();
+                let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
+                unsafe { _lower_owned_trunk(_f2, ptr.add(8)) };
+                let _vec5 = _f3;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
+                for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
+                {
+                    let _base5 = unsafe { _array5.add(i * 16) };
+                    let Span { file: _f6, start: _f7, end: _f8 } = _e5;
+                    let _vec9 = (_f6).into_bytes().into_boxed_slice();
+                    let _len9 = _vec9.len();
+                    let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len9 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
+                    unsafe { *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
+                    unsafe {
+                        *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                    };
+                }
+                unsafe { *ptr.add(76).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(72).cast::<*mut u8>() = _array5 };
             }
             /// Lowers a `trunk` into canonical ABI memory, handing it over.
             ///
@@ -2019,41 +2184,75 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_trunk(value: Trunk, ptr: *mut u8) {
                 match value {
-                    Trunk::A(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Trunk::A(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_owned_limb(_e1, ptr.add(8)) };
+                    }
+                    Trunk::B(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe { _lower_owned_limb(_e2, ptr.add(8)) };
                     }
-                    Trunk::B(_e817) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_owned_limb(_e817, ptr.add(8)) };
+                    Trunk::C(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_owned_limb(_e3, ptr.add(8)) };
                     }
-                    Trunk::C(_e1632) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_owned_limb(_e1632, ptr.add(8)) };
+                    Trunk::D(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        unsafe { _lower_owned_limb(_e4, ptr.add(8)) };
                     }
-                    Trunk::D(_e2447) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_owned_limb(_e2447, ptr.add(8)) };
-                    }
-                    Trunk::Many(_e3262) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        let _vec4078 = _e3262;
-                        let _len4078 = _vec4078.len();
-                        let _array4078 = unsafe {
-                            ::witbind::rt::alloc_list(_len4078, 56, 8)
-                        };
-                        for (i, _e3263) in ::core::iter::IntoIterator::into_iter(
-                                _vec4078,
-                            )
+                    Trunk::Many(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        let _vec6 = _e5;
+                        let _len6 = _vec6.len();
+                        let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 56, 8) };
+                        for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
                             .enumerate()
                         {
-                            let _base3263 = unsafe { _array4078.add(i * 56) };
-                            unsafe { _lower_owned_limb(_e3263, _base3263) };
+                            let _base6 = unsafe { _array6.add(i * 56) };
+                            unsafe { _lower_owned_limb(_e6, _base6) };
                         }
-                        unsafe { *ptr.add(12).cast::<usize>() = _len4078 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array4078 };
+                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array6 };
                     }
-                };
+                }
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `tree` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_tree(
+                value: &Tree,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                let Tree { name: _f1, root: _f2, spans: _f3 } = value;
+                let _vec4 = _f1;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
+                unsafe { _lower_trunk(&_f2, ptr.add(8), _cleanup_list) };
+                let _vec5 = _f3;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
+                for (i, _e5) in _vec5.iter().enumerate() {
+                    let _base5 = unsafe { _array5.add(i * 16) };
+                    let Span { file: _f6, start: _f7, end: _f8 } = _e5;
+                    let _vec9 = _f6;
+                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                    let _len9 = _vec9.len();
+                    unsafe { *_base5.add(4).cast::<usize>() = _len9 };
+                    unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
+                    unsafe { *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
+                    unsafe {
+                        *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                    };
+                }
+                _cleanup_list.push((_array5, _len5 * 16, 4));
+                unsafe { *ptr.add(76).cast::<usize>() = _len5 };
+                unsafe { *ptr.add(72).cast::<*mut u8>() = _array5 };
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `trunk` into canonical ABI memory.
@@ -2067,38 +2266,36 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 match value {
-                    Trunk::A(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Trunk::A(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_limb(&_e1, ptr.add(8), _cleanup_list) };
+                    }
+                    Trunk::B(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe { _lower_limb(&_e2, ptr.add(8), _cleanup_list) };
                     }
-                    Trunk::B(_e817) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_limb(&_e817, ptr.add(8), _cleanup_list) };
+                    Trunk::C(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_limb(&_e3, ptr.add(8), _cleanup_list) };
                     }
-                    Trunk::C(_e1632) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_limb(&_e1632, ptr.add(8), _cleanup_list) };
+                    Trunk::D(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        unsafe { _lower_limb(&_e4, ptr.add(8), _cleanup_list) };
                     }
-                    Trunk::D(_e2447) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_limb(&_e2447, ptr.add(8), _cleanup_list) };
-                    }
-                    Trunk::Many(_e3262) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        let _vec4078 = _e3262;
-                        let _len4078 = _vec4078.len();
-                        let _array4078 = unsafe {
-                            ::witbind::rt::alloc_list(_len4078, 56, 8)
-                        };
-                        for (i, _e3263) in _vec4078.iter().enumerate() {
-                            let _base3263 = unsafe { _array4078.add(i * 56) };
-                            unsafe { _lower_limb(&_e3263, _base3263, _cleanup_list) };
+                    Trunk::Many(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        let _vec6 = _e5;
+                        let _len6 = _vec6.len();
+                        let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 56, 8) };
+                        for (i, _e6) in _vec6.iter().enumerate() {
+                            let _base6 = unsafe { _array6.add(i * 56) };
+                            unsafe { _lower_limb(&_e6, _base6, _cleanup_list) };
                         }
-                        _cleanup_list.push((_array4078, _len4078 * 56, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len4078 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array4078 };
+                        _cleanup_list.push((_array6, _len6 * 56, 8));
+                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array6 };
                     }
-                };
+                }
             }
         }
         /// Moves trees both ways: the guest imports and exports it.
@@ -2117,9 +2314,9 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                unsafe { super::types::_lift_tree(_ptr2) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { super::types::_lift_tree(_ptr1) }
             }
             /// Gives a tree to the other side.
             #[allow(clippy::needless_borrow)]
@@ -2131,63 +2328,40 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let Tree { name: _f2, root: _f3, spans: _f4 } = t;
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
                 let (
-                    _v5131,
-                    _v5132,
-                    _v5133,
-                    _v5134,
-                    _v5135,
-                    _v5136,
-                    _v5137,
-                    _v5138,
-                    _v5139,
-                    _v5140,
-                ) = super::types::_lower_flat_trunk(&_f3, &mut _cleanup_list);
-                let _vec5146 = _f4;
-                let _len5146 = _vec5146.len();
-                let _array5146 = unsafe { ::witbind::rt::alloc_list(_len5146, 16, 4) };
-                for (i, _e5141) in _vec5146.iter().enumerate() {
-                    let _base5141 = unsafe { _array5146.add(i * 16) };
-                    let super::types::Span {
-                        file: _f5142,
-                        start: _f5143,
-                        end: _f5144,
-                    } = _e5141;
-                    let _vec5145 = _f5142;
-                    let _ptr5145 = _vec5145.as_ptr().cast::<u8>().cast_mut();
-                    let _len5145 = _vec5145.len();
-                    unsafe { *_base5141.add(4).cast::<usize>() = _len5145 };
-                    unsafe { *_base5141.cast::<*mut u8>() = _ptr5145 };
-                    unsafe {
-                        *_base5141.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5143)
-                    };
-                    unsafe {
-                        *_base5141.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5144)
-                    };
-                }
+                    _v1,
+                    _v2,
+                    _v3,
+                    _v4,
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    _v13,
+                    _v14,
+                ) = super::types::_lower_flat_tree(&t, &mut _cleanup_list);
                 unsafe {
                     _wit_import(
-                        _ptr5,
-                        _len5,
-                        _v5131,
-                        _v5132,
-                        _v5133,
-                        _v5134,
-                        _v5135,
-                        _v5136,
-                        _v5137,
-                        _v5138,
-                        _v5139,
-                        _v5140,
-                        _array5146,
-                        _len5146,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _v14,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5146, _len5146 * 16, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
@@ -2207,84 +2381,60 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let Tree { name: _f2, root: _f3, spans: _f4 } = t;
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
                 let (
-                    _v5131,
-                    _v5132,
-                    _v5133,
-                    _v5134,
-                    _v5135,
-                    _v5136,
-                    _v5137,
-                    _v5138,
-                    _v5139,
-                    _v5140,
-                ) = super::types::_lower_flat_trunk(&_f3, &mut _cleanup_list);
-                let _vec5146 = _f4;
-                let _len5146 = _vec5146.len();
-                let _array5146 = unsafe { ::witbind::rt::alloc_list(_len5146, 16, 4) };
-                for (i, _e5141) in _vec5146.iter().enumerate() {
-                    let _base5141 = unsafe { _array5146.add(i * 16) };
-                    let super::types::Span {
-                        file: _f5142,
-                        start: _f5143,
-                        end: _f5144,
-                    } = _e5141;
-                    let _vec5145 = _f5142;
-                    let _ptr5145 = _vec5145.as_ptr().cast::<u8>().cast_mut();
-                    let _len5145 = _vec5145.len();
-                    unsafe { *_base5141.add(4).cast::<usize>() = _len5145 };
-                    unsafe { *_base5141.cast::<*mut u8>() = _ptr5145 };
-                    unsafe {
-                        *_base5141.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5143)
-                    };
-                    unsafe {
-                        *_base5141.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5144)
-                    };
-                }
-                let _ptr5147 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _v1,
+                    _v2,
+                    _v3,
+                    _v4,
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    _v13,
+                    _v14,
+                ) = super::types::_lower_flat_tree(&t, &mut _cleanup_list);
+                let _ptr15 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _ptr5,
-                        _len5,
-                        _v5131,
-                        _v5132,
-                        _v5133,
-                        _v5134,
-                        _v5135,
-                        _v5136,
-                        _v5137,
-                        _v5138,
-                        _v5139,
-                        _v5140,
-                        _array5146,
-                        _len5146,
-                        _ptr5147,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _v14,
+                        _ptr15,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5146, _len5146 * 16, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l5148 = unsafe { *_ptr5147.cast::<u8>() };
-                match _l5148 {
+                let _l16 = unsafe { *_ptr15.cast::<u8>() };
+                match _l16 {
                     0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            super::types::_lift_tree(_ptr5147.add(8))
-                        })
+                        let _v17 = unsafe { super::types::_lift_tree(_ptr15.add(8)) };
+                        ::core::result::Result::Ok(_v17)
                     }
                     1 => {
-                        let _l11885 = unsafe { *_ptr5147.add(8).cast::<*mut u8>() };
-                        let _l11886 = unsafe { *_ptr5147.add(12).cast::<usize>() };
+                        let _l18 = unsafe { *_ptr15.add(8).cast::<*mut u8>() };
+                        let _l19 = unsafe { *_ptr15.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l11885.cast::<u8>(),
-                                    _l11886,
-                                    _l11886,
+                                    _l18.cast::<u8>(),
+                                    _l19,
+                                    _l19,
                                 ),
                             )
                         })
@@ -2302,42 +2452,34 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v19, _v20, _v21, _v22, _v23) = super::types::_lower_flat_leaf(&l);
-                let (
-                    _v5149,
-                    _v5150,
-                    _v5151,
-                    _v5152,
-                    _v5153,
-                    _v5154,
-                    _v5155,
-                    _v5156,
-                    _v5157,
-                    _v5158,
-                ) = super::types::_lower_flat_trunk(&t, &mut _cleanup_list);
-                let _ret5159 = unsafe {
+                let (_v1, _v2, _v3, _v4, _v5) = super::types::_lower_flat_leaf(&l);
+                let (_v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14, _v15) = super::types::_lower_flat_trunk(
+                    &t,
+                    &mut _cleanup_list,
+                );
+                let _ret16 = unsafe {
                     _wit_import(
-                        _v19,
-                        _v20,
-                        _v21,
-                        _v22,
-                        _v23,
-                        _v5149,
-                        _v5150,
-                        _v5151,
-                        _v5152,
-                        _v5153,
-                        _v5154,
-                        _v5155,
-                        _v5156,
-                        _v5157,
-                        _v5158,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _v14,
+                        _v15,
                     )
                 };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                ::witbind::rt::bool_lift(_ret5159 as u8)
+                ::witbind::rt::bool_lift(_ret16 as u8)
             }
             /// Several trees at once.
             #[allow(clippy::needless_borrow)]
@@ -2351,73 +2493,33 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec4090 = trees;
-                let _len4090 = _vec4090.len();
-                let _array4090 = unsafe { ::witbind::rt::alloc_list(_len4090, 80, 8) };
-                for (i, _e2) in _vec4090.iter().enumerate() {
-                    let _base2 = unsafe { _array4090.add(i * 80) };
-                    let Tree { name: _f3, root: _f4, spans: _f5 } = _e2;
-                    let _vec6 = _f3;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr6 };
+                let _vec1 = trees;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 80, 8) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 80) };
                     unsafe {
-                        super::types::_lower_trunk(
-                            &_f4,
-                            _base2.add(8),
-                            &mut _cleanup_list,
-                        )
+                        super::types::_lower_tree(&_e1, _base1, &mut _cleanup_list)
                     };
-                    let _vec4089 = _f5;
-                    let _len4089 = _vec4089.len();
-                    let _array4089 = unsafe {
-                        ::witbind::rt::alloc_list(_len4089, 16, 4)
-                    };
-                    for (i, _e4084) in _vec4089.iter().enumerate() {
-                        let _base4084 = unsafe { _array4089.add(i * 16) };
-                        let super::types::Span {
-                            file: _f4085,
-                            start: _f4086,
-                            end: _f4087,
-                        } = _e4084;
-                        let _vec4088 = _f4085;
-                        let _ptr4088 = _vec4088.as_ptr().cast::<u8>().cast_mut();
-                        let _len4088 = _vec4088.len();
-                        unsafe { *_base4084.add(4).cast::<usize>() = _len4088 };
-                        unsafe { *_base4084.cast::<*mut u8>() = _ptr4088 };
-                        unsafe {
-                            *_base4084.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                _f4086,
-                            )
-                        };
-                        unsafe {
-                            *_base4084.add(12).cast::<i32>() = ::witbind::rt::as_i32(
-                                _f4087,
-                            )
-                        };
-                    }
-                    _cleanup_list.push((_array4089, _len4089 * 16, 4));
-                    unsafe { *_base2.add(76).cast::<usize>() = _len4089 };
-                    unsafe { *_base2.add(72).cast::<*mut u8>() = _array4089 };
                 }
-                let _ptr4091 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array4090, _len4090, _ptr4091) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4090, _len4090 * 80, 8) };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 80, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l4092 = unsafe { *_ptr4091.cast::<*mut u8>() };
-                let _l4093 = unsafe { *_ptr4091.add(4).cast::<usize>() };
-                let _array10829 = _l4092;
-                let _len10829 = _l4093;
-                let mut _list10829 = ::witbind::rt::Vec::with_capacity(_len10829);
-                for i in 0.._len10829 {
-                    let _base4094 = unsafe { _array10829.add(i * 80) };
-                    _list10829.push(unsafe { super::types::_lift_tree(_base4094) });
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array5 = _l3;
+                let _len5 = _l4;
+                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                for i in 0.._len5 {
+                    let _base5 = unsafe { _array5.add(i * 80) };
+                    let _v6 = unsafe { super::types::_lift_tree(_base5) };
+                    _list5.push(_v6);
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10829, _len10829 * 80, 8) };
-                _list10829
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 80, 8) };
+                _list5
             }
         }
     }
@@ -2461,59 +2563,24 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 80],
                     );
-                    let _ret2 = __T::get();
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let Tree { name: _f4, root: _f5, spans: _f6 } = _ret2;
-                    let _vec7 = (_f4).into_bytes().into_boxed_slice();
-                    let _len7 = _vec7.len();
-                    let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr7 };
+                    let _ret1 = __T::get();
+                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     unsafe {
-                        super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_trunk(
-                            _f5,
-                            _ptr3.add(8),
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_tree(
+                            _ret1,
+                            _ptr2,
                         )
                     };
-                    let _vec4090 = _f6;
-                    let _len4090 = _vec4090.len();
-                    let _array4090 = unsafe {
-                        ::witbind::rt::alloc_list(_len4090, 16, 4)
-                    };
-                    for (i, _e4085) in ::core::iter::IntoIterator::into_iter(_vec4090)
-                        .enumerate()
-                    {
-                        let _base4085 = unsafe { _array4090.add(i * 16) };
-                        let super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                            file: _f4086,
-                            start: _f4087,
-                            end: _f4088,
-                        } = _e4085;
-                        let _vec4089 = (_f4086).into_bytes().into_boxed_slice();
-                        let _len4089 = _vec4089.len();
-                        let _ptr4089 = ::witbind::rt::Box::into_raw(_vec4089)
-                            .cast::<u8>();
-                        unsafe { *_base4085.add(4).cast::<usize>() = _len4089 };
-                        unsafe { *_base4085.cast::<*mut u8>() = _ptr4089 };
-                        unsafe {
-                            *_base4085.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                _f4087,
-                            )
-                        };
-                        unsafe {
-                            *_base4085.add(12).cast::<i32>() = ::witbind::rt::as_i32(
-                                _f4088,
-                            )
-                        };
-                    }
-                    unsafe { *_ptr3.add(76).cast::<usize>() = _len4090 };
-                    unsafe { *_ptr3.add(72).cast::<*mut u8>() = _array4090 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_get<__T: Guest>(arg0: *mut u8) {
-                    unsafe { _free_tree(arg0) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::type_tree::types::_free_tree(
+                            arg0,
+                        )
+                    };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2534,17 +2601,10 @@ pub mod exports {
                     arg13: usize,
                 ) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _v6256 = unsafe {
-                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_trunk(
+                    let _v1 = unsafe {
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_tree(
+                            arg0,
+                            arg1,
                             arg2,
                             arg3,
                             arg4,
@@ -2555,39 +2615,11 @@ pub mod exports {
                             arg9,
                             arg10,
                             arg11,
+                            arg12,
+                            arg13,
                         )
                     };
-                    let _array6263 = arg12;
-                    let _len6263 = arg13;
-                    let mut _list6263 = ::witbind::rt::Vec::with_capacity(_len6263);
-                    for i in 0.._len6263 {
-                        let _base6257 = unsafe { _array6263.add(i * 16) };
-                        let _l6258 = unsafe { *_base6257.cast::<*mut u8>() };
-                        let _l6259 = unsafe { *_base6257.add(4).cast::<usize>() };
-                        let _string6260 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6258.cast::<u8>(),
-                                    _l6259,
-                                    _l6259,
-                                ),
-                            )
-                        };
-                        let _l6261 = unsafe { *_base6257.add(8).cast::<i32>() };
-                        let _l6262 = unsafe { *_base6257.add(12).cast::<i32>() };
-                        _list6263
-                            .push(super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                file: _string6260,
-                                start: _l6261 as u32,
-                                end: _l6262 as u32,
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6263, _len6263 * 16, 4) };
-                    __T::put(Tree {
-                        name: _string2,
-                        root: _v6256,
-                        spans: _list6263,
-                    });
+                    __T::put(_v1);
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2613,17 +2645,10 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 88],
                     );
-                    let _string2 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    };
-                    let _v6256 = unsafe {
-                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_trunk(
+                    let _v1 = unsafe {
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_tree(
+                            arg0,
+                            arg1,
                             arg2,
                             arg3,
                             arg4,
@@ -2634,115 +2659,49 @@ pub mod exports {
                             arg9,
                             arg10,
                             arg11,
+                            arg12,
+                            arg13,
                         )
                     };
-                    let _array6263 = arg12;
-                    let _len6263 = arg13;
-                    let mut _list6263 = ::witbind::rt::Vec::with_capacity(_len6263);
-                    for i in 0.._len6263 {
-                        let _base6257 = unsafe { _array6263.add(i * 16) };
-                        let _l6258 = unsafe { *_base6257.cast::<*mut u8>() };
-                        let _l6259 = unsafe { *_base6257.add(4).cast::<usize>() };
-                        let _string6260 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6258.cast::<u8>(),
-                                    _l6259,
-                                    _l6259,
-                                ),
-                            )
-                        };
-                        let _l6261 = unsafe { *_base6257.add(8).cast::<i32>() };
-                        let _l6262 = unsafe { *_base6257.add(12).cast::<i32>() };
-                        _list6263
-                            .push(super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                file: _string6260,
-                                start: _l6261 as u32,
-                                end: _l6262 as u32,
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6263, _len6263 * 16, 4) };
-                    let _ret6264 = __T::echo(Tree {
-                        name: _string2,
-                        root: _v6256,
-                        spans: _list6263,
-                    });
-                    let _ptr6265 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret6264 {
-                        ::core::result::Result::Ok(_e6266) => {
-                            unsafe { *_ptr6265.cast::<u8>() = 0u8 };
-                            let Tree { name: _f6267, root: _f6268, spans: _f6269 } = _e6266;
-                            let _vec6270 = (_f6267).into_bytes().into_boxed_slice();
-                            let _len6270 = _vec6270.len();
-                            let _ptr6270 = ::witbind::rt::Box::into_raw(_vec6270)
-                                .cast::<u8>();
-                            unsafe { *_ptr6265.add(12).cast::<usize>() = _len6270 };
-                            unsafe { *_ptr6265.add(8).cast::<*mut u8>() = _ptr6270 };
+                    let _ret2 = __T::echo(_v1);
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret2 {
+                        ::core::result::Result::Ok(_e4) => {
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
                             unsafe {
-                                super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_trunk(
-                                    _f6268,
-                                    _ptr6265.add(16),
+                                super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_tree(
+                                    _e4,
+                                    _ptr3.add(8),
                                 )
                             };
-                            let _vec10353 = _f6269;
-                            let _len10353 = _vec10353.len();
-                            let _array10353 = unsafe {
-                                ::witbind::rt::alloc_list(_len10353, 16, 4)
-                            };
-                            for (i, _e10348) in ::core::iter::IntoIterator::into_iter(
-                                    _vec10353,
-                                )
-                                .enumerate()
-                            {
-                                let _base10348 = unsafe { _array10353.add(i * 16) };
-                                let super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                    file: _f10349,
-                                    start: _f10350,
-                                    end: _f10351,
-                                } = _e10348;
-                                let _vec10352 = (_f10349).into_bytes().into_boxed_slice();
-                                let _len10352 = _vec10352.len();
-                                let _ptr10352 = ::witbind::rt::Box::into_raw(_vec10352)
-                                    .cast::<u8>();
-                                unsafe { *_base10348.add(4).cast::<usize>() = _len10352 };
-                                unsafe { *_base10348.cast::<*mut u8>() = _ptr10352 };
-                                unsafe {
-                                    *_base10348.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                        _f10350,
-                                    )
-                                };
-                                unsafe {
-                                    *_base10348.add(12).cast::<i32>() = ::witbind::rt::as_i32(
-                                        _f10351,
-                                    )
-                                };
-                            }
-                            unsafe { *_ptr6265.add(84).cast::<usize>() = _len10353 };
-                            unsafe { *_ptr6265.add(80).cast::<*mut u8>() = _array10353 };
                         }
-                        ::core::result::Result::Err(_e10354) => {
-                            unsafe { *_ptr6265.cast::<u8>() = 1u8 };
-                            let _vec10355 = (_e10354).into_bytes().into_boxed_slice();
-                            let _len10355 = _vec10355.len();
-                            let _ptr10355 = ::witbind::rt::Box::into_raw(_vec10355)
-                                .cast::<u8>();
-                            unsafe { *_ptr6265.add(12).cast::<usize>() = _len10355 };
-                            unsafe { *_ptr6265.add(8).cast::<*mut u8>() = _ptr10355 };
+                        ::core::result::Result::Err(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_ptr3.add(12).cast::<usize>() = _len6 };
+                            unsafe { *_ptr3.add(8).cast::<*mut u8>() = _ptr6 };
                         }
-                    };
-                    _ptr6265
+                    }
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo<__T: Guest>(arg0: *mut u8) {
-                    match unsafe { *arg0.cast::<u8>() } {
+                    let _l1 = unsafe { *arg0.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            unsafe { _free_tree(arg0.add(8)) };
+                            unsafe {
+                                super::super::super::super::witbind_fixtures::type_tree::types::_free_tree(
+                                    arg0.add(8),
+                                )
+                            };
                         }
                         1 => {
-                            let _base1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _len2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                         }
                         _ => {}
                     }
@@ -2767,7 +2726,7 @@ pub mod exports {
                     arg14: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v24 = unsafe {
+                    let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_leaf(
                             arg0,
                             arg1,
@@ -2776,7 +2735,7 @@ pub mod exports {
                             arg4,
                         )
                     };
-                    let _v6278 = unsafe {
+                    let _v2 = unsafe {
                         super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_trunk(
                             arg5,
                             arg6,
@@ -2790,8 +2749,8 @@ pub mod exports {
                             arg14,
                         )
                     };
-                    let _ret6279 = __T::contains(_v24, _v6278);
-                    ::witbind::rt::as_i32(_ret6279)
+                    let _ret3 = __T::contains(_v1, _v2);
+                    ::witbind::rt::as_i32(_ret3)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2805,93 +2764,55 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array6737 = arg0;
-                    let _len6737 = arg1;
-                    let mut _list6737 = ::witbind::rt::Vec::with_capacity(_len6737);
-                    for i in 0.._len6737 {
-                        let _base2 = unsafe { _array6737.add(i * 80) };
-                        _list6737
-                            .push(unsafe {
-                                super::super::super::super::witbind_fixtures::type_tree::types::_lift_tree(
-                                    _base2,
-                                )
-                            });
+                    let _array1 = arg0;
+                    let _len1 = arg1;
+                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
+                    for i in 0.._len1 {
+                        let _base1 = unsafe { _array1.add(i * 80) };
+                        let _v2 = unsafe {
+                            super::super::super::super::witbind_fixtures::type_tree::types::_lift_tree(
+                                _base1,
+                            )
+                        };
+                        _list1.push(_v2);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6737, _len6737 * 80, 8) };
-                    let _ret6738 = __T::forest(_list6737);
-                    let _ptr6739 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec10828 = _ret6738;
-                    let _len10828 = _vec10828.len();
-                    let _array10828 = unsafe {
-                        ::witbind::rt::alloc_list(_len10828, 80, 8)
-                    };
-                    for (i, _e6740) in ::core::iter::IntoIterator::into_iter(_vec10828)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 80, 8) };
+                    let _ret3 = __T::forest(_list1);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = _ret3;
+                    let _len5 = _vec5.len();
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 80, 8) };
+                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
                         .enumerate()
                     {
-                        let _base6740 = unsafe { _array10828.add(i * 80) };
-                        let Tree { name: _f6741, root: _f6742, spans: _f6743 } = _e6740;
-                        let _vec6744 = (_f6741).into_bytes().into_boxed_slice();
-                        let _len6744 = _vec6744.len();
-                        let _ptr6744 = ::witbind::rt::Box::into_raw(_vec6744)
-                            .cast::<u8>();
-                        unsafe { *_base6740.add(4).cast::<usize>() = _len6744 };
-                        unsafe { *_base6740.cast::<*mut u8>() = _ptr6744 };
+                        let _base5 = unsafe { _array5.add(i * 80) };
                         unsafe {
-                            super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_trunk(
-                                _f6742,
-                                _base6740.add(8),
+                            super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_tree(
+                                _e5,
+                                _base5,
                             )
                         };
-                        let _vec10827 = _f6743;
-                        let _len10827 = _vec10827.len();
-                        let _array10827 = unsafe {
-                            ::witbind::rt::alloc_list(_len10827, 16, 4)
-                        };
-                        for (i, _e10822) in ::core::iter::IntoIterator::into_iter(
-                                _vec10827,
-                            )
-                            .enumerate()
-                        {
-                            let _base10822 = unsafe { _array10827.add(i * 16) };
-                            let super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                file: _f10823,
-                                start: _f10824,
-                                end: _f10825,
-                            } = _e10822;
-                            let _vec10826 = (_f10823).into_bytes().into_boxed_slice();
-                            let _len10826 = _vec10826.len();
-                            let _ptr10826 = ::witbind::rt::Box::into_raw(_vec10826)
-                                .cast::<u8>();
-                            unsafe { *_base10822.add(4).cast::<usize>() = _len10826 };
-                            unsafe { *_base10822.cast::<*mut u8>() = _ptr10826 };
-                            unsafe {
-                                *_base10822.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _f10824,
-                                )
-                            };
-                            unsafe {
-                                *_base10822.add(12).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _f10825,
-                                )
-                            };
-                        }
-                        unsafe { *_base6740.add(76).cast::<usize>() = _len10827 };
-                        unsafe { *_base6740.add(72).cast::<*mut u8>() = _array10827 };
                     }
-                    unsafe { *_ptr6739.add(4).cast::<usize>() = _len10828 };
-                    unsafe { *_ptr6739.cast::<*mut u8>() = _array10828 };
-                    _ptr6739
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_forest<__T: Guest>(arg0: *mut u8) {
-                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    for i in 0.._len2 {
-                        let _elem3 = unsafe { _base1.add(i * 80) };
-                        unsafe { _free_tree(_elem3) };
+                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base3 = _l1;
+                    let _len3 = _l2;
+                    for i in 0.._len3 {
+                        let _elem3 = unsafe { _base3.add(i * 80) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::type_tree::types::_free_tree(
+                                _elem3,
+                            )
+                        };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 80, 8) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 80, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -3040,21 +2961,6 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_type_tree_api_cabi;
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                /// Frees what a `tree` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
-                    unsafe {
-                        super::super::super::super::witbind_fixtures::type_tree::types::_free_tree(
-                            ptr,
-                        )
-                    };
-                }
             }
         }
     }

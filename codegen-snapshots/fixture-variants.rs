@@ -152,25 +152,25 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v13, _v14, _v15) = _lower_flat_shape(&x, &mut _cleanup_list);
-                let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v13, _v14, _v15, _ptr16) };
+                let (_v1, _v2, _v3) = _lower_flat_shape(&x, &mut _cleanup_list);
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { _lift_shape(_ptr16) }
+                unsafe { _lift_shape(_ptr4) }
             }
             /// Echoes a payload-less variant.
             pub fn echo_signal(x: Signal) -> Signal {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:variants/shapes", "echo-signal", (i32), i32
                 );
-                let _v4 = match x {
+                let _v3 = match x {
                     Signal::Go => 0i32,
                     Signal::Halt => 1i32,
                 };
-                let _ret5 = unsafe { _wit_import(_v4) };
-                match _ret5 {
+                let _ret4 = unsafe { _wit_import(_v3) };
+                match _ret4 {
                     0 => Signal::Go,
                     1 => Signal::Halt,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -189,13 +189,13 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v26, _v27, _v28, _v29) = _lower_flat_event(&x, &mut _cleanup_list);
-                let _ptr30 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v26, _v27, _v28, _v29, _ptr30) };
+                let (_v1, _v2, _v3, _v4) = _lower_flat_event(&x, &mut _cleanup_list);
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { _lift_event(_ptr30) }
+                unsafe { _lift_event(_ptr5) }
             }
             /// Echoes a one-case variant.
             pub fn echo_only(x: Only) -> Only {
@@ -205,16 +205,16 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let (_v3, _v4) = match x {
-                    Only::It(_e2) => (0i32, ::witbind::rt::as_i32(_e2)),
+                let (_v2, _v3) = match x {
+                    Only::It(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
                 };
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v3, _v4, _ptr5) };
-                let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v2, _v3, _ptr4) };
+                let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                match _l5 {
                     0 => {
-                        let _l8 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                        Only::It(_l8 as u32)
+                        let _l6 = unsafe { *_ptr4.add(4).cast::<u32>() };
+                        Only::It(_l6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -225,8 +225,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:variants/shapes", "echo-unit", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.clone() as i32) };
-                unsafe { Unit::_lift(_ret2 as u8) }
+                let _ret1 = unsafe { _wit_import(x.clone() as i32) };
+                unsafe { Unit::_lift(_ret1 as u8) }
             }
             /// Echoes an enum.
             #[allow(clippy::clone_on_copy)]
@@ -234,8 +234,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:variants/shapes", "echo-color", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(x.clone() as i32) };
-                unsafe { Color::_lift(_ret2 as u8) }
+                let _ret1 = unsafe { _wit_import(x.clone() as i32) };
+                unsafe { Color::_lift(_ret1 as u8) }
             }
             /// Variants and enums inside containers.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
@@ -253,41 +253,42 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec22 = x;
-                let _len22 = _vec22.len();
-                let _array22 = unsafe { ::witbind::rt::alloc_list(_len22, 24, 8) };
-                for (i, _e2) in _vec22.iter().enumerate() {
-                    let _base2 = unsafe { _array22.add(i * 24) };
-                    unsafe { _lower_event(&_e2, _base2, &mut _cleanup_list) };
+                let _vec1 = x;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 24, 8) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 24) };
+                    unsafe { _lower_event(&_e1, _base1, &mut _cleanup_list) };
                 }
-                let (_v25, _v26) = match y {
+                let (_v4, _v5) = match y {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e24) => (1i32, _e24.clone() as i32),
+                    ::core::option::Option::Some(_e3) => (1i32, _e3.clone() as i32),
                 };
-                let _ptr27 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array22, _len22, _v25, _v26, _ptr27) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array22, _len22 * 24, 8) };
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _v4, _v5, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l28 = unsafe { *_ptr27.cast::<u8>() };
-                match _l28 {
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                match _l7 {
                     0 => {
-                        let _l30 = unsafe { *_ptr27.add(4).cast::<*mut u8>() };
-                        let _l31 = unsafe { *_ptr27.add(8).cast::<usize>() };
-                        let _array51 = _l30;
-                        let _len51 = _l31;
-                        let mut _list51 = ::witbind::rt::Vec::with_capacity(_len51);
-                        for i in 0.._len51 {
-                            let _base32 = unsafe { _array51.add(i * 12) };
-                            _list51.push(unsafe { _lift_shape(_base32) });
+                        let _l8 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
+                        let _l9 = unsafe { *_ptr6.add(8).cast::<usize>() };
+                        let _array10 = _l8;
+                        let _len10 = _l9;
+                        let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                        for i in 0.._len10 {
+                            let _base10 = unsafe { _array10.add(i * 12) };
+                            let _v11 = unsafe { _lift_shape(_base10) };
+                            _list10.push(_v11);
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array51, _len51 * 12, 4) };
-                        ::core::result::Result::Ok(_list51)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
+                        ::core::result::Result::Ok(_list10)
                     }
                     1 => {
-                        let _l53 = unsafe { *_ptr27.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Color::_lift(_l53) })
+                        let _l12 = unsafe { *_ptr6.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { Color::_lift(_l12) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -300,40 +301,41 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_event(ptr: *mut u8) -> Event {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => Event::Tick,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<i64>() };
-                        Event::Timer(_l5 as u64)
+                        let _l2 = unsafe { *ptr.add(8).cast::<u64>() };
+                        Event::Timer(_l2)
                     }
                     2 => {
-                        let _l7 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                         Event::Message(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 ),
                             )
                         })
                     }
-                    3 => Event::Nested(unsafe { _lift_shape(ptr.add(8)) }),
+                    3 => {
+                        let _v5 = unsafe { _lift_shape(ptr.add(8)) };
+                        Event::Nested(_v5)
+                    }
                     4 => {
-                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
-                        Event::Maybe(
-                            match _l30 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        *ptr.add(9).cast::<u8>()
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v8 = match _l6 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l7 = unsafe { *ptr.add(9).cast::<u8>() };
+                                ::core::option::Option::Some(_l7)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        Event::Maybe(_v8)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -346,38 +348,41 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Shape::Circle(unsafe { *ptr.add(4).cast::<f32>() }),
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<f32>() };
+                        Shape::Circle(_l2)
+                    }
                     1 => {
-                        let _l6 = unsafe { *ptr.add(4).cast::<f32>() };
-                        let _l7 = unsafe { *ptr.add(8).cast::<f32>() };
-                        Shape::Rectangle((_l6, _l7))
+                        let _l3 = unsafe { *ptr.add(4).cast::<f32>() };
+                        let _l4 = unsafe { *ptr.add(8).cast::<f32>() };
+                        Shape::Rectangle((_l3, _l4))
                     }
                     2 => {
-                        let _l9 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _array14 = _l9;
-                        let _len14 = _l10;
-                        let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                        for i in 0.._len14 {
-                            let _base11 = unsafe { _array14.add(i * 8) };
-                            let _l12 = unsafe { *_base11.cast::<f32>() };
-                            let _l13 = unsafe { *_base11.add(4).cast::<f32>() };
-                            _list14.push((_l12, _l13));
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _array7 = _l5;
+                        let _len7 = _l6;
+                        let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+                        for i in 0.._len7 {
+                            let _base7 = unsafe { _array7.add(i * 8) };
+                            let _l8 = unsafe { *_base7.cast::<f32>() };
+                            let _l9 = unsafe { *_base7.add(4).cast::<f32>() };
+                            _list7.push((_l8, _l9));
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
-                        Shape::Polygon(_list14)
+                        unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                        Shape::Polygon(_list7)
                     }
                     3 => {
-                        let _l16 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l17 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _l10 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(8).cast::<usize>() };
                         Shape::Named(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l16.cast::<u8>(),
-                                    _l17,
-                                    _l17,
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
                                 ),
                             )
                         })
@@ -398,41 +403,41 @@ pub mod witbind_fixtures {
             ) {
                 match value {
                     Event::Tick => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe { *ptr.cast::<u8>() = 0 };
                     }
-                    Event::Timer(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                    Event::Timer(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e2)
                         };
                     }
-                    Event::Message(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len5 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr5 };
+                    Event::Message(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len4 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr4 };
                     }
-                    Event::Nested(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_shape(&_e6, ptr.add(8), _cleanup_list) };
+                    Event::Nested(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        unsafe { _lower_shape(&_e5, ptr.add(8), _cleanup_list) };
                     }
-                    Event::Maybe(_e18) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        match _e18 {
+                    Event::Maybe(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        match _e6 {
                             ::core::option::Option::None => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e20) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                            ::core::option::Option::Some(_e8) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e20) as u8
+                                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e8) as u8
                                 };
                             }
-                        };
+                        }
                     }
-                };
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// A lent `event` as its core values (its lists and strings point into `value`).
@@ -440,7 +445,7 @@ pub mod witbind_fixtures {
                 value: &Event,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, ::core::mem::MaybeUninit<u64>, *mut u8, usize) {
-                let (_v26, _v27, _v28, _v29) = match value {
+                let (_v14, _v15, _v16, _v17) = match value {
                     Event::Tick => {
                         (
                             0i32,
@@ -449,103 +454,101 @@ pub mod witbind_fixtures {
                             0usize,
                         )
                     }
-                    Event::Timer(_e3) => {
+                    Event::Timer(_e2) => {
                         (
                             1i32,
                             ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e3)) as u64,
+                                (::witbind::rt::as_i64(_e2)) as u64,
                             ),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                         )
                     }
-                    Event::Message(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                    Event::Message(_e3) => {
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
                         (
                             2i32,
-                            ::witbind::rt::ptr_to_p64(_ptr5),
-                            (_len5) as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_ptr4),
+                            (_len4) as *mut u8,
                             0usize,
                         )
                     }
-                    Event::Nested(_e6) => {
-                        let (_v18, _v19, _v20) = _lower_flat_shape(&_e6, _cleanup_list);
+                    Event::Nested(_e5) => {
+                        let (_v6, _v7, _v8) = _lower_flat_shape(&_e5, _cleanup_list);
                         (
                             3i32,
-                            ::core::mem::MaybeUninit::new((i64::from(_v18)) as u64),
-                            _v19,
-                            _v20,
+                            ::core::mem::MaybeUninit::new((i64::from(_v6)) as u64),
+                            _v7,
+                            _v8,
                         )
                     }
-                    Event::Maybe(_e21) => {
-                        let (_v24, _v25) = match _e21 {
+                    Event::Maybe(_e9) => {
+                        let (_v12, _v13) = match _e9 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e23) => {
-                                (1i32, ::witbind::rt::as_i32(_e23))
+                            ::core::option::Option::Some(_e11) => {
+                                (1i32, ::witbind::rt::as_i32(_e11))
                             }
                         };
                         (
                             4i32,
-                            ::core::mem::MaybeUninit::new((i64::from(_v24)) as u64),
-                            (_v25) as usize as *mut u8,
+                            ::core::mem::MaybeUninit::new((i64::from(_v12)) as u64),
+                            (_v13) as usize as *mut u8,
                             0usize,
                         )
                     }
                 };
-                (_v26, _v27, _v28, _v29)
+                (_v14, _v15, _v16, _v17)
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
                 value: &Shape,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize) {
-                let (_v13, _v14, _v15) = match value {
-                    Shape::Circle(_e2) => {
+                let (_v9, _v10, _v11) = match value {
+                    Shape::Circle(_e1) => {
                         (
                             0i32,
-                            ((::witbind::rt::as_f32(_e2)).to_bits() as i32) as usize
+                            ((::witbind::rt::as_f32(_e1)).to_bits() as i32) as usize
                                 as *mut u8,
                             0usize,
                         )
                     }
-                    Shape::Rectangle(_e3) => {
-                        let (_t4, _t5) = _e3;
+                    Shape::Rectangle(_e2) => {
+                        let (_t3_0, _t3_1) = _e2;
                         (
                             1i32,
-                            ((::witbind::rt::as_f32(_t4)).to_bits() as i32) as usize
+                            ((::witbind::rt::as_f32(_t3_0)).to_bits() as i32) as usize
                                 as *mut u8,
-                            ((::witbind::rt::as_f32(_t5)).to_bits() as i32) as usize,
+                            ((::witbind::rt::as_f32(_t3_1)).to_bits() as i32) as usize,
                         )
                     }
-                    Shape::Polygon(_e6) => {
-                        let _vec10 = _e6;
-                        let _len10 = _vec10.len();
-                        let _array10 = unsafe {
-                            ::witbind::rt::alloc_list(_len10, 8, 4)
-                        };
-                        for (i, _e7) in _vec10.iter().enumerate() {
-                            let _base7 = unsafe { _array10.add(i * 8) };
-                            let (_t8, _t9) = _e7;
+                    Shape::Polygon(_e4) => {
+                        let _vec5 = _e4;
+                        let _len5 = _vec5.len();
+                        let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                        for (i, _e5) in _vec5.iter().enumerate() {
+                            let _base5 = unsafe { _array5.add(i * 8) };
+                            let (_t6_0, _t6_1) = _e5;
                             unsafe {
-                                *_base7.cast::<f32>() = ::witbind::rt::as_f32(_t8)
+                                *_base5.cast::<f32>() = ::witbind::rt::as_f32(_t6_0)
                             };
                             unsafe {
-                                *_base7.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t9)
+                                *_base5.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t6_1)
                             };
                         }
-                        _cleanup_list.push((_array10, _len10 * 8, 4));
-                        (2i32, _array10, _len10)
+                        _cleanup_list.push((_array5, _len5 * 8, 4));
+                        (2i32, _array5, _len5)
                     }
-                    Shape::Named(_e11) => {
-                        let _vec12 = _e11;
-                        let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                        let _len12 = _vec12.len();
-                        (3i32, _ptr12, _len12)
+                    Shape::Named(_e7) => {
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        (3i32, _ptr8, _len8)
                     }
                 };
-                (_v13, _v14, _v15)
+                (_v9, _v10, _v11)
             }
             /// Lowers a lent `shape` into canonical ABI memory.
             ///
@@ -558,52 +561,50 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 match value {
-                    Shape::Circle(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    Shape::Circle(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_e2)
+                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_e1)
                         };
                     }
-                    Shape::Rectangle(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let (_t4, _t5) = _e3;
+                    Shape::Rectangle(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let (_t3_0, _t3_1) = _e2;
                         unsafe {
-                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t4)
+                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t3_0)
                         };
                         unsafe {
-                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_t5)
+                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_t3_1)
                         };
                     }
-                    Shape::Polygon(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        let _vec10 = _e6;
-                        let _len10 = _vec10.len();
-                        let _array10 = unsafe {
-                            ::witbind::rt::alloc_list(_len10, 8, 4)
-                        };
-                        for (i, _e7) in _vec10.iter().enumerate() {
-                            let _base7 = unsafe { _array10.add(i * 8) };
-                            let (_t8, _t9) = _e7;
+                    Shape::Polygon(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        let _vec5 = _e4;
+                        let _len5 = _vec5.len();
+                        let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
+                        for (i, _e5) in _vec5.iter().enumerate() {
+                            let _base5 = unsafe { _array5.add(i * 8) };
+                            let (_t6_0, _t6_1) = _e5;
                             unsafe {
-                                *_base7.cast::<f32>() = ::witbind::rt::as_f32(_t8)
+                                *_base5.cast::<f32>() = ::witbind::rt::as_f32(_t6_0)
                             };
                             unsafe {
-                                *_base7.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t9)
+                                *_base5.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t6_1)
                             };
                         }
-                        _cleanup_list.push((_array10, _len10 * 8, 4));
-                        unsafe { *ptr.add(8).cast::<usize>() = _len10 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array10 };
+                        _cleanup_list.push((_array5, _len5 * 8, 4));
+                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array5 };
                     }
-                    Shape::Named(_e11) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        let _vec12 = _e11;
-                        let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                        let _len12 = _vec12.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len12 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr12 };
+                    Shape::Named(_e7) => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len8 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr8 };
                     }
-                };
+                }
             }
         }
     }

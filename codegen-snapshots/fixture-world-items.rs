@@ -80,46 +80,36 @@ impl Session {
 #[rustfmt::skip]
 impl Session {
     /// Starts a session.
+    #[allow(clippy::needless_borrow)]
     pub fn new(settings: &Settings) -> Self {
         ::witbind::rt::wit_import!(
             "$root", "[constructor]session", (i32, ptr, len, ptr, len), i32
         );
-        let Settings { config: _f2, extras: _f3 } = settings;
-        let Config { verbosity: _f4, caller: _f5 } = _f2;
-        let _vec6 = _f5;
-        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-        let _len6 = _vec6.len();
-        let _vec9 = _f3;
-        let _len9 = _vec9.len();
-        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
-        for (i, _e7) in _vec9.iter().enumerate() {
-            let _base7 = unsafe { _array9.add(i * 8) };
-            let _vec8 = _e7;
-            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-            let _len8 = _vec8.len();
-            unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-            unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
+        let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+        let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_settings(
+            &settings,
+            &mut _cleanup_list,
+        );
+        let _ret6 = unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5) };
+        for (ptr, size, align) in _cleanup_list {
+            unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
         }
-        let _ret10 = unsafe {
-            _wit_import(::witbind::rt::as_i32(_f4), _ptr6, _len6, _array9, _len9)
-        };
-        unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
         Session {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret10 as u32) },
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret6 as u32) },
         }
     }
     /// The session's mode.
     pub fn mode(&self) -> Mode {
         ::witbind::rt::wit_import!("$root", "[method]session.mode", (i32), i32);
-        let _ret2 = unsafe {
+        let _ret1 = unsafe {
             _wit_import(::witbind::rt::ResourceHandle::handle(&self.handle) as i32)
         };
-        unsafe { Mode::_lift(_ret2 as u8) }
+        unsafe { Mode::_lift(_ret1 as u8) }
     }
 }
 /// A world-level import with world-level types.
 #[rustfmt::skip]
-#[allow(clippy::clone_on_copy)]
+#[allow(clippy::clone_on_copy, clippy::needless_borrow)]
 pub fn configure(
     settings: &Settings,
     mode: Mode,
@@ -130,52 +120,30 @@ pub fn configure(
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-    let Settings { config: _f2, extras: _f3 } = settings;
-    let Config { verbosity: _f4, caller: _f5 } = _f2;
-    let _vec6 = _f5;
-    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-    let _len6 = _vec6.len();
-    let _vec9 = _f3;
-    let _len9 = _vec9.len();
-    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
-    for (i, _e7) in _vec9.iter().enumerate() {
-        let _base7 = unsafe { _array9.add(i * 8) };
-        let _vec8 = _e7;
-        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-        let _len8 = _vec8.len();
-        unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-        unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
+    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+    let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_settings(&settings, &mut _cleanup_list);
+    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, mode.clone() as i32, _ptr6) };
+    for (ptr, size, align) in _cleanup_list {
+        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
     }
-    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
-    unsafe {
-        _wit_import(
-            ::witbind::rt::as_i32(_f4),
-            _ptr6,
-            _len6,
-            _array9,
-            _len9,
-            mode.clone() as i32,
-            _ptr10,
-        )
-    };
-    unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
-    let _l11 = unsafe { *_ptr10.cast::<u8>() };
-    match _l11 {
+    let _l7 = unsafe { *_ptr6.cast::<u8>() };
+    match _l7 {
         0 => {
-            let _l13 = unsafe { *_ptr10.add(4).cast::<*mut u8>() };
-            let _l14 = unsafe { *_ptr10.add(8).cast::<usize>() };
+            let _l8 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
+            let _l9 = unsafe { *_ptr6.add(8).cast::<usize>() };
             ::core::result::Result::Ok(unsafe {
                 ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l13.cast::<u8>(), _l14, _l14),
+                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
                 )
             })
         }
         1 => {
-            let _l17 = unsafe { *_ptr10.add(4).cast::<*mut u8>() };
-            let _l18 = unsafe { *_ptr10.add(8).cast::<usize>() };
+            let _l10 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
+            let _l11 = unsafe { *_ptr6.add(8).cast::<usize>() };
             ::core::result::Result::Err(unsafe {
                 ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l17.cast::<u8>(), _l18, _l18),
+                    ::witbind::rt::Vec::from_raw_parts(_l10.cast::<u8>(), _l11, _l11),
                 )
             })
         }
@@ -186,12 +154,12 @@ pub fn configure(
 #[rustfmt::skip]
 pub fn open_session(tag: &str) -> Session {
     ::witbind::rt::wit_import!("$root", "open-session", (ptr, len), i32);
-    let _vec2 = tag;
-    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-    let _len2 = _vec2.len();
-    let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+    let _vec1 = tag;
+    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+    let _len1 = _vec1.len();
+    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
     Session {
-        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret3 as u32) },
+        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32) },
     }
 }
 /// A world-level import borrowing a world-level resource.
@@ -201,17 +169,42 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
     unsafe {
-        _wit_import(::witbind::rt::ResourceHandle::handle(&session.handle) as i32, _ptr2)
+        _wit_import(::witbind::rt::ResourceHandle::handle(&session.handle) as i32, _ptr1)
     };
-    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
     unsafe {
         ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+            ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
         )
     }
+}
+/// A lent `settings` as its core values (its lists and strings point into `value`).
+#[rustfmt::skip]
+pub(crate) fn _lower_flat_settings(
+    value: &Settings,
+    _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+) -> (i32, *mut u8, usize, *mut u8, usize) {
+    let Settings { config: _f1, extras: _f2 } = value;
+    let Config { verbosity: _f3, caller: _f4 } = _f1;
+    let _vec5 = _f4;
+    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+    let _len5 = _vec5.len();
+    let _vec6 = _f2;
+    let _len6 = _vec6.len();
+    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
+    for (i, _e6) in _vec6.iter().enumerate() {
+        let _base6 = unsafe { _array6.add(i * 8) };
+        let _vec7 = _e6;
+        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+        let _len7 = _vec7.len();
+        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
+    }
+    _cleanup_list.push((_array6, _len6 * 8, 4));
+    (::witbind::rt::as_i32(_f3), _ptr5, _len5, _array6, _len6)
 }
 /// An interface defined inline, under an import name.
 #[rustfmt::skip]
@@ -244,13 +237,13 @@ pub mod clock {
         #[repr(align(8))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr2) };
-        let _l3 = unsafe { *_ptr2.cast::<i64>() };
-        let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        let _l2 = unsafe { *_ptr1.cast::<u64>() };
+        let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
         Instant {
-            seconds: _l3 as u64,
-            nanos: _l4 as u32,
+            seconds: _l2,
+            nanos: _l3,
         }
     }
 }

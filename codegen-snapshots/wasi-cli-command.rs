@@ -49,41 +49,43 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array12 = _l3;
-                let _len12 = _l4;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base5 = unsafe { _array12.add(i * 16) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    let _string8 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    };
-                    let _l9 = unsafe { *_base5.add(8).cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base5.add(12).cast::<usize>() };
-                    let _string11 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l9.cast::<u8>(),
-                                _l10,
-                                _l10,
-                            ),
-                        )
-                    };
-                    _list12.push((_string8, _string11));
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 16) };
+                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                    let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
+                    _list4
+                        .push((
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l5.cast::<u8>(),
+                                        _l6,
+                                        _l6,
+                                    ),
+                                )
+                            },
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l7.cast::<u8>(),
+                                        _l8,
+                                        _l8,
+                                    ),
+                                )
+                            },
+                        ));
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4) };
-                _list12
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
+                _list4
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
@@ -93,30 +95,30 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array9 = _l3;
-                let _len9 = _l4;
-                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                for i in 0.._len9 {
-                    let _base5 = unsafe { _array9.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list9
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                    _list4
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
-                _list9
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                _list4
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
@@ -127,20 +129,20 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                        let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 ),
                             )
                         })
@@ -156,11 +158,11 @@ pub mod wasi {
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
                 ::witbind::rt::wit_import!("wasi:cli/exit@0.2.12", "exit", (i32));
-                let _v4 = match status {
+                let _v3 = match status {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
                 };
-                unsafe { _wit_import(_v4) };
+                unsafe { _wit_import(_v3) };
             }
             /// Exit the current instance and any linked instances, reporting the
             /// specified status code to the host.
@@ -186,10 +188,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdin@0.2.12", "get-stdin", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 InputStream {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -203,10 +205,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdout@0.2.12", "get-stdout", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -220,10 +222,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stderr@0.2.12", "get-stderr", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -346,16 +348,16 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalInput {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
@@ -379,16 +381,16 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
@@ -412,16 +414,16 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
@@ -508,21 +510,21 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     }
@@ -582,12 +584,12 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -631,24 +633,24 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec3 = in_;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 4) };
+                let _vec1 = in_;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e2.handle,
+                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                            &_e1.handle,
                         ) as i32
                     };
                 }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
         }
@@ -773,43 +775,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -829,43 +831,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -887,36 +889,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -936,36 +937,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -981,14 +981,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -1063,35 +1063,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1122,37 +1121,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1181,37 +1179,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1236,32 +1233,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1278,32 +1274,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1323,14 +1318,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -1353,33 +1348,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1404,33 +1398,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1462,37 +1455,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1516,37 +1508,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1587,8 +1578,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
@@ -1596,8 +1587,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
@@ -1605,10 +1596,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1619,10 +1610,10 @@ pub mod wasi {
                     "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
                     i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1681,13 +1672,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Datetime {
-                    seconds: _l3 as u64,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock.
@@ -1700,13 +1691,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Datetime {
-                    seconds: _l3 as u64,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
         }
@@ -2333,27 +2324,27 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(InputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2377,27 +2368,27 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2420,26 +2411,26 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2463,22 +2454,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2499,19 +2490,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2534,24 +2525,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
                             ::core::result::Result::Ok(
-                                DescriptorFlags::from_bits_retain(_l5),
+                                DescriptorFlags::from_bits_retain(_l3),
                             )
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2578,24 +2569,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
                             ::core::result::Result::Ok(unsafe {
-                                DescriptorType::_lift(_l5)
+                                DescriptorType::_lift(_l3)
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2617,20 +2608,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(size),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2654,50 +2645,50 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let (_v7, _v8, _v9) = match data_access_timestamp {
+                    let (_v6, _v7, _v8) = match data_access_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e4) => {
-                            let Datetime { seconds: _f5, nanoseconds: _f6 } = _e4;
+                        NewTimestamp::Timestamp(_e3) => {
+                            let Datetime { seconds: _f4, nanoseconds: _f5 } = _e3;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f5),
-                                ::witbind::rt::as_i32(_f6),
+                                ::witbind::rt::as_i64(_f4),
+                                ::witbind::rt::as_i32(_f5),
                             )
                         }
                     };
-                    let (_v15, _v16, _v17) = match data_modification_timestamp {
+                    let (_v14, _v15, _v16) = match data_modification_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e12) => {
-                            let Datetime { seconds: _f13, nanoseconds: _f14 } = _e12;
+                        NewTimestamp::Timestamp(_e11) => {
+                            let Datetime { seconds: _f12, nanoseconds: _f13 } = _e11;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f13),
-                                ::witbind::rt::as_i32(_f14),
+                                ::witbind::rt::as_i64(_f12),
+                                ::witbind::rt::as_i32(_f13),
                             )
                         }
                     };
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr17 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v6,
                             _v7,
                             _v8,
-                            _v9,
+                            _v14,
                             _v15,
                             _v16,
-                            _v17,
-                            _ptr18,
+                            _ptr17,
                         )
                     };
-                    let _l19 = unsafe { *_ptr18.cast::<u8>() };
-                    match _l19 {
+                    let _l18 = unsafe { *_ptr17.cast::<u8>() };
+                    match _l18 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l22 = unsafe { *_ptr18.add(1).cast::<u8>() };
+                            let _l19 = unsafe { *_ptr17.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l22)
+                                ErrorCode::_lift(_l19)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2728,38 +2719,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            let _list7 = unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
                             };
-                            let _l8 = unsafe { *_ptr2.add(12).cast::<u8>() };
+                            let _l6 = unsafe { *_ptr1.add(12).cast::<u8>() };
                             ::core::result::Result::Ok((
-                                _list7,
-                                ::witbind::rt::bool_lift(_l8),
+                                _list5,
+                                ::witbind::rt::bool_lift(_l6),
                             ))
                         }
                         1 => {
-                            let _l10 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l10)
-                            })
+                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2787,28 +2776,28 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _vec2 = buffer;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = buffer;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::as_i64(offset),
-                            _ptr3,
+                            _ptr2,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l6 as u64)
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l4)
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2834,26 +2823,26 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(DirectoryEntryStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2874,19 +2863,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2907,24 +2896,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2948,25 +2937,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 104],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_descriptor_stat(_ptr2.add(8))
-                            })
+                            let _v3 = unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2992,31 +2978,28 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 104],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_descriptor_stat(_ptr3.add(8))
-                            })
+                            let _v4 = unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
+                            ::core::result::Result::Ok(_v4)
                         }
                         1 => {
-                            let _l29 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l29)
-                            })
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3044,56 +3027,56 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let (_v8, _v9, _v10) = match data_access_timestamp {
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let (_v7, _v8, _v9) = match data_access_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e5) => {
-                            let Datetime { seconds: _f6, nanoseconds: _f7 } = _e5;
+                        NewTimestamp::Timestamp(_e4) => {
+                            let Datetime { seconds: _f5, nanoseconds: _f6 } = _e4;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f6),
-                                ::witbind::rt::as_i32(_f7),
+                                ::witbind::rt::as_i64(_f5),
+                                ::witbind::rt::as_i32(_f6),
                             )
                         }
                     };
-                    let (_v16, _v17, _v18) = match data_modification_timestamp {
+                    let (_v15, _v16, _v17) = match data_modification_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e13) => {
-                            let Datetime { seconds: _f14, nanoseconds: _f15 } = _e13;
+                        NewTimestamp::Timestamp(_e12) => {
+                            let Datetime { seconds: _f13, nanoseconds: _f14 } = _e12;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f14),
-                                ::witbind::rt::as_i32(_f15),
+                                ::witbind::rt::as_i64(_f13),
+                                ::witbind::rt::as_i32(_f14),
                             )
                         }
                     };
-                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
+                            _v7,
                             _v8,
                             _v9,
-                            _v10,
+                            _v15,
                             _v16,
                             _v17,
-                            _v18,
-                            _ptr19,
+                            _ptr18,
                         )
                     };
-                    let _l20 = unsafe { *_ptr19.cast::<u8>() };
-                    match _l20 {
+                    let _l19 = unsafe { *_ptr18.cast::<u8>() };
+                    match _l19 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l23 = unsafe { *_ptr19.add(1).cast::<u8>() };
+                            let _l20 = unsafe { *_ptr18.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l23)
+                                ErrorCode::_lift(_l20)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -3122,32 +3105,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = old_path;
+                    let _vec1 = old_path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = new_path;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = new_path;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             old_path_flags.bits() as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
+                            _ptr2,
+                            _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3180,34 +3163,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             open_flags.bits() as i32,
                             flags.bits() as i32,
-                            _ptr3,
+                            _ptr2,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3231,38 +3214,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
                             ::core::result::Result::Ok(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l4.cast::<u8>(),
+                                        _l5,
+                                        _l5,
                                     ),
                                 )
                             })
                         }
                         1 => {
-                            let _l10 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l10)
-                            })
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3285,24 +3266,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3325,31 +3306,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = old_path;
+                    let _vec1 = old_path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = new_path;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = new_path;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
+                            _ptr2,
+                            _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3374,29 +3355,29 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = old_path;
+                    let _vec1 = old_path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = new_path;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = new_path;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
                             _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3418,24 +3399,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3451,13 +3432,13 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.is-same-object", (i32, i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a descriptor.
@@ -3490,26 +3471,26 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            let _l6 = unsafe { *_ptr2.add(16).cast::<i64>() };
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
                             ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l5 as u64,
-                                upper: _l6 as u64,
+                                lower: _l3,
+                                upper: _l4,
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3532,32 +3513,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
-                            let _l7 = unsafe { *_ptr3.add(16).cast::<i64>() };
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                            let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
                             ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l6 as u64,
-                                upper: _l7 as u64,
+                                lower: _l4,
+                                upper: _l5,
                             })
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l9) })
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3620,47 +3601,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                        let _string11 = unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v7 = match _l3 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                    let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(DirectoryEntry {
+                                        type_: unsafe { DescriptorType::_lift(_l4) },
+                                        name: unsafe {
                                             ::witbind::rt::string_lift(
                                                 ::witbind::rt::Vec::from_raw_parts(
-                                                    _l9.cast::<u8>(),
-                                                    _l10,
-                                                    _l10,
+                                                    _l5.cast::<u8>(),
+                                                    _l6,
+                                                    _l6,
                                                 ),
                                             )
-                                        };
-                                        ::core::option::Option::Some(DirectoryEntry {
-                                            type_: unsafe { DescriptorType::_lift(_l8) },
-                                            name: _string11,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                                        },
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(_v7)
                         }
                         1 => {
-                            let _l14 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l14)
-                            })
+                            let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3685,19 +3662,19 @@ pub mod wasi {
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
-                        _ptr2,
+                        _ptr1,
                     )
                 };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                        ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l6) })
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l3) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -3710,55 +3687,55 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<i64>() };
-                let _l4 = unsafe { *ptr.add(16).cast::<i64>() };
-                let _l5 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v10 = match _l5 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _l2 = unsafe { *ptr.add(8).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l4 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _v7 = match _l4 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l8 = unsafe { *ptr.add(32).cast::<i64>() };
-                        let _l9 = unsafe { *ptr.add(40).cast::<i32>() };
+                        let _l5 = unsafe { *ptr.add(32).cast::<u64>() };
+                        let _l6 = unsafe { *ptr.add(40).cast::<u32>() };
                         ::core::option::Option::Some(Datetime {
-                            seconds: _l8 as u64,
-                            nanoseconds: _l9 as u32,
+                            seconds: _l5,
+                            nanoseconds: _l6,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l11 = unsafe { *ptr.add(48).cast::<u8>() };
-                let _v16 = match _l11 {
+                let _l8 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _v11 = match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l14 = unsafe { *ptr.add(56).cast::<i64>() };
-                        let _l15 = unsafe { *ptr.add(64).cast::<i32>() };
+                        let _l9 = unsafe { *ptr.add(56).cast::<u64>() };
+                        let _l10 = unsafe { *ptr.add(64).cast::<u32>() };
                         ::core::option::Option::Some(Datetime {
-                            seconds: _l14 as u64,
-                            nanoseconds: _l15 as u32,
+                            seconds: _l9,
+                            nanoseconds: _l10,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l17 = unsafe { *ptr.add(72).cast::<u8>() };
-                let _v22 = match _l17 {
+                let _l12 = unsafe { *ptr.add(72).cast::<u8>() };
+                let _v15 = match _l12 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l20 = unsafe { *ptr.add(80).cast::<i64>() };
-                        let _l21 = unsafe { *ptr.add(88).cast::<i32>() };
+                        let _l13 = unsafe { *ptr.add(80).cast::<u64>() };
+                        let _l14 = unsafe { *ptr.add(88).cast::<u32>() };
                         ::core::option::Option::Some(Datetime {
-                            seconds: _l20 as u64,
-                            nanoseconds: _l21 as u32,
+                            seconds: _l13,
+                            nanoseconds: _l14,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DescriptorStat {
-                    type_: unsafe { DescriptorType::_lift(_l2) },
-                    link_count: _l3 as u64,
-                    size: _l4 as u64,
-                    data_access_timestamp: _v10,
-                    data_modification_timestamp: _v16,
-                    status_change_timestamp: _v22,
+                    type_: unsafe { DescriptorType::_lift(_l1) },
+                    link_count: _l2,
+                    size: _l3,
+                    data_access_timestamp: _v7,
+                    data_modification_timestamp: _v11,
+                    status_change_timestamp: _v15,
                 }
             }
         }
@@ -3777,39 +3754,38 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array10 = _l3;
-                let _len10 = _l4;
-                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                for i in 0.._len10 {
-                    let _base5 = unsafe { _array10.add(i * 12) };
-                    let _l6 = unsafe { *_base5.cast::<i32>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base5.add(8).cast::<usize>() };
-                    let _string9 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ),
-                        )
-                    };
-                    _list10
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 12) };
+                    let _l5 = unsafe { *_base4.cast::<i32>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
+                    _list4
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             },
-                            _string9,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            },
                         ));
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
-                _list10
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
+                _list4
             }
         }
     }
@@ -4143,25 +4119,18 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                        let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l2, _l3, _l4, _l5))
                     }
                     1 => {
-                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
-                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
-                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
-                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
-                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
-                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
-                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
-                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
-                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
+                        let _v6 = unsafe { _lift_ipv6_address(ptr.add(2)) };
+                        IpAddress::Ipv6(_v6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4176,17 +4145,15 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ip_socket_address(
                 ptr: *mut u8,
             ) -> IpSocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        IpSocketAddress::Ipv4(unsafe {
-                            _lift_ipv4_socket_address(ptr.add(4))
-                        })
+                        let _v2 = unsafe { _lift_ipv4_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv4(_v2)
                     }
                     1 => {
-                        IpSocketAddress::Ipv6(unsafe {
-                            _lift_ipv6_socket_address(ptr.add(4))
-                        })
+                        let _v3 = unsafe { _lift_ipv6_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv6(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4201,15 +4168,33 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv4_socket_address(
                 ptr: *mut u8,
             ) -> Ipv4SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
                 Ipv4SocketAddress {
-                    port: _l2,
-                    address: (_l3, _l4, _l5, _l6),
+                    port: _l1,
+                    address: (_l2, _l3, _l4, _l5),
                 }
+            }
+            /// Lifts a `ipv6-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ipv6_address(ptr: *mut u8) -> Ipv6Address {
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<u16>() };
+                let _l4 = unsafe { *ptr.add(6).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(14).cast::<u16>() };
+                (_l1, _l2, _l3, _l4, _l5, _l6, _l7, _l8)
             }
             /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
             ///
@@ -4221,29 +4206,26 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv6_socket_address(
                 ptr: *mut u8,
             ) -> Ipv6SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
-                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
-                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
-                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
-                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
-                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
-                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
-                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                let _v3 = unsafe { _lift_ipv6_address(ptr.add(8)) };
+                let _l4 = unsafe { *ptr.add(24).cast::<u32>() };
                 Ipv6SocketAddress {
-                    port: _l2,
-                    flow_info: _l3 as u32,
-                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
-                    scope_id: _l12 as u32,
+                    port: _l1,
+                    flow_info: _l2,
+                    address: _v3,
+                    scope_id: _l4,
                 }
             }
+            #[allow(clippy::needless_borrow)]
             /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_ip_socket_address(
                 value: &IpSocketAddress,
             ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
                 let (
+                    _v19,
+                    _v20,
+                    _v21,
                     _v22,
                     _v23,
                     _v24,
@@ -4253,20 +4235,18 @@ pub mod wasi {
                     _v28,
                     _v29,
                     _v30,
-                    _v31,
-                    _v32,
-                    _v33,
                 ) = match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                        let (_t5, _t6, _t7, _t8) = _f4;
+                    IpSocketAddress::Ipv4(_e1) => {
+                        let (_v2, _v3, _v4, _v5, _v6) = _lower_flat_ipv4_socket_address(
+                            &_e1,
+                        );
                         (
                             0i32,
-                            ::witbind::rt::as_i32(_f3),
-                            ::witbind::rt::as_i32(_t5),
-                            ::witbind::rt::as_i32(_t6),
-                            ::witbind::rt::as_i32(_t7),
-                            ::witbind::rt::as_i32(_t8),
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
                             0i32,
                             0i32,
                             0i32,
@@ -4275,32 +4255,97 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        let Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                    IpSocketAddress::Ipv6(_e7) => {
+                        let (
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                        ) = _lower_flat_ipv6_socket_address(&_e7);
                         (
                             1i32,
-                            ::witbind::rt::as_i32(_f10),
-                            ::witbind::rt::as_i32(_f11),
-                            ::witbind::rt::as_i32(_t14),
-                            ::witbind::rt::as_i32(_t15),
-                            ::witbind::rt::as_i32(_t16),
-                            ::witbind::rt::as_i32(_t17),
-                            ::witbind::rt::as_i32(_t18),
-                            ::witbind::rt::as_i32(_t19),
-                            ::witbind::rt::as_i32(_t20),
-                            ::witbind::rt::as_i32(_t21),
-                            ::witbind::rt::as_i32(_f13),
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
                         )
                     }
                 };
-                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
+                (_v19, _v20, _v21, _v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30)
             }
+            /// A lent `ipv4-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv4_socket_address(
+                value: &Ipv4SocketAddress,
+            ) -> (i32, i32, i32, i32, i32) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_t3_0),
+                    ::witbind::rt::as_i32(_t3_1),
+                    ::witbind::rt::as_i32(_t3_2),
+                    ::witbind::rt::as_i32(_t3_3),
+                )
+            }
+            /// A lent `ipv6-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_address(
+                value: &Ipv6Address,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                (
+                    ::witbind::rt::as_i32(_t1_0),
+                    ::witbind::rt::as_i32(_t1_1),
+                    ::witbind::rt::as_i32(_t1_2),
+                    ::witbind::rt::as_i32(_t1_3),
+                    ::witbind::rt::as_i32(_t1_4),
+                    ::witbind::rt::as_i32(_t1_5),
+                    ::witbind::rt::as_i32(_t1_6),
+                    ::witbind::rt::as_i32(_t1_7),
+                )
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `ipv6-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_socket_address(
+                value: &Ipv6SocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                let (_v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12) = _lower_flat_ipv6_address(
+                    &_f3,
+                );
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_f2),
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    ::witbind::rt::as_i32(_f4),
+                )
+            }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `ip-socket-address` into canonical ABI memory.
             ///
             /// # Safety
@@ -4311,79 +4356,83 @@ pub mod wasi {
                 ptr: *mut u8,
             ) {
                 match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                        unsafe {
-                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f3) as u16
-                        };
-                        let (_t5, _t6, _t7, _t8) = _f4;
-                        unsafe {
-                            *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8
-                        };
-                        unsafe {
-                            *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_t6) as u8
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8
-                        };
-                        unsafe {
-                            *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8
-                        };
+                    IpSocketAddress::Ipv4(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_ipv4_socket_address(&_e1, ptr.add(4)) };
                     }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        unsafe {
-                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f10)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f11)
-                        };
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                        unsafe {
-                            *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t14)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t15)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t16)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t17)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t18)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t19)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                        };
+                    IpSocketAddress::Ipv6(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        unsafe { _lower_ipv6_socket_address(&_e2, ptr.add(4)) };
                     }
+                }
+            }
+            /// Lowers a lent `ipv4-socket-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ipv4_socket_address(
+                value: &Ipv4SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
+                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
+                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
+                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+            }
+            /// Lowers a lent `ipv6-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ipv6_address(value: &Ipv6Address, ptr: *mut u8) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
+                unsafe {
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
                 };
+                unsafe {
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
+                };
+                unsafe {
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
+                };
+                unsafe {
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
+                };
+                unsafe {
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
+                };
+                unsafe {
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
+                };
+                unsafe {
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
+                };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `ipv6-socket-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ipv6_socket_address(
+                value: &Ipv6SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                unsafe { _lower_ipv6_address(&_f3, ptr.add(8)) };
+                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
             }
         }
         /// This interface provides a value-export of the default network handle..
@@ -4397,10 +4446,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:sockets/instance-network@0.2.12", "instance-network", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 Network {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -4525,47 +4574,47 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&network.handle)
                                 as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l38)
+                                ErrorCode::_lift(_l15)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -4581,19 +4630,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4657,19 +4706,19 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
                     let (
-                        _v36,
-                        _v37,
-                        _v38,
-                        _v39,
-                        _v40,
-                        _v41,
-                        _v42,
-                        _v43,
-                        _v44,
-                        _v45,
-                        _v46,
-                        _v47,
-                        _v48,
+                        _v15,
+                        _v16,
+                        _v17,
+                        _v18,
+                        _v19,
+                        _v20,
+                        _v21,
+                        _v22,
+                        _v23,
+                        _v24,
+                        _v25,
+                        _v26,
+                        _v27,
                     ) = match remote_address {
                         ::core::option::Option::None => {
                             (
@@ -4688,80 +4737,80 @@ pub mod wasi {
                                 0i32,
                             )
                         }
-                        ::core::option::Option::Some(_e3) => {
+                        ::core::option::Option::Some(_e2) => {
                             let (
-                                _v24,
-                                _v25,
-                                _v26,
-                                _v27,
-                                _v28,
-                                _v29,
-                                _v30,
-                                _v31,
-                                _v32,
-                                _v33,
-                                _v34,
-                                _v35,
-                            ) = super::network::_lower_flat_ip_socket_address(&_e3);
+                                _v3,
+                                _v4,
+                                _v5,
+                                _v6,
+                                _v7,
+                                _v8,
+                                _v9,
+                                _v10,
+                                _v11,
+                                _v12,
+                                _v13,
+                                _v14,
+                            ) = super::network::_lower_flat_ip_socket_address(&_e2);
                             (
                                 1i32,
-                                _v24,
-                                _v25,
-                                _v26,
-                                _v27,
-                                _v28,
-                                _v29,
-                                _v30,
-                                _v31,
-                                _v32,
-                                _v33,
-                                _v34,
-                                _v35,
+                                _v3,
+                                _v4,
+                                _v5,
+                                _v6,
+                                _v7,
+                                _v8,
+                                _v9,
+                                _v10,
+                                _v11,
+                                _v12,
+                                _v13,
+                                _v14,
                             )
                         }
                     };
-                    let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr28 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _v40,
-                            _v41,
-                            _v42,
-                            _v43,
-                            _v44,
-                            _v45,
-                            _v46,
-                            _v47,
-                            _v48,
-                            _ptr49,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                            _v19,
+                            _v20,
+                            _v21,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _ptr28,
                         )
                     };
-                    let _l50 = unsafe { *_ptr49.cast::<u8>() };
-                    match _l50 {
+                    let _l29 = unsafe { *_ptr28.cast::<u8>() };
+                    match _l29 {
                         0 => {
-                            let _l52 = unsafe { *_ptr49.add(4).cast::<i32>() };
-                            let _l53 = unsafe { *_ptr49.add(8).cast::<i32>() };
+                            let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
+                            let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
                             ::core::result::Result::Ok((
                                 IncomingDatagramStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l52 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l30 as u32)
                                     },
                                 },
                                 OutgoingDatagramStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l53 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l31 as u32)
                                     },
                                 },
                             ))
                         }
                         1 => {
-                            let _l55 = unsafe { *_ptr49.add(4).cast::<u8>() };
+                            let _l32 = unsafe { *_ptr28.add(4).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l55)
+                                ErrorCode::_lift(_l32)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -4795,25 +4844,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4840,25 +4888,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4871,12 +4918,12 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.address-family",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -4896,23 +4943,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(1).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4930,20 +4976,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4970,22 +5016,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5003,20 +5049,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5033,22 +5079,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5066,20 +5112,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5093,14 +5139,14 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.subscribe", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -5184,36 +5230,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(max_results),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            let _array34 = _l5;
-                            let _len34 = _l6;
-                            let mut _list34 = ::witbind::rt::Vec::with_capacity(_len34);
-                            for i in 0.._len34 {
-                                let _base7 = unsafe { _array34.add(i * 40) };
-                                _list34.push(unsafe { _lift_incoming_datagram(_base7) });
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _array5 = _l3;
+                            let _len5 = _l4;
+                            let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                            for i in 0.._len5 {
+                                let _base5 = unsafe { _array5.add(i * 40) };
+                                let _v6 = unsafe { _lift_incoming_datagram(_base5) };
+                                _list5.push(_v6);
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array34, _len34 * 40, 4)
+                                ::witbind::rt::cabi_dealloc(_array5, _len5 * 40, 4)
                             };
-                            ::core::result::Result::Ok(_list34)
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l36 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l36)
-                            })
+                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5227,14 +5272,14 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]incoming-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -5300,22 +5345,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5368,53 +5413,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _vec28 = datagrams;
-                    let _len28 = _vec28.len();
-                    let _array28 = unsafe { ::witbind::rt::alloc_list(_len28, 44, 4) };
-                    for (i, _e2) in _vec28.iter().enumerate() {
-                        let _base2 = unsafe { _array28.add(i * 44) };
-                        let OutgoingDatagram { data: _f3, remote_address: _f4 } = _e2;
-                        let _vec5 = _f3;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len5 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
-                        match _f4 {
-                            ::core::option::Option::None => {
-                                unsafe { *_base2.add(8).cast::<u8>() = 0u8 };
-                            }
-                            ::core::option::Option::Some(_e7) => {
-                                unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
-                                unsafe {
-                                    super::network::_lower_ip_socket_address(
-                                        &_e7,
-                                        _base2.add(12),
-                                    )
-                                };
-                            }
-                        };
+                    let _vec1 = datagrams;
+                    let _len1 = _vec1.len();
+                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 44, 4) };
+                    for (i, _e1) in _vec1.iter().enumerate() {
+                        let _base1 = unsafe { _array1.add(i * 44) };
+                        unsafe { _lower_outgoing_datagram(&_e1, _base1) };
                     }
-                    let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _array28,
-                            _len28,
-                            _ptr29,
+                            _array1,
+                            _len1,
+                            _ptr2,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array28, _len28 * 44, 4) };
-                    let _l30 = unsafe { *_ptr29.cast::<u8>() };
-                    match _l30 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 44, 4) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l32 = unsafe { *_ptr29.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l32 as u64)
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l4)
                         }
                         1 => {
-                            let _l34 = unsafe { *_ptr29.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l34)
-                            })
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5428,14 +5452,14 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]outgoing-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -5450,17 +5474,43 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_incoming_datagram(
                 ptr: *mut u8,
             ) -> IncomingDatagram {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _list4 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3)
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _list3 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l1.cast::<u8>(), _l2, _l2)
                 };
-                let _v26 = unsafe {
-                    super::network::_lift_ip_socket_address(ptr.add(8))
-                };
+                let _v4 = unsafe { super::network::_lift_ip_socket_address(ptr.add(8)) };
                 IncomingDatagram {
-                    data: _list4,
-                    remote_address: _v26,
+                    data: _list3,
+                    remote_address: _v4,
+                }
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `outgoing-datagram` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_outgoing_datagram(
+                value: &OutgoingDatagram,
+                ptr: *mut u8,
+            ) {
+                let OutgoingDatagram { data: _f1, remote_address: _f2 } = value;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
+                match _f2 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e5) => {
+                        unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                        unsafe {
+                            super::network::_lower_ip_socket_address(&_e5, ptr.add(12))
+                        };
+                    }
                 }
             }
         }
@@ -5503,21 +5553,21 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(UdpSocket {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -5675,47 +5725,47 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&network.handle)
                                 as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l38)
+                                ErrorCode::_lift(_l15)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -5731,19 +5781,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5807,47 +5857,47 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&remote_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&network.handle)
                                 as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l38)
+                                ErrorCode::_lift(_l15)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -5865,34 +5915,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                             ::core::result::Result::Ok((
                                 InputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                     },
                                 },
                                 OutputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                     },
                                 },
                             ))
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5932,19 +5982,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5959,19 +6009,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6017,40 +6067,40 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                            let _l7 = unsafe { *_ptr2.add(12).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                            let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
                             ::core::result::Result::Ok((
                                 TcpSocket {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                     },
                                 },
                                 InputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                     },
                                 },
                                 OutputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                     },
                                 },
                             ))
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l9) })
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6083,25 +6133,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6128,25 +6177,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6159,12 +6207,12 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.is-listening",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -6174,12 +6222,12 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.address-family",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
                 ///
@@ -6203,20 +6251,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6242,22 +6290,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l5))
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6275,20 +6323,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6315,22 +6363,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6348,20 +6396,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6388,22 +6436,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6421,20 +6469,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6461,22 +6509,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(_l5 as u32)
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6494,20 +6542,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6528,23 +6576,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(1).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6562,20 +6609,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6602,22 +6649,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6635,20 +6682,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6665,22 +6712,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6698,20 +6745,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6738,14 +6785,14 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.subscribe", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -6786,20 +6833,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             shutdown_type.clone() as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6845,21 +6892,21 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(TcpSocket {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -6941,34 +6988,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 22],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(2).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        ::core::option::Option::Some(unsafe {
-                                            super::network::_lift_ip_address(_ptr2.add(4))
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _v4 = unsafe {
+                                        super::network::_lift_ip_address(_ptr1.add(4))
+                                    };
+                                    ::core::option::Option::Some(_v4)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(_v5)
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(2).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l26)
-                            })
+                            let _l6 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6982,14 +7027,14 @@ pub mod wasi {
                         "wasi:sockets/ip-name-lookup@0.2.12",
                         "[method]resolve-address-stream.subscribe", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -7025,31 +7070,31 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = name;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec1 = name;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&network.handle) as i32,
+                        _ptr1,
+                        _len1,
                         _ptr2,
-                        _len2,
-                        _ptr3,
                     )
                 };
-                let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                match _l4 {
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
                     0 => {
-                        let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(ResolveAddressStream {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                        let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -7085,11 +7130,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -7099,8 +7144,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.2.12", "get-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure interface for insecure pseudo-random numbers.
@@ -7127,11 +7172,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -7141,8 +7186,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.2.12", "get-insecure-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure-seed interface for seeding hash-map DoS resistance.
@@ -7177,11 +7222,11 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                (_l3 as u64, _l4 as u64)
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                (_l2, _l3)
             }
         }
     }
@@ -7204,11 +7249,12 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_run_cabi<__T: Guest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::run();
-                    match _ret2 {
+                    let _ret1 = __T::run();
+                    let _v4 = match _ret1 {
                         ::core::result::Result::Ok(_) => 0i32,
                         ::core::result::Result::Err(_) => 1i32,
-                    }
+                    };
+                    _v4
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -81,21 +81,21 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     }
@@ -155,12 +155,12 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -204,24 +204,24 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec3 = in_;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 4) };
+                let _vec1 = in_;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e2.handle,
+                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                            &_e1.handle,
                         ) as i32
                     };
                 }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
         }
@@ -346,43 +346,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -402,43 +402,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -460,36 +460,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -509,36 +508,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -554,14 +552,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -636,35 +634,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -695,37 +692,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -754,37 +750,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -809,32 +804,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -851,32 +845,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -896,14 +889,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -926,33 +919,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -977,33 +969,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1035,37 +1026,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1089,37 +1079,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1182,13 +1171,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Datetime {
-                    seconds: _l3 as u64,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock.
@@ -1201,13 +1190,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Datetime {
-                    seconds: _l3 as u64,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
         }
@@ -1834,27 +1823,27 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(InputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1878,27 +1867,27 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1921,26 +1910,26 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1964,22 +1953,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2000,19 +1989,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2035,24 +2024,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
                             ::core::result::Result::Ok(
-                                DescriptorFlags::from_bits_retain(_l5),
+                                DescriptorFlags::from_bits_retain(_l3),
                             )
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2079,24 +2068,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
                             ::core::result::Result::Ok(unsafe {
-                                DescriptorType::_lift(_l5)
+                                DescriptorType::_lift(_l3)
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2118,20 +2107,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(size),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2155,50 +2144,50 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let (_v7, _v8, _v9) = match data_access_timestamp {
+                    let (_v6, _v7, _v8) = match data_access_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e4) => {
-                            let Datetime { seconds: _f5, nanoseconds: _f6 } = _e4;
+                        NewTimestamp::Timestamp(_e3) => {
+                            let Datetime { seconds: _f4, nanoseconds: _f5 } = _e3;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f5),
-                                ::witbind::rt::as_i32(_f6),
+                                ::witbind::rt::as_i64(_f4),
+                                ::witbind::rt::as_i32(_f5),
                             )
                         }
                     };
-                    let (_v15, _v16, _v17) = match data_modification_timestamp {
+                    let (_v14, _v15, _v16) = match data_modification_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e12) => {
-                            let Datetime { seconds: _f13, nanoseconds: _f14 } = _e12;
+                        NewTimestamp::Timestamp(_e11) => {
+                            let Datetime { seconds: _f12, nanoseconds: _f13 } = _e11;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f13),
-                                ::witbind::rt::as_i32(_f14),
+                                ::witbind::rt::as_i64(_f12),
+                                ::witbind::rt::as_i32(_f13),
                             )
                         }
                     };
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr17 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v6,
                             _v7,
                             _v8,
-                            _v9,
+                            _v14,
                             _v15,
                             _v16,
-                            _v17,
-                            _ptr18,
+                            _ptr17,
                         )
                     };
-                    let _l19 = unsafe { *_ptr18.cast::<u8>() };
-                    match _l19 {
+                    let _l18 = unsafe { *_ptr17.cast::<u8>() };
+                    match _l18 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l22 = unsafe { *_ptr18.add(1).cast::<u8>() };
+                            let _l19 = unsafe { *_ptr17.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l22)
+                                ErrorCode::_lift(_l19)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2229,38 +2218,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            let _list7 = unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
                             };
-                            let _l8 = unsafe { *_ptr2.add(12).cast::<u8>() };
+                            let _l6 = unsafe { *_ptr1.add(12).cast::<u8>() };
                             ::core::result::Result::Ok((
-                                _list7,
-                                ::witbind::rt::bool_lift(_l8),
+                                _list5,
+                                ::witbind::rt::bool_lift(_l6),
                             ))
                         }
                         1 => {
-                            let _l10 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l10)
-                            })
+                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2288,28 +2275,28 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _vec2 = buffer;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = buffer;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::as_i64(offset),
-                            _ptr3,
+                            _ptr2,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l6 as u64)
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l4)
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2335,26 +2322,26 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(DirectoryEntryStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2375,19 +2362,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2408,24 +2395,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2449,25 +2436,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 104],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_descriptor_stat(_ptr2.add(8))
-                            })
+                            let _v3 = unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2493,31 +2477,28 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 104],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_descriptor_stat(_ptr3.add(8))
-                            })
+                            let _v4 = unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
+                            ::core::result::Result::Ok(_v4)
                         }
                         1 => {
-                            let _l29 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l29)
-                            })
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2545,56 +2526,56 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let (_v8, _v9, _v10) = match data_access_timestamp {
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let (_v7, _v8, _v9) = match data_access_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e5) => {
-                            let Datetime { seconds: _f6, nanoseconds: _f7 } = _e5;
+                        NewTimestamp::Timestamp(_e4) => {
+                            let Datetime { seconds: _f5, nanoseconds: _f6 } = _e4;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f6),
-                                ::witbind::rt::as_i32(_f7),
+                                ::witbind::rt::as_i64(_f5),
+                                ::witbind::rt::as_i32(_f6),
                             )
                         }
                     };
-                    let (_v16, _v17, _v18) = match data_modification_timestamp {
+                    let (_v15, _v16, _v17) = match data_modification_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e13) => {
-                            let Datetime { seconds: _f14, nanoseconds: _f15 } = _e13;
+                        NewTimestamp::Timestamp(_e12) => {
+                            let Datetime { seconds: _f13, nanoseconds: _f14 } = _e12;
                             (
                                 2i32,
-                                ::witbind::rt::as_i64(_f14),
-                                ::witbind::rt::as_i32(_f15),
+                                ::witbind::rt::as_i64(_f13),
+                                ::witbind::rt::as_i32(_f14),
                             )
                         }
                     };
-                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
+                            _v7,
                             _v8,
                             _v9,
-                            _v10,
+                            _v15,
                             _v16,
                             _v17,
-                            _v18,
-                            _ptr19,
+                            _ptr18,
                         )
                     };
-                    let _l20 = unsafe { *_ptr19.cast::<u8>() };
-                    match _l20 {
+                    let _l19 = unsafe { *_ptr18.cast::<u8>() };
+                    match _l19 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l23 = unsafe { *_ptr19.add(1).cast::<u8>() };
+                            let _l20 = unsafe { *_ptr18.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l23)
+                                ErrorCode::_lift(_l20)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2623,32 +2604,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = old_path;
+                    let _vec1 = old_path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = new_path;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = new_path;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             old_path_flags.bits() as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
+                            _ptr2,
+                            _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2681,34 +2662,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             open_flags.bits() as i32,
                             flags.bits() as i32,
-                            _ptr3,
+                            _ptr2,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2732,38 +2713,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
                             ::core::result::Result::Ok(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l4.cast::<u8>(),
+                                        _l5,
+                                        _l5,
                                     ),
                                 )
                             })
                         }
                         1 => {
-                            let _l10 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l10)
-                            })
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2786,24 +2765,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2826,31 +2805,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = old_path;
+                    let _vec1 = old_path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = new_path;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = new_path;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                             ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
                                 as i32,
+                            _ptr2,
+                            _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2875,29 +2854,29 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = old_path;
+                    let _vec1 = old_path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = new_path;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = new_path;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
                             _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2919,24 +2898,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2952,13 +2931,13 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.is-same-object", (i32, i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a descriptor.
@@ -2991,26 +2970,26 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            let _l6 = unsafe { *_ptr2.add(16).cast::<i64>() };
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
                             ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l5 as u64,
-                                upper: _l6 as u64,
+                                lower: _l3,
+                                upper: _l4,
                             })
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3033,32 +3012,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _vec2 = path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = path;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
-                            let _l7 = unsafe { *_ptr3.add(16).cast::<i64>() };
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                            let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
                             ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l6 as u64,
-                                upper: _l7 as u64,
+                                lower: _l4,
+                                upper: _l5,
                             })
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l9) })
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3121,47 +3100,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                        let _string11 = unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v7 = match _l3 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                    let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(DirectoryEntry {
+                                        type_: unsafe { DescriptorType::_lift(_l4) },
+                                        name: unsafe {
                                             ::witbind::rt::string_lift(
                                                 ::witbind::rt::Vec::from_raw_parts(
-                                                    _l9.cast::<u8>(),
-                                                    _l10,
-                                                    _l10,
+                                                    _l5.cast::<u8>(),
+                                                    _l6,
+                                                    _l6,
                                                 ),
                                             )
-                                        };
-                                        ::core::option::Option::Some(DirectoryEntry {
-                                            type_: unsafe { DescriptorType::_lift(_l8) },
-                                            name: _string11,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                                        },
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(_v7)
                         }
                         1 => {
-                            let _l14 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l14)
-                            })
+                            let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3186,19 +3161,19 @@ pub mod wasi {
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
-                        _ptr2,
+                        _ptr1,
                     )
                 };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                        ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l6) })
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l3) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -3211,55 +3186,55 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<i64>() };
-                let _l4 = unsafe { *ptr.add(16).cast::<i64>() };
-                let _l5 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v10 = match _l5 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _l2 = unsafe { *ptr.add(8).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l4 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _v7 = match _l4 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l8 = unsafe { *ptr.add(32).cast::<i64>() };
-                        let _l9 = unsafe { *ptr.add(40).cast::<i32>() };
+                        let _l5 = unsafe { *ptr.add(32).cast::<u64>() };
+                        let _l6 = unsafe { *ptr.add(40).cast::<u32>() };
                         ::core::option::Option::Some(Datetime {
-                            seconds: _l8 as u64,
-                            nanoseconds: _l9 as u32,
+                            seconds: _l5,
+                            nanoseconds: _l6,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l11 = unsafe { *ptr.add(48).cast::<u8>() };
-                let _v16 = match _l11 {
+                let _l8 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _v11 = match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l14 = unsafe { *ptr.add(56).cast::<i64>() };
-                        let _l15 = unsafe { *ptr.add(64).cast::<i32>() };
+                        let _l9 = unsafe { *ptr.add(56).cast::<u64>() };
+                        let _l10 = unsafe { *ptr.add(64).cast::<u32>() };
                         ::core::option::Option::Some(Datetime {
-                            seconds: _l14 as u64,
-                            nanoseconds: _l15 as u32,
+                            seconds: _l9,
+                            nanoseconds: _l10,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l17 = unsafe { *ptr.add(72).cast::<u8>() };
-                let _v22 = match _l17 {
+                let _l12 = unsafe { *ptr.add(72).cast::<u8>() };
+                let _v15 = match _l12 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l20 = unsafe { *ptr.add(80).cast::<i64>() };
-                        let _l21 = unsafe { *ptr.add(88).cast::<i32>() };
+                        let _l13 = unsafe { *ptr.add(80).cast::<u64>() };
+                        let _l14 = unsafe { *ptr.add(88).cast::<u32>() };
                         ::core::option::Option::Some(Datetime {
-                            seconds: _l20 as u64,
-                            nanoseconds: _l21 as u32,
+                            seconds: _l13,
+                            nanoseconds: _l14,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DescriptorStat {
-                    type_: unsafe { DescriptorType::_lift(_l2) },
-                    link_count: _l3 as u64,
-                    size: _l4 as u64,
-                    data_access_timestamp: _v10,
-                    data_modification_timestamp: _v16,
-                    status_change_timestamp: _v22,
+                    type_: unsafe { DescriptorType::_lift(_l1) },
+                    link_count: _l2,
+                    size: _l3,
+                    data_access_timestamp: _v7,
+                    data_modification_timestamp: _v11,
+                    status_change_timestamp: _v15,
                 }
             }
         }
@@ -3278,39 +3253,38 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array10 = _l3;
-                let _len10 = _l4;
-                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                for i in 0.._len10 {
-                    let _base5 = unsafe { _array10.add(i * 12) };
-                    let _l6 = unsafe { *_base5.cast::<i32>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base5.add(8).cast::<usize>() };
-                    let _string9 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ),
-                        )
-                    };
-                    _list10
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 12) };
+                    let _l5 = unsafe { *_base4.cast::<i32>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
+                    _list4
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             },
-                            _string9,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            },
                         ));
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
-                _list10
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
+                _list4
             }
         }
     }

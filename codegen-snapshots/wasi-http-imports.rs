@@ -57,12 +57,12 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -106,24 +106,24 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec3 = in_;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 4) };
+                let _vec1 = in_;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e2.handle,
+                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                            &_e1.handle,
                         ) as i32
                     };
                 }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
         }
@@ -204,21 +204,21 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     }
@@ -346,43 +346,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -402,43 +402,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -460,36 +460,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -509,36 +508,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -554,14 +552,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -636,35 +634,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -695,37 +692,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -754,37 +750,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -809,32 +804,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -851,32 +845,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -896,14 +889,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -926,33 +919,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -977,33 +969,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1035,37 +1026,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1089,37 +1079,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1160,8 +1149,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
@@ -1169,8 +1158,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
@@ -1178,10 +1167,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1192,10 +1181,10 @@ pub mod wasi {
                     "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
                     i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1254,13 +1243,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Datetime {
-                    seconds: _l3 as u64,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock.
@@ -1273,13 +1262,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Datetime {
-                    seconds: _l3 as u64,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
         }
@@ -1313,11 +1302,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -1327,8 +1316,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.2.12", "get-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
     }
@@ -1342,10 +1331,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdout@0.2.12", "get-stdout", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1359,10 +1348,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stderr@0.2.12", "get-stderr", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1376,10 +1365,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdin@0.2.12", "get-stdin", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 InputStream {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1596,10 +1585,10 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.2.12", "[constructor]fields", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -1628,46 +1617,45 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec7 = entries;
-                    let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 16, 4) };
-                    for (i, _e2) in _vec7.iter().enumerate() {
-                        let _base2 = unsafe { _array7.add(i * 16) };
-                        let (_t3, _t4) = _e2;
-                        let _vec5 = _t3;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len5 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
-                        let _vec6 = _t4;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        unsafe { *_base2.add(12).cast::<usize>() = _len6 };
-                        unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr6 };
+                    let _vec1 = entries;
+                    let _len1 = _vec1.len();
+                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 4) };
+                    for (i, _e1) in _vec1.iter().enumerate() {
+                        let _base1 = unsafe { _array1.add(i * 16) };
+                        let (_t2_0, _t2_1) = _e1;
+                        let _vec3 = _t2_0;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        unsafe { *_base1.add(4).cast::<usize>() = _len3 };
+                        unsafe { *_base1.cast::<*mut u8>() = _ptr3 };
+                        let _vec4 = _t2_1;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        unsafe { *_base1.add(12).cast::<usize>() = _len4 };
+                        unsafe { *_base1.add(8).cast::<*mut u8>() = _ptr4 };
                     }
-                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_array7, _len7, _ptr8) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 4) };
-                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                    match _l9 {
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_array1, _len1, _ptr5) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => {
-                            let _l11 = unsafe { *_ptr8.add(4).cast::<i32>() };
+                            let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Fields {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l13 = unsafe { *_ptr8.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l13 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l8 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                            let _v9 = match _l8 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1686,38 +1674,38 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                    let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                    let _array10 = _l4;
-                    let _len10 = _l5;
-                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                    for i in 0.._len10 {
-                        let _base6 = unsafe { _array10.add(i * 8) };
-                        let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                        _list10
-                            .push(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                )
-                            });
+                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _array5 = _l3;
+                    let _len5 = _l4;
+                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                    for i in 0.._len5 {
+                        let _base5 = unsafe { _array5.add(i * 8) };
+                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                        let _list8 = unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            )
+                        };
+                        _list5.push(_list8);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                    _list10
+                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                    _list5
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
@@ -1726,17 +1714,17 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.has", (i32, ptr, len),
                         i32
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ret3 = unsafe {
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret3 as u8)
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// Set all of the values for a name. Clears any existing values for that
                 /// name, if they have been set.
@@ -1759,45 +1747,44 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = value;
                     let _len2 = _vec2.len();
-                    let _vec5 = value;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                    for (i, _e3) in _vec5.iter().enumerate() {
-                        let _base3 = unsafe { _array5.add(i * 8) };
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                    for (i, _e2) in _vec2.iter().enumerate() {
+                        let _base2 = unsafe { _array2.add(i * 8) };
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                     }
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
+                            _len1,
+                            _array2,
                             _len2,
-                            _array5,
-                            _len5,
-                            _ptr6,
+                            _ptr4,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    match _l7 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l10 = unsafe { *_ptr6.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l10 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr4.add(1).cast::<u8>() };
+                            let _v7 = match _l6 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1822,31 +1809,30 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            let _v5 = match _l4 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1872,36 +1858,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _vec2 = name;
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = value;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = value;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
                             _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l8 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            let _v6 = match _l5 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1924,44 +1909,47 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                    let _array12 = _l3;
-                    let _len12 = _l4;
-                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                    for i in 0.._len12 {
-                        let _base5 = unsafe { _array12.add(i * 16) };
-                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                        let _string8 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        };
-                        let _l9 = unsafe { *_base5.add(8).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_base5.add(12).cast::<usize>() };
-                        let _list11 = unsafe {
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                    let _array4 = _l2;
+                    let _len4 = _l3;
+                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                    for i in 0.._len4 {
+                        let _base4 = unsafe { _array4.add(i * 16) };
+                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
+                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
+                        let _list9 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l9.cast::<u8>(),
-                                _l10,
-                                _l10,
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
                             )
                         };
-                        _list12.push((_string8, _list11));
+                        _list4
+                            .push((
+                                unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l5.cast::<u8>(),
+                                            _l6,
+                                            _l6,
+                                        ),
+                                    )
+                                },
+                                _list9,
+                            ));
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4) };
-                    _list12
+                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
+                    _list4
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
                 /// `fields` constructor on the return value of `entries`. The resulting
@@ -1971,14 +1959,14 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.2.12", "[method]fields.clone", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2039,15 +2027,15 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => Method::Get,
                         1 => Method::Head,
                         2 => Method::Post,
@@ -2058,14 +2046,14 @@ pub mod wasi {
                         7 => Method::Trace,
                         8 => Method::Patch,
                         9 => {
-                            let _l14 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l15 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             Method::Other(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _l15,
-                                        _l15,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -2086,25 +2074,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -2123,38 +2111,37 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::option::Option::Some(
-                                match _l6 {
-                                    0 => Scheme::Http,
-                                    1 => Scheme::Https,
-                                    2 => {
-                                        let _l10 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(12).cast::<usize>() };
-                                        Scheme::Other(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l10.cast::<u8>(),
-                                                    _l11,
-                                                    _l11,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v6 = match _l3 {
+                                0 => Scheme::Http,
+                                1 => Scheme::Https,
+                                2 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<usize>() };
+                                    Scheme::Other(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l4.cast::<u8>(),
+                                                _l5,
+                                                _l5,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2172,25 +2159,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -2211,14 +2198,14 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-request.headers",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2235,20 +2222,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(IncomingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
@@ -2313,7 +2300,7 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[constructor]outgoing-request", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
                                 as i32,
@@ -2321,7 +2308,7 @@ pub mod wasi {
                     };
                     OutgoingRequest {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2342,20 +2329,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutgoingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
@@ -2374,15 +2361,15 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => Method::Get,
                         1 => Method::Head,
                         2 => Method::Post,
@@ -2393,14 +2380,14 @@ pub mod wasi {
                         7 => Method::Trace,
                         8 => Method::Patch,
                         9 => {
-                            let _l14 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l15 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             Method::Other(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _l15,
-                                        _l15,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -2419,7 +2406,7 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-request.set-method",
                         (i32, i32, ptr, len), i32
                     );
-                    let (_v13, _v14, _v15) = match method {
+                    let (_v12, _v13, _v14) = match method {
                         Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -2429,22 +2416,22 @@ pub mod wasi {
                         Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Other(_e11) => {
-                            let _vec12 = _e11;
-                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec12.len();
-                            (9i32, _ptr12, _len12)
+                        Method::Other(_e10) => {
+                            let _vec11 = _e10;
+                            let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                            let _len11 = _vec11.len();
+                            (9i32, _ptr11, _len11)
                         }
                     };
-                    let _ret16 = unsafe {
+                    let _ret15 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v12,
                             _v13,
                             _v14,
-                            _v15,
                         )
                     };
-                    match _ret16 {
+                    match _ret15 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2464,25 +2451,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -2503,26 +2490,26 @@ pub mod wasi {
                         "[method]outgoing-request.set-path-with-query", (i32, i32, ptr,
                         len), i32
                     );
-                    let (_v5, _v6, _v7) = match path_with_query {
+                    let (_v4, _v5, _v6) = match path_with_query {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        ::core::option::Option::Some(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
+                        ::core::option::Option::Some(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (1i32, _ptr3, _len3)
                         }
                     };
-                    let _ret8 = unsafe {
+                    let _ret7 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v4,
                             _v5,
                             _v6,
-                            _v7,
                         )
                     };
-                    match _ret8 {
+                    match _ret7 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2540,38 +2527,37 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::option::Option::Some(
-                                match _l6 {
-                                    0 => Scheme::Http,
-                                    1 => Scheme::Https,
-                                    2 => {
-                                        let _l10 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(12).cast::<usize>() };
-                                        Scheme::Other(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l10.cast::<u8>(),
-                                                    _l11,
-                                                    _l11,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v6 = match _l3 {
+                                0 => Scheme::Http,
+                                1 => Scheme::Https,
+                                2 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<usize>() };
+                                    Scheme::Other(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l4.cast::<u8>(),
+                                                _l5,
+                                                _l5,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2588,38 +2574,38 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-request.set-scheme",
                         (i32, i32, i32, ptr, len), i32
                     );
-                    let (_v11, _v12, _v13, _v14) = match scheme {
+                    let (_v10, _v11, _v12, _v13) = match scheme {
                         ::core::option::Option::None => {
                             (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        ::core::option::Option::Some(_e3) => {
-                            let (_v8, _v9, _v10) = match _e3 {
+                        ::core::option::Option::Some(_e2) => {
+                            let (_v7, _v8, _v9) = match _e2 {
                                 Scheme::Http => {
                                     (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                 }
                                 Scheme::Https => {
                                     (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                 }
-                                Scheme::Other(_e6) => {
-                                    let _vec7 = _e6;
-                                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                                    let _len7 = _vec7.len();
-                                    (2i32, _ptr7, _len7)
+                                Scheme::Other(_e5) => {
+                                    let _vec6 = _e5;
+                                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                                    let _len6 = _vec6.len();
+                                    (2i32, _ptr6, _len6)
                                 }
                             };
-                            (1i32, _v8, _v9, _v10)
+                            (1i32, _v7, _v8, _v9)
                         }
                     };
-                    let _ret15 = unsafe {
+                    let _ret14 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v10,
                             _v11,
                             _v12,
                             _v13,
-                            _v14,
                         )
                     };
-                    match _ret15 {
+                    match _ret14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2640,25 +2626,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -2680,26 +2666,26 @@ pub mod wasi {
                         "[method]outgoing-request.set-authority", (i32, i32, ptr, len),
                         i32
                     );
-                    let (_v5, _v6, _v7) = match authority {
+                    let (_v4, _v5, _v6) = match authority {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        ::core::option::Option::Some(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
+                        ::core::option::Option::Some(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (1i32, _ptr3, _len3)
                         }
                     };
-                    let _ret8 = unsafe {
+                    let _ret7 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v4,
                             _v5,
                             _v6,
-                            _v7,
                         )
                     };
-                    match _ret8 {
+                    match _ret7 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2718,14 +2704,14 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-request.headers",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2781,10 +2767,10 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.2.12", "[constructor]request-options", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     RequestOptions {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2799,19 +2785,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::option::Option::Some(_l6 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::option::Option::Some(_l3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2828,20 +2814,20 @@ pub mod wasi {
                         "[method]request-options.set-connect-timeout", (i32, i32, i64),
                         i32
                     );
-                    let (_v4, _v5) = match duration {
+                    let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, ::witbind::rt::as_i64(_e3))
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ret6 = unsafe {
+                    let _ret5 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v3,
                             _v4,
-                            _v5,
                         )
                     };
-                    match _ret6 {
+                    match _ret5 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2858,19 +2844,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::option::Option::Some(_l6 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::option::Option::Some(_l3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2887,20 +2873,20 @@ pub mod wasi {
                         "[method]request-options.set-first-byte-timeout", (i32, i32,
                         i64), i32
                     );
-                    let (_v4, _v5) = match duration {
+                    let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, ::witbind::rt::as_i64(_e3))
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ret6 = unsafe {
+                    let _ret5 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v3,
                             _v4,
-                            _v5,
                         )
                     };
-                    match _ret6 {
+                    match _ret5 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2918,19 +2904,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::option::Option::Some(_l6 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::option::Option::Some(_l3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2948,20 +2934,20 @@ pub mod wasi {
                         "[method]request-options.set-between-bytes-timeout", (i32, i32,
                         i64), i32
                     );
-                    let (_v4, _v5) = match duration {
+                    let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, ::witbind::rt::as_i64(_e3))
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ret6 = unsafe {
+                    let _ret5 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v3,
                             _v4,
-                            _v5,
                         )
                     };
-                    match _ret6 {
+                    match _ret5 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -3031,11 +3017,11 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[static]response-outparam.set", (i32,
                         i32, i32, i32, p64, ptr, ptr, len, i32)
                     );
-                    let (_v172, _v173, _v174, _v175, _v176, _v177, _v178, _v179) = match &response {
-                        ::core::result::Result::Ok(_e2) => {
+                    let (_v10, _v11, _v12, _v13, _v14, _v15, _v16, _v17) = match &response {
+                        ::core::result::Result::Ok(_e1) => {
                             (
                                 0i32,
-                                ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
+                                ::witbind::rt::ResourceHandle::take_handle(&_e1.handle)
                                     as i32,
                                 0i32,
                                 ::core::mem::MaybeUninit::<u64>::zeroed(),
@@ -3045,25 +3031,25 @@ pub mod wasi {
                                 0i32,
                             )
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            let (_v165, _v166, _v167, _v168, _v169, _v170, _v171) = _lower_flat_error_code(
-                                &_e3,
+                        ::core::result::Result::Err(_e2) => {
+                            let (_v3, _v4, _v5, _v6, _v7, _v8, _v9) = _lower_flat_error_code(
+                                &_e2,
                             );
-                            (1i32, _v165, _v166, _v167, _v168, _v169, _v170, _v171)
+                            (1i32, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
                         }
                     };
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&param.handle)
                                 as i32,
-                            _v172,
-                            _v173,
-                            _v174,
-                            _v175,
-                            _v176,
-                            _v177,
-                            _v178,
-                            _v179,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
                         )
                     };
                 }
@@ -3117,12 +3103,12 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-response.status",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u16
+                    _ret1 as u16
                 }
                 /// Returns the headers from the incoming response.
                 ///
@@ -3136,14 +3122,14 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-response.headers",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -3160,20 +3146,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(IncomingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
@@ -3255,20 +3241,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(InputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
@@ -3283,7 +3269,7 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[static]incoming-body.finish", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&this.handle)
                                 as i32,
@@ -3291,7 +3277,7 @@ pub mod wasi {
                     };
                     FutureTrailers {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -3348,14 +3334,14 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]future-trailers.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -3398,54 +3384,50 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 56],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::option::Option::Some(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                        ::core::result::Result::Ok(
-                                            match _l8 {
-                                                0 => {
-                                                    let _l10 = unsafe { *_ptr2.add(24).cast::<u8>() };
-                                                    ::core::result::Result::Ok(
-                                                        match _l10 {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l13 = unsafe { *_ptr2.add(28).cast::<i32>() };
-                                                                ::core::option::Option::Some(Fields {
-                                                                    handle: unsafe {
-                                                                        ::witbind::rt::ResourceHandle::from_handle(_l13 as u32)
-                                                                    },
-                                                                })
-                                                            }
-                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                        },
-                                                    )
-                                                }
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v10 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
+                                    let _v9 = match _l4 {
+                                        0 => {
+                                            let _l5 = unsafe { *_ptr1.add(24).cast::<u8>() };
+                                            let _v7 = match _l5 {
+                                                0 => ::core::option::Option::None,
                                                 1 => {
-                                                    ::core::result::Result::Err(unsafe {
-                                                        _lift_error_code(_ptr2.add(24))
+                                                    let _l6 = unsafe { *_ptr1.add(28).cast::<i32>() };
+                                                    ::core::option::Option::Some(Fields {
+                                                        handle: unsafe {
+                                                            ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                                        },
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    1 => ::core::result::Result::Err(()),
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                                            };
+                                            ::core::result::Result::Ok(_v7)
+                                        }
+                                        1 => {
+                                            let _v8 = unsafe { _lift_error_code(_ptr1.add(24)) };
+                                            ::core::result::Result::Err(_v8)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Ok(_v9)
+                                }
+                                1 => ::core::result::Result::Err(()),
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v10)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3502,7 +3484,7 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[constructor]outgoing-response",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
                                 as i32,
@@ -3510,7 +3492,7 @@ pub mod wasi {
                     };
                     OutgoingResponse {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -3520,12 +3502,12 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]outgoing-response.status-code", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u16
+                    _ret1 as u16
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
                 /// given is not a valid http status code.
@@ -3538,13 +3520,13 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]outgoing-response.set-status-code", (i32, i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(status_code),
                         )
                     };
-                    match _ret2 {
+                    match _ret1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -3563,14 +3545,14 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-response.headers",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -3590,20 +3572,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutgoingBody {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
@@ -3687,20 +3669,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(OutputStream {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
@@ -3730,33 +3712,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 40],
                     );
-                    let (_v4, _v5) = match &trailers {
+                    let (_v3, _v4) = match &trailers {
                         ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e3) => {
+                        ::core::option::Option::Some(_e2) => {
                             (
                                 1i32,
-                                ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
                                     as i32,
                             )
                         }
                     };
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&this.handle)
                                 as i32,
+                            _v3,
                             _v4,
-                            _v5,
-                            _ptr6,
+                            _ptr5,
                         )
                     };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    match _l7 {
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            ::core::result::Result::Err(unsafe {
-                                _lift_error_code(_ptr6.add(8))
-                            })
+                            let _v7 = unsafe { _lift_error_code(_ptr5.add(8)) };
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3815,14 +3796,14 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]future-incoming-response.subscribe", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -3857,45 +3838,42 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 56],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::option::Option::Some(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                        ::core::result::Result::Ok(
-                                            match _l8 {
-                                                0 => {
-                                                    let _l10 = unsafe { *_ptr2.add(24).cast::<i32>() };
-                                                    ::core::result::Result::Ok(IncomingResponse {
-                                                        handle: unsafe {
-                                                            ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
-                                                        },
-                                                    })
-                                                }
-                                                1 => {
-                                                    ::core::result::Result::Err(unsafe {
-                                                        _lift_error_code(_ptr2.add(24))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    1 => ::core::result::Result::Err(()),
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => {
+                                            let _l5 = unsafe { *_ptr1.add(24).cast::<i32>() };
+                                            ::core::result::Result::Ok(IncomingResponse {
+                                                handle: unsafe {
+                                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                                },
+                                            })
+                                        }
+                                        1 => {
+                                            let _v6 = unsafe { _lift_error_code(_ptr1.add(24)) };
+                                            ::core::result::Result::Err(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Ok(_v7)
+                                }
+                                1 => ::core::result::Result::Err(()),
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3919,20 +3897,19 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
-                        _ptr2,
+                        _ptr1,
                     )
                 };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        ::core::option::Option::Some(unsafe {
-                            _lift_error_code(_ptr2.add(8))
-                        })
+                        let _v3 = unsafe { _lift_error_code(_ptr1.add(8)) };
+                        ::core::option::Option::Some(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -3947,37 +3924,36 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_dns_error_payload(
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v8 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v4 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
                                 ),
                             )
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v13 = match _l9 {
+                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v7 = match _l5 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        ::core::option::Option::Some(unsafe {
-                            *ptr.add(14).cast::<u16>()
-                        })
+                        let _l6 = unsafe { *ptr.add(14).cast::<u16>() };
+                        ::core::option::Option::Some(_l6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DnsErrorPayload {
-                    rcode: _v8,
-                    info_code: _v13,
+                    rcode: _v4,
+                    info_code: _v7,
                 }
             }
             /// Lifts a `error-code` out of canonical ABI memory.
@@ -3988,13 +3964,12 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => ErrorCode::DnsTimeout,
                     1 => {
-                        ErrorCode::DnsError(unsafe {
-                            _lift_dns_error_payload(ptr.add(8))
-                        })
+                        let _v2 = unsafe { _lift_dns_error_payload(ptr.add(8)) };
+                        ErrorCode::DnsError(_v2)
                     }
                     2 => ErrorCode::DestinationNotFound,
                     3 => ErrorCode::DestinationUnavailable,
@@ -4009,166 +3984,154 @@ pub mod wasi {
                     12 => ErrorCode::TlsProtocolError,
                     13 => ErrorCode::TlsCertificateError,
                     14 => {
-                        ErrorCode::TlsAlertReceived(unsafe {
+                        let _v3 = unsafe {
                             _lift_tls_alert_received_payload(ptr.add(8))
-                        })
+                        };
+                        ErrorCode::TlsAlertReceived(_v3)
                     }
                     15 => ErrorCode::HttpRequestDenied,
                     16 => ErrorCode::HttpRequestLengthRequired,
                     17 => {
-                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestBodySize(
-                            match _l47 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
-                                    ::core::option::Option::Some(_l50 as u64)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l4 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v6 = match _l4 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
+                                ::core::option::Option::Some(_l5)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestBodySize(_v6)
                     }
                     18 => ErrorCode::HttpRequestMethodInvalid,
                     19 => ErrorCode::HttpRequestUriInvalid,
                     20 => ErrorCode::HttpRequestUriTooLong,
                     21 => {
-                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestHeaderSectionSize(
-                            match _l56 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l59 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l7 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v9 = match _l7 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l8 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l8)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestHeaderSectionSize(_v9)
                     }
                     22 => {
-                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestHeaderSize(
-                            match _l62 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_field_size_payload(ptr.add(12))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v12 = match _l10 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _v11 = unsafe { _lift_field_size_payload(ptr.add(12)) };
+                                ::core::option::Option::Some(_v11)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestHeaderSize(_v12)
                     }
                     23 => {
-                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestTrailerSectionSize(
-                            match _l80 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l83 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l13 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v15 = match _l13 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l14 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l14)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestTrailerSectionSize(_v15)
                     }
                     24 => {
-                        ErrorCode::HttpRequestTrailerSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
+                        let _v16 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpRequestTrailerSize(_v16)
                     }
                     25 => ErrorCode::HttpResponseIncomplete,
                     26 => {
-                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseHeaderSectionSize(
-                            match _l101 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l104 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l17 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v19 = match _l17 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l18 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l18)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseHeaderSectionSize(_v19)
                     }
                     27 => {
-                        ErrorCode::HttpResponseHeaderSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
+                        let _v20 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseHeaderSize(_v20)
                     }
                     28 => {
-                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseBodySize(
-                            match _l121 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
-                                    ::core::option::Option::Some(_l124 as u64)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v23 = match _l21 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l22 = unsafe { *ptr.add(16).cast::<u64>() };
+                                ::core::option::Option::Some(_l22)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseBodySize(_v23)
                     }
                     29 => {
-                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseTrailerSectionSize(
-                            match _l127 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l130 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l24 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v26 = match _l24 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l25 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l25)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseTrailerSectionSize(_v26)
                     }
                     30 => {
-                        ErrorCode::HttpResponseTrailerSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
+                        let _v27 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseTrailerSize(_v27)
                     }
                     31 => {
-                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseTransferCoding(
-                            match _l147 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l150.cast::<u8>(),
-                                                _l151,
-                                                _l151,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l28 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v31 = match _l28 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l29 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l30 = unsafe { *ptr.add(16).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l29.cast::<u8>(),
+                                            _l30,
+                                            _l30,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseTransferCoding(_v31)
                     }
                     32 => {
-                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseContentCoding(
-                            match _l155 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l158.cast::<u8>(),
-                                                _l159,
-                                                _l159,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v35 = match _l32 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l33 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l34 = unsafe { *ptr.add(16).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l33.cast::<u8>(),
+                                            _l34,
+                                            _l34,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseContentCoding(_v35)
                     }
                     33 => ErrorCode::HttpResponseTimeout,
                     34 => ErrorCode::HttpUpgradeFailed,
@@ -4176,26 +4139,25 @@ pub mod wasi {
                     36 => ErrorCode::LoopDetected,
                     37 => ErrorCode::ConfigurationError,
                     38 => {
-                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::InternalError(
-                            match _l168 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l171.cast::<u8>(),
-                                                _l172,
-                                                _l172,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l36 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v39 = match _l36 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l37 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l38 = unsafe { *ptr.add(16).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l37.cast::<u8>(),
+                                            _l38,
+                                            _l38,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::InternalError(_v39)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4210,36 +4172,36 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_field_size_payload(
                 ptr: *mut u8,
             ) -> FieldSizePayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v8 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v4 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
                                 ),
                             )
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v13 = match _l9 {
+                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v7 = match _l5 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
-                        ::core::option::Option::Some(_l12 as u32)
+                        let _l6 = unsafe { *ptr.add(16).cast::<u32>() };
+                        ::core::option::Option::Some(_l6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 FieldSizePayload {
-                    field_name: _v8,
-                    field_size: _v13,
+                    field_name: _v4,
+                    field_size: _v7,
                 }
             }
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
@@ -4252,26 +4214,27 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_tls_alert_received_payload(
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v3 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
+                        let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                        ::core::option::Option::Some(_l2)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _v13 = match _l7 {
+                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _v7 = match _l4 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         })
@@ -4279,10 +4242,35 @@ pub mod wasi {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 TlsAlertReceivedPayload {
-                    alert_id: _v6,
-                    alert_message: _v13,
+                    alert_id: _v3,
+                    alert_message: _v7,
                 }
             }
+            /// A lent `DNS-error-payload` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_dns_error_payload(
+                value: &DnsErrorPayload,
+            ) -> (i32, *mut u8, usize, i32, i32) {
+                let DnsErrorPayload { rcode: _f1, info_code: _f2 } = value;
+                let (_v6, _v7, _v8) = match _f1 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, _len5)
+                    }
+                };
+                let (_v11, _v12) = match _f2 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e10) => {
+                        (1i32, ::witbind::rt::as_i32(_e10))
+                    }
+                };
+                (_v6, _v7, _v8, _v11, _v12)
+            }
+            #[allow(clippy::needless_borrow)]
             /// A lent `error-code` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_error_code(
                 value: &ErrorCode,
@@ -4295,7 +4283,7 @@ pub mod wasi {
                 usize,
                 i32,
             ) {
-                let (_v163, _v164, _v165, _v166, _v167, _v168, _v169) = match value {
+                let (_v120, _v121, _v122, _v123, _v124, _v125, _v126) = match value {
                     ErrorCode::DnsTimeout => {
                         (
                             0i32,
@@ -4307,32 +4295,17 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    ErrorCode::DnsError(_e3) => {
-                        let DnsErrorPayload { rcode: _f4, info_code: _f5 } = _e3;
-                        let (_v9, _v10, _v11) = match _f4 {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e7) => {
-                                let _vec8 = _e7;
-                                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                                let _len8 = _vec8.len();
-                                (1i32, _ptr8, _len8)
-                            }
-                        };
-                        let (_v14, _v15) = match _f5 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e13) => {
-                                (1i32, ::witbind::rt::as_i32(_e13))
-                            }
-                        };
+                    ErrorCode::DnsError(_e2) => {
+                        let (_v3, _v4, _v5, _v6, _v7) = _lower_flat_dns_error_payload(
+                            &_e2,
+                        );
                         (
                             1i32,
-                            _v9,
-                            ::witbind::rt::ptr_to_p64(_v10),
-                            (_v11) as *mut u8,
-                            (_v14) as usize as *mut u8,
-                            (_v15) as usize,
+                            _v3,
+                            ::witbind::rt::ptr_to_p64(_v4),
+                            (_v5) as *mut u8,
+                            (_v6) as usize as *mut u8,
+                            (_v7) as usize,
                             0i32,
                         )
                     }
@@ -4468,35 +4441,17 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    ErrorCode::TlsAlertReceived(_e28) => {
-                        let TlsAlertReceivedPayload {
-                            alert_id: _f29,
-                            alert_message: _f30,
-                        } = _e28;
-                        let (_v33, _v34) = match _f29 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e32) => {
-                                (1i32, ::witbind::rt::as_i32(_e32))
-                            }
-                        };
-                        let (_v38, _v39, _v40) = match _f30 {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e36) => {
-                                let _vec37 = _e36;
-                                let _ptr37 = _vec37.as_ptr().cast::<u8>().cast_mut();
-                                let _len37 = _vec37.len();
-                                (1i32, _ptr37, _len37)
-                            }
-                        };
+                    ErrorCode::TlsAlertReceived(_e20) => {
+                        let (_v21, _v22, _v23, _v24, _v25) = _lower_flat_tls_alert_received_payload(
+                            &_e20,
+                        );
                         (
                             14i32,
-                            _v33,
-                            ::core::mem::MaybeUninit::new((i64::from(_v34)) as u64),
-                            (_v38) as usize as *mut u8,
-                            _v39,
-                            _v40,
+                            _v21,
+                            ::core::mem::MaybeUninit::new((i64::from(_v22)) as u64),
+                            (_v23) as usize as *mut u8,
+                            _v24,
+                            _v25,
                             0i32,
                         )
                     }
@@ -4522,17 +4477,17 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    ErrorCode::HttpRequestBodySize(_e43) => {
-                        let (_v46, _v47) = match _e43 {
+                    ErrorCode::HttpRequestBodySize(_e28) => {
+                        let (_v31, _v32) = match _e28 {
                             ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e45) => {
-                                (1i32, ::witbind::rt::as_i64(_e45))
+                            ::core::option::Option::Some(_e30) => {
+                                (1i32, ::witbind::rt::as_i64(_e30))
                             }
                         };
                         (
                             17i32,
-                            _v46,
-                            ::core::mem::MaybeUninit::new((_v47) as u64),
+                            _v31,
+                            ::core::mem::MaybeUninit::new((_v32) as u64),
                             ::core::ptr::null_mut::<u8>(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
@@ -4572,25 +4527,25 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    ErrorCode::HttpRequestHeaderSectionSize(_e51) => {
-                        let (_v54, _v55) = match _e51 {
+                    ErrorCode::HttpRequestHeaderSectionSize(_e36) => {
+                        let (_v39, _v40) = match _e36 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e53) => {
-                                (1i32, ::witbind::rt::as_i32(_e53))
+                            ::core::option::Option::Some(_e38) => {
+                                (1i32, ::witbind::rt::as_i32(_e38))
                             }
                         };
                         (
                             21i32,
-                            _v54,
-                            ::core::mem::MaybeUninit::new((i64::from(_v55)) as u64),
+                            _v39,
+                            ::core::mem::MaybeUninit::new((i64::from(_v40)) as u64),
                             ::core::ptr::null_mut::<u8>(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpRequestHeaderSize(_e56) => {
-                        let (_v71, _v72, _v73, _v74, _v75, _v76) = match _e56 {
+                    ErrorCode::HttpRequestHeaderSize(_e41) => {
+                        let (_v49, _v50, _v51, _v52, _v53, _v54) = match _e41 {
                             ::core::option::Option::None => {
                                 (
                                     0i32,
@@ -4601,84 +4556,51 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            ::core::option::Option::Some(_e58) => {
-                                let FieldSizePayload {
-                                    field_name: _f59,
-                                    field_size: _f60,
-                                } = _e58;
-                                let (_v64, _v65, _v66) = match _f59 {
-                                    ::core::option::Option::None => {
-                                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                    }
-                                    ::core::option::Option::Some(_e62) => {
-                                        let _vec63 = _e62;
-                                        let _ptr63 = _vec63.as_ptr().cast::<u8>().cast_mut();
-                                        let _len63 = _vec63.len();
-                                        (1i32, _ptr63, _len63)
-                                    }
-                                };
-                                let (_v69, _v70) = match _f60 {
-                                    ::core::option::Option::None => (0i32, 0i32),
-                                    ::core::option::Option::Some(_e68) => {
-                                        (1i32, ::witbind::rt::as_i32(_e68))
-                                    }
-                                };
-                                (1i32, _v64, _v65, _v66, _v69, _v70)
+                            ::core::option::Option::Some(_e43) => {
+                                let (_v44, _v45, _v46, _v47, _v48) = _lower_flat_field_size_payload(
+                                    &_e43,
+                                );
+                                (1i32, _v44, _v45, _v46, _v47, _v48)
                             }
                         };
                         (
                             22i32,
-                            _v71,
-                            ::core::mem::MaybeUninit::new((i64::from(_v72)) as u64),
-                            _v73,
-                            (_v74) as *mut u8,
-                            (_v75) as usize,
-                            _v76,
+                            _v49,
+                            ::core::mem::MaybeUninit::new((i64::from(_v50)) as u64),
+                            _v51,
+                            (_v52) as *mut u8,
+                            (_v53) as usize,
+                            _v54,
                         )
                     }
-                    ErrorCode::HttpRequestTrailerSectionSize(_e77) => {
-                        let (_v80, _v81) = match _e77 {
+                    ErrorCode::HttpRequestTrailerSectionSize(_e55) => {
+                        let (_v58, _v59) = match _e55 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e79) => {
-                                (1i32, ::witbind::rt::as_i32(_e79))
+                            ::core::option::Option::Some(_e57) => {
+                                (1i32, ::witbind::rt::as_i32(_e57))
                             }
                         };
                         (
                             23i32,
-                            _v80,
-                            ::core::mem::MaybeUninit::new((i64::from(_v81)) as u64),
+                            _v58,
+                            ::core::mem::MaybeUninit::new((i64::from(_v59)) as u64),
                             ::core::ptr::null_mut::<u8>(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpRequestTrailerSize(_e82) => {
-                        let FieldSizePayload { field_name: _f83, field_size: _f84 } = _e82;
-                        let (_v88, _v89, _v90) = match _f83 {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e86) => {
-                                let _vec87 = _e86;
-                                let _ptr87 = _vec87.as_ptr().cast::<u8>().cast_mut();
-                                let _len87 = _vec87.len();
-                                (1i32, _ptr87, _len87)
-                            }
-                        };
-                        let (_v93, _v94) = match _f84 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e92) => {
-                                (1i32, ::witbind::rt::as_i32(_e92))
-                            }
-                        };
+                    ErrorCode::HttpRequestTrailerSize(_e60) => {
+                        let (_v61, _v62, _v63, _v64, _v65) = _lower_flat_field_size_payload(
+                            &_e60,
+                        );
                         (
                             24i32,
-                            _v88,
-                            ::witbind::rt::ptr_to_p64(_v89),
-                            (_v90) as *mut u8,
-                            (_v93) as usize as *mut u8,
-                            (_v94) as usize,
+                            _v61,
+                            ::witbind::rt::ptr_to_p64(_v62),
+                            (_v63) as *mut u8,
+                            (_v64) as usize as *mut u8,
+                            (_v65) as usize,
                             0i32,
                         )
                     }
@@ -4693,154 +4615,124 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    ErrorCode::HttpResponseHeaderSectionSize(_e96) => {
-                        let (_v99, _v100) = match _e96 {
+                    ErrorCode::HttpResponseHeaderSectionSize(_e67) => {
+                        let (_v70, _v71) = match _e67 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e98) => {
-                                (1i32, ::witbind::rt::as_i32(_e98))
+                            ::core::option::Option::Some(_e69) => {
+                                (1i32, ::witbind::rt::as_i32(_e69))
                             }
                         };
                         (
                             26i32,
-                            _v99,
-                            ::core::mem::MaybeUninit::new((i64::from(_v100)) as u64),
+                            _v70,
+                            ::core::mem::MaybeUninit::new((i64::from(_v71)) as u64),
                             ::core::ptr::null_mut::<u8>(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpResponseHeaderSize(_e101) => {
-                        let FieldSizePayload { field_name: _f102, field_size: _f103 } = _e101;
-                        let (_v107, _v108, _v109) = match _f102 {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e105) => {
-                                let _vec106 = _e105;
-                                let _ptr106 = _vec106.as_ptr().cast::<u8>().cast_mut();
-                                let _len106 = _vec106.len();
-                                (1i32, _ptr106, _len106)
-                            }
-                        };
-                        let (_v112, _v113) = match _f103 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e111) => {
-                                (1i32, ::witbind::rt::as_i32(_e111))
-                            }
-                        };
+                    ErrorCode::HttpResponseHeaderSize(_e72) => {
+                        let (_v73, _v74, _v75, _v76, _v77) = _lower_flat_field_size_payload(
+                            &_e72,
+                        );
                         (
                             27i32,
-                            _v107,
-                            ::witbind::rt::ptr_to_p64(_v108),
-                            (_v109) as *mut u8,
-                            (_v112) as usize as *mut u8,
-                            (_v113) as usize,
+                            _v73,
+                            ::witbind::rt::ptr_to_p64(_v74),
+                            (_v75) as *mut u8,
+                            (_v76) as usize as *mut u8,
+                            (_v77) as usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpResponseBodySize(_e114) => {
-                        let (_v117, _v118) = match _e114 {
+                    ErrorCode::HttpResponseBodySize(_e78) => {
+                        let (_v81, _v82) = match _e78 {
                             ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e116) => {
-                                (1i32, ::witbind::rt::as_i64(_e116))
+                            ::core::option::Option::Some(_e80) => {
+                                (1i32, ::witbind::rt::as_i64(_e80))
                             }
                         };
                         (
                             28i32,
-                            _v117,
-                            ::core::mem::MaybeUninit::new((_v118) as u64),
+                            _v81,
+                            ::core::mem::MaybeUninit::new((_v82) as u64),
                             ::core::ptr::null_mut::<u8>(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpResponseTrailerSectionSize(_e119) => {
-                        let (_v122, _v123) = match _e119 {
+                    ErrorCode::HttpResponseTrailerSectionSize(_e83) => {
+                        let (_v86, _v87) = match _e83 {
                             ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e121) => {
-                                (1i32, ::witbind::rt::as_i32(_e121))
+                            ::core::option::Option::Some(_e85) => {
+                                (1i32, ::witbind::rt::as_i32(_e85))
                             }
                         };
                         (
                             29i32,
-                            _v122,
-                            ::core::mem::MaybeUninit::new((i64::from(_v123)) as u64),
+                            _v86,
+                            ::core::mem::MaybeUninit::new((i64::from(_v87)) as u64),
                             ::core::ptr::null_mut::<u8>(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpResponseTrailerSize(_e124) => {
-                        let FieldSizePayload { field_name: _f125, field_size: _f126 } = _e124;
-                        let (_v130, _v131, _v132) = match _f125 {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e128) => {
-                                let _vec129 = _e128;
-                                let _ptr129 = _vec129.as_ptr().cast::<u8>().cast_mut();
-                                let _len129 = _vec129.len();
-                                (1i32, _ptr129, _len129)
-                            }
-                        };
-                        let (_v135, _v136) = match _f126 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e134) => {
-                                (1i32, ::witbind::rt::as_i32(_e134))
-                            }
-                        };
+                    ErrorCode::HttpResponseTrailerSize(_e88) => {
+                        let (_v89, _v90, _v91, _v92, _v93) = _lower_flat_field_size_payload(
+                            &_e88,
+                        );
                         (
                             30i32,
-                            _v130,
-                            ::witbind::rt::ptr_to_p64(_v131),
-                            (_v132) as *mut u8,
-                            (_v135) as usize as *mut u8,
-                            (_v136) as usize,
+                            _v89,
+                            ::witbind::rt::ptr_to_p64(_v90),
+                            (_v91) as *mut u8,
+                            (_v92) as usize as *mut u8,
+                            (_v93) as usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpResponseTransferCoding(_e137) => {
-                        let (_v141, _v142, _v143) = match _e137 {
+                    ErrorCode::HttpResponseTransferCoding(_e94) => {
+                        let (_v98, _v99, _v100) = match _e94 {
                             ::core::option::Option::None => {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
-                            ::core::option::Option::Some(_e139) => {
-                                let _vec140 = _e139;
-                                let _ptr140 = _vec140.as_ptr().cast::<u8>().cast_mut();
-                                let _len140 = _vec140.len();
-                                (1i32, _ptr140, _len140)
+                            ::core::option::Option::Some(_e96) => {
+                                let _vec97 = _e96;
+                                let _ptr97 = _vec97.as_ptr().cast::<u8>().cast_mut();
+                                let _len97 = _vec97.len();
+                                (1i32, _ptr97, _len97)
                             }
                         };
                         (
                             31i32,
-                            _v141,
-                            ::witbind::rt::ptr_to_p64(_v142),
-                            (_v143) as *mut u8,
+                            _v98,
+                            ::witbind::rt::ptr_to_p64(_v99),
+                            (_v100) as *mut u8,
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    ErrorCode::HttpResponseContentCoding(_e144) => {
-                        let (_v148, _v149, _v150) = match _e144 {
+                    ErrorCode::HttpResponseContentCoding(_e101) => {
+                        let (_v105, _v106, _v107) = match _e101 {
                             ::core::option::Option::None => {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
-                            ::core::option::Option::Some(_e146) => {
-                                let _vec147 = _e146;
-                                let _ptr147 = _vec147.as_ptr().cast::<u8>().cast_mut();
-                                let _len147 = _vec147.len();
-                                (1i32, _ptr147, _len147)
+                            ::core::option::Option::Some(_e103) => {
+                                let _vec104 = _e103;
+                                let _ptr104 = _vec104.as_ptr().cast::<u8>().cast_mut();
+                                let _len104 = _vec104.len();
+                                (1i32, _ptr104, _len104)
                             }
                         };
                         (
                             32i32,
-                            _v148,
-                            ::witbind::rt::ptr_to_p64(_v149),
-                            (_v150) as *mut u8,
+                            _v105,
+                            ::witbind::rt::ptr_to_p64(_v106),
+                            (_v107) as *mut u8,
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
@@ -4901,30 +4793,78 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    ErrorCode::InternalError(_e156) => {
-                        let (_v160, _v161, _v162) = match _e156 {
+                    ErrorCode::InternalError(_e113) => {
+                        let (_v117, _v118, _v119) = match _e113 {
                             ::core::option::Option::None => {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
-                            ::core::option::Option::Some(_e158) => {
-                                let _vec159 = _e158;
-                                let _ptr159 = _vec159.as_ptr().cast::<u8>().cast_mut();
-                                let _len159 = _vec159.len();
-                                (1i32, _ptr159, _len159)
+                            ::core::option::Option::Some(_e115) => {
+                                let _vec116 = _e115;
+                                let _ptr116 = _vec116.as_ptr().cast::<u8>().cast_mut();
+                                let _len116 = _vec116.len();
+                                (1i32, _ptr116, _len116)
                             }
                         };
                         (
                             38i32,
-                            _v160,
-                            ::witbind::rt::ptr_to_p64(_v161),
-                            (_v162) as *mut u8,
+                            _v117,
+                            ::witbind::rt::ptr_to_p64(_v118),
+                            (_v119) as *mut u8,
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
                 };
-                (_v163, _v164, _v165, _v166, _v167, _v168, _v169)
+                (_v120, _v121, _v122, _v123, _v124, _v125, _v126)
+            }
+            /// A lent `field-size-payload` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_field_size_payload(
+                value: &FieldSizePayload,
+            ) -> (i32, *mut u8, usize, i32, i32) {
+                let FieldSizePayload { field_name: _f1, field_size: _f2 } = value;
+                let (_v6, _v7, _v8) = match _f1 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, _len5)
+                    }
+                };
+                let (_v11, _v12) = match _f2 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e10) => {
+                        (1i32, ::witbind::rt::as_i32(_e10))
+                    }
+                };
+                (_v6, _v7, _v8, _v11, _v12)
+            }
+            /// A lent `TLS-alert-received-payload` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_tls_alert_received_payload(
+                value: &TlsAlertReceivedPayload,
+            ) -> (i32, i32, i32, *mut u8, usize) {
+                let TlsAlertReceivedPayload { alert_id: _f1, alert_message: _f2 } = value;
+                let (_v5, _v6) = match _f1 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e4) => {
+                        (1i32, ::witbind::rt::as_i32(_e4))
+                    }
+                };
+                let (_v10, _v11, _v12) = match _f2 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e8) => {
+                        let _vec9 = _e8;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
+                        (1i32, _ptr9, _len9)
+                    }
+                };
+                (_v5, _v6, _v10, _v11, _v12)
             }
         }
         /// This interface defines a handler of outgoing HTTP Requests. It should be
@@ -4957,40 +4897,41 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                let (_v4, _v5) = match &options {
+                let (_v3, _v4) = match &options {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => {
+                    ::core::option::Option::Some(_e2) => {
                         (
                             1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                            ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
                                 as i32,
                         )
                     }
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::take_handle(&request.handle)
                             as i32,
+                        _v3,
                         _v4,
-                        _v5,
-                        _ptr6,
+                        _ptr5,
                     )
                 };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                match _l6 {
                     0 => {
-                        let _l9 = unsafe { *_ptr6.add(8).cast::<i32>() };
+                        let _l7 = unsafe { *_ptr5.add(8).cast::<i32>() };
                         ::core::result::Result::Ok(FutureIncomingResponse {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                             },
                         })
                     }
                     1 => {
-                        ::core::result::Result::Err(unsafe {
-                            super::types::_lift_error_code(_ptr6.add(8))
-                        })
+                        let _v8 = unsafe {
+                            super::types::_lift_error_code(_ptr5.add(8))
+                        };
+                        ::core::result::Result::Err(_v8)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

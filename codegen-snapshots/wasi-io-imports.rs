@@ -81,21 +81,21 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     }
@@ -155,12 +155,12 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -204,24 +204,24 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec3 = in_;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 4) };
+                let _vec1 = in_;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e2.handle,
+                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                            &_e1.handle,
                         ) as i32
                     };
                 }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
         }
@@ -346,43 +346,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -402,43 +402,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -460,36 +460,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -509,36 +508,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -554,14 +552,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -636,35 +634,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -695,37 +692,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -754,37 +750,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -809,32 +804,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -851,32 +845,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -896,14 +889,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -926,33 +919,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -977,33 +969,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1035,37 +1026,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1089,37 +1079,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }

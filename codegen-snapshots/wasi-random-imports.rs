@@ -32,11 +32,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -46,8 +46,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.2.12", "get-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure interface for insecure pseudo-random numbers.
@@ -74,11 +74,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -88,8 +88,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.2.12", "get-insecure-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure-seed interface for seeding hash-map DoS resistance.
@@ -124,11 +124,11 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                (_l3 as u64, _l4 as u64)
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                (_l2, _l3)
             }
         }
     }

@@ -81,21 +81,21 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
                     unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
                             ),
                         )
                     }
@@ -155,12 +155,12 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -204,24 +204,24 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec3 = in_;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
-                for (i, _e2) in _vec3.iter().enumerate() {
-                    let _base2 = unsafe { _array3.add(i * 4) };
+                let _vec1 = in_;
+                let _len1 = _vec1.len();
+                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
+                for (i, _e1) in _vec1.iter().enumerate() {
+                    let _base1 = unsafe { _array1.add(i * 4) };
                     unsafe {
-                        *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e2.handle,
+                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                            &_e1.handle,
                         ) as i32
                     };
                 }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
         }
@@ -346,43 +346,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -402,43 +402,43 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            ::core::result::Result::Ok(unsafe {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _list5 = unsafe {
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 )
-                            })
+                            };
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l9 {
-                                    0 => {
-                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l6 {
+                                0 => {
+                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -460,36 +460,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -509,36 +508,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -554,14 +552,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -636,35 +634,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -695,37 +692,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -754,37 +750,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _vec2 = contents;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = contents;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -809,32 +804,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -851,32 +845,31 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -896,14 +889,14 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -926,33 +919,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -977,33 +969,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => {
-                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l8 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1035,37 +1026,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1089,37 +1079,36 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => {
-                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        StreamError::LastOperationFailed(Error {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l9 as u32)
-                                            },
-                                        })
-                                    }
-                                    1 => StreamError::Closed,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v6 = match _l4 {
+                                0 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                    StreamError::LastOperationFailed(Error {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        },
+                                    })
+                                }
+                                1 => StreamError::Closed,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1457,25 +1446,18 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                        let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l2, _l3, _l4, _l5))
                     }
                     1 => {
-                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
-                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
-                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
-                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
-                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
-                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
-                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
-                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
-                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
+                        let _v6 = unsafe { _lift_ipv6_address(ptr.add(2)) };
+                        IpAddress::Ipv6(_v6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1490,17 +1472,15 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ip_socket_address(
                 ptr: *mut u8,
             ) -> IpSocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        IpSocketAddress::Ipv4(unsafe {
-                            _lift_ipv4_socket_address(ptr.add(4))
-                        })
+                        let _v2 = unsafe { _lift_ipv4_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv4(_v2)
                     }
                     1 => {
-                        IpSocketAddress::Ipv6(unsafe {
-                            _lift_ipv6_socket_address(ptr.add(4))
-                        })
+                        let _v3 = unsafe { _lift_ipv6_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv6(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1515,15 +1495,33 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv4_socket_address(
                 ptr: *mut u8,
             ) -> Ipv4SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
                 Ipv4SocketAddress {
-                    port: _l2,
-                    address: (_l3, _l4, _l5, _l6),
+                    port: _l1,
+                    address: (_l2, _l3, _l4, _l5),
                 }
+            }
+            /// Lifts a `ipv6-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ipv6_address(ptr: *mut u8) -> Ipv6Address {
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<u16>() };
+                let _l4 = unsafe { *ptr.add(6).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(14).cast::<u16>() };
+                (_l1, _l2, _l3, _l4, _l5, _l6, _l7, _l8)
             }
             /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
             ///
@@ -1535,29 +1533,26 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv6_socket_address(
                 ptr: *mut u8,
             ) -> Ipv6SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
-                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
-                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
-                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
-                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
-                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
-                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
-                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                let _v3 = unsafe { _lift_ipv6_address(ptr.add(8)) };
+                let _l4 = unsafe { *ptr.add(24).cast::<u32>() };
                 Ipv6SocketAddress {
-                    port: _l2,
-                    flow_info: _l3 as u32,
-                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
-                    scope_id: _l12 as u32,
+                    port: _l1,
+                    flow_info: _l2,
+                    address: _v3,
+                    scope_id: _l4,
                 }
             }
+            #[allow(clippy::needless_borrow)]
             /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_ip_socket_address(
                 value: &IpSocketAddress,
             ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
                 let (
+                    _v19,
+                    _v20,
+                    _v21,
                     _v22,
                     _v23,
                     _v24,
@@ -1567,20 +1562,18 @@ pub mod wasi {
                     _v28,
                     _v29,
                     _v30,
-                    _v31,
-                    _v32,
-                    _v33,
                 ) = match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                        let (_t5, _t6, _t7, _t8) = _f4;
+                    IpSocketAddress::Ipv4(_e1) => {
+                        let (_v2, _v3, _v4, _v5, _v6) = _lower_flat_ipv4_socket_address(
+                            &_e1,
+                        );
                         (
                             0i32,
-                            ::witbind::rt::as_i32(_f3),
-                            ::witbind::rt::as_i32(_t5),
-                            ::witbind::rt::as_i32(_t6),
-                            ::witbind::rt::as_i32(_t7),
-                            ::witbind::rt::as_i32(_t8),
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
                             0i32,
                             0i32,
                             0i32,
@@ -1589,32 +1582,97 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        let Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                    IpSocketAddress::Ipv6(_e7) => {
+                        let (
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                        ) = _lower_flat_ipv6_socket_address(&_e7);
                         (
                             1i32,
-                            ::witbind::rt::as_i32(_f10),
-                            ::witbind::rt::as_i32(_f11),
-                            ::witbind::rt::as_i32(_t14),
-                            ::witbind::rt::as_i32(_t15),
-                            ::witbind::rt::as_i32(_t16),
-                            ::witbind::rt::as_i32(_t17),
-                            ::witbind::rt::as_i32(_t18),
-                            ::witbind::rt::as_i32(_t19),
-                            ::witbind::rt::as_i32(_t20),
-                            ::witbind::rt::as_i32(_t21),
-                            ::witbind::rt::as_i32(_f13),
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
                         )
                     }
                 };
-                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
+                (_v19, _v20, _v21, _v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30)
             }
+            /// A lent `ipv4-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv4_socket_address(
+                value: &Ipv4SocketAddress,
+            ) -> (i32, i32, i32, i32, i32) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_t3_0),
+                    ::witbind::rt::as_i32(_t3_1),
+                    ::witbind::rt::as_i32(_t3_2),
+                    ::witbind::rt::as_i32(_t3_3),
+                )
+            }
+            /// A lent `ipv6-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_address(
+                value: &Ipv6Address,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                (
+                    ::witbind::rt::as_i32(_t1_0),
+                    ::witbind::rt::as_i32(_t1_1),
+                    ::witbind::rt::as_i32(_t1_2),
+                    ::witbind::rt::as_i32(_t1_3),
+                    ::witbind::rt::as_i32(_t1_4),
+                    ::witbind::rt::as_i32(_t1_5),
+                    ::witbind::rt::as_i32(_t1_6),
+                    ::witbind::rt::as_i32(_t1_7),
+                )
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `ipv6-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_socket_address(
+                value: &Ipv6SocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                let (_v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12) = _lower_flat_ipv6_address(
+                    &_f3,
+                );
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_f2),
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    ::witbind::rt::as_i32(_f4),
+                )
+            }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `ip-socket-address` into canonical ABI memory.
             ///
             /// # Safety
@@ -1625,79 +1683,83 @@ pub mod wasi {
                 ptr: *mut u8,
             ) {
                 match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                        unsafe {
-                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f3) as u16
-                        };
-                        let (_t5, _t6, _t7, _t8) = _f4;
-                        unsafe {
-                            *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8
-                        };
-                        unsafe {
-                            *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_t6) as u8
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8
-                        };
-                        unsafe {
-                            *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8
-                        };
+                    IpSocketAddress::Ipv4(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_ipv4_socket_address(&_e1, ptr.add(4)) };
                     }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        unsafe {
-                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f10)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f11)
-                        };
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                        unsafe {
-                            *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t14)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t15)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t16)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t17)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t18)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t19)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                        };
+                    IpSocketAddress::Ipv6(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        unsafe { _lower_ipv6_socket_address(&_e2, ptr.add(4)) };
                     }
+                }
+            }
+            /// Lowers a lent `ipv4-socket-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ipv4_socket_address(
+                value: &Ipv4SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
+                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
+                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
+                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+            }
+            /// Lowers a lent `ipv6-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ipv6_address(value: &Ipv6Address, ptr: *mut u8) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
+                unsafe {
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
                 };
+                unsafe {
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
+                };
+                unsafe {
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
+                };
+                unsafe {
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
+                };
+                unsafe {
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
+                };
+                unsafe {
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
+                };
+                unsafe {
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
+                };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `ipv6-socket-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ipv6_socket_address(
+                value: &Ipv6SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                unsafe { _lower_ipv6_address(&_f3, ptr.add(8)) };
+                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
             }
         }
         /// This interface provides a value-export of the default network handle..
@@ -1711,10 +1773,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:sockets/instance-network@0.2.12", "instance-network", (), i32
                 );
-                let _ret2 = unsafe { _wit_import() };
+                let _ret1 = unsafe { _wit_import() };
                 Network {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -1839,47 +1901,47 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&network.handle)
                                 as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l38)
+                                ErrorCode::_lift(_l15)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1895,19 +1957,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1971,19 +2033,19 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
                     let (
-                        _v36,
-                        _v37,
-                        _v38,
-                        _v39,
-                        _v40,
-                        _v41,
-                        _v42,
-                        _v43,
-                        _v44,
-                        _v45,
-                        _v46,
-                        _v47,
-                        _v48,
+                        _v15,
+                        _v16,
+                        _v17,
+                        _v18,
+                        _v19,
+                        _v20,
+                        _v21,
+                        _v22,
+                        _v23,
+                        _v24,
+                        _v25,
+                        _v26,
+                        _v27,
                     ) = match remote_address {
                         ::core::option::Option::None => {
                             (
@@ -2002,80 +2064,80 @@ pub mod wasi {
                                 0i32,
                             )
                         }
-                        ::core::option::Option::Some(_e3) => {
+                        ::core::option::Option::Some(_e2) => {
                             let (
-                                _v24,
-                                _v25,
-                                _v26,
-                                _v27,
-                                _v28,
-                                _v29,
-                                _v30,
-                                _v31,
-                                _v32,
-                                _v33,
-                                _v34,
-                                _v35,
-                            ) = super::network::_lower_flat_ip_socket_address(&_e3);
+                                _v3,
+                                _v4,
+                                _v5,
+                                _v6,
+                                _v7,
+                                _v8,
+                                _v9,
+                                _v10,
+                                _v11,
+                                _v12,
+                                _v13,
+                                _v14,
+                            ) = super::network::_lower_flat_ip_socket_address(&_e2);
                             (
                                 1i32,
-                                _v24,
-                                _v25,
-                                _v26,
-                                _v27,
-                                _v28,
-                                _v29,
-                                _v30,
-                                _v31,
-                                _v32,
-                                _v33,
-                                _v34,
-                                _v35,
+                                _v3,
+                                _v4,
+                                _v5,
+                                _v6,
+                                _v7,
+                                _v8,
+                                _v9,
+                                _v10,
+                                _v11,
+                                _v12,
+                                _v13,
+                                _v14,
                             )
                         }
                     };
-                    let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr28 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _v40,
-                            _v41,
-                            _v42,
-                            _v43,
-                            _v44,
-                            _v45,
-                            _v46,
-                            _v47,
-                            _v48,
-                            _ptr49,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                            _v19,
+                            _v20,
+                            _v21,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _ptr28,
                         )
                     };
-                    let _l50 = unsafe { *_ptr49.cast::<u8>() };
-                    match _l50 {
+                    let _l29 = unsafe { *_ptr28.cast::<u8>() };
+                    match _l29 {
                         0 => {
-                            let _l52 = unsafe { *_ptr49.add(4).cast::<i32>() };
-                            let _l53 = unsafe { *_ptr49.add(8).cast::<i32>() };
+                            let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
+                            let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
                             ::core::result::Result::Ok((
                                 IncomingDatagramStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l52 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l30 as u32)
                                     },
                                 },
                                 OutgoingDatagramStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l53 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l31 as u32)
                                     },
                                 },
                             ))
                         }
                         1 => {
-                            let _l55 = unsafe { *_ptr49.add(4).cast::<u8>() };
+                            let _l32 = unsafe { *_ptr28.add(4).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l55)
+                                ErrorCode::_lift(_l32)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2109,25 +2171,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2154,25 +2215,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2185,12 +2245,12 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.address-family",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -2210,23 +2270,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(1).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2244,20 +2303,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2284,22 +2343,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2317,20 +2376,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2347,22 +2406,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2380,20 +2439,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2407,14 +2466,14 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.subscribe", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2498,36 +2557,35 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(max_results),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            let _array34 = _l5;
-                            let _len34 = _l6;
-                            let mut _list34 = ::witbind::rt::Vec::with_capacity(_len34);
-                            for i in 0.._len34 {
-                                let _base7 = unsafe { _array34.add(i * 40) };
-                                _list34.push(unsafe { _lift_incoming_datagram(_base7) });
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
+                            let _array5 = _l3;
+                            let _len5 = _l4;
+                            let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                            for i in 0.._len5 {
+                                let _base5 = unsafe { _array5.add(i * 40) };
+                                let _v6 = unsafe { _lift_incoming_datagram(_base5) };
+                                _list5.push(_v6);
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array34, _len34 * 40, 4)
+                                ::witbind::rt::cabi_dealloc(_array5, _len5 * 40, 4)
                             };
-                            ::core::result::Result::Ok(_list34)
+                            ::core::result::Result::Ok(_list5)
                         }
                         1 => {
-                            let _l36 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l36)
-                            })
+                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2541,14 +2599,14 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]incoming-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2614,22 +2672,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2682,53 +2740,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _vec28 = datagrams;
-                    let _len28 = _vec28.len();
-                    let _array28 = unsafe { ::witbind::rt::alloc_list(_len28, 44, 4) };
-                    for (i, _e2) in _vec28.iter().enumerate() {
-                        let _base2 = unsafe { _array28.add(i * 44) };
-                        let OutgoingDatagram { data: _f3, remote_address: _f4 } = _e2;
-                        let _vec5 = _f3;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len5 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
-                        match _f4 {
-                            ::core::option::Option::None => {
-                                unsafe { *_base2.add(8).cast::<u8>() = 0u8 };
-                            }
-                            ::core::option::Option::Some(_e7) => {
-                                unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
-                                unsafe {
-                                    super::network::_lower_ip_socket_address(
-                                        &_e7,
-                                        _base2.add(12),
-                                    )
-                                };
-                            }
-                        };
+                    let _vec1 = datagrams;
+                    let _len1 = _vec1.len();
+                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 44, 4) };
+                    for (i, _e1) in _vec1.iter().enumerate() {
+                        let _base1 = unsafe { _array1.add(i * 44) };
+                        unsafe { _lower_outgoing_datagram(&_e1, _base1) };
                     }
-                    let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _array28,
-                            _len28,
-                            _ptr29,
+                            _array1,
+                            _len1,
+                            _ptr2,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array28, _len28 * 44, 4) };
-                    let _l30 = unsafe { *_ptr29.cast::<u8>() };
-                    match _l30 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 44, 4) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l32 = unsafe { *_ptr29.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l32 as u64)
+                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l4)
                         }
                         1 => {
-                            let _l34 = unsafe { *_ptr29.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l34)
-                            })
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2742,14 +2779,14 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]outgoing-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2764,17 +2801,43 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_incoming_datagram(
                 ptr: *mut u8,
             ) -> IncomingDatagram {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _list4 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3)
+                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _list3 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l1.cast::<u8>(), _l2, _l2)
                 };
-                let _v26 = unsafe {
-                    super::network::_lift_ip_socket_address(ptr.add(8))
-                };
+                let _v4 = unsafe { super::network::_lift_ip_socket_address(ptr.add(8)) };
                 IncomingDatagram {
-                    data: _list4,
-                    remote_address: _v26,
+                    data: _list3,
+                    remote_address: _v4,
+                }
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `outgoing-datagram` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_outgoing_datagram(
+                value: &OutgoingDatagram,
+                ptr: *mut u8,
+            ) {
+                let OutgoingDatagram { data: _f1, remote_address: _f2 } = value;
+                let _vec3 = _f1;
+                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                let _len3 = _vec3.len();
+                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
+                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
+                match _f2 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e5) => {
+                        unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                        unsafe {
+                            super::network::_lower_ip_socket_address(&_e5, ptr.add(12))
+                        };
+                    }
                 }
             }
         }
@@ -2817,21 +2880,21 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(UdpSocket {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -2989,47 +3052,47 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&network.handle)
                                 as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l38)
+                                ErrorCode::_lift(_l15)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -3045,19 +3108,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3121,47 +3184,47 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&remote_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::ResourceHandle::handle(&network.handle)
                                 as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l38)
+                                ErrorCode::_lift(_l15)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -3179,34 +3242,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                             ::core::result::Result::Ok((
                                 InputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                     },
                                 },
                                 OutputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                     },
                                 },
                             ))
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3246,19 +3309,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3273,19 +3336,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3331,40 +3394,40 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                            let _l7 = unsafe { *_ptr2.add(12).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                            let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
                             ::core::result::Result::Ok((
                                 TcpSocket {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                     },
                                 },
                                 InputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                     },
                                 },
                                 OutputStream {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                     },
                                 },
                             ))
                         }
                         1 => {
-                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l9) })
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3397,25 +3460,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3442,25 +3504,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                super::network::_lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe {
+                                super::network::_lift_ip_socket_address(_ptr1.add(4))
+                            };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
-                            })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3473,12 +3534,12 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.is-listening",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -3488,12 +3549,12 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.address-family",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
                 ///
@@ -3517,20 +3578,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3556,22 +3617,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l5))
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3589,20 +3650,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3629,22 +3690,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3662,20 +3723,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3702,22 +3763,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3735,20 +3796,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3775,22 +3836,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(_l5 as u32)
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3808,20 +3869,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3842,23 +3903,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(1).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3876,20 +3936,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3916,22 +3976,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3949,20 +4009,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3979,22 +4039,22 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4012,20 +4072,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4052,14 +4112,14 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.subscribe", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -4100,20 +4160,20 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 2],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             shutdown_type.clone() as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4159,21 +4219,21 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(TcpSocket {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4255,34 +4315,32 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 22],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(2).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        ::core::option::Option::Some(unsafe {
-                                            super::network::_lift_ip_address(_ptr2.add(4))
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                            let _v5 = match _l3 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _v4 = unsafe {
+                                        super::network::_lift_ip_address(_ptr1.add(4))
+                                    };
+                                    ::core::option::Option::Some(_v4)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(_v5)
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(2).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l26)
-                            })
+                            let _l6 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4296,14 +4354,14 @@ pub mod wasi {
                         "wasi:sockets/ip-name-lookup@0.2.12",
                         "[method]resolve-address-stream.subscribe", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Pollable {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -4339,31 +4397,31 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec2 = name;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec1 = name;
+                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                let _len1 = _vec1.len();
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&network.handle) as i32,
+                        _ptr1,
+                        _len1,
                         _ptr2,
-                        _len2,
-                        _ptr3,
                     )
                 };
-                let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                match _l4 {
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
                     0 => {
-                        let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
                         ::core::result::Result::Ok(ResolveAddressStream {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                             },
                         })
                     }
                     1 => {
-                        let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                        let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4403,8 +4461,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
@@ -4412,8 +4470,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
@@ -4421,10 +4479,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }
@@ -4435,10 +4493,10 @@ pub mod wasi {
                     "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
                     i32
                 );
-                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                     },
                 }
             }

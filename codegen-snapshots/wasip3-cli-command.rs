@@ -94,41 +94,43 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array12 = _l3;
-                let _len12 = _l4;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base5 = unsafe { _array12.add(i * 16) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    let _string8 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    };
-                    let _l9 = unsafe { *_base5.add(8).cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base5.add(12).cast::<usize>() };
-                    let _string11 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l9.cast::<u8>(),
-                                _l10,
-                                _l10,
-                            ),
-                        )
-                    };
-                    _list12.push((_string8, _string11));
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 16) };
+                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                    let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
+                    _list4
+                        .push((
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l5.cast::<u8>(),
+                                        _l6,
+                                        _l6,
+                                    ),
+                                )
+                            },
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l7.cast::<u8>(),
+                                        _l8,
+                                        _l8,
+                                    ),
+                                )
+                            },
+                        ));
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4) };
-                _list12
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
+                _list4
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
@@ -138,30 +140,30 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array9 = _l3;
-                let _len9 = _l4;
-                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                for i in 0.._len9 {
-                    let _base5 = unsafe { _array9.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list9
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 8) };
+                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                    _list4
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
-                _list9
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                _list4
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
@@ -172,20 +174,20 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                        let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
                                 ),
                             )
                         })
@@ -201,11 +203,11 @@ pub mod wasi {
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
                 ::witbind::rt::wit_import!("wasi:cli/exit@0.3.2", "exit", (i32));
-                let _v4 = match status {
+                let _v3 = match status {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
                 };
-                unsafe { _wit_import(_v4) };
+                unsafe { _wit_import(_v3) };
             }
             /// Exit the current instance and any linked instances, reporting the
             /// specified status code to the host.
@@ -282,18 +284,18 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                 (
                     ::witbind::rt::async_support::StreamReader::new(
-                        _l3 as u32,
+                        _l2,
                         <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                     ),
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _l4 as u32,
+                            _l3,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -438,21 +440,21 @@ pub mod wasi {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe { *ptr.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe { *ptr.add(1).cast::<u8>() = _e3.clone() as u8 };
+                        ::core::result::Result::Err(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            unsafe { *ptr.add(1).cast::<u8>() = _e2.clone() as u8 };
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l5 = unsafe { *ptr.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
+                            let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l2) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -503,10 +505,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdout@0.3.2", "write-via-stream", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <::core::result::Result<
                             (),
                             ErrorCode,
@@ -536,10 +538,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stderr@0.3.2", "write-via-stream", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <::core::result::Result<
                             (),
                             ErrorCode,
@@ -666,16 +668,16 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalInput {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
@@ -699,16 +701,16 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
@@ -732,16 +734,16 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                         ::core::option::Option::Some(TerminalOutput {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                             },
                         })
                     }
@@ -789,8 +791,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
@@ -798,8 +800,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
@@ -979,13 +981,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<i64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Instant {
-                    seconds: _l3,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock. Returns the smallest duration of time
@@ -994,8 +996,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
     }
@@ -1406,24 +1408,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -1455,7 +1457,7 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.write-via-stream", (i32, i32, i64), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
@@ -1464,7 +1466,7 @@ pub mod wasi {
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
+                            _ret1 as u32,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -1490,7 +1492,7 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.append-via-stream", (i32, i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
@@ -1498,7 +1500,7 @@ pub mod wasi {
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
+                            _ret1 as u32,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -1577,74 +1579,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1717,74 +1717,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1862,79 +1860,77 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
                                     ::core::result::Result::Ok(
-                                        DescriptorFlags::from_bits_retain(_l4),
+                                        DescriptorFlags::from_bits_retain(_l2),
                                     )
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l6 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l44 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l44 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l47 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l48 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l47.cast::<u8>(),
-                                                                        _l48,
-                                                                        _l48,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2013,110 +2009,106 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Ok(
-                                        match _l4 {
-                                            0 => DescriptorType::BlockDevice,
-                                            1 => DescriptorType::CharacterDevice,
-                                            2 => DescriptorType::Directory,
-                                            3 => DescriptorType::Fifo,
-                                            4 => DescriptorType::SymbolicLink,
-                                            5 => DescriptorType::RegularFile,
-                                            6 => DescriptorType::Socket,
-                                            7 => {
-                                                let _l13 = unsafe { *_results.add(8).cast::<u8>() };
-                                                DescriptorType::Other(
-                                                    match _l13 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l16 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l17 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l16.cast::<u8>(),
-                                                                        _l17,
-                                                                        _l17,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => DescriptorType::BlockDevice,
+                                        1 => DescriptorType::CharacterDevice,
+                                        2 => DescriptorType::Directory,
+                                        3 => DescriptorType::Fifo,
+                                        4 => DescriptorType::SymbolicLink,
+                                        5 => DescriptorType::RegularFile,
+                                        6 => DescriptorType::Socket,
+                                        7 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            DescriptorType::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Ok(_v7)
                                 }
                                 1 => {
-                                    let _l22 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l22 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l60 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l60 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l63 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l64 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l63.cast::<u8>(),
-                                                                        _l64,
-                                                                        _l64,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l8 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v13 = match _l8 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l9 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v12 = match _l9 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l10 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l11 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l10.cast::<u8>(),
+                                                                _l11,
+                                                                _l11,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v12)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v13)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2194,74 +2186,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2307,50 +2297,50 @@ pub mod wasi {
                             ): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(8) };
+                            let _p2 = unsafe { _area.add(8) };
                             match data_access_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p3.cast::<u8>() = 0u8 };
+                                    unsafe { *_p2.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p3.cast::<u8>() = 1u8 };
+                                    unsafe { *_p2.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e6) => {
-                                    unsafe { *_p3.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f7, nanoseconds: _f8 } = _e6;
+                                NewTimestamp::Timestamp(_e5) => {
+                                    unsafe { *_p2.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f6, nanoseconds: _f7 } = _e5;
                                     unsafe {
-                                        *_p3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f7)
+                                        *_p2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f6)
                                     };
                                     unsafe {
-                                        *_p3.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                                        *_p2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7)
                                     };
                                 }
-                            };
-                            let _p9 = unsafe { _area.add(32) };
+                            }
+                            let _p8 = unsafe { _area.add(32) };
                             match data_modification_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p9.cast::<u8>() = 0u8 };
+                                    unsafe { *_p8.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p9.cast::<u8>() = 1u8 };
+                                    unsafe { *_p8.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e12) => {
-                                    unsafe { *_p9.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f13, nanoseconds: _f14 } = _e12;
+                                NewTimestamp::Timestamp(_e11) => {
+                                    unsafe { *_p8.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f12, nanoseconds: _f13 } = _e11;
                                     unsafe {
-                                        *_p9.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f13)
+                                        *_p8.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f12)
                                     };
                                     unsafe {
-                                        *_p9.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f14)
+                                        *_p8.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f13)
                                     };
                                 }
-                            };
+                            }
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2385,74 +2375,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2493,23 +2481,23 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -2579,74 +2567,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2685,13 +2671,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -2731,74 +2717,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2876,78 +2860,75 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        _lift_descriptor_stat(_results.add(8))
-                                    })
+                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
+                                    ::core::result::Result::Ok(_v2)
                                 }
                                 1 => {
-                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l43 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l81 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l84.cast::<u8>(),
-                                                                        _l85,
-                                                                        _l85,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2991,14 +2972,14 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -3040,78 +3021,75 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        _lift_descriptor_stat(_results.add(8))
-                                    })
+                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
+                                    ::core::result::Result::Ok(_v2)
                                 }
                                 1 => {
-                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l43 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l81 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l84.cast::<u8>(),
-                                                                        _l85,
-                                                                        _l85,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3168,58 +3146,58 @@ pub mod wasi {
                             ): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            unsafe { *_p3.cast::<u8>() = path_flags.bits() };
-                            let _p4 = unsafe { _area.add(8) };
-                            let _vec5 = (path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
-                            let _p6 = unsafe { _area.add(16) };
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe { *_p2.cast::<u8>() = path_flags.bits() };
+                            let _p3 = unsafe { _area.add(8) };
+                            let _vec4 = (path).into_bytes().into_boxed_slice();
+                            let _len4 = _vec4.len();
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
+                            let _p5 = unsafe { _area.add(16) };
                             match data_access_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p6.cast::<u8>() = 0u8 };
+                                    unsafe { *_p5.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p6.cast::<u8>() = 1u8 };
+                                    unsafe { *_p5.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e9) => {
-                                    unsafe { *_p6.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f10, nanoseconds: _f11 } = _e9;
+                                NewTimestamp::Timestamp(_e8) => {
+                                    unsafe { *_p5.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f9, nanoseconds: _f10 } = _e8;
                                     unsafe {
-                                        *_p6.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f10)
+                                        *_p5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f9)
                                     };
                                     unsafe {
-                                        *_p6.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f11)
+                                        *_p5.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f10)
                                     };
                                 }
-                            };
-                            let _p12 = unsafe { _area.add(40) };
+                            }
+                            let _p11 = unsafe { _area.add(40) };
                             match data_modification_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p12.cast::<u8>() = 0u8 };
+                                    unsafe { *_p11.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p12.cast::<u8>() = 1u8 };
+                                    unsafe { *_p11.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e15) => {
-                                    unsafe { *_p12.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f16, nanoseconds: _f17 } = _e15;
+                                NewTimestamp::Timestamp(_e14) => {
+                                    unsafe { *_p11.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f15, nanoseconds: _f16 } = _e14;
                                     unsafe {
-                                        *_p12.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f16)
+                                        *_p11.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f15)
                                     };
                                     unsafe {
-                                        *_p12.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f17)
+                                        *_p11.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f16)
                                     };
                                 }
-                            };
+                            }
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3243,9 +3221,9 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3254,83 +3232,81 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3394,32 +3370,32 @@ pub mod wasi {
                             ): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            unsafe { *_p3.cast::<u8>() = old_path_flags.bits() };
-                            let _p4 = unsafe { _area.add(8) };
-                            let _vec5 = (old_path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
-                            let _p6 = unsafe { _area.add(16) };
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe { *_p2.cast::<u8>() = old_path_flags.bits() };
+                            let _p3 = unsafe { _area.add(8) };
+                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
+                            let _len4 = _vec4.len();
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
+                            let _p5 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p6.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p7 = unsafe { _area.add(20) };
-                            let _vec8 = (new_path).into_bytes().into_boxed_slice();
-                            let _len8 = _vec8.len();
-                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                            unsafe { *_p7.add(4).cast::<usize>() = _len8 };
-                            unsafe { *_p7.cast::<*mut u8>() = _ptr8 };
+                            let _p6 = unsafe { _area.add(20) };
+                            let _vec7 = (new_path).into_bytes().into_boxed_slice();
+                            let _len7 = _vec7.len();
+                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                            unsafe { *_p6.add(4).cast::<usize>() = _len7 };
+                            unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3442,12 +3418,12 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3456,86 +3432,84 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3592,24 +3566,24 @@ pub mod wasi {
                             (self_, path_flags, path, open_flags, flags): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            unsafe { *_p3.cast::<u8>() = path_flags.bits() };
-                            let _p4 = unsafe { _area.add(8) };
-                            let _vec5 = (path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
-                            let _p6 = unsafe { _area.add(16) };
-                            unsafe { *_p6.cast::<u8>() = open_flags.bits() };
-                            let _p7 = unsafe { _area.add(17) };
-                            unsafe { *_p7.cast::<u8>() = flags.bits() };
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe { *_p2.cast::<u8>() = path_flags.bits() };
+                            let _p3 = unsafe { _area.add(8) };
+                            let _vec4 = (path).into_bytes().into_boxed_slice();
+                            let _len4 = _vec4.len();
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
+                            let _p5 = unsafe { _area.add(16) };
+                            unsafe { *_p5.cast::<u8>() = open_flags.bits() };
+                            let _p6 = unsafe { _area.add(17) };
+                            unsafe { *_p6.cast::<u8>() = flags.bits() };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3632,9 +3606,9 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3643,90 +3617,88 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<i32>() };
+                                    let _l2 = unsafe { *_results.add(4).cast::<i32>() };
                                     ::core::result::Result::Ok(Descriptor {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                                         },
                                     })
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l6 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l44 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l44 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l47 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l48 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l47.cast::<u8>(),
-                                                                        _l48,
-                                                                        _l48,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3771,13 +3743,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -3817,86 +3789,84 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l5 = unsafe { *_results.add(8).cast::<usize>() };
+                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
+                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
                                     ::core::result::Result::Ok(unsafe {
                                         ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l4.cast::<u8>(),
-                                                _l5,
-                                                _l5,
+                                                _l2.cast::<u8>(),
+                                                _l3,
+                                                _l3,
                                             ),
                                         )
                                     })
                                 }
                                 1 => {
-                                    let _l8 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l8 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l46 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l46 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l49 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l50 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l49.cast::<u8>(),
-                                                                        _l50,
-                                                                        _l50,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v9 = match _l4 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l5 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v8 = match _l5 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l6 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l7 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l6.cast::<u8>(),
+                                                                _l7,
+                                                                _l7,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v8)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3937,13 +3907,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -3983,74 +3953,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4096,30 +4064,30 @@ pub mod wasi {
                             (self_, old_path, new_descriptor, new_path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(12) };
+                            let _p2 = unsafe { _area.add(4) };
+                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
+                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
+                            let _p4 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p6 = unsafe { _area.add(16) };
-                            let _vec7 = (new_path).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_p6.add(4).cast::<usize>() = _len7 };
-                            unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
+                            let _p5 = unsafe { _area.add(16) };
+                            let _vec6 = (new_path).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_p5.add(4).cast::<usize>() = _len6 };
+                            unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -4142,12 +4110,12 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4156,86 +4124,84 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4282,24 +4248,24 @@ pub mod wasi {
                             (self_, old_path, new_path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(12) };
-                            let _vec6 = (new_path).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_p5.add(4).cast::<usize>() = _len6 };
-                            unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
+                            let _p2 = unsafe { _area.add(4) };
+                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
+                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
+                            let _p4 = unsafe { _area.add(12) };
+                            let _vec5 = (new_path).into_bytes().into_boxed_slice();
+                            let _len5 = _vec5.len();
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
+                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -4323,12 +4289,12 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4337,86 +4303,84 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4461,13 +4425,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -4507,74 +4471,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4651,8 +4613,8 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            ::witbind::rt::bool_lift(_l2)
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            ::witbind::rt::bool_lift(_l1)
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -4741,81 +4703,79 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<i64>() };
-                                    let _l5 = unsafe { *_results.add(16).cast::<i64>() };
+                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
                                     ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l4 as u64,
-                                        upper: _l5 as u64,
+                                        lower: _l2,
+                                        upper: _l3,
                                     })
                                 }
                                 1 => {
-                                    let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l7 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l45 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l45 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l48 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l49 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l48.cast::<u8>(),
-                                                                        _l49,
-                                                                        _l49,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v9 = match _l4 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v8 = match _l5 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l6.cast::<u8>(),
+                                                                _l7,
+                                                                _l7,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v8)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4859,14 +4819,14 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -4908,81 +4868,79 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<i64>() };
-                                    let _l5 = unsafe { *_results.add(16).cast::<i64>() };
+                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
                                     ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l4 as u64,
-                                        upper: _l5 as u64,
+                                        lower: _l2,
+                                        upper: _l3,
                                     })
                                 }
                                 1 => {
-                                    let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l7 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l45 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l45 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l48 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l49 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l48.cast::<u8>(),
-                                                                        _l49,
-                                                                        _l49,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v9 = match _l4 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v8 = match _l5 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l6.cast::<u8>(),
+                                                                _l7,
+                                                                _l7,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v8)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -5059,273 +5017,224 @@ pub mod wasi {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe { *ptr.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            match _e3 {
+                        ::core::result::Result::Err(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            match _e2 {
                                 ErrorCode::Access => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
                                 }
                                 ErrorCode::Already => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
                                 }
                                 ErrorCode::BadDescriptor => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
                                 }
                                 ErrorCode::Busy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
                                 }
                                 ErrorCode::Deadlock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
                                 }
                                 ErrorCode::Quota => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
                                 }
                                 ErrorCode::Exist => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
                                 }
                                 ErrorCode::FileTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
                                 }
                                 ErrorCode::IllegalByteSequence => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
                                 }
                                 ErrorCode::InProgress => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
                                 }
                                 ErrorCode::Interrupted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
                                 }
                                 ErrorCode::Invalid => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
                                 }
                                 ErrorCode::Io => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
                                 }
                                 ErrorCode::IsDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
                                 }
                                 ErrorCode::Loop => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
                                 }
                                 ErrorCode::TooManyLinks => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 15u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 15 };
                                 }
                                 ErrorCode::MessageSize => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 16u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 16 };
                                 }
                                 ErrorCode::NameTooLong => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 17u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 17 };
                                 }
                                 ErrorCode::NoDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 18u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 18 };
                                 }
                                 ErrorCode::NoEntry => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 19u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 19 };
                                 }
                                 ErrorCode::NoLock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 20u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 20 };
                                 }
                                 ErrorCode::InsufficientMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 21u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 21 };
                                 }
                                 ErrorCode::InsufficientSpace => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 22u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 22 };
                                 }
                                 ErrorCode::NotDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 23u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 23 };
                                 }
                                 ErrorCode::NotEmpty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 24u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 24 };
                                 }
                                 ErrorCode::NotRecoverable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 25u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 25 };
                                 }
                                 ErrorCode::Unsupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 26u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 26 };
                                 }
                                 ErrorCode::NoTty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 27u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 27 };
                                 }
                                 ErrorCode::NoSuchDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 28u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 28 };
                                 }
                                 ErrorCode::Overflow => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 29u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 29 };
                                 }
                                 ErrorCode::NotPermitted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 30u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 30 };
                                 }
                                 ErrorCode::Pipe => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 31u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 31 };
                                 }
                                 ErrorCode::ReadOnly => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 32u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 32 };
                                 }
                                 ErrorCode::InvalidSeek => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 33u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 33 };
                                 }
                                 ErrorCode::TextFileBusy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 34u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 34 };
                                 }
                                 ErrorCode::CrossDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 35u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 35 };
                                 }
-                                ErrorCode::Other(_e40) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 36u8 };
-                                    match _e40 {
+                                ErrorCode::Other(_e39) => {
+                                    unsafe { *ptr.add(4).cast::<u8>() = 36 };
+                                    match _e39 {
                                         ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
                                         }
-                                        ::core::option::Option::Some(_e42) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                            let _vec43 = (_e42).into_bytes().into_boxed_slice();
-                                            let _len43 = _vec43.len();
-                                            let _ptr43 = ::witbind::rt::Box::into_raw(_vec43)
+                                        ::core::option::Option::Some(_e41) => {
+                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                            let _vec42 = (_e41).into_bytes().into_boxed_slice();
+                                            let _len42 = _vec42.len();
+                                            let _ptr42 = ::witbind::rt::Box::into_raw(_vec42)
                                                 .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len43 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr43 };
+                                            unsafe { *ptr.add(16).cast::<usize>() = _len42 };
+                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr42 };
                                         }
-                                    };
+                                    }
                                 }
-                            };
+                            }
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l5 {
-                                    0 => ErrorCode::Access,
-                                    1 => ErrorCode::Already,
-                                    2 => ErrorCode::BadDescriptor,
-                                    3 => ErrorCode::Busy,
-                                    4 => ErrorCode::Deadlock,
-                                    5 => ErrorCode::Quota,
-                                    6 => ErrorCode::Exist,
-                                    7 => ErrorCode::FileTooLarge,
-                                    8 => ErrorCode::IllegalByteSequence,
-                                    9 => ErrorCode::InProgress,
-                                    10 => ErrorCode::Interrupted,
-                                    11 => ErrorCode::Invalid,
-                                    12 => ErrorCode::Io,
-                                    13 => ErrorCode::IsDirectory,
-                                    14 => ErrorCode::Loop,
-                                    15 => ErrorCode::TooManyLinks,
-                                    16 => ErrorCode::MessageSize,
-                                    17 => ErrorCode::NameTooLong,
-                                    18 => ErrorCode::NoDevice,
-                                    19 => ErrorCode::NoEntry,
-                                    20 => ErrorCode::NoLock,
-                                    21 => ErrorCode::InsufficientMemory,
-                                    22 => ErrorCode::InsufficientSpace,
-                                    23 => ErrorCode::NotDirectory,
-                                    24 => ErrorCode::NotEmpty,
-                                    25 => ErrorCode::NotRecoverable,
-                                    26 => ErrorCode::Unsupported,
-                                    27 => ErrorCode::NoTty,
-                                    28 => ErrorCode::NoSuchDevice,
-                                    29 => ErrorCode::Overflow,
-                                    30 => ErrorCode::NotPermitted,
-                                    31 => ErrorCode::Pipe,
-                                    32 => ErrorCode::ReadOnly,
-                                    33 => ErrorCode::InvalidSeek,
-                                    34 => ErrorCode::TextFileBusy,
-                                    35 => ErrorCode::CrossDevice,
-                                    36 => {
-                                        let _l43 = unsafe { *ptr.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l43 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l46 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                                    let _l47 = unsafe { *ptr.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l46.cast::<u8>(),
-                                                                _l47,
-                                                                _l47,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                            let _v7 = match _l2 {
+                                0 => ErrorCode::Access,
+                                1 => ErrorCode::Already,
+                                2 => ErrorCode::BadDescriptor,
+                                3 => ErrorCode::Busy,
+                                4 => ErrorCode::Deadlock,
+                                5 => ErrorCode::Quota,
+                                6 => ErrorCode::Exist,
+                                7 => ErrorCode::FileTooLarge,
+                                8 => ErrorCode::IllegalByteSequence,
+                                9 => ErrorCode::InProgress,
+                                10 => ErrorCode::Interrupted,
+                                11 => ErrorCode::Invalid,
+                                12 => ErrorCode::Io,
+                                13 => ErrorCode::IsDirectory,
+                                14 => ErrorCode::Loop,
+                                15 => ErrorCode::TooManyLinks,
+                                16 => ErrorCode::MessageSize,
+                                17 => ErrorCode::NameTooLong,
+                                18 => ErrorCode::NoDevice,
+                                19 => ErrorCode::NoEntry,
+                                20 => ErrorCode::NoLock,
+                                21 => ErrorCode::InsufficientMemory,
+                                22 => ErrorCode::InsufficientSpace,
+                                23 => ErrorCode::NotDirectory,
+                                24 => ErrorCode::NotEmpty,
+                                25 => ErrorCode::NotRecoverable,
+                                26 => ErrorCode::Unsupported,
+                                27 => ErrorCode::NoTty,
+                                28 => ErrorCode::NoSuchDevice,
+                                29 => ErrorCode::Overflow,
+                                30 => ErrorCode::NotPermitted,
+                                31 => ErrorCode::Pipe,
+                                32 => ErrorCode::ReadOnly,
+                                33 => ErrorCode::InvalidSeek,
+                                34 => ErrorCode::TextFileBusy,
+                                35 => ErrorCode::CrossDevice,
+                                36 => {
+                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                                    let _v6 = match _l3 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l4.cast::<u8>(),
+                                                        _l5,
+                                                        _l5,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v6)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {}
-                                2 => {}
-                                3 => {}
-                                4 => {}
-                                5 => {}
-                                6 => {}
-                                7 => {}
-                                8 => {}
-                                9 => {}
-                                10 => {}
-                                11 => {}
-                                12 => {}
-                                13 => {}
-                                14 => {}
-                                15 => {}
-                                16 => {}
-                                17 => {}
-                                18 => {}
-                                19 => {}
-                                20 => {}
-                                21 => {}
-                                22 => {}
-                                23 => {}
-                                24 => {}
-                                25 => {}
-                                26 => {}
-                                27 => {}
-                                28 => {}
-                                29 => {}
-                                30 => {}
-                                31 => {}
-                                32 => {}
-                                33 => {}
-                                34 => {}
-                                35 => {}
-                                36 => {
-                                    let _l43 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    match i32::from(_l43) {
-                                        0 => {}
-                                        1 => {
-                                            let _l46 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l47 = unsafe { *ptr.add(16).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l46, _l47, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                _ => {}
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        if _l2 == 36 {
+                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                            if _l3 == 1 {
+                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                             }
                         }
-                        _ => {}
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -5417,84 +5326,14 @@ pub mod wasi {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: DirectoryEntry, ptr: *mut u8) {
-                    let DirectoryEntry { type_: _f2, name: _f3 } = value;
-                    match _f2 {
-                        DescriptorType::BlockDevice => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                        }
-                        DescriptorType::CharacterDevice => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                        }
-                        DescriptorType::Directory => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                        }
-                        DescriptorType::Fifo => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                        }
-                        DescriptorType::SymbolicLink => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                        }
-                        DescriptorType::RegularFile => {
-                            unsafe { *ptr.cast::<u8>() = 5u8 };
-                        }
-                        DescriptorType::Socket => {
-                            unsafe { *ptr.cast::<u8>() = 6u8 };
-                        }
-                        DescriptorType::Other(_e11) => {
-                            unsafe { *ptr.cast::<u8>() = 7u8 };
-                            match _e11 {
-                                ::core::option::Option::None => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0u8 };
-                                }
-                                ::core::option::Option::Some(_e13) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1u8 };
-                                    let _vec14 = (_e13).into_bytes().into_boxed_slice();
-                                    let _len14 = _vec14.len();
-                                    let _ptr14 = ::witbind::rt::Box::into_raw(_vec14)
-                                        .cast::<u8>();
-                                    unsafe { *ptr.add(12).cast::<usize>() = _len14 };
-                                    unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
-                                }
-                            };
-                        }
-                    };
-                    let _vec15 = (_f3).into_bytes().into_boxed_slice();
-                    let _len15 = _vec15.len();
-                    let _ptr15 = ::witbind::rt::Box::into_raw(_vec15).cast::<u8>();
-                    unsafe { *ptr.add(20).cast::<usize>() = _len15 };
-                    unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr15 };
+                    unsafe { _lower_owned_directory_entry(value, ptr) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> DirectoryEntry {
                     unsafe { _lift_directory_entry(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {}
-                        2 => {}
-                        3 => {}
-                        4 => {}
-                        5 => {}
-                        6 => {}
-                        7 => {
-                            let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                            match i32::from(_l11) {
-                                0 => {}
-                                1 => {
-                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                    unsafe { ::witbind::rt::cabi_dealloc(_l14, _l15, 1) };
-                                }
-                                _ => {}
-                            }
-                        }
-                        _ => {}
-                    }
-                    let _l16 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _l17 = unsafe { *ptr.add(20).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l16, _l17, 1) };
+                    unsafe { _free_directory_entry(ptr) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<
                     DirectoryEntry,
@@ -5518,6 +5357,28 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `directory-entry` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 7 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                    if _l2 == 1 {
+                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                    }
+                }
+                let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+            }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
             /// # Safety
@@ -5526,8 +5387,8 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v18 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -5536,77 +5397,76 @@ pub mod wasi {
                     5 => DescriptorType::RegularFile,
                     6 => DescriptorType::Socket,
                     7 => {
-                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                        DescriptorType::Other(
-                            match _l11 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l14.cast::<u8>(),
-                                                _l15,
-                                                _l15,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _v5 = match _l2 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l3.cast::<u8>(),
+                                            _l4,
+                                            _l4,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        DescriptorType::Other(_v5)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l19 = unsafe { *ptr.add(16).cast::<i64>() };
-                let _l20 = unsafe { *ptr.add(24).cast::<i64>() };
-                let _l21 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _v26 = match _l21 {
+                let _l7 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l8 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l9 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _v12 = match _l9 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l24 = unsafe { *ptr.add(40).cast::<i64>() };
-                        let _l25 = unsafe { *ptr.add(48).cast::<i32>() };
+                        let _l10 = unsafe { *ptr.add(40).cast::<i64>() };
+                        let _l11 = unsafe { *ptr.add(48).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l24,
-                            nanoseconds: _l25 as u32,
+                            seconds: _l10,
+                            nanoseconds: _l11,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l27 = unsafe { *ptr.add(56).cast::<u8>() };
-                let _v32 = match _l27 {
+                let _l13 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _v16 = match _l13 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l30 = unsafe { *ptr.add(64).cast::<i64>() };
-                        let _l31 = unsafe { *ptr.add(72).cast::<i32>() };
+                        let _l14 = unsafe { *ptr.add(64).cast::<i64>() };
+                        let _l15 = unsafe { *ptr.add(72).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l30,
-                            nanoseconds: _l31 as u32,
+                            seconds: _l14,
+                            nanoseconds: _l15,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l33 = unsafe { *ptr.add(80).cast::<u8>() };
-                let _v38 = match _l33 {
+                let _l17 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _v20 = match _l17 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l36 = unsafe { *ptr.add(88).cast::<i64>() };
-                        let _l37 = unsafe { *ptr.add(96).cast::<i32>() };
+                        let _l18 = unsafe { *ptr.add(88).cast::<i64>() };
+                        let _l19 = unsafe { *ptr.add(96).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l36,
-                            nanoseconds: _l37 as u32,
+                            seconds: _l18,
+                            nanoseconds: _l19,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DescriptorStat {
-                    type_: _v18,
-                    link_count: _l19 as u64,
-                    size: _l20 as u64,
-                    data_access_timestamp: _v26,
-                    data_modification_timestamp: _v32,
-                    status_change_timestamp: _v38,
+                    type_: _v6,
+                    link_count: _l7,
+                    size: _l8,
+                    data_access_timestamp: _v12,
+                    data_modification_timestamp: _v16,
+                    status_change_timestamp: _v20,
                 }
             }
             /// Lifts a `directory-entry` out of canonical ABI memory.
@@ -5617,8 +5477,8 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v18 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -5627,40 +5487,98 @@ pub mod wasi {
                     5 => DescriptorType::RegularFile,
                     6 => DescriptorType::Socket,
                     7 => {
-                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                        DescriptorType::Other(
-                            match _l11 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l14.cast::<u8>(),
-                                                _l15,
-                                                _l15,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _v5 = match _l2 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l3.cast::<u8>(),
+                                            _l4,
+                                            _l4,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        DescriptorType::Other(_v5)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l19 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l20 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _string21 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
-                    )
-                };
+                let _l7 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l8 = unsafe { *ptr.add(20).cast::<usize>() };
                 DirectoryEntry {
-                    type_: _v18,
-                    name: _string21,
+                    type_: _v6,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
+                            ),
+                        )
+                    },
                 }
+            }
+            /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_directory_entry(
+                value: DirectoryEntry,
+                ptr: *mut u8,
+            ) {
+                let DirectoryEntry { type_: _f1, name: _f2 } = value;
+                match _f1 {
+                    DescriptorType::BlockDevice => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    DescriptorType::CharacterDevice => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    DescriptorType::Directory => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                    DescriptorType::Fifo => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                    }
+                    DescriptorType::SymbolicLink => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                    }
+                    DescriptorType::RegularFile => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                    }
+                    DescriptorType::Socket => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                    }
+                    DescriptorType::Other(_e10) => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                        match _e10 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e12) => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 1 };
+                                let _vec13 = (_e12).into_bytes().into_boxed_slice();
+                                let _len13 = _vec13.len();
+                                let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
+                                    .cast::<u8>();
+                                unsafe { *ptr.add(12).cast::<usize>() = _len13 };
+                                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
+                            }
+                        }
+                    }
+                }
+                let _vec14 = (_f2).into_bytes().into_boxed_slice();
+                let _len14 = _vec14.len();
+                let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
+                unsafe { *ptr.add(20).cast::<usize>() = _len14 };
+                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr14 };
             }
         }
         pub mod preopens {
@@ -5678,39 +5596,38 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array10 = _l3;
-                let _len10 = _l4;
-                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                for i in 0.._len10 {
-                    let _base5 = unsafe { _array10.add(i * 12) };
-                    let _l6 = unsafe { *_base5.cast::<i32>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base5.add(8).cast::<usize>() };
-                    let _string9 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ),
-                        )
-                    };
-                    _list10
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 12) };
+                    let _l5 = unsafe { *_base4.cast::<i32>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
+                    _list4
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             },
-                            _string9,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            },
                         ));
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
-                _list10
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
+                _list4
             }
         }
     }
@@ -5957,61 +5874,59 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(TcpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6064,84 +5979,82 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l38 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l54 = unsafe { *_ptr34.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l54 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l57 = unsafe { *_ptr34.add(12).cast::<*mut u8>() };
-                                                    let _l58 = unsafe { *_ptr34.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l57.cast::<u8>(),
-                                                                _l58,
-                                                                _l58,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
+                            let _v20 = match _l15 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
+                                    let _v19 = match _l16 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
+                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l17.cast::<u8>(),
+                                                        _l18,
+                                                        _l18,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v19)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v20)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6204,87 +6117,15 @@ pub mod wasi {
                             (self_, remote_address): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            match remote_address {
-                                IpSocketAddress::Ipv4(_e4) => {
-                                    unsafe { *_p3.cast::<u8>() = 0u8 };
-                                    let Ipv4SocketAddress { port: _f5, address: _f6 } = _e4;
-                                    unsafe {
-                                        *_p3.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f5)
-                                            as u16
-                                    };
-                                    let (_t7, _t8, _t9, _t10) = _f6;
-                                    unsafe {
-                                        *_p3.add(6).cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8
-                                    };
-                                    unsafe {
-                                        *_p3.add(7).cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8
-                                    };
-                                    unsafe {
-                                        *_p3.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t9) as u8
-                                    };
-                                    unsafe {
-                                        *_p3.add(9).cast::<u8>() = ::witbind::rt::as_i32(_t10) as u8
-                                    };
-                                }
-                                IpSocketAddress::Ipv6(_e11) => {
-                                    unsafe { *_p3.cast::<u8>() = 1u8 };
-                                    let Ipv6SocketAddress {
-                                        port: _f12,
-                                        flow_info: _f13,
-                                        address: _f14,
-                                        scope_id: _f15,
-                                    } = _e11;
-                                    unsafe {
-                                        *_p3.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f12)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                                    };
-                                    let (_t16, _t17, _t18, _t19, _t20, _t21, _t22, _t23) = _f14;
-                                    unsafe {
-                                        *_p3.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t16)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t17)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t18)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t19)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t22)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t23)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f15)
-                                    };
-                                }
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe {
+                                _lower_owned_ip_socket_address(remote_address, _p2)
                             };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
@@ -6320,52 +6161,50 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::AccessDenied,
-                                            1 => ErrorCode::NotSupported,
-                                            2 => ErrorCode::InvalidArgument,
-                                            3 => ErrorCode::OutOfMemory,
-                                            4 => ErrorCode::Timeout,
-                                            5 => ErrorCode::InvalidState,
-                                            6 => ErrorCode::AddressNotBindable,
-                                            7 => ErrorCode::AddressInUse,
-                                            8 => ErrorCode::RemoteUnreachable,
-                                            9 => ErrorCode::ConnectionRefused,
-                                            10 => ErrorCode::ConnectionBroken,
-                                            11 => ErrorCode::ConnectionReset,
-                                            12 => ErrorCode::ConnectionAborted,
-                                            13 => ErrorCode::DatagramTooLarge,
-                                            14 => {
-                                                let _l21 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l21 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l24 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l25 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l24.cast::<u8>(),
-                                                                        _l25,
-                                                                        _l25,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::AccessDenied,
+                                        1 => ErrorCode::NotSupported,
+                                        2 => ErrorCode::InvalidArgument,
+                                        3 => ErrorCode::OutOfMemory,
+                                        4 => ErrorCode::Timeout,
+                                        5 => ErrorCode::InvalidState,
+                                        6 => ErrorCode::AddressNotBindable,
+                                        7 => ErrorCode::AddressInUse,
+                                        8 => ErrorCode::RemoteUnreachable,
+                                        9 => ErrorCode::ConnectionRefused,
+                                        10 => ErrorCode::ConnectionBroken,
+                                        11 => ErrorCode::ConnectionReset,
+                                        12 => ErrorCode::ConnectionAborted,
+                                        13 => ErrorCode::DatagramTooLarge,
+                                        14 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -6462,67 +6301,65 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                             ::core::result::Result::Ok(
                                 ::witbind::rt::async_support::StreamReader::new(
-                                    _l5 as u32,
+                                    _l3,
                                     <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
                                 ),
                             )
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6559,7 +6396,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.send", (i32,
                         i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
@@ -6567,7 +6404,7 @@ pub mod wasi {
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
+                            _ret1 as u32,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -6619,23 +6456,23 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -6673,63 +6510,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6756,63 +6590,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6825,12 +6656,12 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-is-listening", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -6842,12 +6673,12 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-address-family", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to
                 /// ignore this.
@@ -6873,60 +6704,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6953,62 +6782,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l5))
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7026,60 +6853,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7108,62 +6933,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7181,60 +7004,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7262,62 +7083,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7335,60 +7154,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7417,62 +7234,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(_l5 as u32)
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7490,60 +7305,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7564,63 +7377,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(4).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7638,60 +7448,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7729,62 +7537,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7802,60 +7608,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7872,62 +7676,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7945,60 +7747,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8072,61 +7872,59 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(UdpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8165,84 +7963,82 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l38 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l54 = unsafe { *_ptr34.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l54 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l57 = unsafe { *_ptr34.add(12).cast::<*mut u8>() };
-                                                    let _l58 = unsafe { *_ptr34.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l57.cast::<u8>(),
-                                                                _l58,
-                                                                _l58,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
+                            let _v20 = match _l15 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
+                                    let _v19 = match _l16 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
+                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l17.cast::<u8>(),
+                                                        _l18,
+                                                        _l18,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v19)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v20)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8298,84 +8094,82 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = _lower_flat_ip_socket_address(&remote_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l38 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l54 = unsafe { *_ptr34.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l54 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l57 = unsafe { *_ptr34.add(12).cast::<*mut u8>() };
-                                                    let _l58 = unsafe { *_ptr34.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l57.cast::<u8>(),
-                                                                _l58,
-                                                                _l58,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
+                            let _v20 = match _l15 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
+                                    let _v19 = match _l16 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
+                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l17.cast::<u8>(),
+                                                        _l18,
+                                                        _l18,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v19)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v20)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8405,59 +8199,57 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8533,106 +8325,28 @@ pub mod wasi {
                             (self_, data, remote_address): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            let _vec4 = (data).into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(12) };
+                            let _p2 = unsafe { _area.add(4) };
+                            let _vec3 = (data).into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
+                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
+                            let _p4 = unsafe { _area.add(12) };
                             match remote_address {
                                 ::core::option::Option::None => {
-                                    unsafe { *_p5.cast::<u8>() = 0u8 };
+                                    unsafe { *_p4.cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e7) => {
-                                    unsafe { *_p5.cast::<u8>() = 1u8 };
-                                    match _e7 {
-                                        IpSocketAddress::Ipv4(_e8) => {
-                                            unsafe { *_p5.add(4).cast::<u8>() = 0u8 };
-                                            let Ipv4SocketAddress { port: _f9, address: _f10 } = _e8;
-                                            unsafe {
-                                                *_p5.add(8).cast::<u16>() = ::witbind::rt::as_i32(_f9)
-                                                    as u16
-                                            };
-                                            let (_t11, _t12, _t13, _t14) = _f10;
-                                            unsafe {
-                                                *_p5.add(10).cast::<u8>() = ::witbind::rt::as_i32(_t11)
-                                                    as u8
-                                            };
-                                            unsafe {
-                                                *_p5.add(11).cast::<u8>() = ::witbind::rt::as_i32(_t12)
-                                                    as u8
-                                            };
-                                            unsafe {
-                                                *_p5.add(12).cast::<u8>() = ::witbind::rt::as_i32(_t13)
-                                                    as u8
-                                            };
-                                            unsafe {
-                                                *_p5.add(13).cast::<u8>() = ::witbind::rt::as_i32(_t14)
-                                                    as u8
-                                            };
-                                        }
-                                        IpSocketAddress::Ipv6(_e15) => {
-                                            unsafe { *_p5.add(4).cast::<u8>() = 1u8 };
-                                            let Ipv6SocketAddress {
-                                                port: _f16,
-                                                flow_info: _f17,
-                                                address: _f18,
-                                                scope_id: _f19,
-                                            } = _e15;
-                                            unsafe {
-                                                *_p5.add(8).cast::<u16>() = ::witbind::rt::as_i32(_f16)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f17)
-                                            };
-                                            let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                            unsafe {
-                                                *_p5.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t22)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t23)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t24)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t25)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(28).cast::<u16>() = ::witbind::rt::as_i32(_t26)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(30).cast::<u16>() = ::witbind::rt::as_i32(_t27)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f19)
-                                            };
-                                        }
-                                    };
+                                ::core::option::Option::Some(_e6) => {
+                                    unsafe { *_p4.cast::<u8>() = 1 };
+                                    unsafe { _lower_owned_ip_socket_address(_e6, _p4.add(4)) };
                                 }
-                            };
+                            }
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -8655,11 +8369,11 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base5 = _l2;
-                            let _len5 = _l3;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            let _base3 = _l1;
+                            let _len3 = _l2;
+                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -8668,63 +8382,61 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base5 = _l2;
-                            let _len5 = _l3;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            let _base3 = _l1;
+                            let _len3 = _l2;
+                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::AccessDenied,
-                                            1 => ErrorCode::NotSupported,
-                                            2 => ErrorCode::InvalidArgument,
-                                            3 => ErrorCode::OutOfMemory,
-                                            4 => ErrorCode::Timeout,
-                                            5 => ErrorCode::InvalidState,
-                                            6 => ErrorCode::AddressNotBindable,
-                                            7 => ErrorCode::AddressInUse,
-                                            8 => ErrorCode::RemoteUnreachable,
-                                            9 => ErrorCode::ConnectionRefused,
-                                            10 => ErrorCode::ConnectionBroken,
-                                            11 => ErrorCode::ConnectionReset,
-                                            12 => ErrorCode::ConnectionAborted,
-                                            13 => ErrorCode::DatagramTooLarge,
-                                            14 => {
-                                                let _l21 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l21 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l24 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l25 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l24.cast::<u8>(),
-                                                                        _l25,
-                                                                        _l25,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::AccessDenied,
+                                        1 => ErrorCode::NotSupported,
+                                        2 => ErrorCode::InvalidArgument,
+                                        3 => ErrorCode::OutOfMemory,
+                                        4 => ErrorCode::Timeout,
+                                        5 => ErrorCode::InvalidState,
+                                        6 => ErrorCode::AddressNotBindable,
+                                        7 => ErrorCode::AddressInUse,
+                                        8 => ErrorCode::RemoteUnreachable,
+                                        9 => ErrorCode::ConnectionRefused,
+                                        10 => ErrorCode::ConnectionBroken,
+                                        11 => ErrorCode::ConnectionReset,
+                                        12 => ErrorCode::ConnectionAborted,
+                                        13 => ErrorCode::DatagramTooLarge,
+                                        14 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -8822,66 +8534,64 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l5 = unsafe { *_results.add(8).cast::<usize>() };
-                                    let _list6 = unsafe {
+                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
+                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
+                                    let _list4 = unsafe {
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l4.cast::<u8>(),
-                                            _l5,
-                                            _l5,
+                                            _l2.cast::<u8>(),
+                                            _l3,
+                                            _l3,
                                         )
                                     };
-                                    let _v28 = unsafe {
+                                    let _v5 = unsafe {
                                         _lift_ip_socket_address(_results.add(12))
                                     };
-                                    ::core::result::Result::Ok((_list6, _v28))
+                                    ::core::result::Result::Ok((_list4, _v5))
                                 }
                                 1 => {
-                                    let _l30 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l30 {
-                                            0 => ErrorCode::AccessDenied,
-                                            1 => ErrorCode::NotSupported,
-                                            2 => ErrorCode::InvalidArgument,
-                                            3 => ErrorCode::OutOfMemory,
-                                            4 => ErrorCode::Timeout,
-                                            5 => ErrorCode::InvalidState,
-                                            6 => ErrorCode::AddressNotBindable,
-                                            7 => ErrorCode::AddressInUse,
-                                            8 => ErrorCode::RemoteUnreachable,
-                                            9 => ErrorCode::ConnectionRefused,
-                                            10 => ErrorCode::ConnectionBroken,
-                                            11 => ErrorCode::ConnectionReset,
-                                            12 => ErrorCode::ConnectionAborted,
-                                            13 => ErrorCode::DatagramTooLarge,
-                                            14 => {
-                                                let _l46 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l46 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l49 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l50 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l49.cast::<u8>(),
-                                                                        _l50,
-                                                                        _l50,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v11 = match _l6 {
+                                        0 => ErrorCode::AccessDenied,
+                                        1 => ErrorCode::NotSupported,
+                                        2 => ErrorCode::InvalidArgument,
+                                        3 => ErrorCode::OutOfMemory,
+                                        4 => ErrorCode::Timeout,
+                                        5 => ErrorCode::InvalidState,
+                                        6 => ErrorCode::AddressNotBindable,
+                                        7 => ErrorCode::AddressInUse,
+                                        8 => ErrorCode::RemoteUnreachable,
+                                        9 => ErrorCode::ConnectionRefused,
+                                        10 => ErrorCode::ConnectionBroken,
+                                        11 => ErrorCode::ConnectionReset,
+                                        12 => ErrorCode::ConnectionAborted,
+                                        13 => ErrorCode::DatagramTooLarge,
+                                        14 => {
+                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v10 = match _l7 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l9 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l8.cast::<u8>(),
+                                                                _l9,
+                                                                _l9,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v10)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v11)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -8922,63 +8632,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9005,63 +8712,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9076,12 +8780,12 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-address-family", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -9101,63 +8805,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(4).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9175,60 +8876,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9258,62 +8957,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9331,60 +9028,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9401,62 +9096,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9474,60 +9167,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9603,10 +9294,10 @@ pub mod wasi {
                     };
                 }
                 unsafe fn lift(ptr: *mut u8) -> TcpSocket {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
+                    let _l1 = unsafe { *ptr.cast::<i32>() };
                     TcpSocket {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
                         },
                     }
                 }
@@ -9692,163 +9383,136 @@ pub mod wasi {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe { *ptr.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            match _e3 {
+                        ::core::result::Result::Err(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            match _e2 {
                                 ErrorCode::AccessDenied => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
                                 }
                                 ErrorCode::NotSupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
                                 }
                                 ErrorCode::InvalidArgument => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
                                 }
                                 ErrorCode::OutOfMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
                                 }
                                 ErrorCode::Timeout => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
                                 }
                                 ErrorCode::InvalidState => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
                                 }
                                 ErrorCode::AddressNotBindable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
                                 }
                                 ErrorCode::AddressInUse => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
                                 }
                                 ErrorCode::RemoteUnreachable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
                                 }
                                 ErrorCode::ConnectionRefused => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
                                 }
                                 ErrorCode::ConnectionBroken => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
                                 }
                                 ErrorCode::ConnectionReset => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
                                 }
                                 ErrorCode::ConnectionAborted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
                                 }
                                 ErrorCode::DatagramTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
                                 }
-                                ErrorCode::Other(_e18) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14u8 };
-                                    match _e18 {
+                                ErrorCode::Other(_e17) => {
+                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
+                                    match _e17 {
                                         ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
                                         }
-                                        ::core::option::Option::Some(_e20) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                            let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                            let _len21 = _vec21.len();
-                                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                        ::core::option::Option::Some(_e19) => {
+                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                            let _vec20 = (_e19).into_bytes().into_boxed_slice();
+                                            let _len20 = _vec20.len();
+                                            let _ptr20 = ::witbind::rt::Box::into_raw(_vec20)
                                                 .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len21 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr21 };
+                                            unsafe { *ptr.add(16).cast::<usize>() = _len20 };
+                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr20 };
                                         }
-                                    };
+                                    }
                                 }
-                            };
+                            }
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l5 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l21 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l24 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                                    let _l25 = unsafe { *ptr.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l24.cast::<u8>(),
-                                                                _l25,
-                                                                _l25,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                            let _v7 = match _l2 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                                    let _v6 = match _l3 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l4.cast::<u8>(),
+                                                        _l5,
+                                                        _l5,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v6)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {}
-                                2 => {}
-                                3 => {}
-                                4 => {}
-                                5 => {}
-                                6 => {}
-                                7 => {}
-                                8 => {}
-                                9 => {}
-                                10 => {}
-                                11 => {}
-                                12 => {}
-                                13 => {}
-                                14 => {
-                                    let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    match i32::from(_l21) {
-                                        0 => {}
-                                        1 => {
-                                            let _l24 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l25 = unsafe { *ptr.add(16).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l24, _l25, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                _ => {}
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        if _l2 == 14 {
+                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                            if _l3 == 1 {
+                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                             }
                         }
-                        _ => {}
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -9881,25 +9545,18 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                        let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l2, _l3, _l4, _l5))
                     }
                     1 => {
-                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
-                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
-                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
-                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
-                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
-                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
-                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
-                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
-                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
+                        let _v6 = unsafe { _lift_ipv6_address(ptr.add(2)) };
+                        IpAddress::Ipv6(_v6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -9914,17 +9571,15 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ip_socket_address(
                 ptr: *mut u8,
             ) -> IpSocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        IpSocketAddress::Ipv4(unsafe {
-                            _lift_ipv4_socket_address(ptr.add(4))
-                        })
+                        let _v2 = unsafe { _lift_ipv4_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv4(_v2)
                     }
                     1 => {
-                        IpSocketAddress::Ipv6(unsafe {
-                            _lift_ipv6_socket_address(ptr.add(4))
-                        })
+                        let _v3 = unsafe { _lift_ipv6_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv6(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -9939,15 +9594,33 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv4_socket_address(
                 ptr: *mut u8,
             ) -> Ipv4SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
                 Ipv4SocketAddress {
-                    port: _l2,
-                    address: (_l3, _l4, _l5, _l6),
+                    port: _l1,
+                    address: (_l2, _l3, _l4, _l5),
                 }
+            }
+            /// Lifts a `ipv6-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ipv6_address(ptr: *mut u8) -> Ipv6Address {
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<u16>() };
+                let _l4 = unsafe { *ptr.add(6).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(14).cast::<u16>() };
+                (_l1, _l2, _l3, _l4, _l5, _l6, _l7, _l8)
             }
             /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
             ///
@@ -9959,29 +9632,26 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv6_socket_address(
                 ptr: *mut u8,
             ) -> Ipv6SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
-                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
-                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
-                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
-                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
-                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
-                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
-                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                let _v3 = unsafe { _lift_ipv6_address(ptr.add(8)) };
+                let _l4 = unsafe { *ptr.add(24).cast::<u32>() };
                 Ipv6SocketAddress {
-                    port: _l2,
-                    flow_info: _l3 as u32,
-                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
-                    scope_id: _l12 as u32,
+                    port: _l1,
+                    flow_info: _l2,
+                    address: _v3,
+                    scope_id: _l4,
                 }
             }
+            #[allow(clippy::needless_borrow)]
             /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_ip_socket_address(
                 value: &IpSocketAddress,
             ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
                 let (
+                    _v19,
+                    _v20,
+                    _v21,
                     _v22,
                     _v23,
                     _v24,
@@ -9991,20 +9661,18 @@ pub mod wasi {
                     _v28,
                     _v29,
                     _v30,
-                    _v31,
-                    _v32,
-                    _v33,
                 ) = match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                        let (_t5, _t6, _t7, _t8) = _f4;
+                    IpSocketAddress::Ipv4(_e1) => {
+                        let (_v2, _v3, _v4, _v5, _v6) = _lower_flat_ipv4_socket_address(
+                            &_e1,
+                        );
                         (
                             0i32,
-                            ::witbind::rt::as_i32(_f3),
-                            ::witbind::rt::as_i32(_t5),
-                            ::witbind::rt::as_i32(_t6),
-                            ::witbind::rt::as_i32(_t7),
-                            ::witbind::rt::as_i32(_t8),
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
                             0i32,
                             0i32,
                             0i32,
@@ -10013,31 +9681,185 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        let Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                    IpSocketAddress::Ipv6(_e7) => {
+                        let (
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                        ) = _lower_flat_ipv6_socket_address(&_e7);
                         (
                             1i32,
-                            ::witbind::rt::as_i32(_f10),
-                            ::witbind::rt::as_i32(_f11),
-                            ::witbind::rt::as_i32(_t14),
-                            ::witbind::rt::as_i32(_t15),
-                            ::witbind::rt::as_i32(_t16),
-                            ::witbind::rt::as_i32(_t17),
-                            ::witbind::rt::as_i32(_t18),
-                            ::witbind::rt::as_i32(_t19),
-                            ::witbind::rt::as_i32(_t20),
-                            ::witbind::rt::as_i32(_t21),
-                            ::witbind::rt::as_i32(_f13),
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
                         )
                     }
                 };
-                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
+                (_v19, _v20, _v21, _v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30)
+            }
+            /// A lent `ipv4-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv4_socket_address(
+                value: &Ipv4SocketAddress,
+            ) -> (i32, i32, i32, i32, i32) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_t3_0),
+                    ::witbind::rt::as_i32(_t3_1),
+                    ::witbind::rt::as_i32(_t3_2),
+                    ::witbind::rt::as_i32(_t3_3),
+                )
+            }
+            /// A lent `ipv6-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_address(
+                value: &Ipv6Address,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                (
+                    ::witbind::rt::as_i32(_t1_0),
+                    ::witbind::rt::as_i32(_t1_1),
+                    ::witbind::rt::as_i32(_t1_2),
+                    ::witbind::rt::as_i32(_t1_3),
+                    ::witbind::rt::as_i32(_t1_4),
+                    ::witbind::rt::as_i32(_t1_5),
+                    ::witbind::rt::as_i32(_t1_6),
+                    ::witbind::rt::as_i32(_t1_7),
+                )
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `ipv6-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_socket_address(
+                value: &Ipv6SocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                let (_v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12) = _lower_flat_ipv6_address(
+                    &_f3,
+                );
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_f2),
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    ::witbind::rt::as_i32(_f4),
+                )
+            }
+            /// Lowers a `ip-socket-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ip_socket_address(
+                value: IpSocketAddress,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    IpSocketAddress::Ipv4(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_owned_ipv4_socket_address(_e1, ptr.add(4)) };
+                    }
+                    IpSocketAddress::Ipv6(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        unsafe { _lower_owned_ipv6_socket_address(_e2, ptr.add(4)) };
+                    }
+                }
+            }
+            /// Lowers a `ipv4-socket-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ipv4_socket_address(
+                value: Ipv4SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
+                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
+                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
+                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+            }
+            /// Lowers a `ipv6-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ipv6_address(
+                value: Ipv6Address,
+                ptr: *mut u8,
+            ) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
+                unsafe {
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
+                };
+                unsafe {
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
+                };
+                unsafe {
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
+                };
+                unsafe {
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
+                };
+                unsafe {
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
+                };
+                unsafe {
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
+                };
+                unsafe {
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
+                };
+            }
+            /// Lowers a `ipv6-socket-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ipv6_socket_address(
+                value: Ipv6SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                unsafe { _lower_owned_ipv6_address(_f3, ptr.add(8)) };
+                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
             }
         }
         pub mod ip_name_lookup {
@@ -10127,10 +9949,10 @@ pub mod wasi {
                         (name,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec2 = (name).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
+                        let _vec1 = (name).into_bytes().into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
                         &mut self,
@@ -10168,58 +9990,56 @@ pub mod wasi {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<u8>() };
-                        match _l2 {
+                        let _l1 = unsafe { *_results.cast::<u8>() };
+                        match _l1 {
                             0 => {
-                                let _l4 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                let _l5 = unsafe { *_results.add(8).cast::<usize>() };
-                                let _array23 = _l4;
-                                let _len23 = _l5;
-                                let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
-                                for i in 0.._len23 {
-                                    let _base6 = unsafe { _array23.add(i * 18) };
-                                    _list23
-                                        .push(unsafe { super::types::_lift_ip_address(_base6) });
+                                let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
+                                let _l3 = unsafe { *_results.add(8).cast::<usize>() };
+                                let _array4 = _l2;
+                                let _len4 = _l3;
+                                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                                for i in 0.._len4 {
+                                    let _base4 = unsafe { _array4.add(i * 18) };
+                                    let _v5 = unsafe { super::types::_lift_ip_address(_base4) };
+                                    _list4.push(_v5);
                                 }
                                 unsafe {
-                                    ::witbind::rt::cabi_dealloc(_array23, _len23 * 18, 2)
+                                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 18, 2)
                                 };
-                                ::core::result::Result::Ok(_list23)
+                                ::core::result::Result::Ok(_list4)
                             }
                             1 => {
-                                let _l25 = unsafe { *_results.add(4).cast::<u8>() };
-                                ::core::result::Result::Err(
-                                    match _l25 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::InvalidArgument,
-                                        2 => ErrorCode::NameUnresolvable,
-                                        3 => ErrorCode::TemporaryResolverFailure,
-                                        4 => ErrorCode::PermanentResolverFailure,
-                                        5 => {
-                                            let _l32 = unsafe { *_results.add(8).cast::<u8>() };
-                                            ErrorCode::Other(
-                                                match _l32 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l35 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                        let _l36 = unsafe { *_results.add(16).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l35.cast::<u8>(),
-                                                                    _l36,
-                                                                    _l36,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                )
+                                let _l6 = unsafe { *_results.add(4).cast::<u8>() };
+                                let _v11 = match _l6 {
+                                    0 => ErrorCode::AccessDenied,
+                                    1 => ErrorCode::InvalidArgument,
+                                    2 => ErrorCode::NameUnresolvable,
+                                    3 => ErrorCode::TemporaryResolverFailure,
+                                    4 => ErrorCode::PermanentResolverFailure,
+                                    5 => {
+                                        let _l7 = unsafe { *_results.add(8).cast::<u8>() };
+                                        let _v10 = match _l7 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                let _l9 = unsafe { *_results.add(16).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l8.cast::<u8>(),
+                                                            _l9,
+                                                            _l9,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        };
+                                        ErrorCode::Other(_v10)
+                                    }
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                };
+                                ::core::result::Result::Err(_v11)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
@@ -10270,11 +10090,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -10284,8 +10104,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.3.2", "get-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure interface for insecure pseudo-random numbers.
@@ -10318,11 +10138,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -10332,8 +10152,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure-seed interface for seeding hash-map DoS resistance.
@@ -10368,11 +10188,11 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                (_l3 as u64, _l4 as u64)
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                (_l2, _l3)
             }
         }
     }
@@ -10398,8 +10218,8 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = { __T::run().await };
-                        let _v5 = match &_ret2 {
+                        let _ret1 = { __T::run().await };
+                        let _v4 = match &_ret1 {
                             ::core::result::Result::Ok(_) => 0i32,
                             ::core::result::Result::Err(_) => 1i32,
                         };
@@ -10407,7 +10227,7 @@ pub mod exports {
                             "[export]wasi:cli/run@0.3.2", "[task-return]run", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_v5) };
+                        unsafe { _wit_import(_v4) };
                     })
                 }
                 #[doc(hidden)]

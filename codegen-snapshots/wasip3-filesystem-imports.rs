@@ -116,13 +116,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<i64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Instant {
-                    seconds: _l3,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock. Returns the smallest duration of time
@@ -131,8 +131,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
     }
@@ -543,24 +543,24 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -592,7 +592,7 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.write-via-stream", (i32, i32, i64), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
@@ -601,7 +601,7 @@ pub mod wasi {
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
+                            _ret1 as u32,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -627,7 +627,7 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.append-via-stream", (i32, i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
@@ -635,7 +635,7 @@ pub mod wasi {
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
+                            _ret1 as u32,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -714,74 +714,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -854,74 +852,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -999,79 +995,77 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
                                     ::core::result::Result::Ok(
-                                        DescriptorFlags::from_bits_retain(_l4),
+                                        DescriptorFlags::from_bits_retain(_l2),
                                     )
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l6 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l44 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l44 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l47 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l48 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l47.cast::<u8>(),
-                                                                        _l48,
-                                                                        _l48,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1150,110 +1144,106 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Ok(
-                                        match _l4 {
-                                            0 => DescriptorType::BlockDevice,
-                                            1 => DescriptorType::CharacterDevice,
-                                            2 => DescriptorType::Directory,
-                                            3 => DescriptorType::Fifo,
-                                            4 => DescriptorType::SymbolicLink,
-                                            5 => DescriptorType::RegularFile,
-                                            6 => DescriptorType::Socket,
-                                            7 => {
-                                                let _l13 = unsafe { *_results.add(8).cast::<u8>() };
-                                                DescriptorType::Other(
-                                                    match _l13 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l16 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l17 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l16.cast::<u8>(),
-                                                                        _l17,
-                                                                        _l17,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => DescriptorType::BlockDevice,
+                                        1 => DescriptorType::CharacterDevice,
+                                        2 => DescriptorType::Directory,
+                                        3 => DescriptorType::Fifo,
+                                        4 => DescriptorType::SymbolicLink,
+                                        5 => DescriptorType::RegularFile,
+                                        6 => DescriptorType::Socket,
+                                        7 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            DescriptorType::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Ok(_v7)
                                 }
                                 1 => {
-                                    let _l22 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l22 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l60 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l60 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l63 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l64 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l63.cast::<u8>(),
-                                                                        _l64,
-                                                                        _l64,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l8 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v13 = match _l8 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l9 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v12 = match _l9 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l10 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l11 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l10.cast::<u8>(),
+                                                                _l11,
+                                                                _l11,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v12)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v13)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1331,74 +1321,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1444,50 +1432,50 @@ pub mod wasi {
                             ): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(8) };
+                            let _p2 = unsafe { _area.add(8) };
                             match data_access_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p3.cast::<u8>() = 0u8 };
+                                    unsafe { *_p2.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p3.cast::<u8>() = 1u8 };
+                                    unsafe { *_p2.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e6) => {
-                                    unsafe { *_p3.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f7, nanoseconds: _f8 } = _e6;
+                                NewTimestamp::Timestamp(_e5) => {
+                                    unsafe { *_p2.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f6, nanoseconds: _f7 } = _e5;
                                     unsafe {
-                                        *_p3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f7)
+                                        *_p2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f6)
                                     };
                                     unsafe {
-                                        *_p3.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                                        *_p2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7)
                                     };
                                 }
-                            };
-                            let _p9 = unsafe { _area.add(32) };
+                            }
+                            let _p8 = unsafe { _area.add(32) };
                             match data_modification_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p9.cast::<u8>() = 0u8 };
+                                    unsafe { *_p8.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p9.cast::<u8>() = 1u8 };
+                                    unsafe { *_p8.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e12) => {
-                                    unsafe { *_p9.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f13, nanoseconds: _f14 } = _e12;
+                                NewTimestamp::Timestamp(_e11) => {
+                                    unsafe { *_p8.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f12, nanoseconds: _f13 } = _e11;
                                     unsafe {
-                                        *_p9.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f13)
+                                        *_p8.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f12)
                                     };
                                     unsafe {
-                                        *_p9.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f14)
+                                        *_p8.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f13)
                                     };
                                 }
-                            };
+                            }
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -1522,74 +1510,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1630,23 +1616,23 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -1716,74 +1702,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1822,13 +1806,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -1868,74 +1852,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2013,78 +1995,75 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        _lift_descriptor_stat(_results.add(8))
-                                    })
+                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
+                                    ::core::result::Result::Ok(_v2)
                                 }
                                 1 => {
-                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l43 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l81 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l84.cast::<u8>(),
-                                                                        _l85,
-                                                                        _l85,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2128,14 +2107,14 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -2177,78 +2156,75 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        _lift_descriptor_stat(_results.add(8))
-                                    })
+                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
+                                    ::core::result::Result::Ok(_v2)
                                 }
                                 1 => {
-                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l43 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l81 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l84.cast::<u8>(),
-                                                                        _l85,
-                                                                        _l85,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2305,58 +2281,58 @@ pub mod wasi {
                             ): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            unsafe { *_p3.cast::<u8>() = path_flags.bits() };
-                            let _p4 = unsafe { _area.add(8) };
-                            let _vec5 = (path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
-                            let _p6 = unsafe { _area.add(16) };
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe { *_p2.cast::<u8>() = path_flags.bits() };
+                            let _p3 = unsafe { _area.add(8) };
+                            let _vec4 = (path).into_bytes().into_boxed_slice();
+                            let _len4 = _vec4.len();
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
+                            let _p5 = unsafe { _area.add(16) };
                             match data_access_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p6.cast::<u8>() = 0u8 };
+                                    unsafe { *_p5.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p6.cast::<u8>() = 1u8 };
+                                    unsafe { *_p5.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e9) => {
-                                    unsafe { *_p6.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f10, nanoseconds: _f11 } = _e9;
+                                NewTimestamp::Timestamp(_e8) => {
+                                    unsafe { *_p5.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f9, nanoseconds: _f10 } = _e8;
                                     unsafe {
-                                        *_p6.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f10)
+                                        *_p5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f9)
                                     };
                                     unsafe {
-                                        *_p6.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f11)
+                                        *_p5.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f10)
                                     };
                                 }
-                            };
-                            let _p12 = unsafe { _area.add(40) };
+                            }
+                            let _p11 = unsafe { _area.add(40) };
                             match data_modification_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p12.cast::<u8>() = 0u8 };
+                                    unsafe { *_p11.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p12.cast::<u8>() = 1u8 };
+                                    unsafe { *_p11.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e15) => {
-                                    unsafe { *_p12.cast::<u8>() = 2u8 };
-                                    let Instant { seconds: _f16, nanoseconds: _f17 } = _e15;
+                                NewTimestamp::Timestamp(_e14) => {
+                                    unsafe { *_p11.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f15, nanoseconds: _f16 } = _e14;
                                     unsafe {
-                                        *_p12.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f16)
+                                        *_p11.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f15)
                                     };
                                     unsafe {
-                                        *_p12.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f17)
+                                        *_p11.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f16)
                                     };
                                 }
-                            };
+                            }
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2380,9 +2356,9 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2391,83 +2367,81 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2531,32 +2505,32 @@ pub mod wasi {
                             ): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            unsafe { *_p3.cast::<u8>() = old_path_flags.bits() };
-                            let _p4 = unsafe { _area.add(8) };
-                            let _vec5 = (old_path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
-                            let _p6 = unsafe { _area.add(16) };
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe { *_p2.cast::<u8>() = old_path_flags.bits() };
+                            let _p3 = unsafe { _area.add(8) };
+                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
+                            let _len4 = _vec4.len();
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
+                            let _p5 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p6.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p7 = unsafe { _area.add(20) };
-                            let _vec8 = (new_path).into_bytes().into_boxed_slice();
-                            let _len8 = _vec8.len();
-                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                            unsafe { *_p7.add(4).cast::<usize>() = _len8 };
-                            unsafe { *_p7.cast::<*mut u8>() = _ptr8 };
+                            let _p6 = unsafe { _area.add(20) };
+                            let _vec7 = (new_path).into_bytes().into_boxed_slice();
+                            let _len7 = _vec7.len();
+                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                            unsafe { *_p6.add(4).cast::<usize>() = _len7 };
+                            unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2579,12 +2553,12 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2593,86 +2567,84 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2729,24 +2701,24 @@ pub mod wasi {
                             (self_, path_flags, path, open_flags, flags): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            unsafe { *_p3.cast::<u8>() = path_flags.bits() };
-                            let _p4 = unsafe { _area.add(8) };
-                            let _vec5 = (path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
-                            let _p6 = unsafe { _area.add(16) };
-                            unsafe { *_p6.cast::<u8>() = open_flags.bits() };
-                            let _p7 = unsafe { _area.add(17) };
-                            unsafe { *_p7.cast::<u8>() = flags.bits() };
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe { *_p2.cast::<u8>() = path_flags.bits() };
+                            let _p3 = unsafe { _area.add(8) };
+                            let _vec4 = (path).into_bytes().into_boxed_slice();
+                            let _len4 = _vec4.len();
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
+                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
+                            let _p5 = unsafe { _area.add(16) };
+                            unsafe { *_p5.cast::<u8>() = open_flags.bits() };
+                            let _p6 = unsafe { _area.add(17) };
+                            unsafe { *_p6.cast::<u8>() = flags.bits() };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2769,9 +2741,9 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2780,90 +2752,88 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<i32>() };
+                                    let _l2 = unsafe { *_results.add(4).cast::<i32>() };
                                     ::core::result::Result::Ok(Descriptor {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                                         },
                                     })
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l6 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l44 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l44 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l47 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l48 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l47.cast::<u8>(),
-                                                                        _l48,
-                                                                        _l48,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v8 = match _l3 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v7 = match _l4 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l5.cast::<u8>(),
+                                                                _l6,
+                                                                _l6,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v7)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v8)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2908,13 +2878,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -2954,86 +2924,84 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l5 = unsafe { *_results.add(8).cast::<usize>() };
+                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
+                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
                                     ::core::result::Result::Ok(unsafe {
                                         ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l4.cast::<u8>(),
-                                                _l5,
-                                                _l5,
+                                                _l2.cast::<u8>(),
+                                                _l3,
+                                                _l3,
                                             ),
                                         )
                                     })
                                 }
                                 1 => {
-                                    let _l8 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l8 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l46 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l46 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l49 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l50 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l49.cast::<u8>(),
-                                                                        _l50,
-                                                                        _l50,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v9 = match _l4 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l5 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v8 = match _l5 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l6 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l7 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l6.cast::<u8>(),
+                                                                _l7,
+                                                                _l7,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v8)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3074,13 +3042,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -3120,74 +3088,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3233,30 +3199,30 @@ pub mod wasi {
                             (self_, old_path, new_descriptor, new_path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(12) };
+                            let _p2 = unsafe { _area.add(4) };
+                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
+                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
+                            let _p4 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p6 = unsafe { _area.add(16) };
-                            let _vec7 = (new_path).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_p6.add(4).cast::<usize>() = _len7 };
-                            unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
+                            let _p5 = unsafe { _area.add(16) };
+                            let _vec6 = (new_path).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *_p5.add(4).cast::<usize>() = _len6 };
+                            unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3279,12 +3245,12 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3293,86 +3259,84 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3419,24 +3383,24 @@ pub mod wasi {
                             (self_, old_path, new_path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(12) };
-                            let _vec6 = (new_path).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_p5.add(4).cast::<usize>() = _len6 };
-                            unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
+                            let _p2 = unsafe { _area.add(4) };
+                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
+                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
+                            let _p4 = unsafe { _area.add(12) };
+                            let _vec5 = (new_path).into_bytes().into_boxed_slice();
+                            let _len5 = _vec5.len();
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
+                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3460,12 +3424,12 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3474,86 +3438,84 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                            let _l4 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
+                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3598,13 +3560,13 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -3644,74 +3606,72 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l43 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l43 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l46 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l47 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l46.cast::<u8>(),
-                                                                        _l47,
-                                                                        _l47,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3788,8 +3748,8 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            ::witbind::rt::bool_lift(_l2)
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            ::witbind::rt::bool_lift(_l1)
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3878,81 +3838,79 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<i64>() };
-                                    let _l5 = unsafe { *_results.add(16).cast::<i64>() };
+                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
                                     ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l4 as u64,
-                                        upper: _l5 as u64,
+                                        lower: _l2,
+                                        upper: _l3,
                                     })
                                 }
                                 1 => {
-                                    let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l7 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l45 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l45 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l48 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l49 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l48.cast::<u8>(),
-                                                                        _l49,
-                                                                        _l49,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v9 = match _l4 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v8 = match _l5 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l6.cast::<u8>(),
+                                                                _l7,
+                                                                _l7,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v8)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3996,14 +3954,14 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                            let _vec1 = (path).into_bytes().into_boxed_slice();
+                            let _len1 = _vec1.len();
+                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
-                                _ptr2,
-                                _len2,
+                                _ptr1,
+                                _len1,
                             ))
                         }
                         unsafe fn call_import(
@@ -4045,81 +4003,79 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<i64>() };
-                                    let _l5 = unsafe { *_results.add(16).cast::<i64>() };
+                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
                                     ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l4 as u64,
-                                        upper: _l5 as u64,
+                                        lower: _l2,
+                                        upper: _l3,
                                     })
                                 }
                                 1 => {
-                                    let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l7 {
-                                            0 => ErrorCode::Access,
-                                            1 => ErrorCode::Already,
-                                            2 => ErrorCode::BadDescriptor,
-                                            3 => ErrorCode::Busy,
-                                            4 => ErrorCode::Deadlock,
-                                            5 => ErrorCode::Quota,
-                                            6 => ErrorCode::Exist,
-                                            7 => ErrorCode::FileTooLarge,
-                                            8 => ErrorCode::IllegalByteSequence,
-                                            9 => ErrorCode::InProgress,
-                                            10 => ErrorCode::Interrupted,
-                                            11 => ErrorCode::Invalid,
-                                            12 => ErrorCode::Io,
-                                            13 => ErrorCode::IsDirectory,
-                                            14 => ErrorCode::Loop,
-                                            15 => ErrorCode::TooManyLinks,
-                                            16 => ErrorCode::MessageSize,
-                                            17 => ErrorCode::NameTooLong,
-                                            18 => ErrorCode::NoDevice,
-                                            19 => ErrorCode::NoEntry,
-                                            20 => ErrorCode::NoLock,
-                                            21 => ErrorCode::InsufficientMemory,
-                                            22 => ErrorCode::InsufficientSpace,
-                                            23 => ErrorCode::NotDirectory,
-                                            24 => ErrorCode::NotEmpty,
-                                            25 => ErrorCode::NotRecoverable,
-                                            26 => ErrorCode::Unsupported,
-                                            27 => ErrorCode::NoTty,
-                                            28 => ErrorCode::NoSuchDevice,
-                                            29 => ErrorCode::Overflow,
-                                            30 => ErrorCode::NotPermitted,
-                                            31 => ErrorCode::Pipe,
-                                            32 => ErrorCode::ReadOnly,
-                                            33 => ErrorCode::InvalidSeek,
-                                            34 => ErrorCode::TextFileBusy,
-                                            35 => ErrorCode::CrossDevice,
-                                            36 => {
-                                                let _l45 = unsafe { *_results.add(12).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l45 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l48 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l49 = unsafe { *_results.add(20).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l48.cast::<u8>(),
-                                                                        _l49,
-                                                                        _l49,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _v9 = match _l4 {
+                                        0 => ErrorCode::Access,
+                                        1 => ErrorCode::Already,
+                                        2 => ErrorCode::BadDescriptor,
+                                        3 => ErrorCode::Busy,
+                                        4 => ErrorCode::Deadlock,
+                                        5 => ErrorCode::Quota,
+                                        6 => ErrorCode::Exist,
+                                        7 => ErrorCode::FileTooLarge,
+                                        8 => ErrorCode::IllegalByteSequence,
+                                        9 => ErrorCode::InProgress,
+                                        10 => ErrorCode::Interrupted,
+                                        11 => ErrorCode::Invalid,
+                                        12 => ErrorCode::Io,
+                                        13 => ErrorCode::IsDirectory,
+                                        14 => ErrorCode::Loop,
+                                        15 => ErrorCode::TooManyLinks,
+                                        16 => ErrorCode::MessageSize,
+                                        17 => ErrorCode::NameTooLong,
+                                        18 => ErrorCode::NoDevice,
+                                        19 => ErrorCode::NoEntry,
+                                        20 => ErrorCode::NoLock,
+                                        21 => ErrorCode::InsufficientMemory,
+                                        22 => ErrorCode::InsufficientSpace,
+                                        23 => ErrorCode::NotDirectory,
+                                        24 => ErrorCode::NotEmpty,
+                                        25 => ErrorCode::NotRecoverable,
+                                        26 => ErrorCode::Unsupported,
+                                        27 => ErrorCode::NoTty,
+                                        28 => ErrorCode::NoSuchDevice,
+                                        29 => ErrorCode::Overflow,
+                                        30 => ErrorCode::NotPermitted,
+                                        31 => ErrorCode::Pipe,
+                                        32 => ErrorCode::ReadOnly,
+                                        33 => ErrorCode::InvalidSeek,
+                                        34 => ErrorCode::TextFileBusy,
+                                        35 => ErrorCode::CrossDevice,
+                                        36 => {
+                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
+                                            let _v8 = match _l5 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l6.cast::<u8>(),
+                                                                _l7,
+                                                                _l7,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v8)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4280,273 +4236,224 @@ pub mod wasi {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe { *ptr.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            match _e3 {
+                        ::core::result::Result::Err(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            match _e2 {
                                 ErrorCode::Access => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
                                 }
                                 ErrorCode::Already => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
                                 }
                                 ErrorCode::BadDescriptor => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
                                 }
                                 ErrorCode::Busy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
                                 }
                                 ErrorCode::Deadlock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
                                 }
                                 ErrorCode::Quota => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
                                 }
                                 ErrorCode::Exist => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
                                 }
                                 ErrorCode::FileTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
                                 }
                                 ErrorCode::IllegalByteSequence => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
                                 }
                                 ErrorCode::InProgress => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
                                 }
                                 ErrorCode::Interrupted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
                                 }
                                 ErrorCode::Invalid => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
                                 }
                                 ErrorCode::Io => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
                                 }
                                 ErrorCode::IsDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
                                 }
                                 ErrorCode::Loop => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
                                 }
                                 ErrorCode::TooManyLinks => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 15u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 15 };
                                 }
                                 ErrorCode::MessageSize => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 16u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 16 };
                                 }
                                 ErrorCode::NameTooLong => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 17u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 17 };
                                 }
                                 ErrorCode::NoDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 18u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 18 };
                                 }
                                 ErrorCode::NoEntry => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 19u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 19 };
                                 }
                                 ErrorCode::NoLock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 20u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 20 };
                                 }
                                 ErrorCode::InsufficientMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 21u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 21 };
                                 }
                                 ErrorCode::InsufficientSpace => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 22u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 22 };
                                 }
                                 ErrorCode::NotDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 23u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 23 };
                                 }
                                 ErrorCode::NotEmpty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 24u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 24 };
                                 }
                                 ErrorCode::NotRecoverable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 25u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 25 };
                                 }
                                 ErrorCode::Unsupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 26u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 26 };
                                 }
                                 ErrorCode::NoTty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 27u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 27 };
                                 }
                                 ErrorCode::NoSuchDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 28u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 28 };
                                 }
                                 ErrorCode::Overflow => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 29u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 29 };
                                 }
                                 ErrorCode::NotPermitted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 30u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 30 };
                                 }
                                 ErrorCode::Pipe => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 31u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 31 };
                                 }
                                 ErrorCode::ReadOnly => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 32u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 32 };
                                 }
                                 ErrorCode::InvalidSeek => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 33u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 33 };
                                 }
                                 ErrorCode::TextFileBusy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 34u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 34 };
                                 }
                                 ErrorCode::CrossDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 35u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 35 };
                                 }
-                                ErrorCode::Other(_e40) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 36u8 };
-                                    match _e40 {
+                                ErrorCode::Other(_e39) => {
+                                    unsafe { *ptr.add(4).cast::<u8>() = 36 };
+                                    match _e39 {
                                         ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
                                         }
-                                        ::core::option::Option::Some(_e42) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                            let _vec43 = (_e42).into_bytes().into_boxed_slice();
-                                            let _len43 = _vec43.len();
-                                            let _ptr43 = ::witbind::rt::Box::into_raw(_vec43)
+                                        ::core::option::Option::Some(_e41) => {
+                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                            let _vec42 = (_e41).into_bytes().into_boxed_slice();
+                                            let _len42 = _vec42.len();
+                                            let _ptr42 = ::witbind::rt::Box::into_raw(_vec42)
                                                 .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len43 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr43 };
+                                            unsafe { *ptr.add(16).cast::<usize>() = _len42 };
+                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr42 };
                                         }
-                                    };
+                                    }
                                 }
-                            };
+                            }
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l5 {
-                                    0 => ErrorCode::Access,
-                                    1 => ErrorCode::Already,
-                                    2 => ErrorCode::BadDescriptor,
-                                    3 => ErrorCode::Busy,
-                                    4 => ErrorCode::Deadlock,
-                                    5 => ErrorCode::Quota,
-                                    6 => ErrorCode::Exist,
-                                    7 => ErrorCode::FileTooLarge,
-                                    8 => ErrorCode::IllegalByteSequence,
-                                    9 => ErrorCode::InProgress,
-                                    10 => ErrorCode::Interrupted,
-                                    11 => ErrorCode::Invalid,
-                                    12 => ErrorCode::Io,
-                                    13 => ErrorCode::IsDirectory,
-                                    14 => ErrorCode::Loop,
-                                    15 => ErrorCode::TooManyLinks,
-                                    16 => ErrorCode::MessageSize,
-                                    17 => ErrorCode::NameTooLong,
-                                    18 => ErrorCode::NoDevice,
-                                    19 => ErrorCode::NoEntry,
-                                    20 => ErrorCode::NoLock,
-                                    21 => ErrorCode::InsufficientMemory,
-                                    22 => ErrorCode::InsufficientSpace,
-                                    23 => ErrorCode::NotDirectory,
-                                    24 => ErrorCode::NotEmpty,
-                                    25 => ErrorCode::NotRecoverable,
-                                    26 => ErrorCode::Unsupported,
-                                    27 => ErrorCode::NoTty,
-                                    28 => ErrorCode::NoSuchDevice,
-                                    29 => ErrorCode::Overflow,
-                                    30 => ErrorCode::NotPermitted,
-                                    31 => ErrorCode::Pipe,
-                                    32 => ErrorCode::ReadOnly,
-                                    33 => ErrorCode::InvalidSeek,
-                                    34 => ErrorCode::TextFileBusy,
-                                    35 => ErrorCode::CrossDevice,
-                                    36 => {
-                                        let _l43 = unsafe { *ptr.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l43 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l46 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                                    let _l47 = unsafe { *ptr.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l46.cast::<u8>(),
-                                                                _l47,
-                                                                _l47,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                            let _v7 = match _l2 {
+                                0 => ErrorCode::Access,
+                                1 => ErrorCode::Already,
+                                2 => ErrorCode::BadDescriptor,
+                                3 => ErrorCode::Busy,
+                                4 => ErrorCode::Deadlock,
+                                5 => ErrorCode::Quota,
+                                6 => ErrorCode::Exist,
+                                7 => ErrorCode::FileTooLarge,
+                                8 => ErrorCode::IllegalByteSequence,
+                                9 => ErrorCode::InProgress,
+                                10 => ErrorCode::Interrupted,
+                                11 => ErrorCode::Invalid,
+                                12 => ErrorCode::Io,
+                                13 => ErrorCode::IsDirectory,
+                                14 => ErrorCode::Loop,
+                                15 => ErrorCode::TooManyLinks,
+                                16 => ErrorCode::MessageSize,
+                                17 => ErrorCode::NameTooLong,
+                                18 => ErrorCode::NoDevice,
+                                19 => ErrorCode::NoEntry,
+                                20 => ErrorCode::NoLock,
+                                21 => ErrorCode::InsufficientMemory,
+                                22 => ErrorCode::InsufficientSpace,
+                                23 => ErrorCode::NotDirectory,
+                                24 => ErrorCode::NotEmpty,
+                                25 => ErrorCode::NotRecoverable,
+                                26 => ErrorCode::Unsupported,
+                                27 => ErrorCode::NoTty,
+                                28 => ErrorCode::NoSuchDevice,
+                                29 => ErrorCode::Overflow,
+                                30 => ErrorCode::NotPermitted,
+                                31 => ErrorCode::Pipe,
+                                32 => ErrorCode::ReadOnly,
+                                33 => ErrorCode::InvalidSeek,
+                                34 => ErrorCode::TextFileBusy,
+                                35 => ErrorCode::CrossDevice,
+                                36 => {
+                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                                    let _v6 = match _l3 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l4.cast::<u8>(),
+                                                        _l5,
+                                                        _l5,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v6)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {}
-                                2 => {}
-                                3 => {}
-                                4 => {}
-                                5 => {}
-                                6 => {}
-                                7 => {}
-                                8 => {}
-                                9 => {}
-                                10 => {}
-                                11 => {}
-                                12 => {}
-                                13 => {}
-                                14 => {}
-                                15 => {}
-                                16 => {}
-                                17 => {}
-                                18 => {}
-                                19 => {}
-                                20 => {}
-                                21 => {}
-                                22 => {}
-                                23 => {}
-                                24 => {}
-                                25 => {}
-                                26 => {}
-                                27 => {}
-                                28 => {}
-                                29 => {}
-                                30 => {}
-                                31 => {}
-                                32 => {}
-                                33 => {}
-                                34 => {}
-                                35 => {}
-                                36 => {
-                                    let _l43 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    match i32::from(_l43) {
-                                        0 => {}
-                                        1 => {
-                                            let _l46 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l47 = unsafe { *ptr.add(16).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l46, _l47, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                _ => {}
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        if _l2 == 36 {
+                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                            if _l3 == 1 {
+                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                             }
                         }
-                        _ => {}
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -4638,84 +4545,14 @@ pub mod wasi {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: DirectoryEntry, ptr: *mut u8) {
-                    let DirectoryEntry { type_: _f2, name: _f3 } = value;
-                    match _f2 {
-                        DescriptorType::BlockDevice => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                        }
-                        DescriptorType::CharacterDevice => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                        }
-                        DescriptorType::Directory => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                        }
-                        DescriptorType::Fifo => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                        }
-                        DescriptorType::SymbolicLink => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                        }
-                        DescriptorType::RegularFile => {
-                            unsafe { *ptr.cast::<u8>() = 5u8 };
-                        }
-                        DescriptorType::Socket => {
-                            unsafe { *ptr.cast::<u8>() = 6u8 };
-                        }
-                        DescriptorType::Other(_e11) => {
-                            unsafe { *ptr.cast::<u8>() = 7u8 };
-                            match _e11 {
-                                ::core::option::Option::None => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0u8 };
-                                }
-                                ::core::option::Option::Some(_e13) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1u8 };
-                                    let _vec14 = (_e13).into_bytes().into_boxed_slice();
-                                    let _len14 = _vec14.len();
-                                    let _ptr14 = ::witbind::rt::Box::into_raw(_vec14)
-                                        .cast::<u8>();
-                                    unsafe { *ptr.add(12).cast::<usize>() = _len14 };
-                                    unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
-                                }
-                            };
-                        }
-                    };
-                    let _vec15 = (_f3).into_bytes().into_boxed_slice();
-                    let _len15 = _vec15.len();
-                    let _ptr15 = ::witbind::rt::Box::into_raw(_vec15).cast::<u8>();
-                    unsafe { *ptr.add(20).cast::<usize>() = _len15 };
-                    unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr15 };
+                    unsafe { _lower_owned_directory_entry(value, ptr) };
                 }
                 unsafe fn lift(ptr: *mut u8) -> DirectoryEntry {
                     unsafe { _lift_directory_entry(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {}
-                        2 => {}
-                        3 => {}
-                        4 => {}
-                        5 => {}
-                        6 => {}
-                        7 => {
-                            let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                            match i32::from(_l11) {
-                                0 => {}
-                                1 => {
-                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                    unsafe { ::witbind::rt::cabi_dealloc(_l14, _l15, 1) };
-                                }
-                                _ => {}
-                            }
-                        }
-                        _ => {}
-                    }
-                    let _l16 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _l17 = unsafe { *ptr.add(20).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l16, _l17, 1) };
+                    unsafe { _free_directory_entry(ptr) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<
                     DirectoryEntry,
@@ -4739,6 +4576,28 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `directory-entry` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 7 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                    if _l2 == 1 {
+                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                    }
+                }
+                let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+            }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
             /// # Safety
@@ -4747,8 +4606,8 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v18 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -4757,77 +4616,76 @@ pub mod wasi {
                     5 => DescriptorType::RegularFile,
                     6 => DescriptorType::Socket,
                     7 => {
-                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                        DescriptorType::Other(
-                            match _l11 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l14.cast::<u8>(),
-                                                _l15,
-                                                _l15,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _v5 = match _l2 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l3.cast::<u8>(),
+                                            _l4,
+                                            _l4,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        DescriptorType::Other(_v5)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l19 = unsafe { *ptr.add(16).cast::<i64>() };
-                let _l20 = unsafe { *ptr.add(24).cast::<i64>() };
-                let _l21 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _v26 = match _l21 {
+                let _l7 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l8 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l9 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _v12 = match _l9 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l24 = unsafe { *ptr.add(40).cast::<i64>() };
-                        let _l25 = unsafe { *ptr.add(48).cast::<i32>() };
+                        let _l10 = unsafe { *ptr.add(40).cast::<i64>() };
+                        let _l11 = unsafe { *ptr.add(48).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l24,
-                            nanoseconds: _l25 as u32,
+                            seconds: _l10,
+                            nanoseconds: _l11,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l27 = unsafe { *ptr.add(56).cast::<u8>() };
-                let _v32 = match _l27 {
+                let _l13 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _v16 = match _l13 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l30 = unsafe { *ptr.add(64).cast::<i64>() };
-                        let _l31 = unsafe { *ptr.add(72).cast::<i32>() };
+                        let _l14 = unsafe { *ptr.add(64).cast::<i64>() };
+                        let _l15 = unsafe { *ptr.add(72).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l30,
-                            nanoseconds: _l31 as u32,
+                            seconds: _l14,
+                            nanoseconds: _l15,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l33 = unsafe { *ptr.add(80).cast::<u8>() };
-                let _v38 = match _l33 {
+                let _l17 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _v20 = match _l17 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l36 = unsafe { *ptr.add(88).cast::<i64>() };
-                        let _l37 = unsafe { *ptr.add(96).cast::<i32>() };
+                        let _l18 = unsafe { *ptr.add(88).cast::<i64>() };
+                        let _l19 = unsafe { *ptr.add(96).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l36,
-                            nanoseconds: _l37 as u32,
+                            seconds: _l18,
+                            nanoseconds: _l19,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DescriptorStat {
-                    type_: _v18,
-                    link_count: _l19 as u64,
-                    size: _l20 as u64,
-                    data_access_timestamp: _v26,
-                    data_modification_timestamp: _v32,
-                    status_change_timestamp: _v38,
+                    type_: _v6,
+                    link_count: _l7,
+                    size: _l8,
+                    data_access_timestamp: _v12,
+                    data_modification_timestamp: _v16,
+                    status_change_timestamp: _v20,
                 }
             }
             /// Lifts a `directory-entry` out of canonical ABI memory.
@@ -4838,8 +4696,8 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v18 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -4848,40 +4706,98 @@ pub mod wasi {
                     5 => DescriptorType::RegularFile,
                     6 => DescriptorType::Socket,
                     7 => {
-                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                        DescriptorType::Other(
-                            match _l11 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l14.cast::<u8>(),
-                                                _l15,
-                                                _l15,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _v5 = match _l2 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l3.cast::<u8>(),
+                                            _l4,
+                                            _l4,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        DescriptorType::Other(_v5)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l19 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l20 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _string21 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
-                    )
-                };
+                let _l7 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l8 = unsafe { *ptr.add(20).cast::<usize>() };
                 DirectoryEntry {
-                    type_: _v18,
-                    name: _string21,
+                    type_: _v6,
+                    name: unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
+                            ),
+                        )
+                    },
                 }
+            }
+            /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_directory_entry(
+                value: DirectoryEntry,
+                ptr: *mut u8,
+            ) {
+                let DirectoryEntry { type_: _f1, name: _f2 } = value;
+                match _f1 {
+                    DescriptorType::BlockDevice => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    DescriptorType::CharacterDevice => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    DescriptorType::Directory => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                    DescriptorType::Fifo => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                    }
+                    DescriptorType::SymbolicLink => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                    }
+                    DescriptorType::RegularFile => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                    }
+                    DescriptorType::Socket => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                    }
+                    DescriptorType::Other(_e10) => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                        match _e10 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e12) => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 1 };
+                                let _vec13 = (_e12).into_bytes().into_boxed_slice();
+                                let _len13 = _vec13.len();
+                                let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
+                                    .cast::<u8>();
+                                unsafe { *ptr.add(12).cast::<usize>() = _len13 };
+                                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
+                            }
+                        }
+                    }
+                }
+                let _vec14 = (_f2).into_bytes().into_boxed_slice();
+                let _len14 = _vec14.len();
+                let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
+                unsafe { *ptr.add(20).cast::<usize>() = _len14 };
+                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr14 };
             }
         }
         pub mod preopens {
@@ -4899,39 +4815,38 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array10 = _l3;
-                let _len10 = _l4;
-                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                for i in 0.._len10 {
-                    let _base5 = unsafe { _array10.add(i * 12) };
-                    let _l6 = unsafe { *_base5.cast::<i32>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base5.add(8).cast::<usize>() };
-                    let _string9 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ),
-                        )
-                    };
-                    _list10
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                let _array4 = _l2;
+                let _len4 = _l3;
+                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                for i in 0.._len4 {
+                    let _base4 = unsafe { _array4.add(i * 12) };
+                    let _l5 = unsafe { *_base4.cast::<i32>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
+                    _list4
                         .push((
                             Descriptor {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
                                 },
                             },
-                            _string9,
+                            unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            },
                         ));
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
-                _list10
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
+                _list4
             }
         }
     }

@@ -125,10 +125,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdout@0.3.2", "write-via-stream", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <::core::result::Result<
                             (),
                             ErrorCode,
@@ -274,21 +274,21 @@ pub mod wasi {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe { *ptr.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe { *ptr.add(1).cast::<u8>() = _e3.clone() as u8 };
+                        ::core::result::Result::Err(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            unsafe { *ptr.add(1).cast::<u8>() = _e2.clone() as u8 };
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l5 = unsafe { *ptr.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
+                            let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l2) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -339,10 +339,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stderr@0.3.2", "write-via-stream", (i32), i32
                 );
-                let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
+                        _ret1 as u32,
                         <::core::result::Result<
                             (),
                             ErrorCode,
@@ -381,18 +381,18 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                 (
                     ::witbind::rt::async_support::StreamReader::new(
-                        _l3 as u32,
+                        _l2,
                         <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                     ),
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _l4 as u32,
+                            _l3,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -442,8 +442,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
@@ -451,8 +451,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
@@ -632,13 +632,13 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<i64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
                 Instant {
-                    seconds: _l3,
-                    nanoseconds: _l4 as u32,
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock. Returns the smallest duration of time
@@ -647,8 +647,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
     }
@@ -897,10 +897,10 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[constructor]fields", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -932,69 +932,67 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _vec7 = entries;
-                    let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 16, 4) };
-                    for (i, _e2) in _vec7.iter().enumerate() {
-                        let _base2 = unsafe { _array7.add(i * 16) };
-                        let (_t3, _t4) = _e2;
-                        let _vec5 = _t3;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len5 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
-                        let _vec6 = _t4;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        unsafe { *_base2.add(12).cast::<usize>() = _len6 };
-                        unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr6 };
+                    let _vec1 = entries;
+                    let _len1 = _vec1.len();
+                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 4) };
+                    for (i, _e1) in _vec1.iter().enumerate() {
+                        let _base1 = unsafe { _array1.add(i * 16) };
+                        let (_t2_0, _t2_1) = _e1;
+                        let _vec3 = _t2_0;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        unsafe { *_base1.add(4).cast::<usize>() = _len3 };
+                        unsafe { *_base1.cast::<*mut u8>() = _ptr3 };
+                        let _vec4 = _t2_1;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        unsafe { *_base1.add(12).cast::<usize>() = _len4 };
+                        unsafe { *_base1.add(8).cast::<*mut u8>() = _ptr4 };
                     }
-                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_array7, _len7, _ptr8) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 4) };
-                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                    match _l9 {
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_array1, _len1, _ptr5) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => {
-                            let _l11 = unsafe { *_ptr8.add(4).cast::<i32>() };
+                            let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(Fields {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l13 = unsafe { *_ptr8.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l13 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    3 => HeaderError::SizeExceeded,
-                                    4 => {
-                                        let _l19 = unsafe { *_ptr8.add(8).cast::<u8>() };
-                                        HeaderError::Other(
-                                            match _l19 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l22 = unsafe { *_ptr8.add(12).cast::<*mut u8>() };
-                                                    let _l23 = unsafe { *_ptr8.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l22.cast::<u8>(),
-                                                                _l23,
-                                                                _l23,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l8 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                            let _v13 = match _l8 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                3 => HeaderError::SizeExceeded,
+                                4 => {
+                                    let _l9 = unsafe { *_ptr5.add(8).cast::<u8>() };
+                                    let _v12 = match _l9 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l10 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
+                                            let _l11 = unsafe { *_ptr5.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l10.cast::<u8>(),
+                                                        _l11,
+                                                        _l11,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    HeaderError::Other(_v12)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v13)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1013,38 +1011,38 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                    let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                    let _array10 = _l4;
-                    let _len10 = _l5;
-                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                    for i in 0.._len10 {
-                        let _base6 = unsafe { _array10.add(i * 8) };
-                        let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                        _list10
-                            .push(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                )
-                            });
+                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _array5 = _l3;
+                    let _len5 = _l4;
+                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                    for i in 0.._len5 {
+                        let _base5 = unsafe { _array5.add(i * 8) };
+                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                        let _list8 = unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            )
+                        };
+                        _list5.push(_list8);
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                    _list10
+                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                    _list5
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
@@ -1053,17 +1051,17 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.has", (i32, ptr, len),
                         i32
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ret3 = unsafe {
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
-                            _len2,
+                            _ptr1,
+                            _len1,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret3 as u8)
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// Set all of the values for a name. Clears any existing values for that
                 /// name, if they have been set.
@@ -1086,68 +1084,66 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = value;
                     let _len2 = _vec2.len();
-                    let _vec5 = value;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                    for (i, _e3) in _vec5.iter().enumerate() {
-                        let _base3 = unsafe { _array5.add(i * 8) };
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
+                    for (i, _e2) in _vec2.iter().enumerate() {
+                        let _base2 = unsafe { _array2.add(i * 8) };
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
                     }
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
+                            _len1,
+                            _array2,
                             _len2,
-                            _array5,
-                            _len5,
-                            _ptr6,
+                            _ptr4,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    match _l7 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l10 = unsafe { *_ptr6.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l10 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    3 => HeaderError::SizeExceeded,
-                                    4 => {
-                                        let _l16 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                                        HeaderError::Other(
-                                            match _l16 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l19 = unsafe { *_ptr6.add(12).cast::<*mut u8>() };
-                                                    let _l20 = unsafe { *_ptr6.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l19.cast::<u8>(),
-                                                                _l20,
-                                                                _l20,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l6 = unsafe { *_ptr4.add(4).cast::<u8>() };
+                            let _v11 = match _l6 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                3 => HeaderError::SizeExceeded,
+                                4 => {
+                                    let _l7 = unsafe { *_ptr4.add(8).cast::<u8>() };
+                                    let _v10 = match _l7 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l8 = unsafe { *_ptr4.add(12).cast::<*mut u8>() };
+                                            let _l9 = unsafe { *_ptr4.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l8.cast::<u8>(),
+                                                        _l9,
+                                                        _l9,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    HeaderError::Other(_v10)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v11)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1169,54 +1165,52 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    3 => HeaderError::SizeExceeded,
-                                    4 => {
-                                        let _l13 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                                        HeaderError::Other(
-                                            match _l13 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l16 = unsafe { *_ptr3.add(12).cast::<*mut u8>() };
-                                                    let _l17 = unsafe { *_ptr3.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l16.cast::<u8>(),
-                                                                _l17,
-                                                                _l17,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                3 => HeaderError::SizeExceeded,
+                                4 => {
+                                    let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr2.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    HeaderError::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1243,77 +1237,75 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
-                            _len2,
-                            _ptr3,
                         )
                     };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
-                            let _array12 = _l6;
-                            let _len12 = _l7;
-                            let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                            for i in 0.._len12 {
-                                let _base8 = unsafe { _array12.add(i * 8) };
-                                let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                                let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                                _list12
-                                    .push(unsafe {
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l9.cast::<u8>(),
-                                            _l10,
-                                            _l10,
-                                        )
-                                    });
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _array6 = _l4;
+                            let _len6 = _l5;
+                            let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                            for i in 0.._len6 {
+                                let _base6 = unsafe { _array6.add(i * 8) };
+                                let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                                let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
+                                let _list9 = unsafe {
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l7.cast::<u8>(),
+                                        _l8,
+                                        _l8,
+                                    )
+                                };
+                                _list6.push(_list9);
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4)
+                                ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4)
                             };
-                            ::core::result::Result::Ok(_list12)
+                            ::core::result::Result::Ok(_list6)
                         }
                         1 => {
-                            let _l14 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l14 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    3 => HeaderError::SizeExceeded,
-                                    4 => {
-                                        let _l20 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                                        HeaderError::Other(
-                                            match _l20 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l23 = unsafe { *_ptr3.add(12).cast::<*mut u8>() };
-                                                    let _l24 = unsafe { *_ptr3.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l23.cast::<u8>(),
-                                                                _l24,
-                                                                _l24,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l10 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v15 = match _l10 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                3 => HeaderError::SizeExceeded,
+                                4 => {
+                                    let _l11 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                    let _v14 = match _l11 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l12 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
+                                            let _l13 = unsafe { *_ptr2.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l12.cast::<u8>(),
+                                                        _l13,
+                                                        _l13,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    HeaderError::Other(_v14)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v15)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1339,59 +1331,57 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _vec2 = name;
+                    let _vec1 = name;
+                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len1 = _vec1.len();
+                    let _vec2 = value;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    let _vec3 = value;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _ptr1,
+                            _len1,
                             _ptr2,
                             _len2,
                             _ptr3,
-                            _len3,
-                            _ptr4,
                         )
                     };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l8 = unsafe { *_ptr4.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l8 {
-                                    0 => HeaderError::InvalidSyntax,
-                                    1 => HeaderError::Forbidden,
-                                    2 => HeaderError::Immutable,
-                                    3 => HeaderError::SizeExceeded,
-                                    4 => {
-                                        let _l14 = unsafe { *_ptr4.add(8).cast::<u8>() };
-                                        HeaderError::Other(
-                                            match _l14 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l17 = unsafe { *_ptr4.add(12).cast::<*mut u8>() };
-                                                    let _l18 = unsafe { *_ptr4.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l17.cast::<u8>(),
-                                                                _l18,
-                                                                _l18,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l5 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                            let _v10 = match _l5 {
+                                0 => HeaderError::InvalidSyntax,
+                                1 => HeaderError::Forbidden,
+                                2 => HeaderError::Immutable,
+                                3 => HeaderError::SizeExceeded,
+                                4 => {
+                                    let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                                    let _v9 = match _l6 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l7 = unsafe { *_ptr3.add(12).cast::<*mut u8>() };
+                                            let _l8 = unsafe { *_ptr3.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l7.cast::<u8>(),
+                                                        _l8,
+                                                        _l8,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    HeaderError::Other(_v9)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v10)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1414,44 +1404,47 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                    let _array12 = _l3;
-                    let _len12 = _l4;
-                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                    for i in 0.._len12 {
-                        let _base5 = unsafe { _array12.add(i * 16) };
-                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                        let _string8 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        };
-                        let _l9 = unsafe { *_base5.add(8).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_base5.add(12).cast::<usize>() };
-                        let _list11 = unsafe {
+                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                    let _array4 = _l2;
+                    let _len4 = _l3;
+                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                    for i in 0.._len4 {
+                        let _base4 = unsafe { _array4.add(i * 16) };
+                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
+                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
+                        let _list9 = unsafe {
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l9.cast::<u8>(),
-                                _l10,
-                                _l10,
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
                             )
                         };
-                        _list12.push((_string8, _list11));
+                        _list4
+                            .push((
+                                unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l5.cast::<u8>(),
+                                            _l6,
+                                            _l6,
+                                        ),
+                                    )
+                                },
+                                _list9,
+                            ));
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4) };
-                    _list12
+                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
+                    _list4
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
                 /// `fields` constructor on the return value of `copy-all`. The resulting
@@ -1461,14 +1454,14 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[method]fields.clone", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -1538,6 +1531,7 @@ pub mod wasi {
                 /// to reject invalid constructions of `request`.
                 ///
                 /// The returned future resolves to result of transmission of this request.
+                #[allow(clippy::new_ret_no_self)]
                 pub fn new(
                     headers: Headers,
                     contents: ::core::option::Option<
@@ -1565,46 +1559,46 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let (_v4, _v5) = match &contents {
+                    let (_v3, _v4) = match &contents {
                         ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, _e3.take_handle() as i32)
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, _e2.take_handle() as i32)
                         }
                     };
-                    let (_v8, _v9) = match &options {
+                    let (_v7, _v8) = match &options {
                         ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e7) => {
+                        ::core::option::Option::Some(_e6) => {
                             (
                                 1i32,
-                                ::witbind::rt::ResourceHandle::take_handle(&_e7.handle)
+                                ::witbind::rt::ResourceHandle::take_handle(&_e6.handle)
                                     as i32,
                             )
                         }
                     };
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
                                 as i32,
+                            _v3,
                             _v4,
-                            _v5,
                             trailers.take_handle() as i32,
+                            _v7,
                             _v8,
-                            _v9,
-                            _ptr10,
+                            _ptr9,
                         )
                     };
-                    let _l11 = unsafe { *_ptr10.cast::<i32>() };
-                    let _l12 = unsafe { *_ptr10.add(4).cast::<i32>() };
+                    let _l10 = unsafe { *_ptr9.cast::<i32>() };
+                    let _l11 = unsafe { *_ptr9.add(4).cast::<u32>() };
                     (
                         Request {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
                             },
                         },
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l12 as u32,
+                                _l11,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -1623,15 +1617,15 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => Method::Get,
                         1 => Method::Head,
                         2 => Method::Post,
@@ -1642,14 +1636,14 @@ pub mod wasi {
                         7 => Method::Trace,
                         8 => Method::Patch,
                         9 => {
-                            let _l14 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l15 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             Method::Other(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _l15,
-                                        _l15,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -1668,7 +1662,7 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.set-method", (i32, i32,
                         ptr, len), i32
                     );
-                    let (_v13, _v14, _v15) = match method {
+                    let (_v12, _v13, _v14) = match method {
                         Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -1678,22 +1672,22 @@ pub mod wasi {
                         Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Other(_e11) => {
-                            let _vec12 = _e11;
-                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec12.len();
-                            (9i32, _ptr12, _len12)
+                        Method::Other(_e10) => {
+                            let _vec11 = _e10;
+                            let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                            let _len11 = _vec11.len();
+                            (9i32, _ptr11, _len11)
                         }
                     };
-                    let _ret16 = unsafe {
+                    let _ret15 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v12,
                             _v13,
                             _v14,
-                            _v15,
                         )
                     };
-                    match _ret16 {
+                    match _ret15 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1713,25 +1707,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -1751,26 +1745,26 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.set-path-with-query",
                         (i32, i32, ptr, len), i32
                     );
-                    let (_v5, _v6, _v7) = match path_with_query {
+                    let (_v4, _v5, _v6) = match path_with_query {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        ::core::option::Option::Some(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
+                        ::core::option::Option::Some(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (1i32, _ptr3, _len3)
                         }
                     };
-                    let _ret8 = unsafe {
+                    let _ret7 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v4,
                             _v5,
                             _v6,
-                            _v7,
                         )
                     };
-                    match _ret8 {
+                    match _ret7 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1787,38 +1781,37 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::option::Option::Some(
-                                match _l6 {
-                                    0 => Scheme::Http,
-                                    1 => Scheme::Https,
-                                    2 => {
-                                        let _l10 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(12).cast::<usize>() };
-                                        Scheme::Other(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l10.cast::<u8>(),
-                                                    _l11,
-                                                    _l11,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v6 = match _l3 {
+                                0 => Scheme::Http,
+                                1 => Scheme::Https,
+                                2 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<usize>() };
+                                    Scheme::Other(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l4.cast::<u8>(),
+                                                _l5,
+                                                _l5,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::option::Option::Some(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1835,38 +1828,38 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.set-scheme", (i32, i32,
                         i32, ptr, len), i32
                     );
-                    let (_v11, _v12, _v13, _v14) = match scheme {
+                    let (_v10, _v11, _v12, _v13) = match scheme {
                         ::core::option::Option::None => {
                             (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        ::core::option::Option::Some(_e3) => {
-                            let (_v8, _v9, _v10) = match _e3 {
+                        ::core::option::Option::Some(_e2) => {
+                            let (_v7, _v8, _v9) = match _e2 {
                                 Scheme::Http => {
                                     (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                 }
                                 Scheme::Https => {
                                     (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                 }
-                                Scheme::Other(_e6) => {
-                                    let _vec7 = _e6;
-                                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                                    let _len7 = _vec7.len();
-                                    (2i32, _ptr7, _len7)
+                                Scheme::Other(_e5) => {
+                                    let _vec6 = _e5;
+                                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                                    let _len6 = _vec6.len();
+                                    (2i32, _ptr6, _len6)
                                 }
                             };
-                            (1i32, _v8, _v9, _v10)
+                            (1i32, _v7, _v8, _v9)
                         }
                     };
-                    let _ret15 = unsafe {
+                    let _ret14 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v10,
                             _v11,
                             _v12,
                             _v13,
-                            _v14,
                         )
                     };
-                    match _ret15 {
+                    match _ret14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1887,25 +1880,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
                                     ),
                                 )
                             })
@@ -1926,26 +1919,26 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.set-authority", (i32,
                         i32, ptr, len), i32
                     );
-                    let (_v5, _v6, _v7) = match authority {
+                    let (_v4, _v5, _v6) = match authority {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        ::core::option::Option::Some(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
+                        ::core::option::Option::Some(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (1i32, _ptr3, _len3)
                         }
                     };
-                    let _ret8 = unsafe {
+                    let _ret7 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v4,
                             _v5,
                             _v6,
-                            _v7,
                         )
                     };
-                    match _ret8 {
+                    match _ret7 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1969,21 +1962,21 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::option::Option::Some(RequestOptions {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
@@ -1999,14 +1992,14 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.get-headers", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2045,25 +2038,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&this.handle)
                                 as i32,
                             res.take_handle() as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     ::core::option::Option<Trailers>,
                                     ErrorCode,
@@ -2124,10 +2117,10 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[constructor]request-options", (), i32
                     );
-                    let _ret2 = unsafe { _wit_import() };
+                    let _ret1 = unsafe { _wit_import() };
                     RequestOptions {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2142,19 +2135,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::option::Option::Some(_l6 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::option::Option::Some(_l3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2176,55 +2169,53 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let (_v4, _v5) = match duration {
+                    let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, ::witbind::rt::as_i64(_e3))
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v3,
                             _v4,
-                            _v5,
-                            _ptr6,
+                            _ptr5,
                         )
                     };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    match _l7 {
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l10 = unsafe { *_ptr6.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l10 {
-                                    0 => RequestOptionsError::NotSupported,
-                                    1 => RequestOptionsError::Immutable,
-                                    2 => {
-                                        let _l14 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                                        RequestOptionsError::Other(
-                                            match _l14 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l17 = unsafe { *_ptr6.add(12).cast::<*mut u8>() };
-                                                    let _l18 = unsafe { *_ptr6.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l17.cast::<u8>(),
-                                                                _l18,
-                                                                _l18,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                            let _v12 = match _l7 {
+                                0 => RequestOptionsError::NotSupported,
+                                1 => RequestOptionsError::Immutable,
+                                2 => {
+                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
+                                    let _v11 = match _l8 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l9 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
+                                            let _l10 = unsafe { *_ptr5.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l9.cast::<u8>(),
+                                                        _l10,
+                                                        _l10,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    RequestOptionsError::Other(_v11)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v12)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2242,19 +2233,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::option::Option::Some(_l6 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::option::Option::Some(_l3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2276,55 +2267,53 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let (_v4, _v5) = match duration {
+                    let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, ::witbind::rt::as_i64(_e3))
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v3,
                             _v4,
-                            _v5,
-                            _ptr6,
+                            _ptr5,
                         )
                     };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    match _l7 {
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l10 = unsafe { *_ptr6.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l10 {
-                                    0 => RequestOptionsError::NotSupported,
-                                    1 => RequestOptionsError::Immutable,
-                                    2 => {
-                                        let _l14 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                                        RequestOptionsError::Other(
-                                            match _l14 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l17 = unsafe { *_ptr6.add(12).cast::<*mut u8>() };
-                                                    let _l18 = unsafe { *_ptr6.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l17.cast::<u8>(),
-                                                                _l18,
-                                                                _l18,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                            let _v12 = match _l7 {
+                                0 => RequestOptionsError::NotSupported,
+                                1 => RequestOptionsError::Immutable,
+                                2 => {
+                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
+                                    let _v11 = match _l8 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l9 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
+                                            let _l10 = unsafe { *_ptr5.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l9.cast::<u8>(),
+                                                        _l10,
+                                                        _l10,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    RequestOptionsError::Other(_v11)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v12)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2343,19 +2332,19 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::option::Option::Some(_l6 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::option::Option::Some(_l3)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2377,55 +2366,53 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let (_v4, _v5) = match duration {
+                    let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, ::witbind::rt::as_i64(_e3))
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            _v3,
                             _v4,
-                            _v5,
-                            _ptr6,
+                            _ptr5,
                         )
                     };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    match _l7 {
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l10 = unsafe { *_ptr6.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l10 {
-                                    0 => RequestOptionsError::NotSupported,
-                                    1 => RequestOptionsError::Immutable,
-                                    2 => {
-                                        let _l14 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                                        RequestOptionsError::Other(
-                                            match _l14 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l17 = unsafe { *_ptr6.add(12).cast::<*mut u8>() };
-                                                    let _l18 = unsafe { *_ptr6.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l17.cast::<u8>(),
-                                                                _l18,
-                                                                _l18,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                            let _v12 = match _l7 {
+                                0 => RequestOptionsError::NotSupported,
+                                1 => RequestOptionsError::Immutable,
+                                2 => {
+                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
+                                    let _v11 = match _l8 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l9 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
+                                            let _l10 = unsafe { *_ptr5.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l9.cast::<u8>(),
+                                                        _l10,
+                                                        _l10,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    RequestOptionsError::Other(_v11)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v12)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2438,14 +2425,14 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request-options.clone", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     RequestOptions {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2505,6 +2492,7 @@ pub mod wasi {
                 /// will be closed immediately.
                 ///
                 /// The returned future resolves to result of transmission of this response.
+                #[allow(clippy::new_ret_no_self)]
                 pub fn new(
                     headers: Headers,
                     contents: ::core::option::Option<
@@ -2531,34 +2519,34 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let (_v4, _v5) = match &contents {
+                    let (_v3, _v4) = match &contents {
                         ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e3) => {
-                            (1i32, _e3.take_handle() as i32)
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, _e2.take_handle() as i32)
                         }
                     };
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
                                 as i32,
+                            _v3,
                             _v4,
-                            _v5,
                             trailers.take_handle() as i32,
-                            _ptr6,
+                            _ptr5,
                         )
                     };
-                    let _l7 = unsafe { *_ptr6.cast::<i32>() };
-                    let _l8 = unsafe { *_ptr6.add(4).cast::<i32>() };
+                    let _l6 = unsafe { *_ptr5.cast::<i32>() };
+                    let _l7 = unsafe { *_ptr5.add(4).cast::<u32>() };
                     (
                         Response {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
                             },
                         },
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l8 as u32,
+                                _l7,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -2573,12 +2561,12 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]response.get-status-code",
                         (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    _ret2 as u16
+                    _ret1 as u16
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
                 /// given is not a valid http status code.
@@ -2591,13 +2579,13 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]response.set-status-code",
                         (i32, i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(status_code),
                         )
                     };
-                    match _ret2 {
+                    match _ret1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2612,14 +2600,14 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]response.get-headers", (i32),
                         i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
                     Fields {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
                         },
                     }
                 }
@@ -2658,25 +2646,25 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&this.handle)
                                 as i32,
                             res.take_handle() as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     ::core::option::Option<Trailers>,
                                     ErrorCode,
@@ -2748,434 +2736,27 @@ pub mod wasi {
                     ptr: *mut u8,
                 ) {
                     match value {
-                        ::core::result::Result::Ok(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            match _e2 {
+                        ::core::result::Result::Ok(_e1) => {
+                            unsafe { *ptr.cast::<u8>() = 0 };
+                            match _e1 {
                                 ::core::option::Option::None => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                    unsafe { *ptr.add(8).cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e4) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                ::core::option::Option::Some(_e3) => {
+                                    unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                     unsafe {
                                         *ptr.add(12).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                                            &_e4.handle,
+                                            &_e3.handle,
                                         ) as i32
                                     };
                                 }
-                            };
+                            }
                         }
-                        ::core::result::Result::Err(_e5) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            match _e5 {
-                                ErrorCode::DnsTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                }
-                                ErrorCode::DnsError(_e7) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                    let DnsErrorPayload { rcode: _f8, info_code: _f9 } = _e7;
-                                    match _f8 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e11) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec12 = (_e11).into_bytes().into_boxed_slice();
-                                            let _len12 = _vec12.len();
-                                            let _ptr12 = ::witbind::rt::Box::into_raw(_vec12)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len12 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr12 };
-                                        }
-                                    };
-                                    match _f9 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e14) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(30).cast::<u16>() = ::witbind::rt::as_i32(_e14)
-                                                    as u16
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::DestinationNotFound => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 2u8 };
-                                }
-                                ErrorCode::DestinationUnavailable => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 3u8 };
-                                }
-                                ErrorCode::DestinationIpProhibited => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 4u8 };
-                                }
-                                ErrorCode::DestinationIpUnroutable => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 5u8 };
-                                }
-                                ErrorCode::ConnectionRefused => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 6u8 };
-                                }
-                                ErrorCode::ConnectionTerminated => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 7u8 };
-                                }
-                                ErrorCode::ConnectionTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 8u8 };
-                                }
-                                ErrorCode::ConnectionReadTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 9u8 };
-                                }
-                                ErrorCode::ConnectionWriteTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 10u8 };
-                                }
-                                ErrorCode::ConnectionLimitReached => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 11u8 };
-                                }
-                                ErrorCode::TlsProtocolError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 12u8 };
-                                }
-                                ErrorCode::TlsCertificateError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 13u8 };
-                                }
-                                ErrorCode::TlsAlertReceived(_e27) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 14u8 };
-                                    let TlsAlertReceivedPayload {
-                                        alert_id: _f28,
-                                        alert_message: _f29,
-                                    } = _e27;
-                                    match _f28 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e31) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(17).cast::<u8>() = ::witbind::rt::as_i32(_e31)
-                                                    as u8
-                                            };
-                                        }
-                                    };
-                                    match _f29 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(20).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e33) => {
-                                            unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
-                                            let _vec34 = (_e33).into_bytes().into_boxed_slice();
-                                            let _len34 = _vec34.len();
-                                            let _ptr34 = ::witbind::rt::Box::into_raw(_vec34)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(28).cast::<usize>() = _len34 };
-                                            unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr34 };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestDenied => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 15u8 };
-                                }
-                                ErrorCode::HttpRequestLengthRequired => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 16u8 };
-                                }
-                                ErrorCode::HttpRequestBodySize(_e37) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 17u8 };
-                                    match _e37 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e39) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(24).cast::<i64>() = ::witbind::rt::as_i64(_e39)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestMethodInvalid => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 18u8 };
-                                }
-                                ErrorCode::HttpRequestUriInvalid => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 19u8 };
-                                }
-                                ErrorCode::HttpRequestUriTooLong => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 20u8 };
-                                }
-                                ErrorCode::HttpRequestHeaderSectionSize(_e43) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 21u8 };
-                                    match _e43 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e45) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e45)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestHeaderSize(_e46) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 22u8 };
-                                    match _e46 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e48) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let FieldSizePayload {
-                                                field_name: _f49,
-                                                field_size: _f50,
-                                            } = _e48;
-                                            match _f49 {
-                                                ::core::option::Option::None => {
-                                                    unsafe { *ptr.add(20).cast::<u8>() = 0u8 };
-                                                }
-                                                ::core::option::Option::Some(_e52) => {
-                                                    unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
-                                                    let _vec53 = (_e52).into_bytes().into_boxed_slice();
-                                                    let _len53 = _vec53.len();
-                                                    let _ptr53 = ::witbind::rt::Box::into_raw(_vec53)
-                                                        .cast::<u8>();
-                                                    unsafe { *ptr.add(28).cast::<usize>() = _len53 };
-                                                    unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr53 };
-                                                }
-                                            };
-                                            match _f50 {
-                                                ::core::option::Option::None => {
-                                                    unsafe { *ptr.add(32).cast::<u8>() = 0u8 };
-                                                }
-                                                ::core::option::Option::Some(_e55) => {
-                                                    unsafe { *ptr.add(32).cast::<u8>() = 1u8 };
-                                                    unsafe {
-                                                        *ptr.add(36).cast::<i32>() = ::witbind::rt::as_i32(_e55)
-                                                    };
-                                                }
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestTrailerSectionSize(_e56) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 23u8 };
-                                    match _e56 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e58) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e58)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestTrailerSize(_e59) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 24u8 };
-                                    let FieldSizePayload {
-                                        field_name: _f60,
-                                        field_size: _f61,
-                                    } = _e59;
-                                    match _f60 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e63) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec64 = (_e63).into_bytes().into_boxed_slice();
-                                            let _len64 = _vec64.len();
-                                            let _ptr64 = ::witbind::rt::Box::into_raw(_vec64)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len64 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr64 };
-                                        }
-                                    };
-                                    match _f61 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e66) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_e66)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseIncomplete => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 25u8 };
-                                }
-                                ErrorCode::HttpResponseHeaderSectionSize(_e68) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 26u8 };
-                                    match _e68 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e70) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e70)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseHeaderSize(_e71) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 27u8 };
-                                    let FieldSizePayload {
-                                        field_name: _f72,
-                                        field_size: _f73,
-                                    } = _e71;
-                                    match _f72 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e75) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec76 = (_e75).into_bytes().into_boxed_slice();
-                                            let _len76 = _vec76.len();
-                                            let _ptr76 = ::witbind::rt::Box::into_raw(_vec76)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len76 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr76 };
-                                        }
-                                    };
-                                    match _f73 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e78) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_e78)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseBodySize(_e79) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 28u8 };
-                                    match _e79 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e81) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(24).cast::<i64>() = ::witbind::rt::as_i64(_e81)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTrailerSectionSize(_e82) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 29u8 };
-                                    match _e82 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e84) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e84)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTrailerSize(_e85) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 30u8 };
-                                    let FieldSizePayload {
-                                        field_name: _f86,
-                                        field_size: _f87,
-                                    } = _e85;
-                                    match _f86 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e89) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec90 = (_e89).into_bytes().into_boxed_slice();
-                                            let _len90 = _vec90.len();
-                                            let _ptr90 = ::witbind::rt::Box::into_raw(_vec90)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len90 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr90 };
-                                        }
-                                    };
-                                    match _f87 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e92) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_e92)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTransferCoding(_e93) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 31u8 };
-                                    match _e93 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e95) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec96 = (_e95).into_bytes().into_boxed_slice();
-                                            let _len96 = _vec96.len();
-                                            let _ptr96 = ::witbind::rt::Box::into_raw(_vec96)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len96 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr96 };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseContentCoding(_e97) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 32u8 };
-                                    match _e97 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e99) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec100 = (_e99).into_bytes().into_boxed_slice();
-                                            let _len100 = _vec100.len();
-                                            let _ptr100 = ::witbind::rt::Box::into_raw(_vec100)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len100 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr100 };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 33u8 };
-                                }
-                                ErrorCode::HttpUpgradeFailed => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 34u8 };
-                                }
-                                ErrorCode::HttpProtocolError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 35u8 };
-                                }
-                                ErrorCode::LoopDetected => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 36u8 };
-                                }
-                                ErrorCode::ConfigurationError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 37u8 };
-                                }
-                                ErrorCode::InternalError(_e106) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 38u8 };
-                                    match _e106 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e108) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec109 = (_e108).into_bytes().into_boxed_slice();
-                                            let _len109 = _vec109.len();
-                                            let _ptr109 = ::witbind::rt::Box::into_raw(_vec109)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len109 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr109 };
-                                        }
-                                    };
-                                }
-                            };
+                        ::core::result::Result::Err(_e4) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            unsafe { _lower_owned_error_code(_e4, ptr.add(8)) };
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(
                     ptr: *mut u8,
@@ -3183,190 +2764,36 @@ pub mod wasi {
                     ::core::option::Option<Trailers>,
                     ErrorCode,
                 > {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => {
-                            let _l4 = unsafe { *ptr.add(8).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l4 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
-                                        ::core::option::Option::Some(Fields {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
-                                            },
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
+                            let _v4 = match _l2 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l3 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(Fields {
+                                        handle: unsafe {
+                                            ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
+                                        },
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(_v4)
                         }
                         1 => {
-                            ::core::result::Result::Err(unsafe {
-                                _lift_error_code(ptr.add(8))
-                            })
+                            let _v5 = unsafe { _lift_error_code(ptr.add(8)) };
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {
-                                    let _l8 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l8) {
-                                        0 => {}
-                                        1 => {
-                                            let _l11 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l12 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l11, _l12, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                2 => {}
-                                3 => {}
-                                4 => {}
-                                5 => {}
-                                6 => {}
-                                7 => {}
-                                8 => {}
-                                9 => {}
-                                10 => {}
-                                11 => {}
-                                12 => {}
-                                13 => {}
-                                14 => {
-                                    let _l26 = unsafe { *ptr.add(20).cast::<u8>() };
-                                    match i32::from(_l26) {
-                                        0 => {}
-                                        1 => {
-                                            let _l29 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                            let _l30 = unsafe { *ptr.add(28).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l29, _l30, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                15 => {}
-                                16 => {}
-                                17 => {}
-                                18 => {}
-                                19 => {}
-                                20 => {}
-                                21 => {}
-                                22 => {
-                                    let _l39 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l39) {
-                                        0 => {}
-                                        1 => {
-                                            let _l42 = unsafe { *ptr.add(20).cast::<u8>() };
-                                            match i32::from(_l42) {
-                                                0 => {}
-                                                1 => {
-                                                    let _l45 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                                    let _l46 = unsafe { *ptr.add(28).cast::<usize>() };
-                                                    unsafe { ::witbind::rt::cabi_dealloc(_l45, _l46, 1) };
-                                                }
-                                                _ => {}
-                                            }
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                23 => {}
-                                24 => {
-                                    let _l49 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l49) {
-                                        0 => {}
-                                        1 => {
-                                            let _l52 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l53 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l52, _l53, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                25 => {}
-                                26 => {}
-                                27 => {
-                                    let _l57 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l57) {
-                                        0 => {}
-                                        1 => {
-                                            let _l60 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l61 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l60, _l61, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                28 => {}
-                                29 => {}
-                                30 => {
-                                    let _l65 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l65) {
-                                        0 => {}
-                                        1 => {
-                                            let _l68 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l69 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l68, _l69, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                31 => {
-                                    let _l71 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l71) {
-                                        0 => {}
-                                        1 => {
-                                            let _l74 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l75 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l74, _l75, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                32 => {
-                                    let _l77 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l77) {
-                                        0 => {}
-                                        1 => {
-                                            let _l80 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l81 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l80, _l81, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                33 => {}
-                                34 => {}
-                                35 => {}
-                                36 => {}
-                                37 => {}
-                                38 => {
-                                    let _l88 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l88) {
-                                        0 => {}
-                                        1 => {
-                                            let _l91 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l92 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l91, _l92, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                        _ => {}
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 1 {
+                        unsafe { _free_error_code(ptr.add(8)) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -3451,590 +2878,30 @@ pub mod wasi {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe { *ptr.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            match _e3 {
-                                ErrorCode::DnsTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                }
-                                ErrorCode::DnsError(_e5) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                    let DnsErrorPayload { rcode: _f6, info_code: _f7 } = _e5;
-                                    match _f6 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e9) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                                            let _len10 = _vec10.len();
-                                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len10 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr10 };
-                                        }
-                                    };
-                                    match _f7 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e12) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(30).cast::<u16>() = ::witbind::rt::as_i32(_e12)
-                                                    as u16
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::DestinationNotFound => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 2u8 };
-                                }
-                                ErrorCode::DestinationUnavailable => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 3u8 };
-                                }
-                                ErrorCode::DestinationIpProhibited => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 4u8 };
-                                }
-                                ErrorCode::DestinationIpUnroutable => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 5u8 };
-                                }
-                                ErrorCode::ConnectionRefused => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 6u8 };
-                                }
-                                ErrorCode::ConnectionTerminated => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 7u8 };
-                                }
-                                ErrorCode::ConnectionTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 8u8 };
-                                }
-                                ErrorCode::ConnectionReadTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 9u8 };
-                                }
-                                ErrorCode::ConnectionWriteTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 10u8 };
-                                }
-                                ErrorCode::ConnectionLimitReached => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 11u8 };
-                                }
-                                ErrorCode::TlsProtocolError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 12u8 };
-                                }
-                                ErrorCode::TlsCertificateError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 13u8 };
-                                }
-                                ErrorCode::TlsAlertReceived(_e25) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 14u8 };
-                                    let TlsAlertReceivedPayload {
-                                        alert_id: _f26,
-                                        alert_message: _f27,
-                                    } = _e25;
-                                    match _f26 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e29) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(17).cast::<u8>() = ::witbind::rt::as_i32(_e29)
-                                                    as u8
-                                            };
-                                        }
-                                    };
-                                    match _f27 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(20).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e31) => {
-                                            unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
-                                            let _vec32 = (_e31).into_bytes().into_boxed_slice();
-                                            let _len32 = _vec32.len();
-                                            let _ptr32 = ::witbind::rt::Box::into_raw(_vec32)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(28).cast::<usize>() = _len32 };
-                                            unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr32 };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestDenied => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 15u8 };
-                                }
-                                ErrorCode::HttpRequestLengthRequired => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 16u8 };
-                                }
-                                ErrorCode::HttpRequestBodySize(_e35) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 17u8 };
-                                    match _e35 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e37) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(24).cast::<i64>() = ::witbind::rt::as_i64(_e37)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestMethodInvalid => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 18u8 };
-                                }
-                                ErrorCode::HttpRequestUriInvalid => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 19u8 };
-                                }
-                                ErrorCode::HttpRequestUriTooLong => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 20u8 };
-                                }
-                                ErrorCode::HttpRequestHeaderSectionSize(_e41) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 21u8 };
-                                    match _e41 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e43) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e43)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestHeaderSize(_e44) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 22u8 };
-                                    match _e44 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e46) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let FieldSizePayload {
-                                                field_name: _f47,
-                                                field_size: _f48,
-                                            } = _e46;
-                                            match _f47 {
-                                                ::core::option::Option::None => {
-                                                    unsafe { *ptr.add(20).cast::<u8>() = 0u8 };
-                                                }
-                                                ::core::option::Option::Some(_e50) => {
-                                                    unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
-                                                    let _vec51 = (_e50).into_bytes().into_boxed_slice();
-                                                    let _len51 = _vec51.len();
-                                                    let _ptr51 = ::witbind::rt::Box::into_raw(_vec51)
-                                                        .cast::<u8>();
-                                                    unsafe { *ptr.add(28).cast::<usize>() = _len51 };
-                                                    unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr51 };
-                                                }
-                                            };
-                                            match _f48 {
-                                                ::core::option::Option::None => {
-                                                    unsafe { *ptr.add(32).cast::<u8>() = 0u8 };
-                                                }
-                                                ::core::option::Option::Some(_e53) => {
-                                                    unsafe { *ptr.add(32).cast::<u8>() = 1u8 };
-                                                    unsafe {
-                                                        *ptr.add(36).cast::<i32>() = ::witbind::rt::as_i32(_e53)
-                                                    };
-                                                }
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestTrailerSectionSize(_e54) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 23u8 };
-                                    match _e54 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e56) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e56)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpRequestTrailerSize(_e57) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 24u8 };
-                                    let FieldSizePayload {
-                                        field_name: _f58,
-                                        field_size: _f59,
-                                    } = _e57;
-                                    match _f58 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e61) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec62 = (_e61).into_bytes().into_boxed_slice();
-                                            let _len62 = _vec62.len();
-                                            let _ptr62 = ::witbind::rt::Box::into_raw(_vec62)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len62 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr62 };
-                                        }
-                                    };
-                                    match _f59 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e64) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_e64)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseIncomplete => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 25u8 };
-                                }
-                                ErrorCode::HttpResponseHeaderSectionSize(_e66) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 26u8 };
-                                    match _e66 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e68) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e68)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseHeaderSize(_e69) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 27u8 };
-                                    let FieldSizePayload {
-                                        field_name: _f70,
-                                        field_size: _f71,
-                                    } = _e69;
-                                    match _f70 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e73) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec74 = (_e73).into_bytes().into_boxed_slice();
-                                            let _len74 = _vec74.len();
-                                            let _ptr74 = ::witbind::rt::Box::into_raw(_vec74)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len74 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr74 };
-                                        }
-                                    };
-                                    match _f71 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e76) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_e76)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseBodySize(_e77) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 28u8 };
-                                    match _e77 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e79) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(24).cast::<i64>() = ::witbind::rt::as_i64(_e79)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTrailerSectionSize(_e80) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 29u8 };
-                                    match _e80 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e82) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e82)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTrailerSize(_e83) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 30u8 };
-                                    let FieldSizePayload {
-                                        field_name: _f84,
-                                        field_size: _f85,
-                                    } = _e83;
-                                    match _f84 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e87) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec88 = (_e87).into_bytes().into_boxed_slice();
-                                            let _len88 = _vec88.len();
-                                            let _ptr88 = ::witbind::rt::Box::into_raw(_vec88)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len88 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr88 };
-                                        }
-                                    };
-                                    match _f85 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e90) => {
-                                            unsafe { *ptr.add(28).cast::<u8>() = 1u8 };
-                                            unsafe {
-                                                *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_e90)
-                                            };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTransferCoding(_e91) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 31u8 };
-                                    match _e91 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e93) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec94 = (_e93).into_bytes().into_boxed_slice();
-                                            let _len94 = _vec94.len();
-                                            let _ptr94 = ::witbind::rt::Box::into_raw(_vec94)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len94 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr94 };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseContentCoding(_e95) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 32u8 };
-                                    match _e95 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e97) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec98 = (_e97).into_bytes().into_boxed_slice();
-                                            let _len98 = _vec98.len();
-                                            let _ptr98 = ::witbind::rt::Box::into_raw(_vec98)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len98 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr98 };
-                                        }
-                                    };
-                                }
-                                ErrorCode::HttpResponseTimeout => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 33u8 };
-                                }
-                                ErrorCode::HttpUpgradeFailed => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 34u8 };
-                                }
-                                ErrorCode::HttpProtocolError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 35u8 };
-                                }
-                                ErrorCode::LoopDetected => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 36u8 };
-                                }
-                                ErrorCode::ConfigurationError => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 37u8 };
-                                }
-                                ErrorCode::InternalError(_e104) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 38u8 };
-                                    match _e104 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        }
-                                        ::core::option::Option::Some(_e106) => {
-                                            unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                            let _vec107 = (_e106).into_bytes().into_boxed_slice();
-                                            let _len107 = _vec107.len();
-                                            let _ptr107 = ::witbind::rt::Box::into_raw(_vec107)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(24).cast::<usize>() = _len107 };
-                                            unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr107 };
-                                        }
-                                    };
-                                }
-                            };
+                        ::core::result::Result::Err(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            unsafe { _lower_owned_error_code(_e2, ptr.add(8)) };
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            ::core::result::Result::Err(unsafe {
-                                _lift_error_code(ptr.add(8))
-                            })
+                            let _v2 = unsafe { _lift_error_code(ptr.add(8)) };
+                            ::core::result::Result::Err(_v2)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {
-                                    let _l8 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l8) {
-                                        0 => {}
-                                        1 => {
-                                            let _l11 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l12 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l11, _l12, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                2 => {}
-                                3 => {}
-                                4 => {}
-                                5 => {}
-                                6 => {}
-                                7 => {}
-                                8 => {}
-                                9 => {}
-                                10 => {}
-                                11 => {}
-                                12 => {}
-                                13 => {}
-                                14 => {
-                                    let _l26 = unsafe { *ptr.add(20).cast::<u8>() };
-                                    match i32::from(_l26) {
-                                        0 => {}
-                                        1 => {
-                                            let _l29 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                            let _l30 = unsafe { *ptr.add(28).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l29, _l30, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                15 => {}
-                                16 => {}
-                                17 => {}
-                                18 => {}
-                                19 => {}
-                                20 => {}
-                                21 => {}
-                                22 => {
-                                    let _l39 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l39) {
-                                        0 => {}
-                                        1 => {
-                                            let _l42 = unsafe { *ptr.add(20).cast::<u8>() };
-                                            match i32::from(_l42) {
-                                                0 => {}
-                                                1 => {
-                                                    let _l45 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                                    let _l46 = unsafe { *ptr.add(28).cast::<usize>() };
-                                                    unsafe { ::witbind::rt::cabi_dealloc(_l45, _l46, 1) };
-                                                }
-                                                _ => {}
-                                            }
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                23 => {}
-                                24 => {
-                                    let _l49 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l49) {
-                                        0 => {}
-                                        1 => {
-                                            let _l52 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l53 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l52, _l53, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                25 => {}
-                                26 => {}
-                                27 => {
-                                    let _l57 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l57) {
-                                        0 => {}
-                                        1 => {
-                                            let _l60 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l61 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l60, _l61, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                28 => {}
-                                29 => {}
-                                30 => {
-                                    let _l65 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l65) {
-                                        0 => {}
-                                        1 => {
-                                            let _l68 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l69 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l68, _l69, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                31 => {
-                                    let _l71 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l71) {
-                                        0 => {}
-                                        1 => {
-                                            let _l74 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l75 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l74, _l75, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                32 => {
-                                    let _l77 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l77) {
-                                        0 => {}
-                                        1 => {
-                                            let _l80 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l81 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l80, _l81, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                33 => {}
-                                34 => {}
-                                35 => {}
-                                36 => {}
-                                37 => {}
-                                38 => {
-                                    let _l88 = unsafe { *ptr.add(16).cast::<u8>() };
-                                    match i32::from(_l88) {
-                                        0 => {}
-                                        1 => {
-                                            let _l91 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                            let _l92 = unsafe { *ptr.add(24).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l91, _l92, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                        _ => {}
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 1 {
+                        unsafe { _free_error_code(ptr.add(8)) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -4059,6 +2926,113 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `DNS-error-payload` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_dns_error_payload(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 1 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                }
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `error-code` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    1 => {
+                        unsafe { _free_dns_error_payload(ptr.add(8)) };
+                    }
+                    14 => {
+                        unsafe { _free_tls_alert_received_payload(ptr.add(8)) };
+                    }
+                    22 => {
+                        let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l2 == 1 {
+                            unsafe { _free_field_size_payload(ptr.add(12)) };
+                        }
+                    }
+                    24 => {
+                        unsafe { _free_field_size_payload(ptr.add(8)) };
+                    }
+                    27 => {
+                        unsafe { _free_field_size_payload(ptr.add(8)) };
+                    }
+                    30 => {
+                        unsafe { _free_field_size_payload(ptr.add(8)) };
+                    }
+                    31 => {
+                        let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l3 == 1 {
+                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                        }
+                    }
+                    32 => {
+                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l6 == 1 {
+                            let _l7 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                            let _l8 = unsafe { *ptr.add(16).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
+                        }
+                    }
+                    38 => {
+                        let _l9 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l9 == 1 {
+                            let _l10 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                            let _l11 = unsafe { *ptr.add(16).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `field-size-payload` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_field_size_payload(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 1 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                }
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `TLS-alert-received-payload` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_tls_alert_received_payload(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.add(4).cast::<u8>() };
+                if _l1 == 1 {
+                    let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                }
+            }
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
             ///
             /// # Safety
@@ -4069,37 +3043,36 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_dns_error_payload(
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v8 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v4 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
                                 ),
                             )
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v13 = match _l9 {
+                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v7 = match _l5 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        ::core::option::Option::Some(unsafe {
-                            *ptr.add(14).cast::<u16>()
-                        })
+                        let _l6 = unsafe { *ptr.add(14).cast::<u16>() };
+                        ::core::option::Option::Some(_l6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DnsErrorPayload {
-                    rcode: _v8,
-                    info_code: _v13,
+                    rcode: _v4,
+                    info_code: _v7,
                 }
             }
             /// Lifts a `error-code` out of canonical ABI memory.
@@ -4110,13 +3083,12 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => ErrorCode::DnsTimeout,
                     1 => {
-                        ErrorCode::DnsError(unsafe {
-                            _lift_dns_error_payload(ptr.add(8))
-                        })
+                        let _v2 = unsafe { _lift_dns_error_payload(ptr.add(8)) };
+                        ErrorCode::DnsError(_v2)
                     }
                     2 => ErrorCode::DestinationNotFound,
                     3 => ErrorCode::DestinationUnavailable,
@@ -4131,166 +3103,154 @@ pub mod wasi {
                     12 => ErrorCode::TlsProtocolError,
                     13 => ErrorCode::TlsCertificateError,
                     14 => {
-                        ErrorCode::TlsAlertReceived(unsafe {
+                        let _v3 = unsafe {
                             _lift_tls_alert_received_payload(ptr.add(8))
-                        })
+                        };
+                        ErrorCode::TlsAlertReceived(_v3)
                     }
                     15 => ErrorCode::HttpRequestDenied,
                     16 => ErrorCode::HttpRequestLengthRequired,
                     17 => {
-                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestBodySize(
-                            match _l47 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
-                                    ::core::option::Option::Some(_l50 as u64)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l4 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v6 = match _l4 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
+                                ::core::option::Option::Some(_l5)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestBodySize(_v6)
                     }
                     18 => ErrorCode::HttpRequestMethodInvalid,
                     19 => ErrorCode::HttpRequestUriInvalid,
                     20 => ErrorCode::HttpRequestUriTooLong,
                     21 => {
-                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestHeaderSectionSize(
-                            match _l56 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l59 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l7 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v9 = match _l7 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l8 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l8)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestHeaderSectionSize(_v9)
                     }
                     22 => {
-                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestHeaderSize(
-                            match _l62 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_field_size_payload(ptr.add(12))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v12 = match _l10 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _v11 = unsafe { _lift_field_size_payload(ptr.add(12)) };
+                                ::core::option::Option::Some(_v11)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestHeaderSize(_v12)
                     }
                     23 => {
-                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestTrailerSectionSize(
-                            match _l80 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l83 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l13 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v15 = match _l13 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l14 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l14)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpRequestTrailerSectionSize(_v15)
                     }
                     24 => {
-                        ErrorCode::HttpRequestTrailerSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
+                        let _v16 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpRequestTrailerSize(_v16)
                     }
                     25 => ErrorCode::HttpResponseIncomplete,
                     26 => {
-                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseHeaderSectionSize(
-                            match _l101 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l104 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l17 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v19 = match _l17 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l18 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l18)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseHeaderSectionSize(_v19)
                     }
                     27 => {
-                        ErrorCode::HttpResponseHeaderSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
+                        let _v20 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseHeaderSize(_v20)
                     }
                     28 => {
-                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseBodySize(
-                            match _l121 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
-                                    ::core::option::Option::Some(_l124 as u64)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v23 = match _l21 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l22 = unsafe { *ptr.add(16).cast::<u64>() };
+                                ::core::option::Option::Some(_l22)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseBodySize(_v23)
                     }
                     29 => {
-                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseTrailerSectionSize(
-                            match _l127 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l130 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l24 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v26 = match _l24 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l25 = unsafe { *ptr.add(12).cast::<u32>() };
+                                ::core::option::Option::Some(_l25)
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseTrailerSectionSize(_v26)
                     }
                     30 => {
-                        ErrorCode::HttpResponseTrailerSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
+                        let _v27 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseTrailerSize(_v27)
                     }
                     31 => {
-                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseTransferCoding(
-                            match _l147 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l150.cast::<u8>(),
-                                                _l151,
-                                                _l151,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l28 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v31 = match _l28 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l29 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l30 = unsafe { *ptr.add(16).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l29.cast::<u8>(),
+                                            _l30,
+                                            _l30,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseTransferCoding(_v31)
                     }
                     32 => {
-                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseContentCoding(
-                            match _l155 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l158.cast::<u8>(),
-                                                _l159,
-                                                _l159,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v35 = match _l32 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l33 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l34 = unsafe { *ptr.add(16).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l33.cast::<u8>(),
+                                            _l34,
+                                            _l34,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::HttpResponseContentCoding(_v35)
                     }
                     33 => ErrorCode::HttpResponseTimeout,
                     34 => ErrorCode::HttpUpgradeFailed,
@@ -4298,26 +3258,25 @@ pub mod wasi {
                     36 => ErrorCode::LoopDetected,
                     37 => ErrorCode::ConfigurationError,
                     38 => {
-                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::InternalError(
-                            match _l168 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l171.cast::<u8>(),
-                                                _l172,
-                                                _l172,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
+                        let _l36 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v39 = match _l36 {
+                            0 => ::core::option::Option::None,
+                            1 => {
+                                let _l37 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l38 = unsafe { *ptr.add(16).cast::<usize>() };
+                                ::core::option::Option::Some(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l37.cast::<u8>(),
+                                            _l38,
+                                            _l38,
+                                        ),
+                                    )
+                                })
+                            }
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ErrorCode::InternalError(_v39)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4332,36 +3291,36 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_field_size_payload(
                 ptr: *mut u8,
             ) -> FieldSizePayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v8 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v4 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
+                                    _l2.cast::<u8>(),
+                                    _l3,
+                                    _l3,
                                 ),
                             )
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v13 = match _l9 {
+                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v7 = match _l5 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
-                        ::core::option::Option::Some(_l12 as u32)
+                        let _l6 = unsafe { *ptr.add(16).cast::<u32>() };
+                        ::core::option::Option::Some(_l6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 FieldSizePayload {
-                    field_name: _v8,
-                    field_size: _v13,
+                    field_name: _v4,
+                    field_size: _v7,
                 }
             }
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
@@ -4374,26 +3333,27 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_tls_alert_received_payload(
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _v3 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
+                        let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                        ::core::option::Option::Some(_l2)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _v13 = match _l7 {
+                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _v7 = match _l4 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ),
                             )
                         })
@@ -4401,8 +3361,989 @@ pub mod wasi {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 TlsAlertReceivedPayload {
-                    alert_id: _v6,
-                    alert_message: _v13,
+                    alert_id: _v3,
+                    alert_message: _v7,
+                }
+            }
+            /// A lent `DNS-error-payload` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_dns_error_payload(
+                value: &DnsErrorPayload,
+            ) -> (i32, *mut u8, usize, i32, i32) {
+                let DnsErrorPayload { rcode: _f1, info_code: _f2 } = value;
+                let (_v6, _v7, _v8) = match _f1 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, _len5)
+                    }
+                };
+                let (_v11, _v12) = match _f2 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e10) => {
+                        (1i32, ::witbind::rt::as_i32(_e10))
+                    }
+                };
+                (_v6, _v7, _v8, _v11, _v12)
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `error-code` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_error_code(
+                value: &ErrorCode,
+            ) -> (
+                i32,
+                i32,
+                ::core::mem::MaybeUninit<u64>,
+                *mut u8,
+                *mut u8,
+                usize,
+                i32,
+            ) {
+                let (_v120, _v121, _v122, _v123, _v124, _v125, _v126) = match value {
+                    ErrorCode::DnsTimeout => {
+                        (
+                            0i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DnsError(_e2) => {
+                        let (_v3, _v4, _v5, _v6, _v7) = _lower_flat_dns_error_payload(
+                            &_e2,
+                        );
+                        (
+                            1i32,
+                            _v3,
+                            ::witbind::rt::ptr_to_p64(_v4),
+                            (_v5) as *mut u8,
+                            (_v6) as usize as *mut u8,
+                            (_v7) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationNotFound => {
+                        (
+                            2i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationUnavailable => {
+                        (
+                            3i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationIpProhibited => {
+                        (
+                            4i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationIpUnroutable => {
+                        (
+                            5i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionRefused => {
+                        (
+                            6i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionTerminated => {
+                        (
+                            7i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionTimeout => {
+                        (
+                            8i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionReadTimeout => {
+                        (
+                            9i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionWriteTimeout => {
+                        (
+                            10i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionLimitReached => {
+                        (
+                            11i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::TlsProtocolError => {
+                        (
+                            12i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::TlsCertificateError => {
+                        (
+                            13i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::TlsAlertReceived(_e20) => {
+                        let (_v21, _v22, _v23, _v24, _v25) = _lower_flat_tls_alert_received_payload(
+                            &_e20,
+                        );
+                        (
+                            14i32,
+                            _v21,
+                            ::core::mem::MaybeUninit::new((i64::from(_v22)) as u64),
+                            (_v23) as usize as *mut u8,
+                            _v24,
+                            _v25,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestDenied => {
+                        (
+                            15i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestLengthRequired => {
+                        (
+                            16i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestBodySize(_e28) => {
+                        let (_v31, _v32) = match _e28 {
+                            ::core::option::Option::None => (0i32, 0i64),
+                            ::core::option::Option::Some(_e30) => {
+                                (1i32, ::witbind::rt::as_i64(_e30))
+                            }
+                        };
+                        (
+                            17i32,
+                            _v31,
+                            ::core::mem::MaybeUninit::new((_v32) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestMethodInvalid => {
+                        (
+                            18i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestUriInvalid => {
+                        (
+                            19i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestUriTooLong => {
+                        (
+                            20i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestHeaderSectionSize(_e36) => {
+                        let (_v39, _v40) = match _e36 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e38) => {
+                                (1i32, ::witbind::rt::as_i32(_e38))
+                            }
+                        };
+                        (
+                            21i32,
+                            _v39,
+                            ::core::mem::MaybeUninit::new((i64::from(_v40)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestHeaderSize(_e41) => {
+                        let (_v49, _v50, _v51, _v52, _v53, _v54) = match _e41 {
+                            ::core::option::Option::None => {
+                                (
+                                    0i32,
+                                    0i32,
+                                    ::core::ptr::null_mut::<u8>(),
+                                    0usize,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            ::core::option::Option::Some(_e43) => {
+                                let (_v44, _v45, _v46, _v47, _v48) = _lower_flat_field_size_payload(
+                                    &_e43,
+                                );
+                                (1i32, _v44, _v45, _v46, _v47, _v48)
+                            }
+                        };
+                        (
+                            22i32,
+                            _v49,
+                            ::core::mem::MaybeUninit::new((i64::from(_v50)) as u64),
+                            _v51,
+                            (_v52) as *mut u8,
+                            (_v53) as usize,
+                            _v54,
+                        )
+                    }
+                    ErrorCode::HttpRequestTrailerSectionSize(_e55) => {
+                        let (_v58, _v59) = match _e55 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e57) => {
+                                (1i32, ::witbind::rt::as_i32(_e57))
+                            }
+                        };
+                        (
+                            23i32,
+                            _v58,
+                            ::core::mem::MaybeUninit::new((i64::from(_v59)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestTrailerSize(_e60) => {
+                        let (_v61, _v62, _v63, _v64, _v65) = _lower_flat_field_size_payload(
+                            &_e60,
+                        );
+                        (
+                            24i32,
+                            _v61,
+                            ::witbind::rt::ptr_to_p64(_v62),
+                            (_v63) as *mut u8,
+                            (_v64) as usize as *mut u8,
+                            (_v65) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseIncomplete => {
+                        (
+                            25i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseHeaderSectionSize(_e67) => {
+                        let (_v70, _v71) = match _e67 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e69) => {
+                                (1i32, ::witbind::rt::as_i32(_e69))
+                            }
+                        };
+                        (
+                            26i32,
+                            _v70,
+                            ::core::mem::MaybeUninit::new((i64::from(_v71)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseHeaderSize(_e72) => {
+                        let (_v73, _v74, _v75, _v76, _v77) = _lower_flat_field_size_payload(
+                            &_e72,
+                        );
+                        (
+                            27i32,
+                            _v73,
+                            ::witbind::rt::ptr_to_p64(_v74),
+                            (_v75) as *mut u8,
+                            (_v76) as usize as *mut u8,
+                            (_v77) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseBodySize(_e78) => {
+                        let (_v81, _v82) = match _e78 {
+                            ::core::option::Option::None => (0i32, 0i64),
+                            ::core::option::Option::Some(_e80) => {
+                                (1i32, ::witbind::rt::as_i64(_e80))
+                            }
+                        };
+                        (
+                            28i32,
+                            _v81,
+                            ::core::mem::MaybeUninit::new((_v82) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTrailerSectionSize(_e83) => {
+                        let (_v86, _v87) = match _e83 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e85) => {
+                                (1i32, ::witbind::rt::as_i32(_e85))
+                            }
+                        };
+                        (
+                            29i32,
+                            _v86,
+                            ::core::mem::MaybeUninit::new((i64::from(_v87)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTrailerSize(_e88) => {
+                        let (_v89, _v90, _v91, _v92, _v93) = _lower_flat_field_size_payload(
+                            &_e88,
+                        );
+                        (
+                            30i32,
+                            _v89,
+                            ::witbind::rt::ptr_to_p64(_v90),
+                            (_v91) as *mut u8,
+                            (_v92) as usize as *mut u8,
+                            (_v93) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTransferCoding(_e94) => {
+                        let (_v98, _v99, _v100) = match _e94 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e96) => {
+                                let _vec97 = _e96;
+                                let _ptr97 = _vec97.as_ptr().cast::<u8>().cast_mut();
+                                let _len97 = _vec97.len();
+                                (1i32, _ptr97, _len97)
+                            }
+                        };
+                        (
+                            31i32,
+                            _v98,
+                            ::witbind::rt::ptr_to_p64(_v99),
+                            (_v100) as *mut u8,
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseContentCoding(_e101) => {
+                        let (_v105, _v106, _v107) = match _e101 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e103) => {
+                                let _vec104 = _e103;
+                                let _ptr104 = _vec104.as_ptr().cast::<u8>().cast_mut();
+                                let _len104 = _vec104.len();
+                                (1i32, _ptr104, _len104)
+                            }
+                        };
+                        (
+                            32i32,
+                            _v105,
+                            ::witbind::rt::ptr_to_p64(_v106),
+                            (_v107) as *mut u8,
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTimeout => {
+                        (
+                            33i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpUpgradeFailed => {
+                        (
+                            34i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpProtocolError => {
+                        (
+                            35i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::LoopDetected => {
+                        (
+                            36i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConfigurationError => {
+                        (
+                            37i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::InternalError(_e113) => {
+                        let (_v117, _v118, _v119) = match _e113 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e115) => {
+                                let _vec116 = _e115;
+                                let _ptr116 = _vec116.as_ptr().cast::<u8>().cast_mut();
+                                let _len116 = _vec116.len();
+                                (1i32, _ptr116, _len116)
+                            }
+                        };
+                        (
+                            38i32,
+                            _v117,
+                            ::witbind::rt::ptr_to_p64(_v118),
+                            (_v119) as *mut u8,
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                };
+                (_v120, _v121, _v122, _v123, _v124, _v125, _v126)
+            }
+            /// A lent `field-size-payload` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_field_size_payload(
+                value: &FieldSizePayload,
+            ) -> (i32, *mut u8, usize, i32, i32) {
+                let FieldSizePayload { field_name: _f1, field_size: _f2 } = value;
+                let (_v6, _v7, _v8) = match _f1 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, _len5)
+                    }
+                };
+                let (_v11, _v12) = match _f2 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e10) => {
+                        (1i32, ::witbind::rt::as_i32(_e10))
+                    }
+                };
+                (_v6, _v7, _v8, _v11, _v12)
+            }
+            /// A lent `TLS-alert-received-payload` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_tls_alert_received_payload(
+                value: &TlsAlertReceivedPayload,
+            ) -> (i32, i32, i32, *mut u8, usize) {
+                let TlsAlertReceivedPayload { alert_id: _f1, alert_message: _f2 } = value;
+                let (_v5, _v6) = match _f1 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e4) => {
+                        (1i32, ::witbind::rt::as_i32(_e4))
+                    }
+                };
+                let (_v10, _v11, _v12) = match _f2 {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e8) => {
+                        let _vec9 = _e8;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
+                        (1i32, _ptr9, _len9)
+                    }
+                };
+                (_v5, _v6, _v10, _v11, _v12)
+            }
+            /// Lowers a `DNS-error-payload` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_dns_error_payload(
+                value: DnsErrorPayload,
+                ptr: *mut u8,
+            ) {
+                let DnsErrorPayload { rcode: _f1, info_code: _f2 } = value;
+                match _f1 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let _vec5 = (_e4).into_bytes().into_boxed_slice();
+                        let _len5 = _vec5.len();
+                        let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
+                    }
+                }
+                match _f2 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(12).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e7) => {
+                        unsafe { *ptr.add(12).cast::<u8>() = 1 };
+                        unsafe {
+                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_e7)
+                                as u16
+                        };
+                    }
+                }
+            }
+            /// Lowers a `error-code` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_error_code(
+                value: ErrorCode,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    ErrorCode::DnsTimeout => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ErrorCode::DnsError(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        unsafe { _lower_owned_dns_error_payload(_e2, ptr.add(8)) };
+                    }
+                    ErrorCode::DestinationNotFound => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                    ErrorCode::DestinationUnavailable => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                    }
+                    ErrorCode::DestinationIpProhibited => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                    }
+                    ErrorCode::DestinationIpUnroutable => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                    }
+                    ErrorCode::ConnectionRefused => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                    }
+                    ErrorCode::ConnectionTerminated => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                    }
+                    ErrorCode::ConnectionTimeout => {
+                        unsafe { *ptr.cast::<u8>() = 8 };
+                    }
+                    ErrorCode::ConnectionReadTimeout => {
+                        unsafe { *ptr.cast::<u8>() = 9 };
+                    }
+                    ErrorCode::ConnectionWriteTimeout => {
+                        unsafe { *ptr.cast::<u8>() = 10 };
+                    }
+                    ErrorCode::ConnectionLimitReached => {
+                        unsafe { *ptr.cast::<u8>() = 11 };
+                    }
+                    ErrorCode::TlsProtocolError => {
+                        unsafe { *ptr.cast::<u8>() = 12 };
+                    }
+                    ErrorCode::TlsCertificateError => {
+                        unsafe { *ptr.cast::<u8>() = 13 };
+                    }
+                    ErrorCode::TlsAlertReceived(_e15) => {
+                        unsafe { *ptr.cast::<u8>() = 14 };
+                        unsafe {
+                            _lower_owned_tls_alert_received_payload(_e15, ptr.add(8))
+                        };
+                    }
+                    ErrorCode::HttpRequestDenied => {
+                        unsafe { *ptr.cast::<u8>() = 15 };
+                    }
+                    ErrorCode::HttpRequestLengthRequired => {
+                        unsafe { *ptr.cast::<u8>() = 16 };
+                    }
+                    ErrorCode::HttpRequestBodySize(_e18) => {
+                        unsafe { *ptr.cast::<u8>() = 17 };
+                        match _e18 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e20) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe {
+                                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_e20)
+                                };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpRequestMethodInvalid => {
+                        unsafe { *ptr.cast::<u8>() = 18 };
+                    }
+                    ErrorCode::HttpRequestUriInvalid => {
+                        unsafe { *ptr.cast::<u8>() = 19 };
+                    }
+                    ErrorCode::HttpRequestUriTooLong => {
+                        unsafe { *ptr.cast::<u8>() = 20 };
+                    }
+                    ErrorCode::HttpRequestHeaderSectionSize(_e24) => {
+                        unsafe { *ptr.cast::<u8>() = 21 };
+                        match _e24 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e26) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe {
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e26)
+                                };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpRequestHeaderSize(_e27) => {
+                        unsafe { *ptr.cast::<u8>() = 22 };
+                        match _e27 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e29) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe {
+                                    _lower_owned_field_size_payload(_e29, ptr.add(12))
+                                };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpRequestTrailerSectionSize(_e30) => {
+                        unsafe { *ptr.cast::<u8>() = 23 };
+                        match _e30 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e32) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe {
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e32)
+                                };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpRequestTrailerSize(_e33) => {
+                        unsafe { *ptr.cast::<u8>() = 24 };
+                        unsafe { _lower_owned_field_size_payload(_e33, ptr.add(8)) };
+                    }
+                    ErrorCode::HttpResponseIncomplete => {
+                        unsafe { *ptr.cast::<u8>() = 25 };
+                    }
+                    ErrorCode::HttpResponseHeaderSectionSize(_e35) => {
+                        unsafe { *ptr.cast::<u8>() = 26 };
+                        match _e35 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e37) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe {
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e37)
+                                };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpResponseHeaderSize(_e38) => {
+                        unsafe { *ptr.cast::<u8>() = 27 };
+                        unsafe { _lower_owned_field_size_payload(_e38, ptr.add(8)) };
+                    }
+                    ErrorCode::HttpResponseBodySize(_e39) => {
+                        unsafe { *ptr.cast::<u8>() = 28 };
+                        match _e39 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e41) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe {
+                                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_e41)
+                                };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpResponseTrailerSectionSize(_e42) => {
+                        unsafe { *ptr.cast::<u8>() = 29 };
+                        match _e42 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e44) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                unsafe {
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e44)
+                                };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpResponseTrailerSize(_e45) => {
+                        unsafe { *ptr.cast::<u8>() = 30 };
+                        unsafe { _lower_owned_field_size_payload(_e45, ptr.add(8)) };
+                    }
+                    ErrorCode::HttpResponseTransferCoding(_e46) => {
+                        unsafe { *ptr.cast::<u8>() = 31 };
+                        match _e46 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e48) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                let _vec49 = (_e48).into_bytes().into_boxed_slice();
+                                let _len49 = _vec49.len();
+                                let _ptr49 = ::witbind::rt::Box::into_raw(_vec49)
+                                    .cast::<u8>();
+                                unsafe { *ptr.add(16).cast::<usize>() = _len49 };
+                                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr49 };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpResponseContentCoding(_e50) => {
+                        unsafe { *ptr.cast::<u8>() = 32 };
+                        match _e50 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e52) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                let _vec53 = (_e52).into_bytes().into_boxed_slice();
+                                let _len53 = _vec53.len();
+                                let _ptr53 = ::witbind::rt::Box::into_raw(_vec53)
+                                    .cast::<u8>();
+                                unsafe { *ptr.add(16).cast::<usize>() = _len53 };
+                                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr53 };
+                            }
+                        }
+                    }
+                    ErrorCode::HttpResponseTimeout => {
+                        unsafe { *ptr.cast::<u8>() = 33 };
+                    }
+                    ErrorCode::HttpUpgradeFailed => {
+                        unsafe { *ptr.cast::<u8>() = 34 };
+                    }
+                    ErrorCode::HttpProtocolError => {
+                        unsafe { *ptr.cast::<u8>() = 35 };
+                    }
+                    ErrorCode::LoopDetected => {
+                        unsafe { *ptr.cast::<u8>() = 36 };
+                    }
+                    ErrorCode::ConfigurationError => {
+                        unsafe { *ptr.cast::<u8>() = 37 };
+                    }
+                    ErrorCode::InternalError(_e59) => {
+                        unsafe { *ptr.cast::<u8>() = 38 };
+                        match _e59 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e61) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                let _vec62 = (_e61).into_bytes().into_boxed_slice();
+                                let _len62 = _vec62.len();
+                                let _ptr62 = ::witbind::rt::Box::into_raw(_vec62)
+                                    .cast::<u8>();
+                                unsafe { *ptr.add(16).cast::<usize>() = _len62 };
+                                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr62 };
+                            }
+                        }
+                    }
+                }
+            }
+            /// Lowers a `field-size-payload` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_field_size_payload(
+                value: FieldSizePayload,
+                ptr: *mut u8,
+            ) {
+                let FieldSizePayload { field_name: _f1, field_size: _f2 } = value;
+                match _f1 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        let _vec5 = (_e4).into_bytes().into_boxed_slice();
+                        let _len5 = _vec5.len();
+                        let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
+                    }
+                }
+                match _f2 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(12).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e7) => {
+                        unsafe { *ptr.add(12).cast::<u8>() = 1 };
+                        unsafe {
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_e7)
+                        };
+                    }
+                }
+            }
+            /// Lowers a `TLS-alert-received-payload` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_tls_alert_received_payload(
+                value: TlsAlertReceivedPayload,
+                ptr: *mut u8,
+            ) {
+                let TlsAlertReceivedPayload { alert_id: _f1, alert_message: _f2 } = value;
+                match _f1 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        unsafe {
+                            *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_e4) as u8
+                        };
+                    }
+                }
+                match _f2 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(4).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e6) => {
+                        unsafe { *ptr.add(4).cast::<u8>() = 1 };
+                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                        let _len7 = _vec7.len();
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                    }
                 }
             }
         }
@@ -4485,20 +4426,21 @@ pub mod wasi {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<u8>() };
-                        match _l2 {
+                        let _l1 = unsafe { *_results.cast::<u8>() };
+                        match _l1 {
                             0 => {
-                                let _l4 = unsafe { *_results.add(8).cast::<i32>() };
+                                let _l2 = unsafe { *_results.add(8).cast::<i32>() };
                                 ::core::result::Result::Ok(Response {
                                     handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
                                     },
                                 })
                             }
                             1 => {
-                                ::core::result::Result::Err(unsafe {
+                                let _v3 = unsafe {
                                     super::types::_lift_error_code(_results.add(8))
-                                })
+                                };
+                                ::core::result::Result::Err(_v3)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
@@ -4549,11 +4491,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -4563,8 +4505,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.3.2", "get-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure interface for insecure pseudo-random numbers.
@@ -4597,11 +4539,11 @@ pub mod wasi {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -4611,8 +4553,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
                 );
-                let _ret2 = unsafe { _wit_import() };
-                _ret2 as u64
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
         }
         /// The insecure-seed interface for seeding hash-map DoS resistance.
@@ -4647,11 +4589,11 @@ pub mod wasi {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i64>() };
-                let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                (_l3 as u64, _l4 as u64)
+                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                (_l2, _l3)
             }
         }
     }
@@ -4696,7 +4638,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
+                        let _ret1 = {
                             __T::handle(Request {
                                     handle: unsafe {
                                         ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
@@ -4704,11 +4646,11 @@ pub mod exports {
                                 })
                                 .await
                         };
-                        let (_v173, _v174, _v175, _v176, _v177, _v178, _v179, _v180) = match &_ret2 {
-                            ::core::result::Result::Ok(_e3) => {
+                        let (_v11, _v12, _v13, _v14, _v15, _v16, _v17, _v18) = match &_ret1 {
+                            ::core::result::Result::Ok(_e2) => {
                                 (
                                     0i32,
-                                    ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                                    ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
                                         as i32,
                                     0i32,
                                     ::core::mem::MaybeUninit::<u64>::zeroed(),
@@ -4718,649 +4660,11 @@ pub mod exports {
                                     0i32,
                                 )
                             }
-                            ::core::result::Result::Err(_e4) => {
-                                let (_v166, _v167, _v168, _v169, _v170, _v171, _v172) = match _e4 {
-                                    ErrorCode::DnsTimeout => {
-                                        (
-                                            0i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::DnsError(_e6) => {
-                                        let super::super::super::super::wasi::http::types::DnsErrorPayload {
-                                            rcode: _f7,
-                                            info_code: _f8,
-                                        } = _e6;
-                                        let (_v12, _v13, _v14) = match _f7 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e10) => {
-                                                let _vec11 = _e10;
-                                                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                                                let _len11 = _vec11.len();
-                                                (1i32, _ptr11, _len11)
-                                            }
-                                        };
-                                        let (_v17, _v18) = match _f8 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e16) => {
-                                                (1i32, ::witbind::rt::as_i32(_e16))
-                                            }
-                                        };
-                                        (
-                                            1i32,
-                                            _v12,
-                                            ::witbind::rt::ptr_to_p64(_v13),
-                                            (_v14) as *mut u8,
-                                            (_v17) as usize as *mut u8,
-                                            (_v18) as usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::DestinationNotFound => {
-                                        (
-                                            2i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::DestinationUnavailable => {
-                                        (
-                                            3i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::DestinationIpProhibited => {
-                                        (
-                                            4i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::DestinationIpUnroutable => {
-                                        (
-                                            5i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::ConnectionRefused => {
-                                        (
-                                            6i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::ConnectionTerminated => {
-                                        (
-                                            7i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::ConnectionTimeout => {
-                                        (
-                                            8i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::ConnectionReadTimeout => {
-                                        (
-                                            9i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::ConnectionWriteTimeout => {
-                                        (
-                                            10i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::ConnectionLimitReached => {
-                                        (
-                                            11i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::TlsProtocolError => {
-                                        (
-                                            12i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::TlsCertificateError => {
-                                        (
-                                            13i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::TlsAlertReceived(_e31) => {
-                                        let super::super::super::super::wasi::http::types::TlsAlertReceivedPayload {
-                                            alert_id: _f32,
-                                            alert_message: _f33,
-                                        } = _e31;
-                                        let (_v36, _v37) = match _f32 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e35) => {
-                                                (1i32, ::witbind::rt::as_i32(_e35))
-                                            }
-                                        };
-                                        let (_v41, _v42, _v43) = match _f33 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e39) => {
-                                                let _vec40 = _e39;
-                                                let _ptr40 = _vec40.as_ptr().cast::<u8>().cast_mut();
-                                                let _len40 = _vec40.len();
-                                                (1i32, _ptr40, _len40)
-                                            }
-                                        };
-                                        (
-                                            14i32,
-                                            _v36,
-                                            ::core::mem::MaybeUninit::new((i64::from(_v37)) as u64),
-                                            (_v41) as usize as *mut u8,
-                                            _v42,
-                                            _v43,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestDenied => {
-                                        (
-                                            15i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestLengthRequired => {
-                                        (
-                                            16i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestBodySize(_e46) => {
-                                        let (_v49, _v50) = match _e46 {
-                                            ::core::option::Option::None => (0i32, 0i64),
-                                            ::core::option::Option::Some(_e48) => {
-                                                (1i32, ::witbind::rt::as_i64(_e48))
-                                            }
-                                        };
-                                        (
-                                            17i32,
-                                            _v49,
-                                            ::core::mem::MaybeUninit::new((_v50) as u64),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestMethodInvalid => {
-                                        (
-                                            18i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestUriInvalid => {
-                                        (
-                                            19i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestUriTooLong => {
-                                        (
-                                            20i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestHeaderSectionSize(_e54) => {
-                                        let (_v57, _v58) = match _e54 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e56) => {
-                                                (1i32, ::witbind::rt::as_i32(_e56))
-                                            }
-                                        };
-                                        (
-                                            21i32,
-                                            _v57,
-                                            ::core::mem::MaybeUninit::new((i64::from(_v58)) as u64),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestHeaderSize(_e59) => {
-                                        let (_v74, _v75, _v76, _v77, _v78, _v79) = match _e59 {
-                                            ::core::option::Option::None => {
-                                                (
-                                                    0i32,
-                                                    0i32,
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                    0i32,
-                                                )
-                                            }
-                                            ::core::option::Option::Some(_e61) => {
-                                                let super::super::super::super::wasi::http::types::FieldSizePayload {
-                                                    field_name: _f62,
-                                                    field_size: _f63,
-                                                } = _e61;
-                                                let (_v67, _v68, _v69) = match _f62 {
-                                                    ::core::option::Option::None => {
-                                                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                                    }
-                                                    ::core::option::Option::Some(_e65) => {
-                                                        let _vec66 = _e65;
-                                                        let _ptr66 = _vec66.as_ptr().cast::<u8>().cast_mut();
-                                                        let _len66 = _vec66.len();
-                                                        (1i32, _ptr66, _len66)
-                                                    }
-                                                };
-                                                let (_v72, _v73) = match _f63 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e71) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e71))
-                                                    }
-                                                };
-                                                (1i32, _v67, _v68, _v69, _v72, _v73)
-                                            }
-                                        };
-                                        (
-                                            22i32,
-                                            _v74,
-                                            ::core::mem::MaybeUninit::new((i64::from(_v75)) as u64),
-                                            _v76,
-                                            (_v77) as *mut u8,
-                                            (_v78) as usize,
-                                            _v79,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestTrailerSectionSize(_e80) => {
-                                        let (_v83, _v84) = match _e80 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e82) => {
-                                                (1i32, ::witbind::rt::as_i32(_e82))
-                                            }
-                                        };
-                                        (
-                                            23i32,
-                                            _v83,
-                                            ::core::mem::MaybeUninit::new((i64::from(_v84)) as u64),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpRequestTrailerSize(_e85) => {
-                                        let super::super::super::super::wasi::http::types::FieldSizePayload {
-                                            field_name: _f86,
-                                            field_size: _f87,
-                                        } = _e85;
-                                        let (_v91, _v92, _v93) = match _f86 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e89) => {
-                                                let _vec90 = _e89;
-                                                let _ptr90 = _vec90.as_ptr().cast::<u8>().cast_mut();
-                                                let _len90 = _vec90.len();
-                                                (1i32, _ptr90, _len90)
-                                            }
-                                        };
-                                        let (_v96, _v97) = match _f87 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e95) => {
-                                                (1i32, ::witbind::rt::as_i32(_e95))
-                                            }
-                                        };
-                                        (
-                                            24i32,
-                                            _v91,
-                                            ::witbind::rt::ptr_to_p64(_v92),
-                                            (_v93) as *mut u8,
-                                            (_v96) as usize as *mut u8,
-                                            (_v97) as usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseIncomplete => {
-                                        (
-                                            25i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseHeaderSectionSize(_e99) => {
-                                        let (_v102, _v103) = match _e99 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e101) => {
-                                                (1i32, ::witbind::rt::as_i32(_e101))
-                                            }
-                                        };
-                                        (
-                                            26i32,
-                                            _v102,
-                                            ::core::mem::MaybeUninit::new((i64::from(_v103)) as u64),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseHeaderSize(_e104) => {
-                                        let super::super::super::super::wasi::http::types::FieldSizePayload {
-                                            field_name: _f105,
-                                            field_size: _f106,
-                                        } = _e104;
-                                        let (_v110, _v111, _v112) = match _f105 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e108) => {
-                                                let _vec109 = _e108;
-                                                let _ptr109 = _vec109.as_ptr().cast::<u8>().cast_mut();
-                                                let _len109 = _vec109.len();
-                                                (1i32, _ptr109, _len109)
-                                            }
-                                        };
-                                        let (_v115, _v116) = match _f106 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e114) => {
-                                                (1i32, ::witbind::rt::as_i32(_e114))
-                                            }
-                                        };
-                                        (
-                                            27i32,
-                                            _v110,
-                                            ::witbind::rt::ptr_to_p64(_v111),
-                                            (_v112) as *mut u8,
-                                            (_v115) as usize as *mut u8,
-                                            (_v116) as usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseBodySize(_e117) => {
-                                        let (_v120, _v121) = match _e117 {
-                                            ::core::option::Option::None => (0i32, 0i64),
-                                            ::core::option::Option::Some(_e119) => {
-                                                (1i32, ::witbind::rt::as_i64(_e119))
-                                            }
-                                        };
-                                        (
-                                            28i32,
-                                            _v120,
-                                            ::core::mem::MaybeUninit::new((_v121) as u64),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseTrailerSectionSize(_e122) => {
-                                        let (_v125, _v126) = match _e122 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e124) => {
-                                                (1i32, ::witbind::rt::as_i32(_e124))
-                                            }
-                                        };
-                                        (
-                                            29i32,
-                                            _v125,
-                                            ::core::mem::MaybeUninit::new((i64::from(_v126)) as u64),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseTrailerSize(_e127) => {
-                                        let super::super::super::super::wasi::http::types::FieldSizePayload {
-                                            field_name: _f128,
-                                            field_size: _f129,
-                                        } = _e127;
-                                        let (_v133, _v134, _v135) = match _f128 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e131) => {
-                                                let _vec132 = _e131;
-                                                let _ptr132 = _vec132.as_ptr().cast::<u8>().cast_mut();
-                                                let _len132 = _vec132.len();
-                                                (1i32, _ptr132, _len132)
-                                            }
-                                        };
-                                        let (_v138, _v139) = match _f129 {
-                                            ::core::option::Option::None => (0i32, 0i32),
-                                            ::core::option::Option::Some(_e137) => {
-                                                (1i32, ::witbind::rt::as_i32(_e137))
-                                            }
-                                        };
-                                        (
-                                            30i32,
-                                            _v133,
-                                            ::witbind::rt::ptr_to_p64(_v134),
-                                            (_v135) as *mut u8,
-                                            (_v138) as usize as *mut u8,
-                                            (_v139) as usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseTransferCoding(_e140) => {
-                                        let (_v144, _v145, _v146) = match _e140 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e142) => {
-                                                let _vec143 = _e142;
-                                                let _ptr143 = _vec143.as_ptr().cast::<u8>().cast_mut();
-                                                let _len143 = _vec143.len();
-                                                (1i32, _ptr143, _len143)
-                                            }
-                                        };
-                                        (
-                                            31i32,
-                                            _v144,
-                                            ::witbind::rt::ptr_to_p64(_v145),
-                                            (_v146) as *mut u8,
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseContentCoding(_e147) => {
-                                        let (_v151, _v152, _v153) = match _e147 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e149) => {
-                                                let _vec150 = _e149;
-                                                let _ptr150 = _vec150.as_ptr().cast::<u8>().cast_mut();
-                                                let _len150 = _vec150.len();
-                                                (1i32, _ptr150, _len150)
-                                            }
-                                        };
-                                        (
-                                            32i32,
-                                            _v151,
-                                            ::witbind::rt::ptr_to_p64(_v152),
-                                            (_v153) as *mut u8,
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpResponseTimeout => {
-                                        (
-                                            33i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpUpgradeFailed => {
-                                        (
-                                            34i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::HttpProtocolError => {
-                                        (
-                                            35i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::LoopDetected => {
-                                        (
-                                            36i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::ConfigurationError => {
-                                        (
-                                            37i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ErrorCode::InternalError(_e159) => {
-                                        let (_v163, _v164, _v165) = match _e159 {
-                                            ::core::option::Option::None => {
-                                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                            }
-                                            ::core::option::Option::Some(_e161) => {
-                                                let _vec162 = _e161;
-                                                let _ptr162 = _vec162.as_ptr().cast::<u8>().cast_mut();
-                                                let _len162 = _vec162.len();
-                                                (1i32, _ptr162, _len162)
-                                            }
-                                        };
-                                        (
-                                            38i32,
-                                            _v163,
-                                            ::witbind::rt::ptr_to_p64(_v164),
-                                            (_v165) as *mut u8,
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                };
-                                (1i32, _v166, _v167, _v168, _v169, _v170, _v171, _v172)
+                            ::core::result::Result::Err(_e3) => {
+                                let (_v4, _v5, _v6, _v7, _v8, _v9, _v10) = super::super::super::super::wasi::http::types::_lower_flat_error_code(
+                                    &_e3,
+                                );
+                                (1i32, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
                             }
                         };
                         ::witbind::rt::wit_import!(
@@ -5369,16 +4673,7 @@ pub mod exports {
                         );
                         _task_cancel.forget();
                         unsafe {
-                            _wit_import(
-                                _v173,
-                                _v174,
-                                _v175,
-                                _v176,
-                                _v177,
-                                _v178,
-                                _v179,
-                                _v180,
-                            )
+                            _wit_import(_v11, _v12, _v13, _v14, _v15, _v16, _v17, _v18)
                         };
                     })
                 }

@@ -301,61 +301,59 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(TcpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -408,84 +406,82 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l38 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l54 = unsafe { *_ptr34.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l54 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l57 = unsafe { *_ptr34.add(12).cast::<*mut u8>() };
-                                                    let _l58 = unsafe { *_ptr34.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l57.cast::<u8>(),
-                                                                _l58,
-                                                                _l58,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
+                            let _v20 = match _l15 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
+                                    let _v19 = match _l16 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
+                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l17.cast::<u8>(),
+                                                        _l18,
+                                                        _l18,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v19)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v20)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -548,87 +544,15 @@ pub mod wasi {
                             (self_, remote_address): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            match remote_address {
-                                IpSocketAddress::Ipv4(_e4) => {
-                                    unsafe { *_p3.cast::<u8>() = 0u8 };
-                                    let Ipv4SocketAddress { port: _f5, address: _f6 } = _e4;
-                                    unsafe {
-                                        *_p3.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f5)
-                                            as u16
-                                    };
-                                    let (_t7, _t8, _t9, _t10) = _f6;
-                                    unsafe {
-                                        *_p3.add(6).cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8
-                                    };
-                                    unsafe {
-                                        *_p3.add(7).cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8
-                                    };
-                                    unsafe {
-                                        *_p3.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t9) as u8
-                                    };
-                                    unsafe {
-                                        *_p3.add(9).cast::<u8>() = ::witbind::rt::as_i32(_t10) as u8
-                                    };
-                                }
-                                IpSocketAddress::Ipv6(_e11) => {
-                                    unsafe { *_p3.cast::<u8>() = 1u8 };
-                                    let Ipv6SocketAddress {
-                                        port: _f12,
-                                        flow_info: _f13,
-                                        address: _f14,
-                                        scope_id: _f15,
-                                    } = _e11;
-                                    unsafe {
-                                        *_p3.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f12)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                                    };
-                                    let (_t16, _t17, _t18, _t19, _t20, _t21, _t22, _t23) = _f14;
-                                    unsafe {
-                                        *_p3.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t16)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t17)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t18)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t19)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t22)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t23)
-                                            as u16
-                                    };
-                                    unsafe {
-                                        *_p3.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f15)
-                                    };
-                                }
+                            let _p2 = unsafe { _area.add(4) };
+                            unsafe {
+                                _lower_owned_ip_socket_address(remote_address, _p2)
                             };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
@@ -664,52 +588,50 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::AccessDenied,
-                                            1 => ErrorCode::NotSupported,
-                                            2 => ErrorCode::InvalidArgument,
-                                            3 => ErrorCode::OutOfMemory,
-                                            4 => ErrorCode::Timeout,
-                                            5 => ErrorCode::InvalidState,
-                                            6 => ErrorCode::AddressNotBindable,
-                                            7 => ErrorCode::AddressInUse,
-                                            8 => ErrorCode::RemoteUnreachable,
-                                            9 => ErrorCode::ConnectionRefused,
-                                            10 => ErrorCode::ConnectionBroken,
-                                            11 => ErrorCode::ConnectionReset,
-                                            12 => ErrorCode::ConnectionAborted,
-                                            13 => ErrorCode::DatagramTooLarge,
-                                            14 => {
-                                                let _l21 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l21 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l24 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l25 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l24.cast::<u8>(),
-                                                                        _l25,
-                                                                        _l25,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::AccessDenied,
+                                        1 => ErrorCode::NotSupported,
+                                        2 => ErrorCode::InvalidArgument,
+                                        3 => ErrorCode::OutOfMemory,
+                                        4 => ErrorCode::Timeout,
+                                        5 => ErrorCode::InvalidState,
+                                        6 => ErrorCode::AddressNotBindable,
+                                        7 => ErrorCode::AddressInUse,
+                                        8 => ErrorCode::RemoteUnreachable,
+                                        9 => ErrorCode::ConnectionRefused,
+                                        10 => ErrorCode::ConnectionBroken,
+                                        11 => ErrorCode::ConnectionReset,
+                                        12 => ErrorCode::ConnectionAborted,
+                                        13 => ErrorCode::DatagramTooLarge,
+                                        14 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -806,67 +728,65 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                             ::core::result::Result::Ok(
                                 ::witbind::rt::async_support::StreamReader::new(
-                                    _l5 as u32,
+                                    _l3,
                                     <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
                                 ),
                             )
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -903,7 +823,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.send", (i32,
                         i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             data.take_handle() as i32,
@@ -911,7 +831,7 @@ pub mod wasi {
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
+                            _ret1 as u32,
                             <::core::result::Result<
                                 (),
                                 ErrorCode,
@@ -963,23 +883,23 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
                         ::witbind::rt::async_support::StreamReader::new(
-                            _l3 as u32,
+                            _l2,
                             <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         ),
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
-                                _l4 as u32,
+                                _l3,
                                 <::core::result::Result<
                                     (),
                                     ErrorCode,
@@ -1017,63 +937,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1100,63 +1017,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1169,12 +1083,12 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-is-listening", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -1186,12 +1100,12 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-address-family", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to
                 /// ignore this.
@@ -1217,60 +1131,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1297,62 +1209,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l5))
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1370,60 +1280,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1452,62 +1360,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1525,60 +1431,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1606,62 +1510,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1679,60 +1581,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1761,62 +1661,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(_l5 as u32)
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1834,60 +1732,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1908,63 +1804,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(4).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1982,60 +1875,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2073,62 +1964,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2146,60 +2035,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2216,62 +2103,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2289,60 +2174,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2416,61 +2299,59 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
                             ::core::result::Result::Ok(UdpSocket {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
                                 },
                             })
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2509,84 +2390,82 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l38 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l54 = unsafe { *_ptr34.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l54 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l57 = unsafe { *_ptr34.add(12).cast::<*mut u8>() };
-                                                    let _l58 = unsafe { *_ptr34.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l57.cast::<u8>(),
-                                                                _l58,
-                                                                _l58,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
+                            let _v20 = match _l15 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
+                                    let _v19 = match _l16 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
+                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l17.cast::<u8>(),
+                                                        _l18,
+                                                        _l18,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v19)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v20)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2642,84 +2521,82 @@ pub mod wasi {
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
                     let (
-                        _v22,
-                        _v23,
-                        _v24,
-                        _v25,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _v29,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
                     ) = _lower_flat_ip_socket_address(&remote_address);
-                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _ptr34,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _ptr13,
                         )
                     };
-                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
-                    match _l35 {
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    match _l14 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l38 = unsafe { *_ptr34.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l38 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l54 = unsafe { *_ptr34.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l54 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l57 = unsafe { *_ptr34.add(12).cast::<*mut u8>() };
-                                                    let _l58 = unsafe { *_ptr34.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l57.cast::<u8>(),
-                                                                _l58,
-                                                                _l58,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
+                            let _v20 = match _l15 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
+                                    let _v19 = match _l16 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
+                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l17.cast::<u8>(),
+                                                        _l18,
+                                                        _l18,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v19)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v20)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2749,59 +2626,57 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2877,106 +2752,28 @@ pub mod wasi {
                             (self_, data, remote_address): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _p2 = unsafe { _area.add(0) };
+                            let _p1 = unsafe { _area.add(0) };
                             unsafe {
-                                *_p2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &self_.handle,
                                 ) as i32
                             };
-                            let _p3 = unsafe { _area.add(4) };
-                            let _vec4 = (data).into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(12) };
+                            let _p2 = unsafe { _area.add(4) };
+                            let _vec3 = (data).into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
+                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
+                            let _p4 = unsafe { _area.add(12) };
                             match remote_address {
                                 ::core::option::Option::None => {
-                                    unsafe { *_p5.cast::<u8>() = 0u8 };
+                                    unsafe { *_p4.cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e7) => {
-                                    unsafe { *_p5.cast::<u8>() = 1u8 };
-                                    match _e7 {
-                                        IpSocketAddress::Ipv4(_e8) => {
-                                            unsafe { *_p5.add(4).cast::<u8>() = 0u8 };
-                                            let Ipv4SocketAddress { port: _f9, address: _f10 } = _e8;
-                                            unsafe {
-                                                *_p5.add(8).cast::<u16>() = ::witbind::rt::as_i32(_f9)
-                                                    as u16
-                                            };
-                                            let (_t11, _t12, _t13, _t14) = _f10;
-                                            unsafe {
-                                                *_p5.add(10).cast::<u8>() = ::witbind::rt::as_i32(_t11)
-                                                    as u8
-                                            };
-                                            unsafe {
-                                                *_p5.add(11).cast::<u8>() = ::witbind::rt::as_i32(_t12)
-                                                    as u8
-                                            };
-                                            unsafe {
-                                                *_p5.add(12).cast::<u8>() = ::witbind::rt::as_i32(_t13)
-                                                    as u8
-                                            };
-                                            unsafe {
-                                                *_p5.add(13).cast::<u8>() = ::witbind::rt::as_i32(_t14)
-                                                    as u8
-                                            };
-                                        }
-                                        IpSocketAddress::Ipv6(_e15) => {
-                                            unsafe { *_p5.add(4).cast::<u8>() = 1u8 };
-                                            let Ipv6SocketAddress {
-                                                port: _f16,
-                                                flow_info: _f17,
-                                                address: _f18,
-                                                scope_id: _f19,
-                                            } = _e15;
-                                            unsafe {
-                                                *_p5.add(8).cast::<u16>() = ::witbind::rt::as_i32(_f16)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f17)
-                                            };
-                                            let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                            unsafe {
-                                                *_p5.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t22)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t23)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t24)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t25)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(28).cast::<u16>() = ::witbind::rt::as_i32(_t26)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(30).cast::<u16>() = ::witbind::rt::as_i32(_t27)
-                                                    as u16
-                                            };
-                                            unsafe {
-                                                *_p5.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f19)
-                                            };
-                                        }
-                                    };
+                                ::core::option::Option::Some(_e6) => {
+                                    unsafe { *_p4.cast::<u8>() = 1 };
+                                    unsafe { _lower_owned_ip_socket_address(_e6, _p4.add(4)) };
                                 }
-                            };
+                            }
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2999,11 +2796,11 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base5 = _l2;
-                            let _len5 = _l3;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            let _base3 = _l1;
+                            let _len3 = _l2;
+                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3012,63 +2809,61 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base5 = _l2;
-                            let _len5 = _l3;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            let _base3 = _l1;
+                            let _len3 = _l2;
+                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
-                                    let _l5 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l5 {
-                                            0 => ErrorCode::AccessDenied,
-                                            1 => ErrorCode::NotSupported,
-                                            2 => ErrorCode::InvalidArgument,
-                                            3 => ErrorCode::OutOfMemory,
-                                            4 => ErrorCode::Timeout,
-                                            5 => ErrorCode::InvalidState,
-                                            6 => ErrorCode::AddressNotBindable,
-                                            7 => ErrorCode::AddressInUse,
-                                            8 => ErrorCode::RemoteUnreachable,
-                                            9 => ErrorCode::ConnectionRefused,
-                                            10 => ErrorCode::ConnectionBroken,
-                                            11 => ErrorCode::ConnectionReset,
-                                            12 => ErrorCode::ConnectionAborted,
-                                            13 => ErrorCode::DatagramTooLarge,
-                                            14 => {
-                                                let _l21 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l21 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l24 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l25 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l24.cast::<u8>(),
-                                                                        _l25,
-                                                                        _l25,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v7 = match _l2 {
+                                        0 => ErrorCode::AccessDenied,
+                                        1 => ErrorCode::NotSupported,
+                                        2 => ErrorCode::InvalidArgument,
+                                        3 => ErrorCode::OutOfMemory,
+                                        4 => ErrorCode::Timeout,
+                                        5 => ErrorCode::InvalidState,
+                                        6 => ErrorCode::AddressNotBindable,
+                                        7 => ErrorCode::AddressInUse,
+                                        8 => ErrorCode::RemoteUnreachable,
+                                        9 => ErrorCode::ConnectionRefused,
+                                        10 => ErrorCode::ConnectionBroken,
+                                        11 => ErrorCode::ConnectionReset,
+                                        12 => ErrorCode::ConnectionAborted,
+                                        13 => ErrorCode::DatagramTooLarge,
+                                        14 => {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v6 = match _l3 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l4.cast::<u8>(),
+                                                                _l5,
+                                                                _l5,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v6)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3166,66 +2961,64 @@ pub mod wasi {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l2 = unsafe { *_results.cast::<u8>() };
-                            match _l2 {
+                            let _l1 = unsafe { *_results.cast::<u8>() };
+                            match _l1 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l5 = unsafe { *_results.add(8).cast::<usize>() };
-                                    let _list6 = unsafe {
+                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
+                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
+                                    let _list4 = unsafe {
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l4.cast::<u8>(),
-                                            _l5,
-                                            _l5,
+                                            _l2.cast::<u8>(),
+                                            _l3,
+                                            _l3,
                                         )
                                     };
-                                    let _v28 = unsafe {
+                                    let _v5 = unsafe {
                                         _lift_ip_socket_address(_results.add(12))
                                     };
-                                    ::core::result::Result::Ok((_list6, _v28))
+                                    ::core::result::Result::Ok((_list4, _v5))
                                 }
                                 1 => {
-                                    let _l30 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Err(
-                                        match _l30 {
-                                            0 => ErrorCode::AccessDenied,
-                                            1 => ErrorCode::NotSupported,
-                                            2 => ErrorCode::InvalidArgument,
-                                            3 => ErrorCode::OutOfMemory,
-                                            4 => ErrorCode::Timeout,
-                                            5 => ErrorCode::InvalidState,
-                                            6 => ErrorCode::AddressNotBindable,
-                                            7 => ErrorCode::AddressInUse,
-                                            8 => ErrorCode::RemoteUnreachable,
-                                            9 => ErrorCode::ConnectionRefused,
-                                            10 => ErrorCode::ConnectionBroken,
-                                            11 => ErrorCode::ConnectionReset,
-                                            12 => ErrorCode::ConnectionAborted,
-                                            13 => ErrorCode::DatagramTooLarge,
-                                            14 => {
-                                                let _l46 = unsafe { *_results.add(8).cast::<u8>() };
-                                                ErrorCode::Other(
-                                                    match _l46 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l49 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l50 = unsafe { *_results.add(16).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l49.cast::<u8>(),
-                                                                        _l50,
-                                                                        _l50,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    },
-                                                )
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
+                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v11 = match _l6 {
+                                        0 => ErrorCode::AccessDenied,
+                                        1 => ErrorCode::NotSupported,
+                                        2 => ErrorCode::InvalidArgument,
+                                        3 => ErrorCode::OutOfMemory,
+                                        4 => ErrorCode::Timeout,
+                                        5 => ErrorCode::InvalidState,
+                                        6 => ErrorCode::AddressNotBindable,
+                                        7 => ErrorCode::AddressInUse,
+                                        8 => ErrorCode::RemoteUnreachable,
+                                        9 => ErrorCode::ConnectionRefused,
+                                        10 => ErrorCode::ConnectionBroken,
+                                        11 => ErrorCode::ConnectionReset,
+                                        12 => ErrorCode::ConnectionAborted,
+                                        13 => ErrorCode::DatagramTooLarge,
+                                        14 => {
+                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v10 = match _l7 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                    let _l9 = unsafe { *_results.add(16).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l8.cast::<u8>(),
+                                                                _l9,
+                                                                _l9,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            };
+                                            ErrorCode::Other(_v10)
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ::core::result::Result::Err(_v11)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3266,63 +3059,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3349,63 +3139,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 36],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
-                            })
+                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                            ::core::result::Result::Ok(_v3)
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l28 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l44 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l47.cast::<u8>(),
-                                                                _l48,
-                                                                _l48,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3420,12 +3207,12 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-address-family", (i32), i32
                     );
-                    let _ret2 = unsafe {
+                    let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
                     };
-                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -3445,63 +3232,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                *_ptr2.add(4).cast::<u8>()
-                            })
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3519,60 +3303,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3602,62 +3384,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3675,60 +3455,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3745,62 +3523,60 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                            ::core::result::Result::Ok(_l5 as u64)
+                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l3)
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l7 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l23 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l23 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                                    let _l27 = unsafe { *_ptr2.add(20).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l26.cast::<u8>(),
-                                                                _l27,
-                                                                _l27,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            let _v9 = match _l4 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                                    let _v8 = match _l5 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
+                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l6.cast::<u8>(),
+                                                        _l7,
+                                                        _l7,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v8)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3818,60 +3594,58 @@ pub mod wasi {
                     let mut _ret_area = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 20],
                     );
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr2,
+                            _ptr1,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l22 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l22 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l25 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l26 = unsafe { *_ptr2.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l25.cast::<u8>(),
-                                                                _l26,
-                                                                _l26,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v8 = match _l3 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                                    let _v7 = match _l4 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
+                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l5.cast::<u8>(),
+                                                        _l6,
+                                                        _l6,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v7)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3947,10 +3721,10 @@ pub mod wasi {
                     };
                 }
                 unsafe fn lift(ptr: *mut u8) -> TcpSocket {
-                    let _l2 = unsafe { *ptr.cast::<i32>() };
+                    let _l1 = unsafe { *ptr.cast::<i32>() };
                     TcpSocket {
                         handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
+                            ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
                         },
                     }
                 }
@@ -4116,163 +3890,136 @@ pub mod wasi {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe { *ptr.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            match _e3 {
+                        ::core::result::Result::Err(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            match _e2 {
                                 ErrorCode::AccessDenied => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
                                 }
                                 ErrorCode::NotSupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
                                 }
                                 ErrorCode::InvalidArgument => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
                                 }
                                 ErrorCode::OutOfMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
                                 }
                                 ErrorCode::Timeout => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
                                 }
                                 ErrorCode::InvalidState => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
                                 }
                                 ErrorCode::AddressNotBindable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
                                 }
                                 ErrorCode::AddressInUse => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
                                 }
                                 ErrorCode::RemoteUnreachable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
                                 }
                                 ErrorCode::ConnectionRefused => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
                                 }
                                 ErrorCode::ConnectionBroken => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
                                 }
                                 ErrorCode::ConnectionReset => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
                                 }
                                 ErrorCode::ConnectionAborted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
                                 }
                                 ErrorCode::DatagramTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13u8 };
+                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
                                 }
-                                ErrorCode::Other(_e18) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14u8 };
-                                    match _e18 {
+                                ErrorCode::Other(_e17) => {
+                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
+                                    match _e17 {
                                         ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
                                         }
-                                        ::core::option::Option::Some(_e20) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                            let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                            let _len21 = _vec21.len();
-                                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                        ::core::option::Option::Some(_e19) => {
+                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
+                                            let _vec20 = (_e19).into_bytes().into_boxed_slice();
+                                            let _len20 = _vec20.len();
+                                            let _ptr20 = ::witbind::rt::Box::into_raw(_vec20)
                                                 .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len21 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr21 };
+                                            unsafe { *ptr.add(16).cast::<usize>() = _len20 };
+                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr20 };
                                         }
-                                    };
+                                    }
                                 }
-                            };
+                            }
                         }
-                    };
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l5 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::NotSupported,
-                                    2 => ErrorCode::InvalidArgument,
-                                    3 => ErrorCode::OutOfMemory,
-                                    4 => ErrorCode::Timeout,
-                                    5 => ErrorCode::InvalidState,
-                                    6 => ErrorCode::AddressNotBindable,
-                                    7 => ErrorCode::AddressInUse,
-                                    8 => ErrorCode::RemoteUnreachable,
-                                    9 => ErrorCode::ConnectionRefused,
-                                    10 => ErrorCode::ConnectionBroken,
-                                    11 => ErrorCode::ConnectionReset,
-                                    12 => ErrorCode::ConnectionAborted,
-                                    13 => ErrorCode::DatagramTooLarge,
-                                    14 => {
-                                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
-                                        ErrorCode::Other(
-                                            match _l21 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l24 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                                    let _l25 = unsafe { *ptr.add(16).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l24.cast::<u8>(),
-                                                                _l25,
-                                                                _l25,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                            let _v7 = match _l2 {
+                                0 => ErrorCode::AccessDenied,
+                                1 => ErrorCode::NotSupported,
+                                2 => ErrorCode::InvalidArgument,
+                                3 => ErrorCode::OutOfMemory,
+                                4 => ErrorCode::Timeout,
+                                5 => ErrorCode::InvalidState,
+                                6 => ErrorCode::AddressNotBindable,
+                                7 => ErrorCode::AddressInUse,
+                                8 => ErrorCode::RemoteUnreachable,
+                                9 => ErrorCode::ConnectionRefused,
+                                10 => ErrorCode::ConnectionBroken,
+                                11 => ErrorCode::ConnectionReset,
+                                12 => ErrorCode::ConnectionAborted,
+                                13 => ErrorCode::DatagramTooLarge,
+                                14 => {
+                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                                    let _v6 = match _l3 {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l4.cast::<u8>(),
+                                                        _l5,
+                                                        _l5,
+                                                    ),
+                                                )
+                                            })
+                                        }
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    };
+                                    ErrorCode::Other(_v6)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {}
-                                2 => {}
-                                3 => {}
-                                4 => {}
-                                5 => {}
-                                6 => {}
-                                7 => {}
-                                8 => {}
-                                9 => {}
-                                10 => {}
-                                11 => {}
-                                12 => {}
-                                13 => {}
-                                14 => {
-                                    let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    match i32::from(_l21) {
-                                        0 => {}
-                                        1 => {
-                                            let _l24 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l25 = unsafe { *ptr.add(16).cast::<usize>() };
-                                            unsafe { ::witbind::rt::cabi_dealloc(_l24, _l25, 1) };
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                                _ => {}
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        if _l2 == 14 {
+                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
+                            if _l3 == 1 {
+                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                             }
                         }
-                        _ => {}
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -4305,25 +4052,18 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                        let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l2, _l3, _l4, _l5))
                     }
                     1 => {
-                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
-                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
-                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
-                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
-                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
-                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
-                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
-                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
-                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
+                        let _v6 = unsafe { _lift_ipv6_address(ptr.add(2)) };
+                        IpAddress::Ipv6(_v6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4338,17 +4078,15 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ip_socket_address(
                 ptr: *mut u8,
             ) -> IpSocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        IpSocketAddress::Ipv4(unsafe {
-                            _lift_ipv4_socket_address(ptr.add(4))
-                        })
+                        let _v2 = unsafe { _lift_ipv4_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv4(_v2)
                     }
                     1 => {
-                        IpSocketAddress::Ipv6(unsafe {
-                            _lift_ipv6_socket_address(ptr.add(4))
-                        })
+                        let _v3 = unsafe { _lift_ipv6_socket_address(ptr.add(4)) };
+                        IpSocketAddress::Ipv6(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4363,15 +4101,33 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv4_socket_address(
                 ptr: *mut u8,
             ) -> Ipv4SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(5).cast::<u8>() };
                 Ipv4SocketAddress {
-                    port: _l2,
-                    address: (_l3, _l4, _l5, _l6),
+                    port: _l1,
+                    address: (_l2, _l3, _l4, _l5),
                 }
+            }
+            /// Lifts a `ipv6-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ipv6_address(ptr: *mut u8) -> Ipv6Address {
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<u16>() };
+                let _l4 = unsafe { *ptr.add(6).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(14).cast::<u16>() };
+                (_l1, _l2, _l3, _l4, _l5, _l6, _l7, _l8)
             }
             /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
             ///
@@ -4383,29 +4139,26 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_ipv6_socket_address(
                 ptr: *mut u8,
             ) -> Ipv6SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
-                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
-                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
-                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
-                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
-                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
-                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
-                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                let _l1 = unsafe { *ptr.cast::<u16>() };
+                let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                let _v3 = unsafe { _lift_ipv6_address(ptr.add(8)) };
+                let _l4 = unsafe { *ptr.add(24).cast::<u32>() };
                 Ipv6SocketAddress {
-                    port: _l2,
-                    flow_info: _l3 as u32,
-                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
-                    scope_id: _l12 as u32,
+                    port: _l1,
+                    flow_info: _l2,
+                    address: _v3,
+                    scope_id: _l4,
                 }
             }
+            #[allow(clippy::needless_borrow)]
             /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_ip_socket_address(
                 value: &IpSocketAddress,
             ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
                 let (
+                    _v19,
+                    _v20,
+                    _v21,
                     _v22,
                     _v23,
                     _v24,
@@ -4415,20 +4168,18 @@ pub mod wasi {
                     _v28,
                     _v29,
                     _v30,
-                    _v31,
-                    _v32,
-                    _v33,
                 ) = match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                        let (_t5, _t6, _t7, _t8) = _f4;
+                    IpSocketAddress::Ipv4(_e1) => {
+                        let (_v2, _v3, _v4, _v5, _v6) = _lower_flat_ipv4_socket_address(
+                            &_e1,
+                        );
                         (
                             0i32,
-                            ::witbind::rt::as_i32(_f3),
-                            ::witbind::rt::as_i32(_t5),
-                            ::witbind::rt::as_i32(_t6),
-                            ::witbind::rt::as_i32(_t7),
-                            ::witbind::rt::as_i32(_t8),
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
                             0i32,
                             0i32,
                             0i32,
@@ -4437,31 +4188,185 @@ pub mod wasi {
                             0i32,
                         )
                     }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        let Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                    IpSocketAddress::Ipv6(_e7) => {
+                        let (
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
+                        ) = _lower_flat_ipv6_socket_address(&_e7);
                         (
                             1i32,
-                            ::witbind::rt::as_i32(_f10),
-                            ::witbind::rt::as_i32(_f11),
-                            ::witbind::rt::as_i32(_t14),
-                            ::witbind::rt::as_i32(_t15),
-                            ::witbind::rt::as_i32(_t16),
-                            ::witbind::rt::as_i32(_t17),
-                            ::witbind::rt::as_i32(_t18),
-                            ::witbind::rt::as_i32(_t19),
-                            ::witbind::rt::as_i32(_t20),
-                            ::witbind::rt::as_i32(_t21),
-                            ::witbind::rt::as_i32(_f13),
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                            _v18,
                         )
                     }
                 };
-                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
+                (_v19, _v20, _v21, _v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30)
+            }
+            /// A lent `ipv4-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv4_socket_address(
+                value: &Ipv4SocketAddress,
+            ) -> (i32, i32, i32, i32, i32) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_t3_0),
+                    ::witbind::rt::as_i32(_t3_1),
+                    ::witbind::rt::as_i32(_t3_2),
+                    ::witbind::rt::as_i32(_t3_3),
+                )
+            }
+            /// A lent `ipv6-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_address(
+                value: &Ipv6Address,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                (
+                    ::witbind::rt::as_i32(_t1_0),
+                    ::witbind::rt::as_i32(_t1_1),
+                    ::witbind::rt::as_i32(_t1_2),
+                    ::witbind::rt::as_i32(_t1_3),
+                    ::witbind::rt::as_i32(_t1_4),
+                    ::witbind::rt::as_i32(_t1_5),
+                    ::witbind::rt::as_i32(_t1_6),
+                    ::witbind::rt::as_i32(_t1_7),
+                )
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `ipv6-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ipv6_socket_address(
+                value: &Ipv6SocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                let (_v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12) = _lower_flat_ipv6_address(
+                    &_f3,
+                );
+                (
+                    ::witbind::rt::as_i32(_f1),
+                    ::witbind::rt::as_i32(_f2),
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    ::witbind::rt::as_i32(_f4),
+                )
+            }
+            /// Lowers a `ip-socket-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ip_socket_address(
+                value: IpSocketAddress,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    IpSocketAddress::Ipv4(_e1) => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                        unsafe { _lower_owned_ipv4_socket_address(_e1, ptr.add(4)) };
+                    }
+                    IpSocketAddress::Ipv6(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        unsafe { _lower_owned_ipv6_socket_address(_e2, ptr.add(4)) };
+                    }
+                }
+            }
+            /// Lowers a `ipv4-socket-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ipv4_socket_address(
+                value: Ipv4SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
+                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
+                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
+                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
+                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+            }
+            /// Lowers a `ipv6-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ipv6_address(
+                value: Ipv6Address,
+                ptr: *mut u8,
+            ) {
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
+                unsafe {
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
+                };
+                unsafe {
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
+                };
+                unsafe {
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
+                };
+                unsafe {
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
+                };
+                unsafe {
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
+                };
+                unsafe {
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
+                };
+                unsafe {
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
+                };
+            }
+            /// Lowers a `ipv6-socket-address` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_ipv6_socket_address(
+                value: Ipv6SocketAddress,
+                ptr: *mut u8,
+            ) {
+                let Ipv6SocketAddress {
+                    port: _f1,
+                    flow_info: _f2,
+                    address: _f3,
+                    scope_id: _f4,
+                } = value;
+                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
+                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                unsafe { _lower_owned_ipv6_address(_f3, ptr.add(8)) };
+                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
             }
         }
         pub mod ip_name_lookup {
@@ -4551,10 +4456,10 @@ pub mod wasi {
                         (name,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec2 = (name).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        ::witbind::rt::async_support::Lowered((_ptr2, _len2))
+                        let _vec1 = (name).into_bytes().into_boxed_slice();
+                        let _len1 = _vec1.len();
+                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
                         &mut self,
@@ -4592,58 +4497,56 @@ pub mod wasi {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l2 = unsafe { *_results.cast::<u8>() };
-                        match _l2 {
+                        let _l1 = unsafe { *_results.cast::<u8>() };
+                        match _l1 {
                             0 => {
-                                let _l4 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                let _l5 = unsafe { *_results.add(8).cast::<usize>() };
-                                let _array23 = _l4;
-                                let _len23 = _l5;
-                                let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
-                                for i in 0.._len23 {
-                                    let _base6 = unsafe { _array23.add(i * 18) };
-                                    _list23
-                                        .push(unsafe { super::types::_lift_ip_address(_base6) });
+                                let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
+                                let _l3 = unsafe { *_results.add(8).cast::<usize>() };
+                                let _array4 = _l2;
+                                let _len4 = _l3;
+                                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
+                                for i in 0.._len4 {
+                                    let _base4 = unsafe { _array4.add(i * 18) };
+                                    let _v5 = unsafe { super::types::_lift_ip_address(_base4) };
+                                    _list4.push(_v5);
                                 }
                                 unsafe {
-                                    ::witbind::rt::cabi_dealloc(_array23, _len23 * 18, 2)
+                                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 18, 2)
                                 };
-                                ::core::result::Result::Ok(_list23)
+                                ::core::result::Result::Ok(_list4)
                             }
                             1 => {
-                                let _l25 = unsafe { *_results.add(4).cast::<u8>() };
-                                ::core::result::Result::Err(
-                                    match _l25 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::InvalidArgument,
-                                        2 => ErrorCode::NameUnresolvable,
-                                        3 => ErrorCode::TemporaryResolverFailure,
-                                        4 => ErrorCode::PermanentResolverFailure,
-                                        5 => {
-                                            let _l32 = unsafe { *_results.add(8).cast::<u8>() };
-                                            ErrorCode::Other(
-                                                match _l32 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l35 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                        let _l36 = unsafe { *_results.add(16).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l35.cast::<u8>(),
-                                                                    _l36,
-                                                                    _l36,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                )
+                                let _l6 = unsafe { *_results.add(4).cast::<u8>() };
+                                let _v11 = match _l6 {
+                                    0 => ErrorCode::AccessDenied,
+                                    1 => ErrorCode::InvalidArgument,
+                                    2 => ErrorCode::NameUnresolvable,
+                                    3 => ErrorCode::TemporaryResolverFailure,
+                                    4 => ErrorCode::PermanentResolverFailure,
+                                    5 => {
+                                        let _l7 = unsafe { *_results.add(8).cast::<u8>() };
+                                        let _v10 = match _l7 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                let _l9 = unsafe { *_results.add(16).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l8.cast::<u8>(),
+                                                            _l9,
+                                                            _l9,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        };
+                                        ErrorCode::Other(_v10)
+                                    }
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                };
+                                ::core::result::Result::Err(_v11)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }

@@ -5,21 +5,27 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use wit_bindgen_core::abi::{self, AbiVariant};
-use wit_bindgen_core::wit_parser::{Function, LiftLowerAbi, ManglingAndAbi, Type, WasmImport};
+use wit_bindgen_core::abi::AbiVariant;
+use wit_bindgen_core::wit_parser::{Function, LiftLowerAbi, ManglingAndAbi, WasmImport};
 
-use crate::abi::{extern_import, wasm_type, Callee, FnBindgen};
+use crate::abi::{extern_import, wasm_type, Outlined};
+use crate::context::takes_self;
 use crate::context::Chain;
 use crate::context::Cx;
 use crate::docs::docs;
 use crate::ident::snake;
-use crate::imports::{chain_return, self_param, takes_self};
 use crate::lints::fn_allows;
 use crate::names::Scope;
+use crate::signatures::{chain_return, self_param};
 use crate::types::{field_ty, ty, Style};
 
 /// One async import function.
-pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
+pub(crate) fn expand_async_import_fn(
+    cx: &Cx,
+    out: &mut Outlined,
+    func: &Function,
+    scope: Scope,
+) -> TokenStream {
     let name = cx.names.function(scope, func);
     let rt = &cx.rt;
     let method = takes_self(func);
@@ -54,7 +60,7 @@ pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> 
         Some(result) => ty(cx, result, Style::Owned, scope),
         None => quote!(()),
     };
-    let call = expand_call_impl(cx, func, scope, &param_types, &param_names, &result);
+    let call = expand_call_impl(cx, out, func, scope, &param_types, &param_names, &result);
     let ret = match chain {
         Some(chain) => Some(chain_return(chain)),
         None => func.result.is_some().then(|| quote!(-> #result)),
@@ -99,6 +105,7 @@ fn call_layout(cx: &Cx, func: &Function, indirect: bool) -> ((usize, usize), usi
 /// `struct _Call` and its `AsyncImport` implementation.
 fn expand_call_impl(
     cx: &Cx,
+    out: &mut Outlined,
     func: &Function,
     scope: Scope,
     param_types: &[TokenStream],
@@ -123,15 +130,23 @@ fn expand_call_impl(
         Literal::usize_unsuffixed(align),
         Literal::usize_unsuffixed(results_offset),
     );
-    let (lower, clones_enums) = expand_lower(cx, func, scope, param_names, sig.indirect_params);
-    let lower_allow = if clones_enums {
-        quote!(#[allow(unused_variables, clippy::clone_on_copy)])
-    } else {
-        quote!(#[allow(unused_variables)])
-    };
-    let free_lists = expand_free(cx, func, scope, &lowered_names, sig.indirect_params, false);
-    let reclaim = expand_free(cx, func, scope, &lowered_names, sig.indirect_params, true);
-    let lift = expand_lift(cx, func, scope);
+    let crate::abi::AsyncImportParts {
+        lower,
+        lower_lints,
+        free_lists,
+        reclaim,
+        lift,
+    } = crate::abi::async_import_parts(
+        cx,
+        out,
+        scope,
+        func,
+        param_names,
+        &lowered,
+        sig.indirect_params,
+    );
+    let lower_lints = lower_lints.paths();
+    let lower_allow = quote!(#[allow(unused_variables #(, #lower_lints)*)]);
     let interface = match scope {
         Scope::Module(module) => Some(&cx.names.module(module).key),
         Scope::Root => None,
@@ -217,85 +232,4 @@ fn expand_call_impl(
             }
         }
     }
-}
-
-/// The body of `lower`: each argument lowered (into `_area` when the
-/// parameters go in memory), moving what it owns; the lowered values.
-/// And whether it copies enums with `.clone()`.
-fn expand_lower(
-    cx: &Cx,
-    func: &Function,
-    scope: Scope,
-    names: &[proc_macro2::Ident],
-    indirect: bool,
-) -> (TokenStream, bool) {
-    let mut bindgen = FnBindgen::new(cx, scope, Callee::Memory, Vec::new());
-    let mut flat = Vec::new();
-    if indirect {
-        let types: Vec<&Type> = func.params.iter().map(|p| &p.ty).collect();
-        let offsets = cx.info.sizes.field_offsets(types.iter().copied());
-        for ((offset, ty), name) in offsets.into_iter().zip(names) {
-            let offset = Literal::usize_unsuffixed(offset.size_wasm32());
-            // SAFETY: `#offset` is this parameter's offset in the parameters' record, which
-            // `call_layout` places at the start of the call's memory, and `_area` is that memory
-            // (`params_lower`'s contract), so the pointer stays inside it.
-            let address = bindgen.bind_unsafe("p", quote!(_area.add(#offset)));
-            abi::lower_to_memory(cx.resolve, &mut bindgen, address, quote!(#name), ty);
-        }
-        flat.push(quote!(_area));
-    } else {
-        for (param, name) in func.params.iter().zip(names) {
-            flat.extend(abi::lower_flat(
-                cx.resolve,
-                &mut bindgen,
-                quote!(#name),
-                &param.ty,
-            ));
-        }
-    }
-    let clones_enums = bindgen.clones_enums;
-    let body = bindgen.into_body();
-    let rt = &cx.rt;
-    let body = quote! {
-        #body
-        #rt::async_support::Lowered((#(#flat,)*))
-    };
-    (body, clones_enums)
-}
-
-/// The body of `free_lists` (or, with `own`, of `reclaim`, which also
-/// drops the owned handles): what `lower` allocated, released.
-fn expand_free(
-    cx: &Cx,
-    func: &Function,
-    scope: Scope,
-    lowered: &[proc_macro2::Ident],
-    indirect: bool,
-    own: bool,
-) -> TokenStream {
-    let mut bindgen = FnBindgen::new(cx, scope, Callee::Memory, Vec::new());
-    let types: Vec<Type> = func.params.iter().map(|p| p.ty).collect();
-    let operands: Vec<TokenStream> = lowered.iter().map(|name| quote!(#name)).collect();
-    // Flat values of fixed-length lists are deallocated as tuples.
-    let resolve = if indirect {
-        cx.resolve
-    } else {
-        cx.fixed_lists_as_tuples()
-    };
-    if own {
-        abi::deallocate_lists_and_own_in_types(resolve, &types, &operands, indirect, &mut bindgen);
-    } else {
-        abi::deallocate_lists_in_types(resolve, &types, &operands, indirect, &mut bindgen);
-    }
-    bindgen.into_body()
-}
-
-/// The body of `lift`: the result read from `_results`.
-fn expand_lift(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
-    let Some(result) = &func.result else {
-        return TokenStream::new();
-    };
-    let mut bindgen = FnBindgen::new(cx, scope, Callee::Memory, Vec::new());
-    let value = abi::lift_from_memory(cx.resolve, &mut bindgen, quote!(_results), result);
-    bindgen.into_body_returning(value)
 }

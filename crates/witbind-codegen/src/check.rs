@@ -11,6 +11,7 @@ use wit_bindgen_core::wit_parser::{
 
 use crate::context::Cx;
 use crate::error::{Error, Errors};
+use crate::prim::Class;
 
 /// Rejects what witbind cannot generate yet, every occurrence at once.
 pub(crate) fn check_supported(cx: &Cx) -> Result<(), Error> {
@@ -80,29 +81,14 @@ impl Checker<'_, '_> {
     }
 
     fn ty(&mut self, ty: &Type, place: Use<'_>) {
-        match ty {
-            Type::Id(id) => {
-                // Named types are reported where they are defined.
-                if self.cx.resolve.types[*id].name.is_some() {
-                    self.typedef(*id, None);
-                } else {
-                    self.typedef(*id, Some(place));
-                }
-            }
-            Type::Bool
-            | Type::U8
-            | Type::U16
-            | Type::U32
-            | Type::U64
-            | Type::S8
-            | Type::S16
-            | Type::S32
-            | Type::S64
-            | Type::F32
-            | Type::F64
-            | Type::Char
-            | Type::String
-            | Type::ErrorContext => {}
+        let Some(id) = crate::prim::type_id(ty) else {
+            return;
+        };
+        // Named types are reported where they are defined.
+        if self.cx.resolve.types[id].name.is_some() {
+            self.typedef(id, None);
+        } else {
+            self.typedef(id, Some(place));
         }
     }
 
@@ -221,15 +207,10 @@ pub(crate) fn check_sizes(resolve: &Resolve, world: WorldId) -> Result<(), Error
             continue;
         }
         // Blame the named type if there is one: it is what to fix.
-        let (what, span) = match ty {
-            Type::Id(id) if resolve.types[id].name.is_some() => {
-                let def = &resolve.types[id];
-                (
-                    format!("type `{}`", def.name.as_deref().unwrap_or_default()),
-                    def.span,
-                )
-            }
-            _ => (what, span),
+        let named = crate::prim::type_id(&ty).map(|id| &resolve.types[id]);
+        let (what, span) = match named.and_then(|def| Some((def.name.as_deref()?, def.span))) {
+            Some((name, span)) => (format!("type `{name}`"), span),
+            None => (what, span),
         };
         let location = if span.is_known() {
             format!("{}: ", resolve.render_location(span))
@@ -255,13 +236,14 @@ fn wasm32_layout(
     ty: &Type,
     memo: &mut HashMap<TypeId, (u128, u128)>,
 ) -> (u128, u128) {
-    let id = match ty {
-        Type::Bool | Type::U8 | Type::S8 => return (1, 1),
-        Type::U16 | Type::S16 => return (2, 2),
-        Type::U32 | Type::S32 | Type::F32 | Type::Char | Type::ErrorContext => return (4, 4),
-        Type::U64 | Type::S64 | Type::F64 => return (8, 8),
-        Type::String => return (8, 4),
-        Type::Id(id) => *id,
+    let id = match crate::prim::class(ty) {
+        Class::Prim(prim) => {
+            let size = prim.size() as u128;
+            return (size, size);
+        }
+        Class::ErrorContext => return (4, 4),
+        Class::String => return (8, 4),
+        Class::Id(id) => id,
     };
     if let Some(layout) = memo.get(&id) {
         return *layout;

@@ -3,12 +3,11 @@
 //! type facts (`info.rs`) and the runtime path. Emitters are free functions
 //! of the modules that own their concept, taking a `&Cx`.
 
-use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use wit_bindgen_core::wit_parser::{
-    Function, FunctionKind, Resolve, Tuple, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem,
+    Function, FunctionKind, Resolve, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem,
 };
 
 use crate::error::{Blame, Error, Errors};
@@ -28,14 +27,6 @@ pub(crate) struct Cx<'a> {
     sync: HashSet<(Scope, String)>,
     /// Imported methods that return their receiver (`chainable_methods`).
     chains: HashMap<(Scope, String), Chain>,
-    /// `resolve` with fixed-length lists as tuples (see
-    /// [`Cx::fixed_lists_as_tuples`]), made when first needed.
-    tupled: OnceCell<Resolve>,
-    /// The `additional_type_attributes` (false) and
-    /// `additional_member_attributes` (true) entries that named something.
-    used_attrs: RefCell<BTreeSet<(bool, usize)>>,
-    /// The out-of-line lifting functions used so far (`abi/outline.rs`).
-    pub(crate) outlined: RefCell<crate::abi::Outlined>,
 }
 
 impl<'a> Cx<'a> {
@@ -62,9 +53,6 @@ impl<'a> Cx<'a> {
             rt: opts.runtime(),
             sync,
             chains,
-            tupled: OnceCell::new(),
-            used_attrs: RefCell::default(),
-            outlined: RefCell::default(),
         })
     }
 
@@ -79,7 +67,7 @@ impl<'a> Cx<'a> {
         let Some(selector) = self.type_selector(id) else {
             return Vec::new();
         };
-        self.select_attrs(false, &self.opts.additional_type_attributes, &selector)
+        select_attrs(&self.opts.additional_type_attributes, &selector)
     }
 
     /// The extra attributes of member `member` (a WIT field or case name)
@@ -89,25 +77,7 @@ impl<'a> Cx<'a> {
             return Vec::new();
         };
         let selector = format!("{selector}.{member}");
-        self.select_attrs(true, &self.opts.additional_member_attributes, &selector)
-    }
-
-    fn select_attrs<'e>(
-        &self,
-        member: bool,
-        entries: &'e [AttrEntry],
-        selector: &str,
-    ) -> Vec<&'e syn::Attribute> {
-        let mut used = self.used_attrs.borrow_mut();
-        entries
-            .iter()
-            .enumerate()
-            .filter(|(_, entry)| entry.selector == selector)
-            .map(|(index, entry)| {
-                used.insert((member, index));
-                &entry.attr
-            })
-            .collect()
+        select_attrs(&self.opts.additional_member_attributes, &selector)
     }
 
     /// `ns:pkg/iface@version/name` (or `world/name`) of type `id`.
@@ -122,10 +92,20 @@ impl<'a> Cx<'a> {
         Some(format!("{owner}/{name}"))
     }
 
-    /// An error for each attribute selector that named no type or member,
-    /// once everything has been generated.
-    pub(crate) fn check_attrs_used(&self) -> Result<(), Error> {
-        let used = &*self.used_attrs.borrow();
+    /// An error for each attribute selector that names none of `targets`:
+    /// the types the bindings define (records, variants, enums and flags),
+    /// each with the names of its members (fields and cases).
+    pub(crate) fn check_attrs_used(&self, targets: &[(TypeId, Vec<&str>)]) -> Result<(), Error> {
+        let mut selectors: HashSet<(bool, String)> = HashSet::new();
+        for (id, members) in targets {
+            let Some(selector) = self.type_selector(*id) else {
+                continue;
+            };
+            for member in members {
+                selectors.insert((true, format!("{selector}.{member}")));
+            }
+            selectors.insert((false, selector));
+        }
         let mut errors = Errors::default();
         let options = [
             (
@@ -141,7 +121,7 @@ impl<'a> Cx<'a> {
         ];
         for (member, entries, key) in options {
             for (index, entry) in entries.iter().enumerate() {
-                if used.contains(&(member, index)) {
+                if selectors.contains(&(member, entry.selector.clone())) {
                     continue;
                 }
                 let what = if member {
@@ -162,23 +142,6 @@ impl<'a> Cx<'a> {
             }
         }
         errors.propagate()
-    }
-
-    /// The resolve with every `list<T, N>` replaced by a tuple of `N` `T`s,
-    /// which has the same flat and memory layout. Type ids are unchanged.
-    /// For wit-bindgen-core's deallocation of flat values, which does not
-    /// handle fixed-length lists.
-    pub(crate) fn fixed_lists_as_tuples(&self) -> &Resolve {
-        self.tupled.get_or_init(|| {
-            let mut resolve = self.resolve.clone();
-            for (_, typedef) in resolve.types.iter_mut() {
-                if let TypeDefKind::FixedLengthList(element, size) = &typedef.kind {
-                    let elements = vec![*element; *size as usize];
-                    typedef.kind = TypeDefKind::Tuple(Tuple { types: elements });
-                }
-            }
-            resolve
-        })
     }
 
     /// Whether `func` of `scope` is bound as an async function: it is
@@ -205,7 +168,7 @@ impl<'a> Cx<'a> {
         use wit_bindgen_core::wit_parser::Type;
         let id = match ty {
             Type::Id(id) => wit_bindgen_core::dealias(self.resolve, *id),
-            other => return crate::abi::is_canonical_element(other),
+            other => return crate::prim::is_number(other),
         };
         match &self.resolve.types[id].kind {
             TypeDefKind::FixedLengthList(element, len) => *len > 0 && self.is_plain(element, scope),
@@ -233,6 +196,15 @@ impl<'a> Cx<'a> {
             .iter()
             .any(|name| crate::ident::unescape_wit(name) == func.name)
     }
+}
+
+/// The attributes of the entries of `entries` that `selector` names.
+fn select_attrs<'e>(entries: &'e [AttrEntry], selector: &str) -> Vec<&'e syn::Attribute> {
+    entries
+        .iter()
+        .filter(|entry| entry.selector == selector)
+        .map(|entry| &entry.attr)
+        .collect()
 }
 
 /// How a chainable import method hands back its receiver.
@@ -391,4 +363,23 @@ fn sync_functions(
         }
     }
     sync
+}
+
+/// Whether the first parameter is the resource itself (`&self`).
+pub(crate) fn takes_self(func: &Function) -> bool {
+    match func.kind {
+        FunctionKind::Method(_)
+        | FunctionKind::AsyncMethod(_)
+        | FunctionKind::MethodGetter(_)
+        | FunctionKind::MethodSetter(_) => true,
+        FunctionKind::Freestanding
+        | FunctionKind::AsyncFreestanding
+        | FunctionKind::Getter
+        | FunctionKind::Setter
+        | FunctionKind::Static(_)
+        | FunctionKind::AsyncStatic(_)
+        | FunctionKind::StaticGetter(_)
+        | FunctionKind::StaticSetter(_)
+        | FunctionKind::Constructor(_) => false,
+    }
 }

@@ -207,22 +207,9 @@ impl Copier {
     }
 
     fn ty(&mut self, resolve: &mut Resolve, ty: Type) -> Type {
-        match ty {
-            Type::Id(id) => Type::Id(self.id(resolve, id)),
-            Type::Bool
-            | Type::U8
-            | Type::U16
-            | Type::U32
-            | Type::U64
-            | Type::S8
-            | Type::S16
-            | Type::S32
-            | Type::S64
-            | Type::F32
-            | Type::F64
-            | Type::Char
-            | Type::String
-            | Type::ErrorContext => ty,
+        match crate::prim::type_id(&ty) {
+            Some(id) => Type::Id(self.id(resolve, id)),
+            None => ty,
         }
     }
 

@@ -13,8 +13,8 @@ use wit_bindgen_core::wit_parser::{
 
 use crate::abi::{core_params, wasm_type};
 use crate::context::Cx;
-use crate::exports::{exported_resources, trait_fn_signature, world_functions};
 use crate::names::{dtor_entry, export_fn, ModuleId, Scope};
+use crate::signatures::{exported_resources, trait_fn_signature, world_functions};
 
 /// The entry points one export macro defines.
 #[derive(Default)]
@@ -255,6 +255,12 @@ pub(crate) fn expand_export_macro(
     let calls = targets.map(|(name, segments)| {
         quote!($($path_to_types_root)*#(::#segments)*::#name!(__WitbindExported with_types_in $($path_to_types_root)*#(::#segments)*);)
     });
+    // A world named `unsafe` names the macro `__export_unsafe_impl`, which
+    // clippy would rather not see renamed to something without `unsafe`.
+    let unsafe_name = impl_name
+        .to_string()
+        .contains("unsafe")
+        .then(|| quote!(, clippy::unsafe_removed_from_name));
     quote! {
         /// Exports the world's interfaces, implemented by `$ty`:
         /// `export!(MyComponent);` where `MyComponent` implements every
@@ -274,7 +280,7 @@ pub(crate) fn expand_export_macro(
             );
         }
         #[doc(inline)]
-        #[allow(unused_imports)]
+        #[allow(unused_imports #unsafe_name)]
         #visibility use #impl_name as #export_name;
     }
 }

@@ -7,25 +7,25 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
-use wit_bindgen_core::wit_parser::{
-    Function, FunctionKind, Mangling, TypeDefKind, TypeId, WorldItem,
-};
+use wit_bindgen_core::wit_parser::{Function, FunctionKind};
 
-use crate::abi::{core_params, wasm_type, Callee, FnBindgen};
-use crate::context::Cx;
+use crate::abi::{ExportCall, Outlined};
+use crate::context::{takes_self, Cx};
 use crate::docs::docs;
 use crate::export_macro::{expand_entry_macro, EntryPoints};
-use crate::ident::snake;
-use crate::imports::{constructor_error, takes_self};
-use crate::lints::fn_allows;
 use crate::names::{export_fn, ModuleId, Scope};
+use crate::signatures::{
+    constructor_error, exported_resources, takes_mut_self, trait_fn_signature, world_functions,
+};
 use crate::typedefs::expand_typedef;
-use crate::types::{ty, Style};
 
 /// Types, resources, traits, shims and export macro of one export of an
 /// interface; whether it has an export macro (anything callable).
-pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> (TokenStream, bool) {
+pub(crate) fn expand_interface(
+    cx: &Cx,
+    out: &mut Outlined,
+    module: ModuleId,
+) -> (TokenStream, bool) {
     let scope = Scope::Module(module);
     let iface = &cx.resolve.interfaces[cx.names.module(module).interface];
     let mut items = TokenStream::new();
@@ -108,36 +108,13 @@ pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> (TokenStream, bool)
             }
         });
     }
-    items.extend(expand_shims(cx, &funcs, scope));
+    items.extend(expand_shims(cx, out, &funcs, scope));
     (items, true)
-}
-
-/// The resources exported by export module `module`, in WIT order.
-pub(crate) fn exported_resources(cx: &Cx, module: ModuleId) -> Vec<TypeId> {
-    let iface = &cx.resolve.interfaces[cx.names.module(module).interface];
-    iface
-        .types
-        .values()
-        .copied()
-        .filter(|ty| matches!(cx.resolve.types[*ty].kind, TypeDefKind::Resource))
-        .collect()
-}
-
-/// The world's exported functions that are generated (not skipped).
-pub(crate) fn world_functions<'a>(cx: &'a Cx) -> Vec<&'a Function> {
-    cx.resolve.worlds[cx.world]
-        .exports
-        .values()
-        .filter_map(|item| match item {
-            WorldItem::Function(func) if !cx.skipped(func) => Some(func),
-            WorldItem::Function(_) | WorldItem::Interface { .. } | WorldItem::Type { .. } => None,
-        })
-        .collect()
 }
 
 /// The world-level `Guest` trait, its shims and export macro, when the
 /// world exports functions of its own.
-pub(crate) fn expand_world(cx: &Cx) -> Option<TokenStream> {
+pub(crate) fn expand_world(cx: &Cx, out: &mut Outlined) -> Option<TokenStream> {
     let funcs = world_functions(cx);
     if funcs.is_empty() {
         return None;
@@ -151,7 +128,7 @@ pub(crate) fn expand_world(cx: &Cx) -> Option<TokenStream> {
             #(#methods)*
         }
     };
-    items.extend(expand_shims(cx, &funcs, Scope::Root));
+    items.extend(expand_shims(cx, out, &funcs, Scope::Root));
     Some(items)
 }
 
@@ -165,74 +142,9 @@ fn expand_trait_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
     }
 }
 
-/// Whether exported method `func` takes `&mut self`: a synchronous method
-/// with `mutable_resources` (a synchronous call has the resource to
-/// itself; concurrent async calls could not).
-pub(crate) fn takes_mut_self(cx: &Cx, scope: Scope, func: &Function) -> bool {
-    cx.opts.mutable_resources && takes_self(func) && !cx.is_async(scope, func)
-}
-
-/// `fn name(params) -> ret` of a trait method; `stub` prefixes the
-/// parameters with `_`, for bodies that ignore them.
-pub(crate) fn trait_fn_signature(
-    cx: &Cx,
-    func: &Function,
-    scope: Scope,
-    stub: bool,
-) -> TokenStream {
-    let name = cx.names.function(scope, func);
-    let mut params = Vec::new();
-    for (i, param) in func.params.iter().enumerate() {
-        if i == 0 && takes_self(func) {
-            params.push(if takes_mut_self(cx, scope, func) {
-                quote!(&mut self)
-            } else {
-                quote!(&self)
-            });
-            continue;
-        }
-        let ident = snake(&param.name);
-        let ident = if stub {
-            crate::ident::ident(&format!("_{}", ident.to_string().trim_start_matches("r#")))
-        } else {
-            ident
-        };
-        let param_ty = ty(cx, &param.ty, Style::Owned, scope);
-        params.push(quote!(#ident: #param_ty));
-    }
-    let ret = match (&func.kind, &func.result) {
-        (FunctionKind::Constructor(_), Some(result)) => match constructor_error(cx, result) {
-            Some(err) => {
-                let err = err
-                    .map(|e| ty(cx, &e, Style::Owned, scope))
-                    .unwrap_or_else(|| quote!(()));
-                quote!(-> ::core::result::Result<Self, #err> where Self: Sized)
-            }
-            None => quote!(-> Self where Self: Sized),
-        },
-        (_, Some(result)) => {
-            let result = ty(cx, result, Style::Owned, scope);
-            quote!(-> #result)
-        }
-        (_, None) => TokenStream::new(),
-    };
-    let allow = fn_allows(cx, func, name, params.len(), Vec::new());
-    if cx.is_async(scope, func) {
-        return quote! {
-            #allow
-            #[allow(async_fn_in_trait)]
-            async fn #name(#(#params),*) #ret
-        };
-    }
-    quote! {
-        #allow
-        fn #name(#(#params),*) #ret
-    }
-}
-
 /// The shims (and post-return functions) of `funcs` in `scope`, and the
 /// macro that defines their entry points for a user's type.
-fn expand_shims(cx: &Cx, funcs: &[&Function], scope: Scope) -> TokenStream {
+fn expand_shims(cx: &Cx, out: &mut Outlined, funcs: &[&Function], scope: Scope) -> TokenStream {
     let mut items = TokenStream::new();
     let mut entry_points = EntryPoints::default();
     for func in funcs {
@@ -249,21 +161,16 @@ fn expand_shims(cx: &Cx, funcs: &[&Function], scope: Scope) -> TokenStream {
             }
         };
         if cx.is_async(scope, func) {
-            items.extend(expand_async_shim(cx, func, scope, &trait_path));
+            items.extend(expand_async_shim(cx, out, func, scope, &trait_path));
             entry_points.add_async_function(cx, func, scope);
             continue;
         }
-        items.extend(expand_shim(cx, func, scope, &names.shim, &trait_path));
-        // Results that need cleaning up are returned through memory; a
-        // lone `error-context` (which wit-bindgen-core counts) is not.
-        let needs_post_return = abi::guest_export_needs_post_return(cx.resolve, func)
-            && cx
-                .resolve
-                .wasm_signature(AbiVariant::GuestExport, func)
-                .retptr;
+        items.extend(expand_shim(cx, out, func, scope, &names.shim, &trait_path));
+        let needs_post_return = crate::abi::needs_post_return(cx, func);
         if needs_post_return {
             items.extend(expand_post_return(
                 cx,
+                out,
                 func,
                 scope,
                 &names.post_return,
@@ -286,30 +193,19 @@ fn expand_shims(cx: &Cx, funcs: &[&Function], scope: Scope) -> TokenStream {
 /// cannot be a WIT type's, which would shadow it in the body.)
 fn expand_shim(
     cx: &Cx,
+    out: &mut Outlined,
     func: &Function,
     scope: Scope,
     shim: &Ident,
     trait_path: &TokenStream,
 ) -> TokenStream {
-    let sig = cx.resolve.wasm_signature(AbiVariant::GuestExport, func);
-    let (params, args) = core_params(&sig.params);
-    let result = sig.results.first().map(|t| {
-        let t = wasm_type(*t);
-        quote!(-> #t)
-    });
-    let callee = export_callee(cx, func, scope, None);
-    let mut bindgen = FnBindgen::new(cx, scope, callee, args);
-    bindgen.static_ret_area = true;
-    abi::call(
-        cx.resolve,
-        AbiVariant::GuestExport,
-        LiftLower::LiftArgsLowerResults,
-        func,
-        &mut bindgen,
-        false,
-    );
-    let value = bindgen.ret.clone();
-    let body = bindgen.into_body();
+    let call = export_call(cx, func, scope);
+    let crate::abi::Shim {
+        params,
+        result,
+        body,
+    } = crate::abi::export_shim(cx, out, scope, func, &call, false);
+    let result = result.map(|ty| quote!(-> #ty));
     let run_ctors = run_ctors_once(cx);
     quote! {
         #[doc(hidden)]
@@ -320,19 +216,12 @@ fn expand_shim(
         pub unsafe fn #shim<__T: #trait_path>(#(#params),*) #result {
             #run_ctors
             #body
-            #(#value)*
         }
     }
 }
 
-/// How an export shim calls the user's implementation of `func`;
-/// `task_return_module` for async exports.
-fn export_callee(
-    cx: &Cx,
-    func: &Function,
-    scope: Scope,
-    task_return_module: Option<String>,
-) -> Callee {
+/// How an export shim calls the user's implementation of `func`.
+fn export_call(cx: &Cx, func: &Function, scope: Scope) -> ExportCall {
     let name = cx.names.function(scope, func);
     let constructor = match func.kind {
         FunctionKind::Constructor(resource) => {
@@ -357,21 +246,8 @@ fn export_callee(
         | FunctionKind::StaticGetter(_)
         | FunctionKind::StaticSetter(_) => None,
     };
-    let async_ = task_return_module.is_some();
-    let indirect_params = (async_
-        && cx
-            .resolve
-            .wasm_signature(AbiVariant::GuestExportAsync, func)
-            .indirect_params)
-        .then(|| {
-            let params = cx.info.sizes.record(func.params.iter().map(|p| &p.ty));
-            (params.size.size_wasm32(), params.align.align_wasm32())
-        });
-    Callee::Export {
-        call: quote!(__T::#name),
-        async_,
-        task_return_module: task_return_module.unwrap_or_default(),
-        indirect_params,
+    ExportCall {
+        path: quote!(__T::#name),
         method: takes_self(func),
         method_mut: takes_mut_self(cx, scope, func),
         constructor,
@@ -384,32 +260,15 @@ fn export_callee(
 /// drives the task.
 fn expand_async_shim(
     cx: &Cx,
+    out: &mut Outlined,
     func: &Function,
     scope: Scope,
     trait_path: &TokenStream,
 ) -> TokenStream {
     let names = export_fn(func);
-    let sig = cx
-        .resolve
-        .wasm_signature(AbiVariant::GuestExportAsync, func);
-    let (params, args) = core_params(&sig.params);
-    let key = match scope {
-        Scope::Module(module) => Some(&cx.names.module(module).key),
-        Scope::Root => None,
-    };
-    let (task_return_module, _, _) = func.task_return_import(cx.resolve, key, Mangling::Legacy);
-    let callee = export_callee(cx, func, scope, Some(task_return_module));
-    let mut bindgen = FnBindgen::new(cx, scope, callee, args);
-    bindgen.static_ret_area = true;
-    abi::call(
-        cx.resolve,
-        AbiVariant::GuestExportAsync,
-        LiftLower::LiftArgsLowerResults,
-        func,
-        &mut bindgen,
-        true,
-    );
-    let body = bindgen.into_body();
+    let call = export_call(cx, func, scope);
+    let crate::abi::Shim { params, body, .. } =
+        crate::abi::export_shim(cx, out, scope, func, &call, true);
     let rt = &cx.rt;
     let run_ctors = run_ctors_once(cx);
     let (shim, callback) = (&names.shim, &names.callback);
@@ -439,23 +298,13 @@ fn expand_async_shim(
 /// `__post_return_f::<__T>`: frees what the shim handed to the host.
 fn expand_post_return(
     cx: &Cx,
+    out: &mut Outlined,
     func: &Function,
     scope: Scope,
     post: &Ident,
     trait_path: &TokenStream,
 ) -> TokenStream {
-    let sig = cx.resolve.wasm_signature(AbiVariant::GuestExport, func);
-    let (params, args) = core_params(&sig.results);
-    // Results in memory (always, when they own lists) are freed by our own
-    // walk, with a function per named type (`abi/free.rs`).
-    let body = match (&func.result, sig.retptr, args.as_slice()) {
-        (Some(result), true, [ptr]) => crate::abi::post_return_body(cx, scope, result, ptr),
-        _ => {
-            let mut bindgen = FnBindgen::new(cx, scope, Callee::PostReturn, args);
-            abi::post_return(cx.resolve, func, &mut bindgen);
-            bindgen.into_body()
-        }
-    };
+    let (params, body) = crate::abi::post_return(cx, out, scope, func);
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]

@@ -4,29 +4,30 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
-use wit_bindgen_core::wit_parser::{Function, FunctionKind, Type, TypeDefKind, TypeId};
+use wit_bindgen_core::wit_parser::{Function, FunctionKind, TypeDefKind, TypeId};
 
-use crate::abi::{Callee, FnBindgen};
-use crate::context::{Chain, Cx};
+use crate::abi::Outlined;
+use crate::context::takes_self;
+use crate::context::Cx;
 use crate::docs::docs;
 use crate::ident::snake;
 use crate::lints::fn_allows;
 use crate::names::{ModuleId, Scope};
 use crate::resources::resource_functions;
+use crate::signatures::{chain_return, constructor_error, self_param};
 use crate::typedefs::expand_typedef;
 use crate::types::{param_is_forced_owned, ty, Style};
 
 /// Types, resources (with their methods) and free functions of one import
 /// of an interface, in WIT order.
-pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> TokenStream {
+pub(crate) fn expand_interface(cx: &Cx, out: &mut Outlined, module: ModuleId) -> TokenStream {
     let scope = Scope::Module(module);
     let iface = &cx.resolve.interfaces[cx.names.module(module).interface];
     let mut items = TokenStream::new();
     for id in iface.types.values() {
         items.extend(expand_typedef(cx, *id, scope));
         if matches!(cx.resolve.types[*id].kind, TypeDefKind::Resource) {
-            items.extend(expand_resource_functions(cx, *id, scope));
+            items.extend(expand_resource_functions(cx, out, *id, scope));
         }
     }
     let free = iface
@@ -34,27 +35,39 @@ pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> TokenStream {
         .values()
         .filter(|f| f.kind.resource().is_none());
     for func in free {
-        items.extend(expand_import_fn(cx, func, scope));
+        items.extend(expand_import_fn(cx, out, func, scope));
     }
     items
 }
 
 /// `impl R { .. }` with the constructor, methods and statics of imported
 /// resource `id`.
-pub(crate) fn expand_resource_functions(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
+pub(crate) fn expand_resource_functions(
+    cx: &Cx,
+    out: &mut Outlined,
+    id: TypeId,
+    scope: Scope,
+) -> TokenStream {
     let name = cx.names.type_ident(scope, id);
-    let methods = resource_functions(cx, id, scope).map(|f| expand_import_fn(cx, f, scope));
+    let methods: Vec<TokenStream> = resource_functions(cx, id, scope)
+        .map(|f| expand_import_fn(cx, out, f, scope))
+        .collect();
     let allow = crate::lints::resource_allows(cx, scope, resource_functions(cx, id, scope));
     quote! { #allow impl #name { #(#methods)* } }
 }
 
 /// One imported function as a safe wrapper.
-pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
+pub(crate) fn expand_import_fn(
+    cx: &Cx,
+    out: &mut Outlined,
+    func: &Function,
+    scope: Scope,
+) -> TokenStream {
     if cx.skipped(func) {
         return TokenStream::new();
     }
     if cx.is_async(scope, func) {
-        return crate::async_imports::expand_async_import_fn(cx, func, scope);
+        return crate::async_imports::expand_async_import_fn(cx, out, func, scope);
     }
     let docs = docs(&func.docs);
     let name = cx.names.function(scope, func);
@@ -81,48 +94,16 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
         Some(chain) => chain_return(chain),
         None => return_type(cx, func, scope),
     };
-    let callee = Callee::Import {
-        wasm_module: cx.names.wasm_module(scope).to_string(),
-    };
-    let mut bindgen = FnBindgen::new(cx, scope, callee, operands);
-    abi::call(
-        cx.resolve,
-        AbiVariant::GuestImport,
-        LiftLower::LowerArgsLiftResults,
-        func,
-        &mut bindgen,
-        false,
-    );
-    let value = bindgen.ret.clone();
-    let body_lints = bindgen.body_lints();
-    let body = bindgen.into_body();
-    let allow = fn_allows(cx, func, name, params.len(), body_lints);
+    let (body, lints) = crate::abi::import_body(cx, out, scope, func, &operands);
+    let allow = fn_allows(cx, func, name, params.len(), lints.paths());
     let returns_self = chain.map(|_| quote!(self));
     quote! {
         #docs
         #allow
         pub fn #name(#(#params),*) #ret {
             #body
-            #(#value)*
             #returns_self
         }
-    }
-}
-
-/// The receiver of an import method: `&self`, or `self` when it is
-/// chained by value.
-pub(crate) fn self_param(chain: Option<Chain>) -> TokenStream {
-    match chain {
-        Some(Chain::Owned) => quote!(self),
-        Some(Chain::Borrowed) | None => quote!(&self),
-    }
-}
-
-/// `-> Self` or `-> &Self` of a chained method.
-pub(crate) fn chain_return(chain: Chain) -> TokenStream {
-    match chain {
-        Chain::Owned => quote!(-> Self),
-        Chain::Borrowed => quote!(-> &Self),
     }
 }
 
@@ -145,35 +126,4 @@ fn return_type(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
     }
     let result = ty(cx, result, Style::Owned, scope);
     quote!(-> #result)
-}
-
-/// `Some(err)` when a constructor returns `result<own<r>, err>`.
-pub(crate) fn constructor_error(cx: &Cx, result: &Type) -> Option<Option<Type>> {
-    let Type::Id(id) = result else {
-        return None;
-    };
-    if let TypeDefKind::Result(r) = &cx.resolve.types[*id].kind {
-        Some(r.err)
-    } else {
-        None
-    }
-}
-
-/// Whether the first parameter is the resource itself (`&self`).
-pub(crate) fn takes_self(func: &Function) -> bool {
-    match func.kind {
-        FunctionKind::Method(_)
-        | FunctionKind::AsyncMethod(_)
-        | FunctionKind::MethodGetter(_)
-        | FunctionKind::MethodSetter(_) => true,
-        FunctionKind::Freestanding
-        | FunctionKind::AsyncFreestanding
-        | FunctionKind::Getter
-        | FunctionKind::Setter
-        | FunctionKind::Static(_)
-        | FunctionKind::AsyncStatic(_)
-        | FunctionKind::StaticGetter(_)
-        | FunctionKind::StaticSetter(_)
-        | FunctionKind::Constructor(_) => false,
-    }
 }

@@ -9,6 +9,7 @@ use wit_bindgen_core::wit_parser::{Resolve, SizeAlign, Type, TypeDefKind, TypeId
 use wit_bindgen_core::{TypeInfo, Types};
 
 use crate::error::Error;
+use crate::prim::{class, Class};
 use crate::values::Ownership;
 
 /// The facts, computed once.
@@ -106,25 +107,14 @@ impl Info {
 
     /// [`Info::of`] for any type; a `string` counts as a list.
     pub(crate) fn of_type(&self, ty: &Type) -> TypeInfo {
-        match ty {
-            Type::Id(id) => self.of(*id),
-            Type::String => TypeInfo {
+        match class(ty) {
+            Class::Id(id) => self.of(id),
+            Class::String => TypeInfo {
                 has_list: true,
                 ..TypeInfo::default()
             },
-            Type::Bool
-            | Type::U8
-            | Type::U16
-            | Type::U32
-            | Type::U64
-            | Type::S8
-            | Type::S16
-            | Type::S32
-            | Type::S64
-            | Type::F32
-            | Type::F64
-            | Type::Char => TypeInfo::default(),
-            Type::ErrorContext => TypeInfo {
+            Class::Prim(_) => TypeInfo::default(),
+            Class::ErrorContext => TypeInfo {
                 has_resource: true,
                 ..TypeInfo::default()
             },
@@ -171,23 +161,12 @@ fn may_merge(resolve: &Resolve, id: TypeId) -> bool {
 
 /// Whether `ty` contains a float anywhere (so no `Eq`).
 pub(crate) fn has_floats(resolve: &Resolve, ty: &Type) -> bool {
-    match ty {
-        Type::F32 | Type::F64 => true,
-        Type::Id(id) => children(resolve, *id)
+    match class(ty) {
+        Class::Prim(prim) => prim.is_float(),
+        Class::Id(id) => children(resolve, id)
             .iter()
             .any(|child| has_floats(resolve, child)),
-        Type::Bool
-        | Type::U8
-        | Type::U16
-        | Type::U32
-        | Type::U64
-        | Type::S8
-        | Type::S16
-        | Type::S32
-        | Type::S64
-        | Type::Char
-        | Type::String
-        | Type::ErrorContext => false,
+        Class::String | Class::ErrorContext => false,
     }
 }
 

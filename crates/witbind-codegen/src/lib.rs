@@ -7,12 +7,15 @@
 //! check        reject what cannot be generated, with WIT locations
 //! names        the naming pass: module paths and every composite name
 //! info         facts about the type graph (ownership, lists, handles, sizes)
+//! prim         the one classification of WIT's built-in types
 //! types        how a WIT type is spelled in Rust at a given place
 //! typedefs     records, variants, enums, flags, aliases
 //! resources    imported and exported resources
-//! abi/         canonical ABI lowering and lifting (wit_bindgen_core::abi::call),
-//!              one out-of-line function per named type (abi/outline, abi/outlined,
-//!              abi/free)
+//! abi/         the canonical ABI: a walk over the type tree that lifts,
+//!              lowers and frees (abi/lift, abi/lower, abi/free), calling a
+//!              type's own out-of-line function where it has one
+//!              (abi/outlined), put together into whole functions (abi/call)
+//! signatures   receivers, constructors and trait methods shared by both sides
 //! imports      safe wrappers around the core wasm imports
 //! async_imports `async func` imports through the runtime's `Subtask`
 //! exports      Guest traits and the shims that call them
@@ -50,9 +53,11 @@ mod load;
 mod names;
 mod opts;
 mod payloads;
+mod prim;
 mod resources;
 #[cfg(test)]
 mod safety_comments;
+mod signatures;
 #[cfg(feature = "format")]
 mod split;
 mod tokens;
@@ -84,7 +89,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Opts) -> Result<TokenS
     let cx = context::Cx::new(resolve, world, opts)?;
     check::check_supported(&cx)?;
     let tokens = world::expand_world(&cx)?;
-    cx.check_attrs_used()?;
+    cx.check_attrs_used(&typedefs::attr_targets(&cx))?;
     Ok(tokens)
 }
 

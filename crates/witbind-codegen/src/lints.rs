@@ -3,7 +3,7 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use wit_bindgen_core::wit_parser::{Function, Type, TypeDefKind};
+use wit_bindgen_core::wit_parser::{Function, FunctionKind, Type, TypeDefKind};
 
 use crate::context::Cx;
 
@@ -42,7 +42,7 @@ const STD_TRAIT_METHODS: &[&str] = &[
 ];
 
 /// The allows a function `name` with `params` Rust parameters needs;
-/// `body_lints`, what its body's code needs (`FnBindgen::body_lints`).
+/// `body_lints`, what its body's code needs (`abi::Lints`).
 pub(crate) fn fn_allows(
     cx: &Cx,
     func: &Function,
@@ -67,6 +67,15 @@ pub(crate) fn fn_allows(
     }
     if is_resource_fn && *name == "new" && func.params.is_empty() {
         lints.push(quote!(clippy::new_without_default));
+    }
+    let constructor = matches!(func.kind, FunctionKind::Constructor(_));
+    if *name == "new" && !constructor {
+        lints.push(quote!(clippy::new_ret_no_self));
+    }
+    let text = name.to_string();
+    if crate::context::takes_self(func) && (text.starts_with("from_") || text.starts_with("into_"))
+    {
+        lints.push(quote!(clippy::wrong_self_convention));
     }
     if lints.is_empty() {
         TokenStream::new()

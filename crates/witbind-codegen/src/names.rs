@@ -96,6 +96,46 @@ pub(crate) struct ResourceNames {
     pub(crate) borrow: Ident,
 }
 
+/// What an out-of-line function of a named type does (`abi/outlined.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Outline {
+    /// Reads a value out of memory: `_lift_name(ptr) -> Name`.
+    Lift,
+    /// Reads a value out of its core values: `_lift_flat_name(arg0, ..)`.
+    LiftFlat,
+    /// Writes a lent value into memory: `_lower_name(&value, ptr)`.
+    Lower,
+    /// Writes a value handed over into memory:
+    /// `_lower_owned_name(value, ptr)`.
+    LowerOwned,
+    /// A lent value as its core values: `_lower_flat_name(&value)`.
+    LowerFlat,
+    /// Frees what a value in memory owns: `_free_name(ptr)`.
+    Free,
+}
+
+impl Outline {
+    pub(crate) const ALL: [Outline; 6] = [
+        Outline::Lift,
+        Outline::LiftFlat,
+        Outline::Lower,
+        Outline::LowerOwned,
+        Outline::LowerFlat,
+        Outline::Free,
+    ];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Outline::Lift => "_lift",
+            Outline::LiftFlat => "_lift_flat",
+            Outline::Lower => "_lower",
+            Outline::LowerOwned => "_lower_owned",
+            Outline::LowerFlat => "_lower_flat",
+            Outline::Free => "_free",
+        }
+    }
+}
+
 /// Every name the generator emits that is not a plain function of one WIT
 /// name (those are in `ident.rs`).
 pub(crate) struct Names {
@@ -110,6 +150,9 @@ pub(crate) struct Names {
     /// Local names of types `use`d into a scope, so that code there says
     /// `Point`, not a long path.
     aliases: HashMap<(Scope, TypeId), Ident>,
+    /// The out-of-line functions of each named type, in the module that
+    /// holds them (see [`Names::outline_home`]), in [`Outline::ALL`] order.
+    outlined: HashMap<(Scope, TypeId), [Ident; 6]>,
     /// Types taken from elsewhere (`with` entries naming a type): their
     /// root-level alias (`use path as __with_type0;`) and the path.
     pub(crate) remapped_types: Vec<(TypeId, Remap)>,
@@ -146,6 +189,7 @@ impl Names {
             functions: HashMap::new(),
             resources: HashMap::new(),
             aliases: HashMap::new(),
+            outlined: HashMap::new(),
             world_trait: ident::ident("Guest"),
             world_export_macro: ident::ident(&format!("__export_world_{world_snake}_cabi")),
             export_impl_macro: ident::ident(&format!("__export_{world_snake}_impl")),
@@ -161,7 +205,58 @@ impl Names {
             names.name_module(resolve, info, id);
         }
         names.name_root(resolve, info, world_id, opts);
+        names.name_outlined(resolve);
         names
+    }
+
+    /// Names the out-of-line functions of every named type (not aliases)
+    /// in the module that holds them: `_lift_point`, `_lower_owned_point`,
+    /// ...; a collision (`flat-x`'s `_lift_flat_x` and `x`'s) gets a
+    /// number.
+    fn name_outlined(&mut self, resolve: &Resolve) {
+        let mut homes: Vec<(Scope, TypeId)> = Vec::new();
+        for (index, module) in self.modules.iter().enumerate() {
+            let scope = match module.remapped {
+                Some(_) => Scope::Root,
+                None => Scope::Module(index),
+            };
+            for ty in resolve.interfaces[module.interface].types.values() {
+                homes.push((scope, *ty));
+            }
+        }
+        let root_types: Vec<TypeId> = self
+            .types
+            .keys()
+            .filter(|(scope, _)| *scope == Scope::Root)
+            .map(|(_, id)| *id)
+            .collect();
+        let mut root_types = root_types;
+        root_types.sort();
+        homes.extend(root_types.into_iter().map(|id| (Scope::Root, id)));
+        let mut taken: HashMap<Scope, HashSet<String>> = HashMap::new();
+        for (scope, id) in homes {
+            let typedef = &resolve.types[id];
+            let Some(name) = typedef.name.as_deref() else {
+                continue;
+            };
+            if matches!(typedef.kind, TypeDefKind::Type(_))
+                || self.outlined.contains_key(&(scope, id))
+            {
+                continue;
+            }
+            let taken = taken.entry(scope).or_default();
+            let names = Outline::ALL.map(|dir| {
+                let base = format!("{}_{}", dir.prefix(), ident::snake_fragment(name));
+                let mut candidate = base.clone();
+                let mut n = 1;
+                while !taken.insert(candidate.clone()) {
+                    n += 1;
+                    candidate = format!("{base}_{n}");
+                }
+                ident::ident(&candidate)
+            });
+            self.outlined.insert((scope, id), names);
+        }
     }
 
     fn add_modules(&mut self, resolve: &Resolve, world_id: WorldId) {
@@ -483,7 +578,10 @@ impl Names {
                 | FunctionKind::MethodSetter(_)
                 | FunctionKind::StaticSetter(_) => snake(&format!("set-{}", func.item_name())),
                 // `new` is the constructor's name in Rust.
-                FunctionKind::Static(resource) | FunctionKind::AsyncStatic(resource)
+                FunctionKind::Static(resource)
+                | FunctionKind::AsyncStatic(resource)
+                | FunctionKind::Method(resource)
+                | FunctionKind::AsyncMethod(resource)
                     if func.item_name() == "new"
                         && constructors.contains(&dealias(resolve, resource)) =>
                 {
@@ -674,6 +772,29 @@ impl Names {
             Scope::Module(module) => self.modules[module].remapped.is_some(),
             Scope::Root => false,
         }
+    }
+
+    /// The module that holds the out-of-line functions of named type `id`
+    /// used from `from`: the module that defines the type, or the root for
+    /// a type of bindings from elsewhere (`with`).
+    pub(crate) fn outline_home(&self, resolve: &Resolve, id: TypeId, from: Scope) -> Scope {
+        match self.scope_of_type(resolve, id, from) {
+            Scope::Module(module) if self.modules[module].remapped.is_some() => Scope::Root,
+            home => home,
+        }
+    }
+
+    /// The out-of-line function doing `dir` for named type `id` (not an
+    /// alias) in module `home` (see [`Names::outline_home`]).
+    pub(crate) fn outlined_fn(&self, home: Scope, id: TypeId, dir: Outline) -> &Ident {
+        let names = self
+            .outlined
+            .get(&(home, id))
+            .unwrap_or_else(|| unreachable!("every named type is named in its home"));
+        &names[Outline::ALL
+            .iter()
+            .position(|d| *d == dir)
+            .unwrap_or_else(|| unreachable!("`ALL` lists every direction"))]
     }
 
     /// The Rust name of function `func` of `scope`.

@@ -9,14 +9,14 @@ use std::collections::HashSet;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
-use wit_bindgen_core::abi::{self, WasmType};
+use wit_bindgen_core::abi::WasmType;
 use wit_bindgen_core::dealias;
 use wit_bindgen_core::wit_parser::{
     FutureIntrinsic, Handle, LiftLowerAbi, ManglingAndAbi, StreamIntrinsic, Type, TypeDefKind,
     TypeId, WasmImport, WorldItem,
 };
 
-use crate::abi::{extern_import, Callee, FnBindgen};
+use crate::abi::{extern_import, Outlined};
 use crate::context::Cx;
 use crate::names::{ModulePath, Scope, Side};
 use crate::types::payload_ty;
@@ -112,11 +112,11 @@ impl Payloads {
     }
 
     /// The vtables defined in `scope`.
-    pub(crate) fn expand_vtables(&self, cx: &Cx, scope: Scope) -> TokenStream {
+    pub(crate) fn expand_vtables(&self, cx: &Cx, out: &mut Outlined, scope: Scope) -> TokenStream {
         self.vtables
             .iter()
             .filter(|vtable| vtable.scope == scope)
-            .map(|vtable| expand_vtable(cx, vtable))
+            .map(|vtable| expand_vtable(cx, out, vtable))
             .collect()
     }
 
@@ -266,12 +266,12 @@ fn named_type_key(cx: &Cx, id: TypeId, scope: Scope) -> String {
 /// Whether values of `payload` are laid out in Rust as in the canonical
 /// ABI, so that streams move them without lowering or lifting.
 fn is_canonical(payload: Option<&Type>) -> bool {
-    payload.is_none_or(crate::abi::is_canonical_element)
+    payload.is_none_or(crate::prim::is_number)
 }
 
 /// One vtable: the intrinsics, the payload's lowering and lifting, the
 /// static, and the payload trait's implementation.
-fn expand_vtable(cx: &Cx, vtable: &Vtable) -> TokenStream {
+fn expand_vtable(cx: &Cx, out: &mut Outlined, vtable: &Vtable) -> TokenStream {
     let rt = &cx.rt;
     let payload = payload_ty(cx, vtable.payload.as_ref(), vtable.scope);
     let (size, align) = match &vtable.payload {
@@ -283,7 +283,7 @@ fn expand_vtable(cx: &Cx, vtable: &Vtable) -> TokenStream {
         Literal::usize_unsuffixed(align),
     );
     let intrinsics = expand_intrinsics(cx, vtable);
-    let payload_fns = expand_payload_fns(cx, vtable, &payload);
+    let payload_fns = expand_payload_fns(cx, out, vtable, &payload);
     let here = cx.names.path(vtable.scope);
     let canonical = vtable.kind == Kind::Stream && is_canonical(vtable.payload.as_ref());
     let optional = |name: &str| {
@@ -519,7 +519,12 @@ fn find_function<'a>(cx: &'a Cx, vtable: &Vtable) -> &'a wit_bindgen_core::wit_p
 }
 
 /// `lower`, `lift` and `dealloc_lists` for the payload.
-fn expand_payload_fns(cx: &Cx, vtable: &Vtable, payload: &TokenStream) -> TokenStream {
+fn expand_payload_fns(
+    cx: &Cx,
+    out: &mut Outlined,
+    vtable: &Vtable,
+    payload: &TokenStream,
+) -> TokenStream {
     if vtable.kind == Kind::Stream && is_canonical(vtable.payload.as_ref()) {
         return TokenStream::new();
     }
@@ -534,20 +539,14 @@ fn expand_payload_fns(cx: &Cx, vtable: &Vtable, payload: &TokenStream) -> TokenS
             unsafe fn dealloc_lists(_ptr: *mut u8) {}
         };
     };
-    let mut lower = FnBindgen::new(cx, vtable.scope, Callee::Memory, Vec::new());
-    abi::lower_to_memory(cx.resolve, &mut lower, quote!(ptr), quote!(value), ty);
-    let lower_allow = if lower.clones_enums {
-        quote!(#[allow(unused_variables, clippy::clone_on_copy)])
-    } else {
-        quote!(#[allow(unused_variables)])
-    };
-    let lower = lower.into_body();
-    let mut lift = FnBindgen::new(cx, vtable.scope, Callee::Memory, Vec::new());
-    let value = abi::lift_from_memory(cx.resolve, &mut lift, quote!(ptr), ty);
-    let lift = lift.into_body_returning(value);
-    let mut dealloc = FnBindgen::new(cx, vtable.scope, Callee::Memory, Vec::new());
-    abi::deallocate_lists_in_types(cx.resolve, &[*ty], &[quote!(ptr)], true, &mut dealloc);
-    let dealloc = dealloc.into_body();
+    let crate::abi::PayloadFns {
+        lower,
+        lower_lints,
+        lift,
+        dealloc,
+    } = crate::abi::payload_fns(cx, out, vtable.scope, ty);
+    let lower_lints = lower_lints.paths();
+    let lower_allow = quote!(#[allow(unused_variables #(, #lower_lints)*)]);
     quote! {
         #lower_allow
         // SAFETY: contract: `ptr` has room for a `#payload` in canonical layout (size and

@@ -4,7 +4,9 @@
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
-use wit_bindgen_core::wit_parser::{Enum, Flags, Int, Record, Type, TypeDefKind, TypeId, Variant};
+use wit_bindgen_core::wit_parser::{
+    Enum, Flags, Record, Type, TypeDefKind, TypeId, Variant, WorldItem,
+};
 
 use crate::context::Cx;
 use crate::docs::docs;
@@ -12,8 +14,64 @@ use crate::ident::{camel, shouty, snake};
 use crate::info::has_floats;
 use crate::info::Forms;
 use crate::names::{Scope, Side};
+use crate::prim::{flags_repr, int_repr};
 use crate::resources;
 use crate::types::{alias_target, borrowed_field_ty, field_ty, lifetime_param};
+
+/// The types the bindings define that attribute options can name, each
+/// with its members (fields and cases): what `expand_typedef` defines for
+/// every type of every module of the bindings.
+pub(crate) fn attr_targets<'r>(cx: &Cx<'r>) -> Vec<(TypeId, Vec<&'r str>)> {
+    let mut defined: Vec<(Scope, TypeId)> = Vec::new();
+    for (index, module) in cx.names.modules.iter().enumerate() {
+        if module.remapped.is_none() {
+            let types = cx.resolve.interfaces[module.interface].types.values();
+            defined.extend(types.map(|id| (Scope::Module(index), *id)));
+        }
+    }
+    for item in cx.resolve.worlds[cx.world].imports.values() {
+        if let WorldItem::Type { id, .. } = item {
+            defined.push((Scope::Root, *id));
+        }
+    }
+    defined
+        .into_iter()
+        .filter(|(scope, id)| defines(cx, *id, *scope))
+        .filter_map(|(_, id)| {
+            let members = match &cx.resolve.types[id].kind {
+                TypeDefKind::Record(record) => {
+                    record.fields.iter().map(|f| f.name.as_str()).collect()
+                }
+                TypeDefKind::Variant(variant) => {
+                    variant.cases.iter().map(|c| c.name.as_str()).collect()
+                }
+                TypeDefKind::Enum(enum_) => enum_.cases.iter().map(|c| c.name.as_str()).collect(),
+                TypeDefKind::Flags(_) => Vec::new(),
+                TypeDefKind::Resource
+                | TypeDefKind::Handle(_)
+                | TypeDefKind::Tuple(_)
+                | TypeDefKind::Option(_)
+                | TypeDefKind::Result(_)
+                | TypeDefKind::List(_)
+                | TypeDefKind::Map(..)
+                | TypeDefKind::FixedLengthList(..)
+                | TypeDefKind::Future(_)
+                | TypeDefKind::Stream(_)
+                | TypeDefKind::Type(_)
+                | TypeDefKind::Unknown => return None,
+            };
+            Some((id, members))
+        })
+        .collect()
+}
+
+/// Whether `expand_typedef` defines type `id` in `scope` (rather than
+/// naming a definition made elsewhere).
+fn defines(cx: &Cx, id: TypeId, scope: Scope) -> bool {
+    cx.names.remapped_type(cx.resolve, id).is_none()
+        && cx.info.representative(id).is_none()
+        && merged_import_copy(cx, id, scope).is_none()
+}
 
 /// The definition of the named type `id` in `scope`.
 pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
@@ -500,24 +558,5 @@ fn expand_flags(
                 #(#members)*
             }
         }
-    }
-}
-
-/// The Rust integer type of a flags type (at most 32 members).
-pub(crate) fn flags_repr(flags: &Flags) -> TokenStream {
-    match flags.flags.len() {
-        0..=8 => quote!(u8),
-        9..=16 => quote!(u16),
-        _ => quote!(u32),
-    }
-}
-
-/// The Rust integer type of an enum or variant tag.
-pub(crate) fn int_repr(int: Int) -> TokenStream {
-    match int {
-        Int::U8 => quote!(u8),
-        Int::U16 => quote!(u16),
-        Int::U32 => quote!(u32),
-        Int::U64 => quote!(u64),
     }
 }

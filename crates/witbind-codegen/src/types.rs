@@ -16,6 +16,7 @@ use wit_bindgen_core::wit_parser::{Handle, Type, TypeDefKind, TypeId};
 use crate::context::Cx;
 use crate::info::Forms;
 use crate::names::Scope;
+use crate::prim::{class, Class};
 use crate::values::Ownership;
 
 /// How one layer of a type is spelled (wit-bindgen's "type mode").
@@ -131,27 +132,14 @@ pub(crate) fn lifetime_param(cx: &Cx, id: TypeId) -> Option<TokenStream> {
 }
 
 fn mode_for(cx: &Cx, ty: &Type, style: Style) -> Mode {
-    match ty {
-        Type::Id(id) => mode_for_id(cx, *id, style),
-        Type::String if style != Style::Owned => Mode {
+    match class(ty) {
+        Class::Id(id) => mode_for_id(cx, id, style),
+        Class::String if style != Style::Owned => Mode {
             borrowed: true,
             style,
             definition: false,
         },
-        Type::String
-        | Type::Bool
-        | Type::U8
-        | Type::U16
-        | Type::U32
-        | Type::U64
-        | Type::S8
-        | Type::S16
-        | Type::S32
-        | Type::S64
-        | Type::F32
-        | Type::F64
-        | Type::Char
-        | Type::ErrorContext => OWNED,
+        Class::String | Class::Prim(_) | Class::ErrorContext => OWNED,
     }
 }
 
@@ -213,10 +201,10 @@ fn payload_mode(cx: &Cx, ty: &Type, mode: Mode) -> Mode {
 
 fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
     let rt = &cx.rt;
-    match ty {
-        Type::Id(id) => {
+    match class(ty) {
+        Class::Id(id) => {
             // A borrowed string or list is a slice even behind an alias.
-            let target = dealias(cx.resolve, *id);
+            let target = dealias(cx.resolve, id);
             if mode.borrowed {
                 if let TypeDefKind::Type(Type::String) = cx.resolve.types[target].kind {
                     return borrowed_string(cx, mode);
@@ -225,24 +213,13 @@ fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
                     return print_list(cx, element, mode, scope);
                 }
             }
-            print_type_id(cx, *id, mode, scope)
+            print_type_id(cx, id, mode, scope)
         }
-        Type::Bool => quote!(bool),
-        Type::U8 => quote!(u8),
-        Type::U16 => quote!(u16),
-        Type::U32 => quote!(u32),
-        Type::U64 => quote!(u64),
-        Type::S8 => quote!(i8),
-        Type::S16 => quote!(i16),
-        Type::S32 => quote!(i32),
-        Type::S64 => quote!(i64),
-        Type::F32 => quote!(f32),
-        Type::F64 => quote!(f64),
-        Type::Char => quote!(char),
-        Type::String if mode.borrowed => borrowed_string(cx, mode),
-        Type::String if cx.opts.raw_strings => quote!(#rt::Vec<u8>),
-        Type::String => quote!(#rt::String),
-        Type::ErrorContext => quote!(#rt::async_support::ErrorContext),
+        Class::Prim(prim) => prim.rust(),
+        Class::String if mode.borrowed => borrowed_string(cx, mode),
+        Class::String if cx.opts.raw_strings => quote!(#rt::Vec<u8>),
+        Class::String => quote!(#rt::String),
+        Class::ErrorContext => quote!(#rt::async_support::ErrorContext),
     }
 }
 

@@ -7,6 +7,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use wit_bindgen_core::wit_parser::{TypeDefKind, WorldItem};
 
+use crate::abi::Outlined;
 use crate::context::Cx;
 use crate::docs::docs;
 use crate::encode::{component_type_section, Contents};
@@ -98,17 +99,24 @@ impl ModuleTree {
 }
 
 /// The bindings of the world, as items.
+///
+/// The order: root-level imports, the stream and future vtables, each
+/// interface's module, the world's exports and `export!` macro; then the
+/// out-of-line functions all of those used (`out`, which they filled), the
+/// allocator and the component type.
 pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
+    let mut out = Outlined::default();
+    let out = &mut out;
     let mut tree = ModuleTree::default();
     let root = ModulePath::root();
     tree.insert(&root, TokenStream::new(), expand_with_aliases(cx));
-    expand_root_imports(cx, &mut tree);
+    expand_root_imports(cx, out, &mut tree);
     let payloads = Payloads::collect(cx);
     tree.insert(&root, TokenStream::new(), payloads.expand_modules(cx));
     tree.insert(
         &root,
         TokenStream::new(),
-        payloads.expand_vtables(cx, Scope::Root),
+        payloads.expand_vtables(cx, out, Scope::Root),
     );
     let mut exported = Vec::new();
     for (module, info) in cx.names.modules.iter().enumerate() {
@@ -116,13 +124,13 @@ pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
         match info.side {
             Side::Import if info.remapped.is_some() => {}
             Side::Import => {
-                let mut items = imports::expand_interface(cx, module);
-                items.extend(payloads.expand_vtables(cx, Scope::Module(module)));
+                let mut items = imports::expand_interface(cx, out, module);
+                items.extend(payloads.expand_vtables(cx, out, Scope::Module(module)));
                 tree.insert(&info.path, iface_docs, items);
             }
             Side::Export => {
-                let (mut items, has_macro) = exports::expand_interface(cx, module);
-                items.extend(payloads.expand_vtables(cx, Scope::Module(module)));
+                let (mut items, has_macro) = exports::expand_interface(cx, out, module);
+                items.extend(payloads.expand_vtables(cx, out, Scope::Module(module)));
                 tree.insert(&info.path, iface_docs, items);
                 if has_macro {
                     exported.push(module);
@@ -134,7 +142,7 @@ pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
             }
         }
     }
-    let world_exports = exports::expand_world(cx);
+    let world_exports = exports::expand_world(cx, out);
     let exports_world = world_exports.is_some();
     tree.insert(&root, TokenStream::new(), world_exports.unwrap_or_default());
     if !exported.is_empty() || exports_world {
@@ -145,7 +153,7 @@ pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
             tree.insert(&root, TokenStream::new(), expand_stubs(cx));
         }
     }
-    for (scope, functions) in crate::abi::expand_outlined(cx) {
+    for (scope, functions) in crate::abi::expand_outlined(cx, out) {
         tree.insert(&cx.names.path(scope), TokenStream::new(), functions);
     }
     let mut tokens = tree.render(!cx.opts.disable_custom_section_link_helpers);
@@ -156,7 +164,7 @@ pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
 
 /// World-level imports: types (resources with their functions) and
 /// functions, at the root.
-fn expand_root_imports(cx: &Cx, tree: &mut ModuleTree) {
+fn expand_root_imports(cx: &Cx, out: &mut Outlined, tree: &mut ModuleTree) {
     let world = &cx.resolve.worlds[cx.world];
     let root = ModulePath::root();
     for item in world.imports.values() {
@@ -164,11 +172,16 @@ fn expand_root_imports(cx: &Cx, tree: &mut ModuleTree) {
             WorldItem::Interface { .. } => continue,
             // Functions of world-level resources are emitted with them.
             WorldItem::Function(func) if func.kind.resource().is_some() => continue,
-            WorldItem::Function(func) => imports::expand_import_fn(cx, func, Scope::Root),
+            WorldItem::Function(func) => imports::expand_import_fn(cx, out, func, Scope::Root),
             WorldItem::Type { id, .. } => {
                 let mut items = typedefs::expand_typedef(cx, *id, Scope::Root);
                 if matches!(cx.resolve.types[*id].kind, TypeDefKind::Resource) {
-                    items.extend(imports::expand_resource_functions(cx, *id, Scope::Root));
+                    items.extend(imports::expand_resource_functions(
+                        cx,
+                        out,
+                        *id,
+                        Scope::Root,
+                    ));
                 }
                 items
             }

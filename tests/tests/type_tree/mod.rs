@@ -2,7 +2,7 @@
 //! through a real host: random trees go into every export, through the
 //! matching import (answered by the host below) and back, and must arrive
 //! unchanged everywhere. witbind reads and writes the named types of this
-//! tree with one out-of-line function each (`abi/outline.rs`,
+//! tree with one out-of-line function each (`abi/outlined.rs`,
 //! `abi/free.rs`) — lifting from core values and from memory, lowering to
 //! core values and to memory, freeing after post-return — so this checks
 //! all of them on values that take every case, and that the guest's heap

@@ -1,265 +1,279 @@
-//! Post-return: freeing what the result of a synchronous export owns (its
-//! strings and lists, at every depth) once the host has copied it.
+//! Freeing what a handed-over lowering allocated ([`Lower::Owned`]): the
+//! strings and lists of a value in memory or in core values, at every
+//! depth, once the receiver has copied it (post-return of synchronous
+//! exports, the arguments of async imports once the callee has them,
+//! stream and future payloads once written). With `own`, also the handles
+//! the value holds, taken back and dropped (the arguments of an async
+//! import call that never started).
 //!
-//! The walk is ours rather than `wit_bindgen_core::abi::post_return`, so
-//! that a named record or variant is freed by one function of its own,
-//! `_free_name(ptr)`, called wherever it occurs (`outline.rs`), instead of
-//! inline once per path to it; small types stay inline. It frees exactly
-//! what the export's lowering allocated: handles and other values own no
-//! memory.
+//! [`Lower::Owned`]: super::Lower::Owned
 
-use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
-use wit_bindgen_core::wit_parser::{Int, Type, TypeDefKind, TypeId};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use wit_bindgen_core::wit_parser::{Type, TypeDefKind, TypeId};
 
-use super::memory::at_bytes as at;
-use super::outlined::Dir;
-use crate::context::Cx;
-use crate::names::Scope;
+use super::flat::{flat_types_of, Flat};
+use super::lift::Cases;
+use super::{at, scaled, Gen};
+use crate::names::Outline;
+use crate::prim::{class, Class};
 
-/// Emits the statements freeing values in one function.
-pub(super) struct Freer<'a, 'b> {
-    cx: &'a Cx<'b>,
-    scope: Scope,
-    counter: usize,
-    /// The type whose `_free_name` function this is.
-    outlining: Option<TypeId>,
-}
+impl Gen<'_, '_> {
+    /// Whether freeing a `ty` does anything.
+    pub(crate) fn needs_free(&self, ty: &Type, own: bool) -> bool {
+        let info = self.cx.info.of_type(ty);
+        info.has_list || (own && info.has_own_handle)
+    }
 
-impl<'a, 'b> Freer<'a, 'b> {
-    pub(super) fn new(cx: &'a Cx<'b>, scope: Scope, outlining: Option<TypeId>) -> Self {
-        Freer {
-            cx,
-            scope,
-            counter: 0,
-            outlining,
+    /// Frees what the `ty` at `base + offset` owns.
+    pub(crate) fn free_mem(&mut self, ty: &Type, base: &TokenStream, offset: usize, own: bool) {
+        if !self.needs_free(ty, own) {
+            return;
+        }
+        match class(ty) {
+            Class::String => self.free_list_at(None, base, offset, own),
+            Class::Prim(_) | Class::ErrorContext => {}
+            Class::Id(id) => self.free_mem_id(id, base, offset, own),
         }
     }
 
-    fn tmp(&mut self, prefix: &str) -> Ident {
-        self.counter += 1;
-        format_ident!("_{}{}", prefix, self.counter)
-    }
-
-    /// Statements freeing what the `ty` at `ptr + offset` owns.
-    pub(super) fn free(&mut self, ty: &Type, ptr: &TokenStream, offset: usize) -> TokenStream {
-        if !owns_memory(self.cx, ty) {
-            return TokenStream::new();
+    fn free_mem_id(&mut self, id: TypeId, base: &TokenStream, offset: usize, own: bool) {
+        let kind = &self.cx.resolve.types[id].kind;
+        if let TypeDefKind::Type(target) = kind {
+            return self.free_mem(target, base, offset, own);
         }
-        let at = at(ptr, offset);
-        let id = match ty {
-            Type::String => return self.free_list(None, ptr, offset),
-            Type::Id(id) => *id,
-            _ => return TokenStream::new(),
-        };
-        if self.outlining != Some(id) && self.cx.resolve.types[id].name.is_some() {
-            if let Some(name) = self.cx.outlined.borrow_mut().function(
-                self.cx,
-                self.scope,
-                id,
-                Dir::Free,
-                &[],
-                false,
-            ) {
-                return quote! {
-                    // SAFETY: `#at` holds a value of this type that our lowering wrote (the export's
-                    // result), which the host has copied and no one uses any more: `#name`'s
-                    // contract.
-                    unsafe { #name(#at) };
-                };
+        if !own {
+            if let Some(function) = self.outlined(id, Outline::Free) {
+                let at = at(base, offset);
+                // SAFETY: `#at` holds a value of this type that our lowering wrote and handed over,
+                // which the receiver has copied and no one uses any more: `#function`'s contract.
+                self.push(quote!(unsafe { #function(#at) };));
+                return;
             }
         }
         let sizes = &self.cx.info.sizes;
-        match &self.cx.resolve.types[id].kind {
-            TypeDefKind::Type(t) => self.free(t, ptr, offset),
-            TypeDefKind::Record(r) => {
-                let fields = sizes.field_offsets(r.fields.iter().map(|f| &f.ty));
-                self.free_fields(
-                    fields.iter().map(|(o, t)| (o.size_wasm32(), *t)),
-                    ptr,
-                    offset,
-                )
+        if let Some(cases) = Cases::of(kind, &TokenStream::new()) {
+            let payload = offset
+                + sizes
+                    .payload_offset(cases.tag, cases.payloads())
+                    .size_wasm32();
+            let discriminant = self.load(base, offset, crate::prim::int_repr(cases.tag));
+            return self.free_cases(&cases, &discriminant, |g, ty| {
+                g.free_mem(ty, base, payload, own)
+            });
+        }
+        match kind {
+            TypeDefKind::Record(record) => {
+                let offsets = sizes.field_offsets(record.fields.iter().map(|f| &f.ty));
+                for (field, ty) in offsets {
+                    self.free_mem(ty, base, offset + field.size_wasm32(), own);
+                }
             }
-            TypeDefKind::Tuple(t) => {
-                let fields = sizes.field_offsets(t.types.iter());
-                self.free_fields(
-                    fields.iter().map(|(o, t)| (o.size_wasm32(), *t)),
-                    ptr,
-                    offset,
-                )
+            TypeDefKind::Tuple(tuple) => {
+                for (field, ty) in sizes.field_offsets(tuple.types.iter()) {
+                    self.free_mem(ty, base, offset + field.size_wasm32(), own);
+                }
             }
-            TypeDefKind::FixedLengthList(elem, n) => {
-                let size = self.cx.info.size(elem);
-                let fields = (0..*n as usize).map(|i| (i * size, elem));
-                self.free_fields(fields, ptr, offset)
+            TypeDefKind::FixedLengthList(element, len) => {
+                let size = self.cx.info.size(element);
+                for i in 0..*len as usize {
+                    self.free_mem(element, base, offset + i * size, own);
+                }
             }
-            TypeDefKind::Variant(v) => {
-                let cases: Vec<Option<&Type>> = v.cases.iter().map(|c| c.ty.as_ref()).collect();
-                self.free_cases(v.tag(), &cases, ptr, offset)
+            TypeDefKind::List(element) => self.free_list_at(Some(&[*element]), base, offset, own),
+            TypeDefKind::Map(key, value) => {
+                self.free_list_at(Some(&[*key, *value]), base, offset, own)
             }
-            TypeDefKind::Option(t) => self.free_cases(Int::U8, &[None, Some(t)], ptr, offset),
-            TypeDefKind::Result(r) => {
-                self.free_cases(Int::U8, &[r.ok.as_ref(), r.err.as_ref()], ptr, offset)
+            TypeDefKind::Handle(_) | TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                // Only with `own`: take the handle back and drop it.
+                let value = self.lift_mem(&Type::Id(id), base, offset);
+                self.push(quote!(::core::mem::drop(#value);));
             }
-            TypeDefKind::List(elem) => self.free_list(Some(&[*elem]), ptr, offset),
-            TypeDefKind::Map(key, value) => self.free_list(Some(&[*key, *value]), ptr, offset),
-            TypeDefKind::Resource
-            | TypeDefKind::Handle(_)
-            | TypeDefKind::Flags(_)
-            | TypeDefKind::Enum(_)
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => TokenStream::new(),
+            TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Resource => {}
+            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => {
+                unreachable!("cases are freed above")
+            }
+            TypeDefKind::Type(_) => unreachable!("aliases are followed above"),
+            TypeDefKind::Unknown => unreachable!("rejected by `check`"),
         }
     }
 
-    fn free_fields<'t>(
-        &mut self,
-        fields: impl Iterator<Item = (usize, &'t Type)>,
-        ptr: &TokenStream,
-        offset: usize,
-    ) -> TokenStream {
-        let mut code = TokenStream::new();
-        for (field, ty) in fields {
-            code.extend(self.free(ty, ptr, offset + field));
+    /// Frees what the `ty` in core values `values` owns.
+    pub(crate) fn free_flat(&mut self, ty: &Type, values: &[Flat], own: bool) {
+        if !self.needs_free(ty, own) {
+            return;
         }
-        code
+        match class(ty) {
+            Class::String => self.free_list(None, &values[0].expr, &values[1].expr, own),
+            Class::Prim(_) | Class::ErrorContext => {}
+            Class::Id(id) => self.free_flat_id(id, values, own),
+        }
     }
 
-    /// A variant, option or result: the owned memory of its case.
+    fn free_flat_id(&mut self, id: TypeId, values: &[Flat], own: bool) {
+        let kind = &self.cx.resolve.types[id].kind;
+        if let TypeDefKind::Type(target) = kind {
+            return self.free_flat(target, values, own);
+        }
+        if let Some(cases) = Cases::of(kind, &TokenStream::new()) {
+            let discriminant = values[0].expr.clone();
+            let slots = &values[1..];
+            return self.free_cases(&cases, &discriminant, |g, ty| {
+                let count = flat_types_of(g.cx.resolve, ty).len();
+                let cast: Vec<Flat> = slots[..count]
+                    .iter()
+                    .zip(flat_types_of(g.cx.resolve, ty))
+                    .map(|(slot, ty)| Flat::new(g.cast_value(slot, ty), ty))
+                    .collect();
+                g.free_flat(ty, &cast, own)
+            });
+        }
+        let fields = |g: &mut Self, types: Vec<Type>| {
+            let mut rest = values;
+            for ty in types {
+                let count = flat_types_of(g.cx.resolve, &ty).len();
+                let (these, others) = rest.split_at(count);
+                g.free_flat(&ty, these, own);
+                rest = others;
+            }
+        };
+        match kind {
+            TypeDefKind::Record(record) => {
+                fields(self, record.fields.iter().map(|f| f.ty).collect());
+            }
+            TypeDefKind::Tuple(tuple) => fields(self, tuple.types.clone()),
+            TypeDefKind::FixedLengthList(element, len) => {
+                fields(self, vec![*element; *len as usize]);
+            }
+            TypeDefKind::List(element) => {
+                self.free_list(Some(&[*element]), &values[0].expr, &values[1].expr, own)
+            }
+            TypeDefKind::Map(key, value) => {
+                self.free_list(Some(&[*key, *value]), &values[0].expr, &values[1].expr, own)
+            }
+            TypeDefKind::Handle(_) | TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                // Only with `own`: take the handle back and drop it.
+                let value = self.lift_flat(&Type::Id(id), values);
+                self.push(quote!(::core::mem::drop(#value);));
+            }
+            TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Resource => {}
+            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => {
+                unreachable!("cases are freed above")
+            }
+            TypeDefKind::Type(_) => unreachable!("aliases are followed above"),
+            TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+        }
+    }
+
+    /// A variant, option or result: frees the case's payload, with `free`.
     fn free_cases(
         &mut self,
-        tag: Int,
-        cases: &[Option<&Type>],
-        ptr: &TokenStream,
-        offset: usize,
-    ) -> TokenStream {
-        let payload = offset
-            + self
-                .cx
-                .info
-                .sizes
-                .payload_offset(tag, cases.iter().copied())
-                .size_wasm32();
-        let arms: Vec<(Literal, TokenStream)> = cases
-            .iter()
-            .enumerate()
-            .filter_map(|(i, case)| {
-                let body = self.free((*case)?, ptr, payload);
-                (!body.is_empty()).then(|| (Literal::usize_unsuffixed(i), body))
-            })
-            .collect();
-        let repr = match tag {
-            Int::U8 => quote!(u8),
-            Int::U16 => quote!(u16),
-            Int::U32 => quote!(u32),
-            Int::U64 => quote!(u64),
-        };
-        let at = at(ptr, offset);
-        // SAFETY: the discriminant our lowering wrote at `#at`, aligned for its type.
-        let discriminant = quote!(unsafe { *#at.cast::<#repr>() });
+        cases: &Cases<'_>,
+        discriminant: &TokenStream,
+        mut free: impl FnMut(&mut Self, &Type),
+    ) {
+        let mut arms = Vec::new();
+        for (i, case) in cases.cases.iter().enumerate() {
+            let Some(ty) = case.ty else {
+                continue;
+            };
+            let (body, ()) = self.block(false, |g| free(g, ty));
+            if !body.is_empty() {
+                arms.push((Literal::usize_unsuffixed(i), body));
+            }
+        }
         match arms.as_slice() {
-            [] => TokenStream::new(),
-            [(i, body)] => quote! {
+            [] => {}
+            [(i, body)] => self.push(quote! {
                 if #discriminant == #i {
                     #body
                 }
-            },
-            // (`if`s nested in these are left as they are: `_free_name`
-            // functions allow clippy's `collapsible_if`.)
+            }),
             arms => {
                 let arms = arms.iter().map(|(i, body)| quote!(#i => { #body }));
-                quote! {
+                self.push(quote! {
                     match #discriminant {
                         #(#arms)*
                         _ => {}
                     }
-                }
+                });
             }
         }
     }
 
-    /// A list (of a record of `fields`) or, without fields, a string: what
-    /// its elements own, then its array.
+    /// A list (of a record of `fields`, with them) or, without fields, a
+    /// string at `base + offset`: what its elements own, then its array.
+    fn free_list_at(
+        &mut self,
+        fields: Option<&[Type]>,
+        base: &TokenStream,
+        offset: usize,
+        own: bool,
+    ) {
+        let ptr = self.load(base, offset, quote!(*mut u8));
+        let len = self.load(base, offset + 4, quote!(usize));
+        self.free_list(fields, &ptr, &len, own);
+    }
+
+    /// A list (of a record of `fields`: one field, or a map's key and
+    /// value) or, without fields, a string: what its elements own, then its
+    /// array.
     fn free_list(
         &mut self,
         fields: Option<&[Type]>,
         ptr: &TokenStream,
-        offset: usize,
-    ) -> TokenStream {
-        let rt = &self.cx.rt;
-        let [base, len] = [self.tmp("base"), self.tmp("len")];
-        let (size, align, each) = match fields {
-            None => (1, 1, TokenStream::new()),
-            Some(fields) => {
-                let offsets = self.cx.info.sizes.field_offsets(fields.iter());
-                // A map's entry is laid out as a record of key and value.
-                let element = self.cx.info.sizes.record(fields.iter());
-                let (size, align) = (element.size.size_wasm32(), element.align.align_wasm32());
-                let elem = self.tmp("elem");
-                let elem_ptr = quote!(#elem);
-                let body = self.free_fields(
-                    offsets.iter().map(|(o, t)| (o.size_wasm32(), *t)),
-                    &elem_ptr,
-                    0,
-                );
-                let offset = super::scaled(&quote!(i), size);
-                let each = (!body.is_empty()).then(|| {
-                    quote! {
-                        for i in 0..#len {
-                            // SAFETY: `i < #len`, so element `i` starts inside the list's array.
-                            let #elem = unsafe { #base.add(#offset) };
-                            #body
-                        }
-                    }
-                });
-                (size, align, each.unwrap_or_default())
-            }
+        len: &TokenStream,
+        own: bool,
+    ) {
+        let rt = self.rt();
+        let Some(fields) = fields else {
+            // SAFETY: the string's bytes were allocated with exactly `#len` bytes and alignment 1 by
+            // our lowering (`Box::into_raw` of a boxed `[u8]`) and handed over; the receiver has
+            // copied them, so they are freed once, here.
+            self.push(quote!(unsafe { #rt::cabi_dealloc(#ptr, #len, 1) };));
+            return;
         };
-        let bytes = super::scaled(&quote!(#len), size);
+        // A map's entry is laid out as a record of key and value.
+        let element = self.cx.info.sizes.record(fields.iter());
+        let (size, align) = (element.size.size_wasm32(), element.align.align_wasm32());
+        let offsets: Vec<usize> = self
+            .cx
+            .info
+            .sizes
+            .field_offsets(fields.iter())
+            .iter()
+            .map(|(offset, _)| offset.size_wasm32())
+            .collect();
+        let [array, count, base] = self.tmps(["base", "len", "elem"]);
+        let base_tokens = quote!(#base);
+        let (body, ()) = self.block(true, |g| {
+            for (ty, offset) in fields.iter().zip(&offsets) {
+                g.free_mem(ty, &base_tokens, *offset, own);
+            }
+        });
+        let index = scaled(&quote!(i), size);
+        // Elements that own nothing (numbers, enums) need no loop.
+        let each = (!body.is_empty()).then(|| {
+            quote! {
+                for i in 0..#count {
+                    // SAFETY: `i < #count`, so element `i` starts inside the list's array of
+                    // `#count` elements of `size` bytes.
+                    let #base = unsafe { #array.add(#index) };
+                    #body
+                }
+            }
+        });
+        let bytes = scaled(&quote!(#count), size);
         let align = Literal::usize_unsuffixed(align);
-        let (at, at_len) = (at(ptr, offset), at(ptr, offset + 4));
-        quote! {
-            // SAFETY: the list's pointer and length our lowering wrote at `#at` (aligned).
-            let #base = unsafe { *#at.cast::<*mut u8>() };
-            // SAFETY: as above, the length after the pointer.
-            let #len = unsafe { *#at_len.cast::<usize>() };
+        self.push(quote! {
+            let #array = #ptr;
+            let #count = #len;
             #each
-            // SAFETY: our lowering allocated the array with exactly `#len` elements of this size and
-            // the element's alignment and handed it to the host, which has copied it; what its
-            // elements own was freed above, so it is freed once, here.
-            unsafe { #rt::cabi_dealloc(#base, #bytes, #align) };
-        }
-    }
-}
-
-/// The body of the post-return function of an export whose result `ty`
-/// the host received at `ptr` (in memory).
-pub(crate) fn post_return_body(cx: &Cx, scope: Scope, ty: &Type, ptr: &TokenStream) -> TokenStream {
-    let body = Freer::new(cx, scope, None).free(ty, ptr, 0);
-    if body.is_empty() {
-        // Nothing to free (wit-bindgen-core counts `error-context` as
-        // needing a post-return); the entry point stays.
-        quote!(let _ = #ptr;)
-    } else {
-        body
-    }
-}
-
-/// Whether a value of `ty` owns memory (a string or a list somewhere).
-pub(super) fn owns_memory(cx: &Cx, ty: &Type) -> bool {
-    match ty {
-        Type::String => true,
-        Type::Id(id) => match &cx.resolve.types[*id].kind {
-            TypeDefKind::List(_) | TypeDefKind::Map(..) => true,
-            TypeDefKind::Handle(_)
-            | TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_) => false,
-            _ => crate::info::children(cx.resolve, *id)
-                .iter()
-                .any(|child| owns_memory(cx, child)),
-        },
-        _ => false,
+            // SAFETY: our lowering allocated the array with exactly `#count` elements of this size
+            // and the element's alignment (`rt::alloc_list`, or for plain elements a boxed slice,
+            // whose Rust layout is the canonical one) and handed it over; the receiver has copied
+            // it and what its elements own was freed above, so it is freed once, here.
+            unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
+        });
     }
 }

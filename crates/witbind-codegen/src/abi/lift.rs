@@ -1,22 +1,600 @@
-//! Lifting: core wasm values and guest memory → Rust values.
+//! Lifting: canonical ABI memory or core values → Rust values. A lifted
+//! value takes what the lowered one owned: lists and strings (memory the
+//! host allocated through our `cabi_realloc`), handles.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use wit_bindgen_core::dealias;
-use wit_bindgen_core::wit_parser::{Enum, Flags, Handle, Record, Type, TypeId, Variant};
+use wit_bindgen_core::wit_parser::{Handle, Int, Type, TypeDefKind, TypeId};
 
-use super::{scaled, Block, FnBindgen};
+use super::flat::{cast, flat_types_of, Flat};
+use super::{at, scaled, Gen};
 use crate::ident::{camel, snake};
-use crate::typedefs::{flags_repr, int_repr};
+use crate::names::Outline;
+use crate::prim::{class, flags_repr, int_repr, Class, Prim};
 
-impl FnBindgen<'_, '_> {
+/// One case of a variant, option or result.
+pub(super) struct Case<'t> {
+    /// The Rust path of the case (`Shape::Circle`, `Option::Some`).
+    path: TokenStream,
+    pub(super) ty: Option<&'t Type>,
+    /// Whether Rust's case takes a value even without a WIT payload (the
+    /// cases of `Result`: `Ok(())`).
+    unit: bool,
+}
+
+/// The cases of a variant, option or result, and its tag.
+pub(super) struct Cases<'t> {
+    pub(super) tag: Int,
+    pub(super) cases: Vec<Case<'t>>,
+}
+
+impl<'t> Cases<'t> {
+    /// The cases of `kind` (whose named type is spelled `path` where the
+    /// code is), if it is a variant, option or result.
+    pub(super) fn of(kind: &'t TypeDefKind, path: &TokenStream) -> Option<Cases<'t>> {
+        let case = |path: TokenStream, ty: Option<&'t Type>, unit: bool| Case { path, ty, unit };
+        let (tag, cases) = match kind {
+            TypeDefKind::Variant(variant) => {
+                let cases = variant
+                    .cases
+                    .iter()
+                    .map(|c| {
+                        let name = camel(&c.name);
+                        case(quote!(#path::#name), c.ty.as_ref(), false)
+                    })
+                    .collect();
+                (variant.tag(), cases)
+            }
+            TypeDefKind::Option(payload) => (
+                Int::U8,
+                vec![
+                    case(quote!(::core::option::Option::None), None, false),
+                    case(quote!(::core::option::Option::Some), Some(payload), false),
+                ],
+            ),
+            TypeDefKind::Result(result) => (
+                Int::U8,
+                vec![
+                    case(quote!(::core::result::Result::Ok), result.ok.as_ref(), true),
+                    case(
+                        quote!(::core::result::Result::Err),
+                        result.err.as_ref(),
+                        true,
+                    ),
+                ],
+            ),
+            TypeDefKind::Record(_)
+            | TypeDefKind::Resource
+            | TypeDefKind::Handle(_)
+            | TypeDefKind::Flags(_)
+            | TypeDefKind::Tuple(_)
+            | TypeDefKind::Enum(_)
+            | TypeDefKind::List(_)
+            | TypeDefKind::Map(..)
+            | TypeDefKind::FixedLengthList(..)
+            | TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Type(_)
+            | TypeDefKind::Unknown => return None,
+        };
+        Some(Cases { tag, cases })
+    }
+
+    /// The types of the payloads, for layout.
+    pub(super) fn payloads(&self) -> impl Iterator<Item = Option<&'t Type>> + '_ {
+        self.cases.iter().map(|case| case.ty)
+    }
+
+    /// Case `i` as a value, with its lifted `payload` (if it has one).
+    pub(super) fn value(&self, i: usize, payload: Option<TokenStream>) -> TokenStream {
+        let Case { path, unit, .. } = &self.cases[i];
+        match payload {
+            Some(payload) => quote!(#path(#payload)),
+            None if *unit => quote!(#path(())),
+            None => quote!(#path),
+        }
+    }
+
+    /// Case `i` as a pattern binding its payload (if it has one) to
+    /// `binding`.
+    pub(super) fn pattern(&self, i: usize, binding: &TokenStream) -> TokenStream {
+        let Case { path, ty, unit } = &self.cases[i];
+        match ty {
+            Some(_) => quote!(#path(#binding)),
+            None if *unit => quote!(#path(_)),
+            None => quote!(#path),
+        }
+    }
+}
+
+impl Gen<'_, '_> {
+    /// The value of type `ty` at `base + offset`, lifted.
+    pub(crate) fn lift_mem(&mut self, ty: &Type, base: &TokenStream, offset: usize) -> TokenStream {
+        match class(ty) {
+            Class::Prim(prim) => {
+                let value = self.load(base, offset, prim.memory());
+                self.lift_prim(prim, value, false)
+            }
+            Class::String => {
+                let (ptr, len) = self.load_list(base, offset);
+                self.lift_string(&ptr, &len)
+            }
+            Class::ErrorContext => {
+                let handle = self.load(base, offset, quote!(u32));
+                self.lift_error_context(handle)
+            }
+            Class::Id(id) => self.lift_mem_id(id, base, offset),
+        }
+    }
+
+    /// A list's pointer and length at `base + offset`.
+    fn load_list(&mut self, base: &TokenStream, offset: usize) -> (TokenStream, TokenStream) {
+        let ptr = self.load(base, offset, quote!(*mut u8));
+        let len = self.load(base, offset + 4, quote!(usize));
+        (ptr, len)
+    }
+
+    fn lift_mem_id(&mut self, id: TypeId, base: &TokenStream, offset: usize) -> TokenStream {
+        let resolve = self.cx.resolve;
+        let kind = &resolve.types[id].kind;
+        if let TypeDefKind::Type(target) = kind {
+            return self.lift_mem(target, base, offset);
+        }
+        if let Some(function) = self.outlined(id, Outline::Lift) {
+            let at = at(base, offset);
+            // SAFETY: `#at` holds a value of this type in canonical layout that the host (or our own
+            // lowering) wrote and hands over, as for every load here (`Gen::load`): `#function`'s
+            // contract.
+            return self.bind_unsafe("v", quote!(#function(#at)));
+        }
+        let sizes = &self.cx.info.sizes;
+        let path = self.owned_path_of(id);
+        if let Some(cases) = Cases::of(kind, &path) {
+            let discriminant = self.load(base, offset, int_repr(cases.tag));
+            let payload = offset
+                + sizes
+                    .payload_offset(cases.tag, cases.payloads())
+                    .size_wasm32();
+            return self.lift_cases(&cases, &discriminant, |g, ty| g.lift_mem(ty, base, payload));
+        }
+        match kind {
+            TypeDefKind::Record(record) => {
+                let offsets = sizes.field_offsets(record.fields.iter().map(|f| &f.ty));
+                let values: Vec<TokenStream> = offsets
+                    .into_iter()
+                    .map(|(field, ty)| self.lift_mem(ty, base, offset + field.size_wasm32()))
+                    .collect();
+                let fields = record.fields.iter().map(|f| snake(&f.name));
+                quote!(#path { #(#fields: #values),* })
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let offsets = sizes.field_offsets(tuple.types.iter());
+                let values = offsets
+                    .into_iter()
+                    .map(|(field, ty)| self.lift_mem(ty, base, offset + field.size_wasm32()))
+                    .collect::<Vec<_>>();
+                quote!((#(#values,)*))
+            }
+            TypeDefKind::FixedLengthList(element, len) => {
+                self.lift_array(element, *len, base, offset)
+            }
+            TypeDefKind::Enum(enum_) => {
+                let discriminant = self.load(base, offset, int_repr(enum_.tag()));
+                self.lift_enum(id, &discriminant)
+            }
+            TypeDefKind::Flags(flags) => {
+                let bits = self.load(base, offset, flags_repr(flags));
+                quote!(#path::from_bits_retain(#bits))
+            }
+            TypeDefKind::List(element) => {
+                let (ptr, len) = self.load_list(base, offset);
+                self.lift_list(element, &ptr, &len)
+            }
+            TypeDefKind::Map(key, value) => {
+                let (ptr, len) = self.load_list(base, offset);
+                self.lift_map(id, key, value, &ptr, &len)
+            }
+            TypeDefKind::Handle(handle) => {
+                let value = self.load(base, offset, quote!(i32));
+                self.lift_handle(handle, &value)
+            }
+            TypeDefKind::Future(payload) => {
+                let value = self.load(base, offset, quote!(u32));
+                self.lift_future_or_stream(payload.as_ref(), false, &value)
+            }
+            TypeDefKind::Stream(payload) => {
+                let value = self.load(base, offset, quote!(u32));
+                self.lift_future_or_stream(payload.as_ref(), true, &value)
+            }
+            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => {
+                unreachable!("cases are lifted above")
+            }
+            TypeDefKind::Type(_) => unreachable!("aliases are followed above"),
+            TypeDefKind::Resource => unreachable!("resources are values only through handles"),
+            TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+        }
+    }
+
+    /// The path of the owned definition of `id` (anonymous types have
+    /// none: their cases are spelled through `Option`/`Result`).
+    fn owned_path_of(&self, id: TypeId) -> TokenStream {
+        if self.cx.resolve.types[id].name.is_some() {
+            self.owned_path(id)
+        } else {
+            TokenStream::new()
+        }
+    }
+
+    /// The value of type `ty` from its core values `values` (exactly its
+    /// flat types' count, of those types or of a variant's joined slots).
+    pub(crate) fn lift_flat(&mut self, ty: &Type, values: &[Flat]) -> TokenStream {
+        let types = flat_types_of(self.cx.resolve, ty);
+        let values: Vec<TokenStream> = values
+            .iter()
+            .zip(&types)
+            .map(|(value, ty)| self.cast_value(value, *ty))
+            .collect();
+        let values: Vec<Flat> = values
+            .into_iter()
+            .zip(types)
+            .map(|(expr, ty)| Flat::new(expr, ty))
+            .collect();
+        match class(ty) {
+            Class::Prim(prim) => self.lift_prim(prim, values[0].expr.clone(), true),
+            Class::String => self.lift_string(&values[0].expr, &values[1].expr),
+            Class::ErrorContext => {
+                let handle = &values[0].expr;
+                self.lift_error_context(quote!(#handle as u32))
+            }
+            Class::Id(id) => self.lift_flat_id(id, &values),
+        }
+    }
+
+    /// `value` as core type `to` (out of a variant's joined slot), bound to
+    /// a local when that takes `unsafe`.
+    pub(super) fn cast_value(
+        &mut self,
+        value: &Flat,
+        to: wit_bindgen_core::abi::WasmType,
+    ) -> TokenStream {
+        let rt = self.rt();
+        let (expr, is_unsafe) = cast(value.ty, to, value.expr.clone(), &rt);
+        if is_unsafe {
+            self.bind("c", expr)
+        } else {
+            expr
+        }
+    }
+
+    fn lift_flat_id(&mut self, id: TypeId, values: &[Flat]) -> TokenStream {
+        let resolve = self.cx.resolve;
+        let kind = &resolve.types[id].kind;
+        if let TypeDefKind::Type(target) = kind {
+            return self.lift_flat(target, values);
+        }
+        if let Some(function) = self.outlined(id, Outline::LiftFlat) {
+            let args = values.iter().map(|value| &value.expr);
+            // SAFETY: the arguments are the core values of this type as the host lowered them (an
+            // export's arguments, or a case of an enclosing variant cast back to the case's types),
+            // which is `#function`'s contract.
+            return self.bind_unsafe("v", quote!(#function(#(#args),*)));
+        }
+        let path = self.owned_path_of(id);
+        if let Some(cases) = Cases::of(kind, &path) {
+            let discriminant = values[0].expr.clone();
+            let slots = &values[1..];
+            return self.lift_cases(&cases, &discriminant, |g, ty| {
+                let count = flat_types_of(g.cx.resolve, ty).len();
+                g.lift_flat(ty, &slots[..count])
+            });
+        }
+        let first = &values[0].expr;
+        match kind {
+            TypeDefKind::Record(record) => {
+                let types = record.fields.iter().map(|f| &f.ty);
+                let lifted = self.lift_flat_fields(types, values);
+                let fields = record.fields.iter().map(|f| snake(&f.name));
+                quote!(#path { #(#fields: #lifted),* })
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let lifted = self.lift_flat_fields(tuple.types.iter(), values);
+                quote!((#(#lifted,)*))
+            }
+            TypeDefKind::FixedLengthList(element, len) => {
+                let elements = std::iter::repeat_n(element, *len as usize);
+                let lifted = self.lift_flat_fields(elements, values);
+                quote!([#(#lifted),*])
+            }
+            TypeDefKind::Enum(enum_) => {
+                let repr = int_repr(enum_.tag());
+                self.lift_enum(id, &quote!(#first as #repr))
+            }
+            TypeDefKind::Flags(flags) => {
+                let repr = flags_repr(flags);
+                quote!(#path::from_bits_retain(#first as #repr))
+            }
+            TypeDefKind::List(element) => self.lift_list(element, first, &values[1].expr),
+            TypeDefKind::Map(key, value) => self.lift_map(id, key, value, first, &values[1].expr),
+            TypeDefKind::Handle(handle) => self.lift_handle(handle, first),
+            TypeDefKind::Future(payload) => {
+                self.lift_future_or_stream(payload.as_ref(), false, &quote!(#first as u32))
+            }
+            TypeDefKind::Stream(payload) => {
+                self.lift_future_or_stream(payload.as_ref(), true, &quote!(#first as u32))
+            }
+            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => {
+                unreachable!("cases are lifted above")
+            }
+            TypeDefKind::Type(_) => unreachable!("aliases are followed above"),
+            TypeDefKind::Resource => unreachable!("resources are values only through handles"),
+            TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+        }
+    }
+
+    /// Each of `types` lifted from its run of `values`, in order.
+    fn lift_flat_fields<'t>(
+        &mut self,
+        types: impl Iterator<Item = &'t Type>,
+        values: &[Flat],
+    ) -> Vec<TokenStream> {
+        let mut rest = values;
+        let mut lifted = Vec::new();
+        for ty in types {
+            let count = flat_types_of(self.cx.resolve, ty).len();
+            let (these, others) = rest.split_at(count);
+            lifted.push(self.lift_flat(ty, these));
+            rest = others;
+        }
+        lifted
+    }
+
+    /// `match discriminant { 0 => Case0(payload), .., _ => invalid }`, each
+    /// payload lifted by `payload`, bound to a local.
+    fn lift_cases(
+        &mut self,
+        cases: &Cases<'_>,
+        discriminant: &TokenStream,
+        mut payload: impl FnMut(&mut Self, &Type) -> TokenStream,
+    ) -> TokenStream {
+        let rt = self.rt();
+        let arms: Vec<TokenStream> = (0..cases.cases.len())
+            .map(|i| {
+                let ty = cases.cases[i].ty;
+                let value = self.block_value(false, |g| {
+                    let lifted = ty.map(|ty| payload(g, ty));
+                    cases.value(i, lifted)
+                });
+                let i = Literal::usize_unsuffixed(i);
+                quote!(#i => #value,)
+            })
+            .collect();
+        self.bind(
+            "v",
+            quote! {
+                match #discriminant {
+                    #(#arms)*
+                    // SAFETY: discriminants `0..n` of every case are matched above, and the
+                    // canonical ABI only lets the host pass those (hosts validate variants, options
+                    // and results), so this arm is only reached on a host ABI violation:
+                    // `invalid_discriminant`'s contract (debug builds panic).
+                    _ => unsafe { #rt::invalid_discriminant() },
+                }
+            },
+        )
+    }
+
+    /// A number, `bool` or `char` from its memory representation
+    /// (`flat`: from its core value).
+    fn lift_prim(&mut self, prim: Prim, value: TokenStream, flat: bool) -> TokenStream {
+        let rt = self.rt();
+        let narrow = |ty: TokenStream| {
+            if flat {
+                quote!(#value as #ty)
+            } else {
+                value.clone()
+            }
+        };
+        match prim {
+            Prim::Bool => {
+                let byte = narrow(quote!(u8));
+                quote!(#rt::bool_lift(#byte))
+            }
+            Prim::Char => {
+                let scalar = narrow(quote!(u32));
+                // SAFETY: the canonical ABI only transfers Unicode scalar values as `char` (the
+                // host validates them), which is `char_lift`'s contract; debug builds check it.
+                quote!(unsafe { #rt::char_lift(#scalar) })
+            }
+            Prim::U8 | Prim::S8 | Prim::U16 | Prim::S16 | Prim::U32 | Prim::U64 => {
+                narrow(prim.rust())
+            }
+            Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => value,
+        }
+    }
+
+    /// A string, taken over as a `String` without copying.
+    fn lift_string(&mut self, ptr: &TokenStream, len: &TokenStream) -> TokenStream {
+        let rt = self.rt();
+        let len = self.simple("len", len.clone());
+        let bytes = quote!(#rt::Vec::from_raw_parts(#ptr.cast::<u8>(), #len, #len));
+        if self.cx.opts.raw_strings {
+            // SAFETY: the host wrote `#len` bytes at `#ptr`, in memory it allocated through our
+            // `cabi_realloc` (the Rust global allocator) with exactly `#len` bytes and alignment 1,
+            // and the string is now ours: the layout of a `Vec<u8>` of capacity `#len`.
+            quote!(unsafe { #bytes })
+        } else {
+            // SAFETY: as above for the bytes (`from_raw_parts`); and the canonical ABI only
+            // transfers valid UTF-8 as `string` (the host validates it), `string_lift`'s contract
+            // (debug builds check it anyway).
+            quote!(unsafe { #rt::string_lift(#bytes) })
+        }
+    }
+
+    /// A list: taken over as it is when its elements' Rust layout is the
+    /// canonical one, else each element lifted into a new `Vec` and the
+    /// host's array freed.
+    fn lift_list(&mut self, element: &Type, ptr: &TokenStream, len: &TokenStream) -> TokenStream {
+        let rt = self.rt();
+        if self.cx.is_plain(element, self.scope) {
+            let element = self.ty(element);
+            let len = self.simple("len", len.clone());
+            // SAFETY: the host wrote `#len` elements at `#ptr`, in memory it allocated through our
+            // `cabi_realloc` (the Rust global allocator) with exactly `#len * size` bytes and the
+            // element's alignment, and the list is now ours. The element is plain (`Cx::is_plain`:
+            // a number, or a `#[repr(C)]` record of them whose size and alignment are checked at
+            // compile time to be its canonical ones), so this is the layout of a `Vec` of capacity
+            // `#len`, and every bit pattern is a valid element; an empty list still gets a
+            // non-null, aligned pointer from `cabi_realloc`.
+            return self.bind_unsafe(
+                "list",
+                quote!(#rt::Vec::from_raw_parts(#ptr.cast::<#element>(), #len, #len)),
+            );
+        }
+        let (size, align) = (self.cx.info.size(element), self.cx.info.align(element));
+        let [array, count, list, base] = self.tmps(["array", "len", "list", "base"]);
+        let base_tokens = quote!(#base);
+        let (body, value) = self.block(true, |g| g.lift_mem(element, &base_tokens, 0));
+        let offset = scaled(&quote!(i), size);
+        let bytes = scaled(&quote!(#count), size);
+        let align = Literal::usize_unsuffixed(align);
+        self.push(quote! {
+            let #array = #ptr;
+            let #count = #len;
+            let mut #list = #rt::Vec::with_capacity(#count);
+            for i in 0..#count {
+                // SAFETY: `i < #count`, so element `i` starts inside the host's array of `#count`
+                // elements of `size` bytes.
+                let #base = unsafe { #array.add(#offset) };
+                #body
+                #list.push(#value);
+            }
+            // SAFETY: the host allocated the array through `cabi_realloc` with exactly `#count *
+            // size` bytes and the element's alignment and handed it to us; every element was lifted
+            // out above (taking what it owns), so it is freed once, here.
+            unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
+        });
+        quote!(#list)
+    }
+
+    /// A map from its array of entries, each lifted; the array is freed.
+    fn lift_map(
+        &mut self,
+        id: TypeId,
+        key: &Type,
+        value: &Type,
+        ptr: &TokenStream,
+        len: &TokenStream,
+    ) -> TokenStream {
+        let rt = self.rt();
+        let entry = self.cx.info.sizes.record([key, value]);
+        let (size, align) = (entry.size.size_wasm32(), entry.align.align_wasm32());
+        let value_offset = self.cx.info.sizes.field_offsets([key, value])[1]
+            .0
+            .size_wasm32();
+        let map_type = self.ty(&Type::Id(id));
+        let [array, count, map, base] = self.tmps(["array", "len", "map", "base"]);
+        let base_tokens = quote!(#base);
+        let (body, (k, v)) = self.block(true, |g| {
+            let k = g.lift_mem(key, &base_tokens, 0);
+            let v = g.lift_mem(value, &base_tokens, value_offset);
+            (k, v)
+        });
+        let offset = scaled(&quote!(i), size);
+        let bytes = scaled(&quote!(#count), size);
+        let align = Literal::usize_unsuffixed(align);
+        self.push(quote! {
+            let #array = #ptr;
+            let #count = #len;
+            let #map: #map_type = ::core::iter::FromIterator::from_iter((0..#count).map(|i| {
+                // SAFETY: `i < #count`, so entry `i` starts inside the host's array of `#count`
+                // entries of `size` bytes.
+                let #base = unsafe { #array.add(#offset) };
+                #body
+                (#k, #v)
+            }));
+            // SAFETY: the host allocated the entries through `cabi_realloc` with exactly `#count *
+            // size` bytes and the entry's alignment and handed them to us; every entry was lifted
+            // out above (taking what it owns), so they are freed once, here.
+            unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
+        });
+        quote!(#map)
+    }
+
+    /// An array of `len` elements at `base + offset`.
+    fn lift_array(
+        &mut self,
+        element: &Type,
+        len: u32,
+        base: &TokenStream,
+        offset: usize,
+    ) -> TokenStream {
+        let size = self.cx.info.size(element);
+        let addr = self.offset_base(base, offset);
+        let elem_base = self.tmp("base");
+        let elem_tokens = quote!(#elem_base);
+        let value = self.block_value(true, |g| g.lift_mem(element, &elem_tokens, 0));
+        let index = scaled(&quote!(i), size);
+        let len = Literal::usize_unsuffixed(len as usize);
+        self.bind(
+            "array",
+            quote! {
+                ::core::array::from_fn::<_, #len, _>(|i| {
+                    // SAFETY: `from_fn` passes `i < #len`, and `#addr` points at the `#len`
+                    // elements of a `list<T, #len>` in canonical layout, so element `i` starts
+                    // inside them.
+                    let #elem_base = unsafe { #addr.add(#index) };
+                    #value
+                })
+            },
+        )
+    }
+
+    /// The enum `id` with discriminant `value` (of its repr type).
+    fn lift_enum(&mut self, id: TypeId, value: &TokenStream) -> TokenStream {
+        let path = self.owned_path(id);
+        let TypeDefKind::Enum(enum_) = &self.cx.resolve.types[id].kind else {
+            unreachable!("an enum")
+        };
+        if self.cx.names.remapped_type(self.cx.resolve, id).is_none() {
+            // SAFETY: `#value` is an enum discriminant the host lowered, which the canonical ABI
+            // keeps in range (hosts validate enum values): `_lift`'s contract. Out of range only on
+            // a host ABI violation, which `_lift` hands to `invalid_discriminant` (a panic in debug
+            // builds).
+            return quote!(unsafe { #path::_lift(#value) });
+        }
+        // A type taken from elsewhere (`with`) has its cases, not `_lift`.
+        let rt = self.rt();
+        let arms = enum_.cases.iter().enumerate().map(|(i, case)| {
+            let i = Literal::usize_unsuffixed(i);
+            let case = camel(&case.name);
+            quote!(#i => #path::#case)
+        });
+        quote! {
+            match #value {
+                #(#arms,)*
+                // SAFETY: every case of the enum is matched above, and the host only passes
+                // discriminants of the type (the canonical ABI; hosts validate values), so this arm
+                // is only reached on a host ABI violation: `invalid_discriminant`'s contract (debug
+                // builds panic).
+                _ => unsafe { #rt::invalid_discriminant() },
+            }
+        }
+    }
+
+    /// An error context from its handle.
+    fn lift_error_context(&mut self, handle: TokenStream) -> TokenStream {
+        let rt = self.rt();
+        quote!(#rt::async_support::ErrorContext::from_handle(#handle))
+    }
+
     /// A stream or future's readable end: the reader type of its payload,
     /// whose vtable comes through the bindings' payload traits.
-    pub(super) fn lift_future_or_stream(
+    fn lift_future_or_stream(
         &mut self,
         payload: Option<&Type>,
         stream: bool,
-        op: &TokenStream,
+        handle: &TokenStream,
     ) -> TokenStream {
         let rt = self.rt();
         let payload = crate::types::payload_ty(self.cx, payload, self.scope);
@@ -32,285 +610,49 @@ impl FnBindgen<'_, '_> {
         );
         let trait_ = crate::ident::ident(trait_);
         let reader = crate::ident::ident(reader);
-        let op = self.narrow(op, "u32");
         let vtable = quote!(<#payload as #module::#trait_>::VTABLE);
         if stream {
             // A lifted readable end is owned by the receiver (the canonical ABI transfers it),
             // and `VTABLE` is the one `payloads.rs` generates for exactly this payload.
-            return quote!(#rt::async_support::#reader::new(#op, #vtable));
+            return quote!(#rt::async_support::#reader::new(#handle, #vtable));
         }
         quote! {
             // SAFETY: a lifted `future` handle is owned by the receiver (the canonical ABI
             // transfers the readable end to us), its payload type is `#payload`, and `VTABLE` is
             // the vtable `payloads.rs` generates for exactly that payload (its intrinsics and
             // layout): the reader's `new` contract.
-            unsafe { #rt::async_support::#reader::new(#op, #vtable) }
+            unsafe { #rt::async_support::#reader::new(#handle, #vtable) }
         }
     }
 
-    pub(super) fn lift_char(&mut self, op: &TokenStream) -> TokenStream {
-        let rt = self.rt();
-        let op = self.narrow(op, "u32");
-        // SAFETY: the canonical ABI only transfers Unicode scalar values as `char` (the host
-        // validates them), which is `char_lift`'s contract; debug builds check it anyway.
-        quote!(unsafe { #rt::char_lift(#op) })
-    }
-
-    pub(super) fn lift_bool(&mut self, op: &TokenStream) -> TokenStream {
-        let rt = self.rt();
-        let op = self.narrow(op, "u8");
-        quote!(#rt::bool_lift(#op))
-    }
-
-    /// A list in canonical layout, taken over as a `Vec` without copying.
-    pub(super) fn lift_canon_list(
-        &mut self,
-        element: &Type,
-        ops: &[TokenStream],
-        results: &mut Vec<TokenStream>,
-    ) {
-        let rt = self.rt();
-        let element = self.ty(element);
-        let op = &ops[0];
-        let len = self.simple("len", &ops[1]);
-        let list = self.bind(
-            "list",
-            // SAFETY: the host wrote `#len` elements at `#op`, in memory it allocated through our
-            // `cabi_realloc` (the Rust global allocator) with exactly `#len * size` bytes and the
-            // element's alignment, and the list is now ours. The element is plain (`Cx::is_plain`:
-            // a number, or a `#[repr(C)]` record of them whose size and alignment are checked at
-            // compile time to be its canonical ones), so this is the layout of a `Vec` of capacity
-            // `#len`, and every bit pattern is a valid element; an empty list still gets a
-            // non-null, aligned pointer from `cabi_realloc`.
-            quote!(unsafe { #rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len) }),
-        );
-        results.push(list);
-    }
-
-    /// A string, taken over as a `String` without copying.
-    pub(super) fn lift_string(&mut self, ops: &[TokenStream], results: &mut Vec<TokenStream>) {
-        let rt = self.rt();
-        let op = &ops[0];
-        let len = self.simple("len", &ops[1]);
-        let bytes = quote!(#rt::Vec::from_raw_parts(#op.cast::<u8>(), #len, #len));
-        let string = if self.cx.opts.raw_strings {
-            // SAFETY: the host wrote `#len` bytes at `#op`, in memory it allocated through our
-            // `cabi_realloc` (the Rust global allocator) with exactly `#len` bytes and alignment 1,
-            // and the string is now ours: the layout of a `Vec<u8>` of capacity `#len`.
-            self.bind("bytes", quote!(unsafe { #bytes }))
-        } else {
-            // SAFETY: as above for the bytes (`from_raw_parts`); and the canonical ABI only
-            // transfers valid UTF-8 as `string` (the host validates it), `string_lift`'s contract
-            // (debug builds check it anyway).
-            self.bind("string", quote!(unsafe { #rt::string_lift(#bytes) }))
-        };
-        results.push(string);
-    }
-
-    pub(super) fn lift_record(
-        &mut self,
-        record: &Record,
-        ty: TypeId,
-        ops: &[TokenStream],
-        results: &mut Vec<TokenStream>,
-    ) {
-        let path = self.type_path(ty);
-        let fields = record.fields.iter().map(|f| snake(&f.name));
-        let values = ops.iter();
-        results.push(quote!(#path { #(#fields: #values),* }));
-    }
-
-    pub(super) fn lift_flags(
-        &mut self,
-        flags: &Flags,
-        ty: TypeId,
-        op: &TokenStream,
-    ) -> TokenStream {
-        let path = self.type_path(ty);
-        let repr = flags_repr(flags);
-        let op = self.narrow(op, &repr.to_string());
-        quote!(#path::from_bits_retain(#op))
-    }
-
-    pub(super) fn lift_enum(&mut self, enum_: &Enum, ty: TypeId, op: &TokenStream) -> TokenStream {
-        let path = self.type_path(ty);
-        let repr = int_repr(enum_.tag());
-        let op = self.narrow(op, &repr.to_string());
-        if self.cx.names.remapped_type(self.cx.resolve, ty).is_none() {
-            // SAFETY: `#op` is an enum discriminant the host lowered, which the canonical ABI keeps
-            // in range (hosts validate enum values): `_lift`'s contract. Out of range only on a
-            // host ABI violation, which `_lift` hands to `invalid_discriminant` (a panic in debug
-            // builds).
-            return quote!(unsafe { #path::_lift(#op) });
-        }
-        // A type taken from elsewhere (`with`) has its cases, not `_lift`.
-        let rt = self.rt();
-        let arms = enum_.cases.iter().enumerate().map(|(i, case)| {
-            let i = Literal::usize_unsuffixed(i);
-            let case = crate::ident::camel(&case.name);
-            quote!(#i => #path::#case)
-        });
-        quote! {
-            match #op {
-                #(#arms,)*
-                // SAFETY: every case of the enum is matched above, and the host only passes
-                // discriminants of the type (the canonical ABI; hosts validate values), so this arm
-                // is only reached on a host ABI violation: `invalid_discriminant`'s contract (debug
-                // builds panic).
-                _ => unsafe { #rt::invalid_discriminant() },
-            }
-        }
-    }
-
-    pub(super) fn lift_variant(
-        &mut self,
-        variant: &Variant,
-        ty: TypeId,
-        op: &TokenStream,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let path = self.type_path(ty);
-        let blocks = self.pop_blocks(variant.cases.len());
-        let arms: Vec<TokenStream> = variant
-            .cases
-            .iter()
-            .zip(blocks)
-            .map(|(case, block)| {
-                let name = camel(&case.name);
-                let Block { body, results, .. } = block;
-                match case.ty {
-                    Some(_) => quote!({ #body #path::#name(#(#results)*) }),
-                    None => quote!({ #body #path::#name }),
-                }
-            })
-            .collect();
-        self.lift_match(op, arms, results);
-    }
-
-    pub(super) fn lift_option(&mut self, op: &TokenStream, results: &mut Vec<TokenStream>) {
-        let mut blocks = self.pop_blocks(2);
-        let some = blocks.pop().unwrap_or_else(|| unreachable!("two blocks"));
-        let none = blocks.pop().unwrap_or_else(|| unreachable!("two blocks"));
-        let (none_body, some_body, some_value) = (none.body, some.body, some.results);
-        let arms = vec![
-            quote!({ #none_body ::core::option::Option::None }),
-            quote!({ #some_body ::core::option::Option::Some(#(#some_value)*) }),
-        ];
-        self.lift_match(op, arms, results);
-    }
-
-    pub(super) fn lift_result(&mut self, op: &TokenStream, results: &mut Vec<TokenStream>) {
-        let mut blocks = self.pop_blocks(2);
-        let err = blocks.pop().unwrap_or_else(|| unreachable!("two blocks"));
-        let ok = blocks.pop().unwrap_or_else(|| unreachable!("two blocks"));
-        let value = |values: &[TokenStream]| match values {
-            [] => quote!(()),
-            values => quote!(#(#values)*),
-        };
-        let (ok_body, ok_value) = (ok.body, value(&ok.results));
-        let (err_body, err_value) = (err.body, value(&err.results));
-        let arms = vec![
-            quote!({ #ok_body ::core::result::Result::Ok(#ok_value) }),
-            quote!({ #err_body ::core::result::Result::Err(#err_value) }),
-        ];
-        self.lift_match(op, arms, results);
-    }
-
-    /// `match discriminant { 0 => arm0, 1 => arm1, .., _ => invalid }`.
-    fn lift_match(
-        &mut self,
-        discriminant: &TokenStream,
-        arms: Vec<TokenStream>,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let rt = self.rt();
-        let arms = arms.into_iter().enumerate().map(|(i, arm)| {
-            let i = Literal::i32_unsuffixed(i as i32);
-            quote!(#i => #arm)
-        });
-        let discriminant = self.unwiden(discriminant);
-        let value = self.bind(
-            "v",
-            quote! {
-                match #discriminant {
-                    #(#arms)*
-                    // SAFETY: discriminants `0..n` of every case are matched above, and the
-                    // canonical ABI only lets the host pass those (hosts validate variants, options
-                    // and results), so this arm is only reached on a host ABI violation:
-                    // `invalid_discriminant`'s contract (debug builds panic).
-                    _ => unsafe { #rt::invalid_discriminant() },
-                }
-            },
-        );
-        results.push(value);
-    }
-
-    /// A list of any other element type: each element lifted by the
-    /// block's code into a new `Vec`, then the array freed.
-    pub(super) fn lift_list(
-        &mut self,
-        element: &Type,
-        ptr: &TokenStream,
-        len: &TokenStream,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let rt = self.rt();
-        let block = self.pop_block();
-        let (size, align) = (self.cx.info.size(element), self.cx.info.align(element));
-        let align = Literal::usize_unsuffixed(align);
-        let [array, len_var, list] = self.tmps(&["array", "len", "list"]);
-        let offset = scaled(&quote!(i), size);
-        let bytes = scaled(&quote!(#len_var), size);
-        let Block {
-            body,
-            results: values,
-            base,
-            ..
-        } = block;
-        self.push(quote! {
-            let #array = #ptr;
-            let #len_var = #len;
-            let mut #list = #rt::Vec::with_capacity(#len_var);
-            for i in 0..#len_var {
-                // SAFETY: `i < #len_var`, so element `i` starts inside the host's array of
-                // `#len_var` elements of `size` bytes.
-                let #base = unsafe { #array.add(#offset) };
-                #body
-                #list.push(#(#values)*);
-            }
-            // SAFETY: the host allocated the array through `cabi_realloc` with exactly `#len_var *
-            // size` bytes and the element's alignment and handed it to us; every element was lifted
-            // out above (taking what it owns), so it is freed once, here.
-            unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
-        });
-        results.push(quote!(#list));
-    }
-
-    pub(super) fn lift_handle(&mut self, handle: &Handle, op: &TokenStream) -> TokenStream {
+    /// A handle from its core value `raw` (an `i32`, or the pointer an
+    /// exported method receives itself as): an `own` as the resource value;
+    /// a `borrow` as a reference to one (or the borrow type of a resource
+    /// exported here, from its representation).
+    pub(super) fn lift_handle(&mut self, handle: &Handle, raw: &TokenStream) -> TokenStream {
+        let value = quote!(#raw as u32);
         let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
         let resource = dealias(self.cx.resolve, *resource);
-        let path = self.type_path(resource);
+        let path = self.owned_path(resource);
         let rt = self.rt();
         // Types from elsewhere (`with`) only offer wit-bindgen's methods.
-        let value = if self
+        let owned = if self
             .cx
             .names
             .is_remapped(self.cx.resolve, resource, self.scope)
         {
-            let op = self.narrow(op, "u32");
             // SAFETY: the handle is now in our table and ours to drop: an `own` handle transferred
             // to us, or a `borrow` lent for this call, which the callee must drop before it returns
             // (the wrapper's drop does) — the `from_handle` contract, for a resource type taken
             // from elsewhere (`with`).
-            quote!(unsafe { #path::from_handle(#op) })
+            quote!(unsafe { #path::from_handle(#value) })
         } else {
-            let op = self.narrow(op, "u32");
             // SAFETY: as above: an `own` handle transferred to us, or a `borrow` lent for this call
             // that we must drop before returning; nothing else drops it (`Resource::from_handle`).
-            quote!(#path { handle: unsafe { #rt::ResourceHandle::from_handle(#op) } })
+            quote!(#path { handle: unsafe { #rt::ResourceHandle::from_handle(#value) } })
         };
         match handle {
-            Handle::Own(_) => value,
+            Handle::Own(_) => owned,
             Handle::Borrow(_) => {
                 match self
                     .cx
@@ -328,9 +670,9 @@ impl FnBindgen<'_, '_> {
                         // representation (the canonical ABI's `resource.rep` of the lent handle),
                         // which the host keeps alive while the loan lasts: for the whole export
                         // call (`lift`'s contract).
-                        quote!(unsafe { #path::lift(#rt::rep(#op)) })
+                        quote!(unsafe { #path::lift(#rt::rep(#raw)) })
                     }
-                    None => self.lift_imported_borrow(&path, value),
+                    None => self.lift_imported_borrow(&path, owned),
                 }
             }
         }
@@ -345,8 +687,8 @@ impl FnBindgen<'_, '_> {
     /// addresses.
     fn lift_imported_borrow(&mut self, path: &TokenStream, value: TokenStream) -> TokenStream {
         let rt = self.rt();
-        if self.in_loop() {
-            let [arena, ptr] = self.tmps(&["borrows", "ptr"]);
+        if self.loops > 0 {
+            let [arena, ptr] = self.tmps(["borrows", "ptr"]);
             self.declare(quote!(let mut #arena = #rt::Vec::<#rt::Box<#path>>::new();));
             // The pointer is taken once the box is in the arena: moving a
             // box would invalidate pointers taken from it before (Stacked

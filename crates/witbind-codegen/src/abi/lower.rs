@@ -1,180 +1,535 @@
-//! Lowering: Rust values → core wasm values and guest memory.
+//! Lowering: Rust values → core values or canonical ABI memory, lent for a
+//! call or handed over (see [`Lower`]).
+//!
+//! The value being lowered is an expression that may be a value or a
+//! reference to one (lent arguments are references at their top, their
+//! parts too once destructured): the code works for both, through
+//! destructuring with default binding modes, `rt::as_i32` and friends
+//! (implemented for references), auto-deref and `.clone()` for enums.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-use wit_bindgen_core::abi::Bitcast;
-use wit_bindgen_core::wit_parser::{Handle, Record, Result_, Tuple, Type, TypeId, Variant};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use wit_bindgen_core::abi::WasmType;
+use wit_bindgen_core::wit_parser::{Handle, Type, TypeDefKind, TypeId};
 
-use super::{receiver, scaled, strip_borrow, Block, FnBindgen};
-use crate::ident::{camel, snake};
+use super::flat::{cast, flat_types_of, zero, Flat};
+use super::lift::Cases;
+use super::{at, receiver, scaled, strip_borrow, Gen, Lower};
+use crate::ident::snake;
+use crate::info::Forms;
+use crate::names::Outline;
+use crate::prim::{class, flags_repr, int_repr, Class, Prim};
 
-/// `rt::as_i32(op)` and friends: a Rust scalar, or a reference to one, as
-/// a core wasm value.
-pub(super) fn as_core(rt: &TokenStream, function: &str, op: &TokenStream) -> TokenStream {
-    let function = crate::ident::ident(function);
-    quote!(#rt::#function(#op))
-}
-
-impl FnBindgen<'_, '_> {
-    /// Destructures a record into one local per field.
-    pub(super) fn lower_record(
-        &mut self,
-        record: &Record,
-        ty: TypeId,
-        op: &TokenStream,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let path = self.lowered_type_path(ty);
-        let fields: Vec<_> = record.fields.iter().map(|f| snake(&f.name)).collect();
-        let vars: Vec<_> = fields.iter().map(|_| self.tmp("f")).collect();
-        self.push(quote!(let #path { #(#fields: #vars),* } = #op;));
-        results.extend(vars.iter().map(|v| quote!(#v)));
-    }
-
-    /// Destructures a tuple into one local per element.
-    pub(super) fn lower_tuple(
-        &mut self,
-        tuple: &Tuple,
-        op: &TokenStream,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let vars: Vec<_> = tuple.types.iter().map(|_| self.tmp("t")).collect();
-        self.push(quote!(let (#(#vars,)*) = #op;));
-        results.extend(vars.iter().map(|v| quote!(#v)));
-    }
-
-    /// A handle as an `i32`: moved out for `own`, lent for `borrow`.
-    pub(super) fn lower_handle(&mut self, handle: &Handle, op: &TokenStream) -> TokenStream {
-        let rt = self.rt();
-        // Field access auto-dereferences: `&value` needs no borrow.
-        let op = receiver(&strip_borrow(op));
-        let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
-        let remapped = self
-            .cx
-            .names
-            .is_remapped(self.cx.resolve, *resource, self.scope);
-        match (handle, remapped) {
-            (Handle::Own(_), false) => quote!(#rt::ResourceHandle::take_handle(&#op.handle) as i32),
-            (Handle::Borrow(_), false) => quote!(#rt::ResourceHandle::handle(&#op.handle) as i32),
-            // Types from elsewhere only offer wit-bindgen's methods.
-            (Handle::Own(_), true) => quote!(#op.take_handle() as i32),
-            (Handle::Borrow(_), true) => quote!(#op.handle() as i32),
+impl Gen<'_, '_> {
+    /// The core values of `value`, of type `ty`.
+    pub(crate) fn lower_flat(&mut self, ty: &Type, value: &TokenStream, mode: Lower) -> Vec<Flat> {
+        match class(ty) {
+            Class::Prim(prim) => {
+                let (function, core) = core_of(prim);
+                let rt = self.rt();
+                vec![Flat::new(quote!(#rt::#function(#value)), core)]
+            }
+            Class::String => {
+                let (ptr, len) = self.lower_canon_list(value, mode, true);
+                vec![
+                    Flat::new(ptr, WasmType::Pointer),
+                    Flat::new(len, WasmType::Length),
+                ]
+            }
+            Class::ErrorContext => {
+                let handle = self.lower_error_context(value, mode);
+                vec![Flat::new(handle, WasmType::I32)]
+            }
+            Class::Id(id) => self.lower_flat_id(id, value, mode),
         }
     }
 
-    pub(super) fn lower_variant(
+    fn lower_flat_id(&mut self, id: TypeId, value: &TokenStream, mode: Lower) -> Vec<Flat> {
+        let kind = &self.cx.resolve.types[id].kind;
+        if let TypeDefKind::Type(target) = kind {
+            return self.lower_flat(target, value, mode);
+        }
+        if let Some(values) = self.lower_flat_outlined(id, value, mode) {
+            return values;
+        }
+        let path = self.path_of(id, mode);
+        if let Some(cases) = Cases::of(kind, &path) {
+            return self.lower_flat_cases(id, &cases, value, mode);
+        }
+        let i32 = |expr: TokenStream| vec![Flat::new(expr, WasmType::I32)];
+        match kind {
+            TypeDefKind::Record(record) => {
+                let fields = self.destructure_record(&path, record, value);
+                let types = record.fields.iter().map(|f| f.ty);
+                self.lower_flat_all(types.zip(fields), mode)
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let elements = self.destructure(tuple.types.len(), "t", value, false);
+                self.lower_flat_all(tuple.types.iter().copied().zip(elements), mode)
+            }
+            TypeDefKind::FixedLengthList(element, len) => {
+                let elements = self.destructure(*len as usize, "a", value, true);
+                let types = std::iter::repeat_n(*element, elements.len());
+                self.lower_flat_all(types.zip(elements), mode)
+            }
+            TypeDefKind::Enum(_) => i32(self.lower_enum(value, quote!(i32))),
+            TypeDefKind::Flags(_) => {
+                let op = receiver(value);
+                i32(quote!(#op.bits() as i32))
+            }
+            TypeDefKind::List(element) => {
+                let (ptr, len) = self.lower_any_list(element, value, mode);
+                vec![
+                    Flat::new(ptr, WasmType::Pointer),
+                    Flat::new(len, WasmType::Length),
+                ]
+            }
+            TypeDefKind::Map(key, map_value) => {
+                let (ptr, len) = self.lower_map(key, map_value, value, mode);
+                vec![
+                    Flat::new(ptr, WasmType::Pointer),
+                    Flat::new(len, WasmType::Length),
+                ]
+            }
+            TypeDefKind::Handle(handle) => i32(self.lower_handle(handle, value)),
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                let op = receiver(&strip_borrow(value));
+                i32(quote!(#op.take_handle() as i32))
+            }
+            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => {
+                unreachable!("cases are lowered above")
+            }
+            TypeDefKind::Type(_) => unreachable!("aliases are followed above"),
+            TypeDefKind::Resource => unreachable!("resources are values only through handles"),
+            TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+        }
+    }
+
+    /// The core values of each (type, value) pair, in order.
+    fn lower_flat_all(
         &mut self,
-        variant: &Variant,
-        ty: TypeId,
-        op: &TokenStream,
-        flat: usize,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let path = self.lowered_type_path(ty);
-        let blocks = self.pop_blocks(variant.cases.len());
-        let patterns: Vec<TokenStream> = variant
-            .cases
-            .iter()
-            .zip(&blocks)
-            .map(|(case, block)| {
-                let name = camel(&case.name);
-                let payload = &block.payload;
-                match case.ty {
-                    Some(_) => quote!(#path::#name(#payload)),
-                    None => quote!(#path::#name),
+        parts: impl Iterator<Item = (Type, TokenStream)>,
+        mode: Lower,
+    ) -> Vec<Flat> {
+        let mut values = Vec::new();
+        for (ty, value) in parts {
+            values.extend(self.lower_flat(&ty, &value, mode));
+        }
+        values
+    }
+
+    /// `(_v1, _v2, ..) = _lower_flat_name(&value)` when the type has that
+    /// function and `mode` lends.
+    fn lower_flat_outlined(
+        &mut self,
+        id: TypeId,
+        value: &TokenStream,
+        mode: Lower,
+    ) -> Option<Vec<Flat>> {
+        if !self.lends_outlined(id, mode) {
+            return None;
+        }
+        let function = self.outlined(id, Outline::LowerFlat)?;
+        let list = self
+            .out
+            .lent_allocates(self.cx, &Type::Id(id))
+            .then(|| self.list_arg());
+        self.lints.needless_borrow = true;
+        let types = flat_types_of(self.cx.resolve, &Type::Id(id));
+        let vars: Vec<Ident> = (0..types.len()).map(|_| self.tmp("v")).collect();
+        let pattern = match vars.as_slice() {
+            [one] => quote!(#one),
+            vars => quote!((#(#vars),*)),
+        };
+        let list = list.map(|list| quote!(, #list));
+        self.push(quote!(let #pattern = #function(&#value #list);));
+        Some(
+            vars.into_iter()
+                .zip(types)
+                .map(|(var, ty)| Flat::new(quote!(#var), ty))
+                .collect(),
+        )
+    }
+
+    /// Whether a lent lowering of `id` in `mode` may call the type's
+    /// function, which takes its owned definition by reference. Arguments
+    /// of imports are spelled differently when the type has two
+    /// definitions (or a borrowed one), and a named list, option, result
+    /// or tuple is spelled through its kind (`&[T]`, `Option<&str>`).
+    fn lends_outlined(&self, id: TypeId, mode: Lower) -> bool {
+        match mode {
+            Lower::Args => {
+                let nominal = matches!(
+                    self.cx.resolve.types[id].kind,
+                    TypeDefKind::Record(_) | TypeDefKind::Variant(_)
+                );
+                nominal && self.cx.forms(id) == Forms::Owned
+            }
+            Lower::Lent => true,
+            Lower::Owned => false,
+        }
+    }
+
+    /// A variant, option or result as its discriminant and joined slots:
+    /// `let (_v1, _v2) = match value { Case(e) => (0i32, ..), .. };`.
+    fn lower_flat_cases(
+        &mut self,
+        id: TypeId,
+        cases: &Cases<'_>,
+        value: &TokenStream,
+        mode: Lower,
+    ) -> Vec<Flat> {
+        let rt = self.rt();
+        let types = flat_types_of(self.cx.resolve, &Type::Id(id));
+        let slots = &types[1..];
+        let mut arms = Vec::new();
+        for i in 0..cases.cases.len() {
+            let binding = self.tmp("e");
+            let binding = quote!(#binding);
+            let pattern = cases.pattern(i, &binding);
+            let ty = cases.cases[i].ty;
+            let (body, values) = self.block(false, |g| {
+                let lowered = match ty {
+                    Some(ty) => g.lower_flat(ty, &binding, mode),
+                    None => Vec::new(),
+                };
+                let mut values = vec![discriminant(i, types[0])];
+                for (j, slot) in slots.iter().enumerate() {
+                    values.push(match lowered.get(j) {
+                        Some(part) => {
+                            let (expr, is_unsafe) = cast(part.ty, *slot, part.expr.clone(), &rt);
+                            if is_unsafe {
+                                g.bind("c", expr)
+                            } else {
+                                expr
+                            }
+                        }
+                        None => zero(*slot),
+                    });
                 }
-            })
-            .collect();
-        self.lower_match(op, patterns, blocks, flat, results);
-    }
-
-    pub(super) fn lower_option(
-        &mut self,
-        op: &TokenStream,
-        flat: usize,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let blocks = self.pop_blocks(2);
-        let some = &blocks[1].payload;
-        let patterns = vec![
-            quote!(::core::option::Option::None),
-            quote!(::core::option::Option::Some(#some)),
-        ];
-        self.lower_match(op, patterns, blocks, flat, results);
-    }
-
-    pub(super) fn lower_result(
-        &mut self,
-        result: &Result_,
-        op: &TokenStream,
-        flat: usize,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let blocks = self.pop_blocks(2);
-        let ok = match result.ok {
-            Some(_) => {
-                let p = &blocks[0].payload;
-                quote!(::core::result::Result::Ok(#p))
-            }
-            None => quote!(::core::result::Result::Ok(_)),
-        };
-        let err = match result.err {
-            Some(_) => {
-                let p = &blocks[1].payload;
-                quote!(::core::result::Result::Err(#p))
-            }
-            None => quote!(::core::result::Result::Err(_)),
-        };
-        self.lower_match(op, vec![ok, err], blocks, flat, results);
-    }
-
-    /// `match value { pattern => { body; (results) } }` bound to fresh locals.
-    fn lower_match(
-        &mut self,
-        value: &TokenStream,
-        patterns: Vec<TokenStream>,
-        blocks: Vec<Block>,
-        n: usize,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let arms = patterns.into_iter().zip(blocks).map(|(pattern, block)| {
-            let body = block.body;
-            let values = block.results;
-            let value = match values.len() {
-                0 => TokenStream::new(),
-                1 => quote!(#(#values)*),
-                _ => quote!((#(#values),*)),
+                values
+            });
+            let tuple = match values.as_slice() {
+                [one] => one.clone(),
+                values => quote!((#(#values),*)),
             };
-            quote!(#pattern => { #body #value })
-        });
-        let matched = quote!(match #value { #(#arms)* });
-        let vars: Vec<_> = match n {
-            0 => {
-                self.push(quote!(#matched;));
-                Vec::new()
-            }
-            1 => vec![self.bind("v", matched)],
-            _ => {
-                let vars: Vec<_> = (0..n).map(|_| self.tmp("v")).collect();
-                self.push(quote!(let (#(#vars),*) = #matched;));
-                vars.iter().map(|v| quote!(#v)).collect()
-            }
+            let arm = if body.is_empty() {
+                quote!(#pattern => #tuple,)
+            } else {
+                quote!(#pattern => { #body #tuple })
+            };
+            arms.push(arm);
+        }
+        let vars: Vec<Ident> = types.iter().map(|_| self.tmp("v")).collect();
+        let pattern = match vars.as_slice() {
+            [one] => quote!(#one),
+            vars => quote!((#(#vars),*)),
         };
-        results.extend(vars);
+        self.push(quote!(let #pattern = match #value { #(#arms)* };));
+        vars.into_iter()
+            .zip(types)
+            .map(|(var, ty)| Flat::new(quote!(#var), ty))
+            .collect()
     }
 
-    /// A list whose Rust layout is its canonical ABI layout (numbers, and
-    /// strings as bytes): pass a pointer to it, handing ownership over when
-    /// the receiver frees it (`owned`: results of exports).
-    pub(super) fn lower_canon_list(
+    /// Writes `value`, of type `ty`, at `base + offset`.
+    pub(crate) fn lower_mem(
+        &mut self,
+        ty: &Type,
+        value: &TokenStream,
+        base: &TokenStream,
+        offset: usize,
+        mode: Lower,
+    ) {
+        match class(ty) {
+            Class::Prim(prim) => {
+                let (memory, stored) = self.prim_to_memory(prim, value);
+                self.store(base, offset, memory, stored);
+            }
+            Class::String => {
+                let (ptr, len) = self.lower_canon_list(value, mode, true);
+                self.store_list(base, offset, ptr, len);
+            }
+            Class::ErrorContext => {
+                let handle = self.lower_error_context(value, mode);
+                self.store(base, offset, quote!(i32), handle);
+            }
+            Class::Id(id) => self.lower_mem_id(id, value, base, offset, mode),
+        }
+    }
+
+    /// A list's pointer and length at `base + offset`.
+    fn store_list(
+        &mut self,
+        base: &TokenStream,
+        offset: usize,
+        ptr: TokenStream,
+        len: TokenStream,
+    ) {
+        self.store(base, offset + 4, quote!(usize), len);
+        self.store(base, offset, quote!(*mut u8), ptr);
+    }
+
+    fn lower_mem_id(
+        &mut self,
+        id: TypeId,
+        value: &TokenStream,
+        base: &TokenStream,
+        offset: usize,
+        mode: Lower,
+    ) {
+        let kind = &self.cx.resolve.types[id].kind;
+        if let TypeDefKind::Type(target) = kind {
+            return self.lower_mem(target, value, base, offset, mode);
+        }
+        if self.lower_mem_outlined(id, value, base, offset, mode) {
+            return;
+        }
+        let sizes = &self.cx.info.sizes;
+        let path = self.path_of(id, mode);
+        if let Some(cases) = Cases::of(kind, &path) {
+            let payload = offset
+                + sizes
+                    .payload_offset(cases.tag, cases.payloads())
+                    .size_wasm32();
+            return self.lower_mem_cases(&cases, value, base, offset, payload, mode);
+        }
+        match kind {
+            TypeDefKind::Record(record) => {
+                let fields = self.destructure_record(&path, record, value);
+                let offsets = sizes.field_offsets(record.fields.iter().map(|f| &f.ty));
+                for ((field, ty), value) in offsets.into_iter().zip(fields) {
+                    self.lower_mem(ty, &value, base, offset + field.size_wasm32(), mode);
+                }
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let elements = self.destructure(tuple.types.len(), "t", value, false);
+                let offsets = sizes.field_offsets(tuple.types.iter());
+                for ((field, ty), value) in offsets.into_iter().zip(elements) {
+                    self.lower_mem(ty, &value, base, offset + field.size_wasm32(), mode);
+                }
+            }
+            TypeDefKind::FixedLengthList(element, _) => {
+                self.lower_array(element, value, base, offset, mode)
+            }
+            TypeDefKind::Enum(enum_) => {
+                let repr = int_repr(enum_.tag());
+                let discriminant = self.lower_enum(value, repr.clone());
+                self.store(base, offset, repr, discriminant);
+            }
+            TypeDefKind::Flags(flags) => {
+                let op = receiver(value);
+                self.store(base, offset, flags_repr(flags), quote!(#op.bits()));
+            }
+            TypeDefKind::List(element) => {
+                let (ptr, len) = self.lower_any_list(element, value, mode);
+                self.store_list(base, offset, ptr, len);
+            }
+            TypeDefKind::Map(key, map_value) => {
+                let (ptr, len) = self.lower_map(key, map_value, value, mode);
+                self.store_list(base, offset, ptr, len);
+            }
+            TypeDefKind::Handle(handle) => {
+                let handle = self.lower_handle(handle, value);
+                self.store(base, offset, quote!(i32), handle);
+            }
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                let op = receiver(&strip_borrow(value));
+                self.store(base, offset, quote!(i32), quote!(#op.take_handle() as i32));
+            }
+            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => {
+                unreachable!("cases are lowered above")
+            }
+            TypeDefKind::Type(_) => unreachable!("aliases are followed above"),
+            TypeDefKind::Resource => unreachable!("resources are values only through handles"),
+            TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+        }
+    }
+
+    /// A call to the type's function writing `value` at `base + offset`,
+    /// when it has one for `mode`: `_lower_name(&value, ptr)` lends,
+    /// `_lower_owned_name(value, ptr)` hands over.
+    fn lower_mem_outlined(
+        &mut self,
+        id: TypeId,
+        value: &TokenStream,
+        base: &TokenStream,
+        offset: usize,
+        mode: Lower,
+    ) -> bool {
+        let dir = if mode.lends() {
+            if !self.lends_outlined(id, mode) {
+                return false;
+            }
+            Outline::Lower
+        } else {
+            Outline::LowerOwned
+        };
+        let Some(function) = self.outlined(id, dir) else {
+            return false;
+        };
+        let at = at(base, offset);
+        let (value, list) = if mode.lends() {
+            self.lints.needless_borrow = true;
+            let list = self
+                .out
+                .lent_allocates(self.cx, &Type::Id(id))
+                .then(|| self.list_arg());
+            (quote!(&#value), list.map(|list| quote!(, #list)))
+        } else {
+            (value.clone(), None)
+        };
+        // SAFETY: `#at` has room for this type in canonical layout, aligned for it: the memory this
+        // lowering writes (a return area or async call memory sized for the value, an array
+        // allocated for a list, or an indirect arguments area). What a lent value's lists point at
+        // lives as long as the inline code's would (the value is the same place), and what an
+        // owned one hands over is freed by the matching `free`: `#function`'s contract.
+        self.push(quote!(unsafe { #function(#value, #at #list) };));
+        true
+    }
+
+    /// `match value { Case(e) => { discriminant; payload }, .. }`.
+    fn lower_mem_cases(
+        &mut self,
+        cases: &Cases<'_>,
+        value: &TokenStream,
+        base: &TokenStream,
+        offset: usize,
+        payload: usize,
+        mode: Lower,
+    ) {
+        let repr = int_repr(cases.tag);
+        let mut arms = Vec::new();
+        for i in 0..cases.cases.len() {
+            let binding = self.tmp("e");
+            let binding = quote!(#binding);
+            let pattern = cases.pattern(i, &binding);
+            let ty = cases.cases[i].ty;
+            let (body, ()) = self.block(false, |g| {
+                let index = Literal::usize_unsuffixed(i);
+                g.store(base, offset, repr.clone(), quote!(#index));
+                if let Some(ty) = ty {
+                    g.lower_mem(ty, &binding, base, payload, mode);
+                }
+            });
+            arms.push(quote!(#pattern => { #body }));
+        }
+        self.push(quote!(match #value { #(#arms)* }));
+    }
+
+    /// A `list<T, N>` at `base + offset`, element by element.
+    fn lower_array(
+        &mut self,
+        element: &Type,
+        value: &TokenStream,
+        base: &TokenStream,
+        offset: usize,
+        mode: Lower,
+    ) {
+        let size = self.cx.info.size(element);
+        let addr = self.offset_base(base, offset);
+        let [elem, elem_base] = self.tmps(["e", "base"]);
+        let (elem_tokens, base_tokens) = (quote!(#elem), quote!(#elem_base));
+        let (body, ()) = self.block(true, |g| {
+            g.lower_mem(element, &elem_tokens, &base_tokens, 0, mode);
+        });
+        let index = scaled(&quote!(i), size);
+        self.push(quote! {
+            for (i, #elem) in ::core::iter::IntoIterator::into_iter(#value).enumerate() {
+                // SAFETY: a `[T; N]` yields `N` elements and `#addr` points at room for the `N`
+                // elements of a `list<T, N>` in canonical layout, so element `i < N` starts inside
+                // it.
+                let #elem_base = unsafe { #addr.add(#index) };
+                #body
+            }
+        });
+    }
+
+    /// The path of named type `id` as `mode` spells it (anonymous types
+    /// have none).
+    fn path_of(&self, id: TypeId, mode: Lower) -> TokenStream {
+        if self.cx.resolve.types[id].name.is_some() {
+            self.type_path(id, mode)
+        } else {
+            TokenStream::new()
+        }
+    }
+
+    /// `let Path { a: _f1, b: _f2 } = value;`: one local per field.
+    fn destructure_record(
+        &mut self,
+        path: &TokenStream,
+        record: &wit_bindgen_core::wit_parser::Record,
+        value: &TokenStream,
+    ) -> Vec<TokenStream> {
+        let fields: Vec<Ident> = record.fields.iter().map(|f| snake(&f.name)).collect();
+        let vars: Vec<Ident> = fields.iter().map(|_| self.tmp("f")).collect();
+        self.push(quote!(let #path { #(#fields: #vars),* } = #value;));
+        vars.iter().map(|var| quote!(#var)).collect()
+    }
+
+    /// `let (_t1, _t2,) = value;` (or `[..]` for an `array`): one local per
+    /// element.
+    fn destructure(
+        &mut self,
+        len: usize,
+        prefix: &str,
+        value: &TokenStream,
+        array: bool,
+    ) -> Vec<TokenStream> {
+        let [name] = self.tmps([prefix]);
+        let vars: Vec<Ident> = (0..len).map(|i| format_ident!("{}_{}", name, i)).collect();
+        let pattern = if array {
+            quote!([#(#vars),*])
+        } else {
+            quote!((#(#vars,)*))
+        };
+        self.push(quote!(let #pattern = #value;));
+        vars.iter().map(|var| quote!(#var)).collect()
+    }
+
+    /// An enum's discriminant as the integer `ty`.
+    fn lower_enum(&mut self, value: &TokenStream, ty: TokenStream) -> TokenStream {
+        // `clone` copies out of a `&Enum` or an `Enum` alike.
+        self.lints.clone_on_copy = true;
+        let op = receiver(value);
+        quote!(#op.clone() as #ty)
+    }
+
+    /// A number, `bool` or `char` as the memory type it is stored as, and
+    /// the stored expression.
+    fn prim_to_memory(&mut self, prim: Prim, value: &TokenStream) -> (TokenStream, TokenStream) {
+        let rt = self.rt();
+        let (function, core) = core_of(prim);
+        let widened = quote!(#rt::#function(#value));
+        match prim {
+            Prim::Bool | Prim::U8 => (quote!(u8), quote!(#widened as u8)),
+            Prim::S8 => (quote!(i8), quote!(#widened as i8)),
+            Prim::U16 => (quote!(u16), quote!(#widened as u16)),
+            Prim::S16 => (quote!(i16), quote!(#widened as i16)),
+            Prim::U32 | Prim::S32 | Prim::Char | Prim::U64 | Prim::S64 | Prim::F32 | Prim::F64 => {
+                (super::flat::wasm_type(core), widened)
+            }
+        }
+    }
+
+    /// A list whose Rust layout is its canonical ABI layout (numbers and
+    /// plain records, and strings as bytes): a pointer to it, which hands
+    /// ownership over unless `mode` lends.
+    fn lower_canon_list(
         &mut self,
         value: &TokenStream,
-        owned: bool,
+        mode: Lower,
         string: bool,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let [vec, ptr, len] = self.tmps(&["vec", "ptr", "len"]);
-        if owned {
+    ) -> (TokenStream, TokenStream) {
+        let [vec, ptr, len] = self.tmps(["vec", "ptr", "len"]);
+        if mode.lends() {
+            self.push(quote! {
+                let #vec = #value;
+                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                let #len = #vec.len();
+            });
+        } else {
             let boxed = if string && !self.cx.opts.raw_strings {
                 quote!((#value).into_bytes().into_boxed_slice())
             } else {
@@ -189,44 +544,40 @@ impl FnBindgen<'_, '_> {
                 let #len = #vec.len();
                 let #ptr = #rt::Box::into_raw(#vec).cast::<u8>();
             });
-        } else {
-            self.push(quote! {
-                let #vec = #value;
-                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
-                let #len = #vec.len();
-            });
         }
-        results.push(quote!(#ptr));
-        results.push(quote!(#len));
+        (quote!(#ptr), quote!(#len))
     }
 
-    /// Any other list: allocate an array in canonical layout and write each
-    /// element with the block's code.
-    pub(super) fn lower_list(
+    /// A list of any element type: as it is when the element is plain,
+    /// else an array in canonical layout with each element written into it.
+    fn lower_any_list(
         &mut self,
         element: &Type,
         value: &TokenStream,
-        owned: bool,
-        results: &mut Vec<TokenStream>,
-    ) {
-        let block = self.pop_block();
+        mode: Lower,
+    ) -> (TokenStream, TokenStream) {
+        if self.cx.is_plain(element, self.scope) {
+            return self.lower_canon_list(value, mode, false);
+        }
         let rt = self.rt();
         let (size, align) = (self.cx.info.size(element), self.cx.info.align(element));
-        let [vec, len, array] = self.tmps(&["vec", "len", "array"]);
-        let align_lit = Literal::usize_unsuffixed(align);
-        let size_lit = Literal::usize_unsuffixed(size);
-        let bytes = scaled(&quote!(#len), size);
-        let offset = scaled(&quote!(i), size);
-        let Block {
-            body, elem, base, ..
-        } = block;
+        let [vec, len, array, elem, base] = self.tmps(["vec", "len", "array", "e", "base"]);
+        let (elem_tokens, base_tokens) = (quote!(#elem), quote!(#base));
+        let (body, ()) = self.block(true, |g| {
+            g.lower_mem(element, &elem_tokens, &base_tokens, 0, mode);
+        });
         // A borrowed list may be behind several references (`&&[&str]`
         // inside a borrowed `list<list<string>>`): `iter` sees through them.
-        let elements = if owned {
-            quote!(::core::iter::IntoIterator::into_iter(#vec))
-        } else {
+        let elements = if mode.lends() {
             quote!(#vec.iter())
+        } else {
+            quote!(::core::iter::IntoIterator::into_iter(#vec))
         };
+        let (align_lit, size_lit) = (
+            Literal::usize_unsuffixed(align),
+            Literal::usize_unsuffixed(size),
+        );
+        let offset = scaled(&quote!(i), size);
         self.push(quote! {
             let #vec = #value;
             let #len = #vec.len();
@@ -240,95 +591,126 @@ impl FnBindgen<'_, '_> {
                 #body
             }
         });
-        if !owned {
-            self.free_after_call(quote!(#array), bytes, align_lit);
+        if mode.lends() {
+            self.free_after_call(&array, scaled(&quote!(#len), size), align_lit);
         }
-        results.push(quote!(#array));
-        results.push(quote!(#len));
+        (quote!(#array), quote!(#len))
     }
 
-    /// Frees `array` (`bytes` bytes aligned to `align`) once the call has
-    /// returned.
-    pub(super) fn free_after_call(
+    /// A map as an array of entries, each written into it; freed after the
+    /// call unless it is handed over.
+    fn lower_map(
         &mut self,
-        array: TokenStream,
-        bytes: TokenStream,
-        align: Literal,
-    ) {
+        key: &Type,
+        value: &Type,
+        map: &TokenStream,
+        mode: Lower,
+    ) -> (TokenStream, TokenStream) {
         let rt = self.rt();
-        if self.open.len() > 1 || matches!(self.callee, super::Callee::BorrowedLowering) {
-            // Inside another list's loop (or an out-of-line lowering): the
-            // array's local goes out of scope before the call returns, so
-            // register it at run time.
-            self.needs_cleanup_list = true;
-            self.cleanup_list_entries += 1;
-            self.push(quote!(_cleanup_list.push((#array, #bytes, #align));));
-        } else {
-            self.cleanup
-                // SAFETY: `#array` was allocated for this call by `rt::alloc(#bytes, #align)` (the
-                // same expressions) and lent to the host; the call has returned, so nothing uses it
-                // any more, and it is freed once.
-                .push(quote!(unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };));
+        let entry = self.cx.info.sizes.record([key, value]);
+        let (size, align) = (entry.size.size_wasm32(), entry.align.align_wasm32());
+        let value_offset = self.cx.info.sizes.field_offsets([key, value])[1]
+            .0
+            .size_wasm32();
+        let [entries, len, array, written, k, v, base] =
+            self.tmps(["entries", "len", "array", "written", "key", "value", "base"]);
+        let (k_tokens, v_tokens, base_tokens) = (quote!(#k), quote!(#v), quote!(#base));
+        let (body, ()) = self.block(true, |g| {
+            g.lower_mem(key, &k_tokens, &base_tokens, 0, mode);
+            g.lower_mem(value, &v_tokens, &base_tokens, value_offset, mode);
+        });
+        let (align_lit, size_lit) = (
+            Literal::usize_unsuffixed(align),
+            Literal::usize_unsuffixed(size),
+        );
+        let offset = scaled(&quote!(i), size);
+        self.push(quote! {
+            let #entries = ::core::iter::IntoIterator::into_iter(#map);
+            let #len = ::core::iter::ExactSizeIterator::len(&#entries);
+            // SAFETY: `#align_lit` is the entry's canonical ABI alignment, a power of two
+            // (`rt::alloc_list`'s only requirement).
+            let #array = unsafe { #rt::alloc_list(#len, #size_lit, #align_lit) };
+            let mut #written = 0;
+            // At most `#len` entries, whatever the iterator says: it is a safe trait.
+            for (#k, #v) in #entries.take(#len) {
+                let i = #written;
+                // SAFETY: `i < #len` (the `take` above), so entry `i` starts inside the
+                // `#len * size`-byte array allocated above.
+                let #base = unsafe { #array.add(#offset) };
+                #body
+                #written += 1;
+            }
+            // Fewer entries than `len` said would leave some uninitialized.
+            #rt::assert_entries(#written, #len);
+        });
+        if mode.lends() {
+            self.free_after_call(&array, scaled(&quote!(#len), size), align_lit);
+        }
+        (quote!(#array), quote!(#len))
+    }
+
+    /// A handle as an `i32`: moved out for `own`, lent for `borrow`.
+    fn lower_handle(&mut self, handle: &Handle, value: &TokenStream) -> TokenStream {
+        let rt = self.rt();
+        // Field access auto-dereferences: `&value` needs no borrow.
+        let op = receiver(&strip_borrow(value));
+        let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
+        let remapped = self
+            .cx
+            .names
+            .is_remapped(self.cx.resolve, *resource, self.scope);
+        match (handle, remapped) {
+            (Handle::Own(_), false) => quote!(#rt::ResourceHandle::take_handle(&#op.handle) as i32),
+            (Handle::Borrow(_), false) => quote!(#rt::ResourceHandle::handle(&#op.handle) as i32),
+            // Types from elsewhere only offer wit-bindgen's methods.
+            (Handle::Own(_), true) => quote!(#op.take_handle() as i32),
+            (Handle::Borrow(_), true) => quote!(#op.handle() as i32),
         }
     }
 
-    /// An error context as its handle. The value stays the caller's
-    /// (passing an error context copies it), except in the result of a
-    /// synchronous export, where it must outlive the shim: the handle is
-    /// kept (not dropped), as there is no later point to drop it at.
-    pub(super) fn lower_error_context(&mut self, op: &TokenStream) -> TokenStream {
+    /// An error context as its handle. Lent, the value stays the caller's
+    /// (passing an error context copies it); handed over, the handle is
+    /// kept (not dropped with the value), as the lowered form outlives it.
+    fn lower_error_context(&mut self, value: &TokenStream, mode: Lower) -> TokenStream {
         let rt = self.rt();
-        match &self.callee {
-            super::Callee::Export { async_: false, .. } | super::Callee::OwnedLowering => {
-                quote!(#rt::async_support::ErrorContext::into_handle(#op) as i32)
-            }
-            super::Callee::Import { .. }
-            | super::Callee::Export { async_: true, .. }
-            | super::Callee::PostReturn
-            | super::Callee::Memory
-            | super::Callee::BorrowedLowering
-            | super::Callee::LiftFlat => {
-                let op = receiver(op);
-                quote!(#op.handle() as i32)
-            }
+        if mode.lends() {
+            let op = receiver(value);
+            quote!(#op.handle() as i32)
+        } else {
+            quote!(#rt::async_support::ErrorContext::into_handle(#value) as i32)
         }
     }
 }
 
-/// A reinterpretation between core wasm value types, and whether it is an
-/// `unsafe` block.
-pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> (TokenStream, bool) {
-    let value = match cast {
-        Bitcast::None => op,
-        Bitcast::F32ToI32 => quote!((#op).to_bits() as i32),
-        Bitcast::F64ToI64 => quote!((#op).to_bits() as i64),
-        Bitcast::I32ToI64 => quote!(i64::from(#op)),
-        Bitcast::F32ToI64 => quote!(i64::from((#op).to_bits())),
-        Bitcast::I32ToF32 => quote!(f32::from_bits((#op) as u32)),
-        Bitcast::I64ToF64 => quote!(f64::from_bits((#op) as u64)),
-        Bitcast::I64ToI32 => quote!((#op) as i32),
-        Bitcast::I64ToF32 => quote!(f32::from_bits((#op) as u32)),
-        // SAFETY: a joined `pointer-or-i64` slot is always initialized: it is a core `i64` from the
-        // host, `MaybeUninit::new` (`I64ToP64`), `ptr_to_p64`, or `MaybeUninit::zeroed`
-        // (`ConstZero`).
-        Bitcast::P64ToI64 => return (quote!(unsafe { (#op).assume_init() } as i64), true),
-        Bitcast::I64ToP64 => quote!(::core::mem::MaybeUninit::new((#op) as u64)),
-        // SAFETY: the slot holds a value from the host or our own lowering (`ptr_to_p64`, or an
-        // initialized `MaybeUninit` as above): `p64_to_ptr`'s contract.
-        Bitcast::P64ToP => return (quote!(unsafe { #rt::p64_to_ptr(#op) }), true),
-        Bitcast::PToP64 => quote!(#rt::ptr_to_p64(#op)),
-        Bitcast::I32ToP => quote!((#op) as usize as *mut u8),
-        Bitcast::PToI32 => quote!((#op) as usize as i32),
-        Bitcast::PToL | Bitcast::I32ToL | Bitcast::I64ToL => quote!((#op) as usize),
-        Bitcast::LToP => quote!((#op) as *mut u8),
-        Bitcast::LToI32 => quote!((#op) as i32),
-        Bitcast::LToI64 => quote!((#op) as i64),
-        Bitcast::Sequence(pair) => {
-            let [first, second] = &**pair;
-            let (inner, first_unsafe) = bitcast(first, op, rt);
-            let (outer, second_unsafe) = bitcast(second, inner, rt);
-            return (outer, first_unsafe || second_unsafe);
+/// The runtime function lowering a primitive to its core value, and the
+/// core type.
+fn core_of(prim: Prim) -> (Ident, WasmType) {
+    let (function, core) = match prim.flat() {
+        WasmType::I64 => ("as_i64", WasmType::I64),
+        WasmType::F32 => ("as_f32", WasmType::F32),
+        WasmType::F64 => ("as_f64", WasmType::F64),
+        WasmType::I32 | WasmType::Pointer | WasmType::Length | WasmType::PointerOrI64 => {
+            ("as_i32", WasmType::I32)
         }
     };
-    (value, false)
+    (format_ident!("{}", function), core)
+}
+
+/// Case `i`'s discriminant as a core value of type `ty`.
+fn discriminant(i: usize, ty: WasmType) -> TokenStream {
+    match ty {
+        WasmType::I64 => {
+            let i = Literal::i64_suffixed(i as i64);
+            quote!(#i)
+        }
+        WasmType::I32
+        | WasmType::F32
+        | WasmType::F64
+        | WasmType::Pointer
+        | WasmType::Length
+        | WasmType::PointerOrI64 => {
+            let i = Literal::i32_suffixed(i as i32);
+            quote!(#i)
+        }
+    }
 }

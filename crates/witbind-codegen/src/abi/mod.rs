@@ -1,90 +1,106 @@
-//! The canonical ABI, driven by `wit_bindgen_core::abi::call`: it walks a
-//! function's signature and feeds [`FnBindgen`] a stack machine of
-//! instructions; each instruction becomes Rust tokens. `lower.rs` turns
-//! Rust values into core wasm values and memory, `lift.rs` does the way
-//! back, `memory.rs` loads, stores, allocates and frees, `call.rs` makes
-//! the calls; this file holds the plumbing (blocks, temporaries, the
-//! function body) and the one match over every instruction.
+//! The canonical ABI: a walk over the WIT type tree that writes the Rust
+//! code moving values across the component boundary, in every direction.
+//!
+//! [`Gen`] holds the body of one function being written (statements,
+//! fresh locals, what to free after a call, the return area). The walk is
+//! four functions of it, each a match over the kind of a type:
+//! `lift_mem` and `lift_flat` (`lift.rs`: memory or core values → a Rust
+//! value, taking what it owns), `lower_flat` and `lower_mem` (`lower.rs`:
+//! a Rust value → core values or memory, lent for a call or handed over),
+//! and `free_mem`/`free_flat` (`free.rs`: what a lowering allocated,
+//! released). At each named type worth it, the walk calls the type's own
+//! function instead of going inside (`outlined.rs`: `_lift_name(ptr)`,
+//! `_lower_name(&value, ptr)`, ...), which is written once, in the module
+//! that defines the type, by the same walk. `call.rs` puts walks together
+//! into whole functions: import wrappers, export shims, post-return, the
+//! pieces of an async import call, stream and future payloads. `flat.rs`
+//! has the core wasm values and types.
+//!
+//! wit-bindgen-core still provides the core signatures
+//! (`Resolve::wasm_signature`), flat types and sizes.
 
 mod call;
+mod flat;
 mod free;
 mod lift;
 mod lower;
-mod maps;
-mod memory;
-mod outline;
 mod outlined;
 
-pub(crate) use call::{core_params, extern_import, wasm_type};
-pub(crate) use free::post_return_body;
+pub(crate) use call::{
+    async_import_parts, export_shim, import_body, needs_post_return, payload_fns, post_return,
+    AsyncImportParts, ExportCall, PayloadFns, Shim,
+};
+pub(crate) use flat::{core_params, extern_import, wasm_type};
 pub(crate) use outlined::{expand as expand_outlined, Outlined};
-
-use std::collections::HashMap;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
-use wit_bindgen_core::abi::{Bindgen, Instruction};
-use wit_bindgen_core::wit_parser::{Alignment, ArchitectureSize, Resolve, SizeAlign, Type};
+use wit_bindgen_core::wit_parser::{Type, TypeId};
 
 use crate::context::Cx;
-use crate::names::Scope;
+use crate::names::{Outline, Scope};
 
-/// What the generated code is a shim for.
-pub(crate) enum Callee {
-    /// A call out of the guest to an imported function.
-    Import {
-        /// The import's module name (`wasi:io/streams@0.2.12` or `$root`).
-        wasm_module: String,
-    },
-    /// A call from the host into the guest's implementation `call(args)`.
-    Export {
-        call: TokenStream,
-        /// An async export: the call is awaited, and the result goes back
-        /// with `task.return` (imported from `task_return_module`).
-        async_: bool,
-        task_return_module: String,
-        /// The size and alignment of the parameters when an async export
-        /// receives them in memory, which it frees once they are lifted.
-        indirect_params: Option<(usize, usize)>,
-        /// A method: the first argument is a borrow whose `get()` is `&self`.
-        method: bool,
-        /// ... and whose `get_mut()` is `&mut self` (`mutable_resources`).
-        method_mut: bool,
-        /// A constructor of the resource at this path: the user's value is
-        /// wrapped into a new handle (`fallible`: inside a `Result`).
-        constructor: Option<(TokenStream, bool)>,
-    },
-    /// Only deallocation code (`cabi_post_*`), no call.
-    PostReturn,
-    /// Code that moves values to or from memory without a call: the
-    /// payload functions of streams and futures, the pieces of an async
-    /// import call, out-of-line lifting functions.
-    Memory,
-    /// An out-of-line lowering function (`outline.rs`) for the results of
-    /// synchronous exports: what it lowers passes to the host.
-    OwnedLowering,
-    /// An out-of-line lowering function for the arguments of synchronous
-    /// imports: what it lowers stays the caller's (lent for the call).
-    BorrowedLowering,
-    /// An out-of-line function lifting a value from its core values (the
-    /// arguments of a synchronous export), run as an export of one
-    /// parameter whose "call" returns the lifted argument.
-    LiftFlat,
+/// How a value is lowered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lower {
+    /// Lent to a synchronous import (its arguments): lists and strings
+    /// point into the value, arrays made for it are freed after the call.
+    /// Named types are spelled as parameters spell them (`NameParam` when
+    /// a type has two definitions).
+    Args,
+    /// Lent until a call returns, as [`Lower::Args`], through the owned
+    /// definitions: the result of an async export (`task.return`).
+    Lent,
+    /// Handed over: what the value owns moves into the lowered form, which
+    /// a `free` walk releases later (results of synchronous exports, the
+    /// arguments of async imports, stream and future payloads).
+    Owned,
 }
 
-/// A finished block: its statements and the operands it left.
-struct Block {
-    body: TokenStream,
-    /// The first store of the block (`outline.rs`).
-    first_store: Option<outline::Store>,
-    /// The function's effects when the block was opened.
-    effects: outline::Effects,
-    results: Vec<TokenStream>,
-    elem: Ident,
-    base: Ident,
-    payload: Ident,
-    key: Ident,
-    value: Ident,
+impl Lower {
+    fn lends(self) -> bool {
+        match self {
+            Lower::Args | Lower::Lent => true,
+            Lower::Owned => false,
+        }
+    }
+}
+
+/// Where the arrays a lent lowering allocates are registered, to be freed
+/// after the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum List {
+    /// No `_cleanup_list` (yet).
+    Unused,
+    /// `let mut _cleanup_list` of this function.
+    Local,
+    /// The caller's, a parameter of this out-of-line lowering.
+    Param,
+}
+
+/// Lints the generated body needs allowed.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Lints {
+    /// An enum was lowered with `.clone()`, which copies out of a
+    /// reference or a value alike.
+    pub(crate) clone_on_copy: bool,
+    /// A value was lent to an out-of-line lowering as `&value`, which may
+    /// already be a reference.
+    pub(crate) needless_borrow: bool,
+}
+
+impl Lints {
+    /// The lints as paths for `#[allow(..)]`.
+    pub(crate) fn paths(self) -> Vec<TokenStream> {
+        let mut lints = Vec::new();
+        if self.clone_on_copy {
+            lints.push(quote!(clippy::clone_on_copy));
+        }
+        if self.needless_borrow {
+            lints.push(quote!(clippy::needless_borrow));
+        }
+        lints
+    }
 }
 
 /// A statement; `let`s are kept apart so a trailing `let x = e; x` can be
@@ -103,257 +119,54 @@ impl quote::ToTokens for Stmt {
     }
 }
 
-/// A block being written.
-struct OpenBlock {
-    stmts: Vec<Stmt>,
-    /// A number no other block of the function has.
-    serial: usize,
-    first_store: Option<outline::Store>,
-    effects: outline::Effects,
-    /// The block is the body of a list's loop.
-    in_loop: bool,
-    elem: Ident,
-    base: Ident,
-    payload: Ident,
-    /// A map entry's key and value, in a map's loop.
-    key: Ident,
-    value: Ident,
-}
-
-/// The body of one import wrapper, export shim or post-return function.
-pub(crate) struct FnBindgen<'a, 'b> {
-    cx: &'a Cx<'b>,
-    /// Where the code is emitted, for type paths.
-    scope: Scope,
-    callee: Callee,
-    params: Vec<TokenStream>,
-    open: Vec<OpenBlock>,
-    finished: Vec<Block>,
+/// The body of one generated function being written.
+pub(crate) struct Gen<'a, 'b> {
+    pub(crate) cx: &'a Cx<'b>,
+    /// The module the code is in, for paths.
+    pub(crate) scope: Scope,
+    /// The out-of-line functions the bindings use.
+    out: &'a mut Outlined,
     counter: usize,
-    /// Deallocations to run right after an import call returns.
-    cleanup: Vec<TokenStream>,
-    /// Whether nested blocks registered allocations at run time.
-    needs_cleanup_list: bool,
-    /// How many places register allocations at run time (`outline.rs`
-    /// keeps code that adds one inline: the list is the caller's).
-    cleanup_list_entries: usize,
-    /// Largest return area requested (size, align) on wasm32.
-    ret_area: Option<(usize, usize)>,
-    /// The `_wit_import` declaration, emitted first in the function body.
-    import_decl: TokenStream,
-    /// Locals that must live for the whole function (borrowed handles).
+    /// The statements of the block being written.
+    stmts: Vec<Stmt>,
+    /// How many blocks (match arms, loop bodies) the code is inside.
+    depth: usize,
+    /// How many of them are loop bodies.
+    loops: usize,
+    /// Locals of the whole function (borrowed handles an export lends).
     decls: Vec<TokenStream>,
-    /// Whether exports need a static return area instead of a stack one.
+    /// Statements freeing what a lent lowering allocated, for after the
+    /// call.
+    after_call: Vec<TokenStream>,
+    list: List,
+    /// The largest return area asked for (size, align).
+    ret_area: Option<(usize, usize)>,
+    /// Whether the return area is a `static` (exports: the results must
+    /// outlive the shim) rather than on the stack.
     pub(crate) static_ret_area: bool,
-    pub(crate) ret: Vec<TokenStream>,
-    /// Whether an enum was lowered with `.clone()` (which copies out of a
-    /// reference or a value alike); the caller then allows
-    /// `clippy::clone_on_copy`.
-    pub(crate) clones_enums: bool,
-    /// Whether a value was lent to an out-of-line lowering function as
-    /// `&value`, which may already be a reference (`outline.rs`); the
-    /// caller then allows `clippy::needless_borrow`.
-    lends: bool,
-    /// Narrow integers widened to the `i32` the ABI works with (loads from
-    /// memory, flags' bits): `i32::from(_l4)` → (`_l4`, its type), so that
-    /// narrowing them again uses the narrow value instead of a second cast.
-    widened: HashMap<String, (TokenStream, String)>,
-    /// Where values lifted from memory were read (`outline.rs`).
-    marks: HashMap<String, outline::Mark>,
-    /// The type whose out-of-line lifting function this is.
-    outlining: Option<wit_bindgen_core::wit_parser::TypeId>,
-    /// Runs of core values in order (the arguments, the results of one
-    /// `Bitcasts`), with the block they were made in (`outline.rs`).
-    runs: Vec<(usize, Vec<TokenStream>)>,
-    /// Where each core value is in `runs` (latest last).
-    run_positions: HashMap<String, Vec<(usize, usize)>>,
+    pub(crate) lints: Lints,
+    /// The type (and direction) whose out-of-line function this is: its top
+    /// is written inline, not as a call to itself.
+    outlining: Option<(TypeId, Outline)>,
 }
 
-impl<'a, 'b> FnBindgen<'a, 'b> {
-    pub(crate) fn new(
-        cx: &'a Cx<'b>,
-        scope: Scope,
-        callee: Callee,
-        params: Vec<TokenStream>,
-    ) -> Self {
-        let mut bindgen = FnBindgen {
+impl<'a, 'b> Gen<'a, 'b> {
+    pub(crate) fn new(cx: &'a Cx<'b>, scope: Scope, out: &'a mut Outlined) -> Self {
+        Gen {
             cx,
             scope,
-            callee,
-            params,
-            open: Vec::new(),
-            finished: Vec::new(),
+            out,
             counter: 0,
-            cleanup: Vec::new(),
-            needs_cleanup_list: false,
-            cleanup_list_entries: 0,
-            ret_area: None,
-            import_decl: TokenStream::new(),
+            stmts: Vec::new(),
+            depth: 0,
+            loops: 0,
             decls: Vec::new(),
+            after_call: Vec::new(),
+            list: List::Unused,
+            ret_area: None,
             static_ret_area: false,
-            ret: Vec::new(),
-            clones_enums: false,
-            lends: false,
-            widened: HashMap::new(),
-            marks: HashMap::new(),
+            lints: Lints::default(),
             outlining: None,
-            runs: Vec::new(),
-            run_positions: HashMap::new(),
-        };
-        bindgen.push_block();
-        bindgen
-    }
-
-    /// The lints the generated code needs allowed (see `clones_enums`,
-    /// `lends`).
-    pub(crate) fn body_lints(&self) -> Vec<TokenStream> {
-        let mut lints = Vec::new();
-        if self.clones_enums {
-            lints.push(quote!(clippy::clone_on_copy));
-        }
-        if self.lends {
-            lints.push(quote!(clippy::needless_borrow));
-        }
-        lints
-    }
-
-    /// The generated statements, with the return area and cleanup list
-    /// declared first; the returned value (if any) is in `self.ret`.
-    pub(crate) fn into_body(mut self) -> TokenStream {
-        let block = self
-            .open
-            .pop()
-            .unwrap_or_else(|| unreachable!("the function block is open"));
-        let stmts = block.stmts;
-        let area = self.return_area_decl();
-        let rt = &self.cx.rt;
-        let cleanup_list = self
-            .needs_cleanup_list
-            .then(|| quote!(let mut _cleanup_list = #rt::Vec::<(*mut u8, usize, usize)>::new();));
-        let import_decl = &self.import_decl;
-        let decls = &self.decls;
-        quote!(#import_decl #area #cleanup_list #(#decls)* #(#stmts)*)
-    }
-
-    /// The generated statements followed by `value` as the block's tail
-    /// expression (a trailing `let value = e;` folded into `e`).
-    pub(crate) fn into_body_returning(mut self, value: TokenStream) -> TokenStream {
-        let value = self.take_trailing_let(value);
-        let body = self.into_body();
-        quote!(#body #value)
-    }
-
-    /// Binds the `unsafe` expression `expr` to a fresh local.
-    pub(crate) fn bind_unsafe(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
-        // SAFETY: every caller justifies its `expr` with a `// SAFETY:` comment at its
-        // `bind_unsafe` call (enforced by `safety_comments.rs`); the block only wraps it.
-        self.bind(prefix, quote!(unsafe { #expr }))
-    }
-
-    fn tmp(&mut self, prefix: &str) -> Ident {
-        let [name] = self.tmps(&[prefix]);
-        name
-    }
-
-    /// Fresh locals that belong together (`_vec3`, `_ptr3`, `_len3`):
-    /// one number, one prefix each.
-    fn tmps<const N: usize>(&mut self, prefixes: &[&str; N]) -> [Ident; N] {
-        self.counter += 1;
-        let n = self.counter;
-        prefixes.map(|prefix| format_ident!("_{}{}", prefix, n))
-    }
-
-    fn block(&mut self) -> &mut OpenBlock {
-        self.open
-            .last_mut()
-            .unwrap_or_else(|| unreachable!("a block is open"))
-    }
-
-    fn push(&mut self, stmt: TokenStream) {
-        self.block().stmts.push(Stmt::Other(stmt));
-    }
-
-    /// Binds `expr` to a fresh local and returns the local.
-    fn bind(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
-        let name = self.tmp(prefix);
-        self.block().stmts.push(Stmt::Let(name.clone(), expr));
-        quote!(#name)
-    }
-
-    /// `value` itself when it can be repeated, else a local bound to it.
-    fn simple(&mut self, prefix: &str, value: &TokenStream) -> TokenStream {
-        if is_simple(value) {
-            value.clone()
-        } else {
-            self.bind(prefix, value.clone())
-        }
-    }
-
-    /// `value`, or the expression of the block's last `let` when that `let`
-    /// only names `value` (avoids `let x = e; x`).
-    fn take_trailing_let(&mut self, value: TokenStream) -> TokenStream {
-        let block = self.block();
-        if let Some(Stmt::Let(name, _)) = block.stmts.last() {
-            if *name == value.to_string() {
-                if let Some(Stmt::Let(_, expr)) = block.stmts.pop() {
-                    return expr;
-                }
-            }
-        }
-        value
-    }
-
-    /// Declares a local at the top of the function.
-    fn declare(&mut self, decl: TokenStream) {
-        self.decls.push(decl);
-    }
-
-    /// Marks the current block as a list's loop body.
-    fn mark_loop(&mut self) {
-        self.block().in_loop = true;
-    }
-
-    /// Whether code is being emitted inside a list's loop.
-    fn in_loop(&self) -> bool {
-        self.open.iter().any(|block| block.in_loop)
-    }
-
-    fn pop_blocks(&mut self, n: usize) -> Vec<Block> {
-        let at = self.finished.len() - n;
-        self.finished.split_off(at)
-    }
-
-    fn pop_block(&mut self) -> Block {
-        self.pop_blocks(1)
-            .pop()
-            .unwrap_or_else(|| unreachable!("the instruction's block was finished"))
-    }
-
-    /// The owned Rust spelling of `ty` in this function's scope.
-    fn ty(&self, ty: &Type) -> TokenStream {
-        crate::types::ty(self.cx, ty, crate::types::Style::Owned, self.scope)
-    }
-
-    /// The path to the named type `id` from this function's scope.
-    fn type_path(&self, id: wit_bindgen_core::wit_parser::TypeId) -> TokenStream {
-        self.cx.names.type_path(self.cx.resolve, id, self.scope)
-    }
-
-    /// The path to the definition of type `id` that is lowered here: the
-    /// borrowed one for parameters of a (synchronous) import, which take
-    /// `NameParam` when a type has two definitions.
-    fn lowered_type_path(&self, id: wit_bindgen_core::wit_parser::TypeId) -> TokenStream {
-        match self.callee {
-            Callee::Import { .. } | Callee::BorrowedLowering => {
-                self.cx
-                    .names
-                    .type_param_path(self.cx.resolve, id, self.scope)
-            }
-            Callee::Export { .. }
-            | Callee::PostReturn
-            | Callee::Memory
-            | Callee::OwnedLowering
-            | Callee::LiftFlat => self.type_path(id),
         }
     }
 
@@ -361,52 +174,280 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         self.cx.rt.clone()
     }
 
-    /// Whether a list lowered with (`realloc`) or without a `realloc` is
-    /// handed over: never in out-of-line code lowering import arguments
-    /// (which `wit_bindgen_core::abi::lower_flat` runs with a `realloc`).
-    fn passes_ownership(&self, realloc: bool) -> bool {
-        realloc && !matches!(self.callee, Callee::BorrowedLowering)
+    /// Fresh locals that belong together (`_vec3`, `_ptr3`, `_len3`): one
+    /// number, one prefix each.
+    fn tmps<const N: usize>(&mut self, prefixes: [&str; N]) -> [Ident; N] {
+        self.counter += 1;
+        let n = self.counter;
+        prefixes.map(|prefix| format_ident!("_{}{}", prefix, n))
     }
 
-    /// The core value `op` as the integer type `target`, without a cast
-    /// that undoes another: a widened load is used as loaded, `x as i32`
-    /// becomes `x as target`, and an `i32` literal gets `target`'s suffix.
-    fn narrow(&self, op: &TokenStream, target: &str) -> TokenStream {
-        let target_ty = crate::ident::ident(target);
-        if let Some((inner, ty)) = self.widened.get(&op.to_string()) {
-            return if ty == target {
-                inner.clone()
-            } else {
-                quote!(#inner as #target_ty)
-            };
+    fn tmp(&mut self, prefix: &str) -> Ident {
+        let [name] = self.tmps([prefix]);
+        name
+    }
+
+    /// Appends a statement.
+    fn push(&mut self, stmt: TokenStream) {
+        self.stmts.push(Stmt::Other(stmt));
+    }
+
+    /// Binds `expr` to a fresh local and returns the local.
+    pub(crate) fn bind(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
+        let name = self.tmp(prefix);
+        self.stmts.push(Stmt::Let(name.clone(), expr));
+        quote!(#name)
+    }
+
+    /// Binds the `unsafe` expression `expr` to a fresh local (so that it is
+    /// never nested in the `unsafe` block of its user).
+    pub(crate) fn bind_unsafe(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
+        // SAFETY: every caller justifies its `expr` with a `// SAFETY:` comment at its
+        // `bind_unsafe` call (enforced by `safety_comments.rs`); the block only wraps it.
+        self.bind(prefix, quote!(unsafe { #expr }))
+    }
+
+    /// `value` itself when it can be repeated, else a local bound to it.
+    fn simple(&mut self, prefix: &str, value: TokenStream) -> TokenStream {
+        if is_simple(&value) {
+            value
+        } else {
+            self.bind(prefix, value)
         }
-        let tokens: Vec<proc_macro2::TokenTree> = op.clone().into_iter().collect();
-        if let [proc_macro2::TokenTree::Literal(literal)] = tokens.as_slice() {
-            if let Some(digits) = literal.to_string().strip_suffix("i32") {
-                if let Ok(value) = digits.parse::<u64>() {
-                    let text = format!("{value}{target}");
-                    if let Ok(literal) = text.parse::<TokenStream>() {
-                        return literal;
-                    }
+    }
+
+    /// Writes a nested block (a match arm, a loop body) with `f`: its
+    /// statements and what `f` returned.
+    fn block<R>(&mut self, in_loop: bool, f: impl FnOnce(&mut Self) -> R) -> (TokenStream, R) {
+        let outer = std::mem::take(&mut self.stmts);
+        self.depth += 1;
+        self.loops += usize::from(in_loop);
+        let value = f(self);
+        self.depth -= 1;
+        self.loops -= usize::from(in_loop);
+        let stmts = std::mem::replace(&mut self.stmts, outer);
+        (quote!(#(#stmts)*), value)
+    }
+
+    /// Like [`Gen::block`], for a block whose value is the expression `f`
+    /// returns: `{ stmts value }` (a trailing `let x = e; x` folded).
+    fn block_value(
+        &mut self,
+        in_loop: bool,
+        f: impl FnOnce(&mut Self) -> TokenStream,
+    ) -> TokenStream {
+        let outer = std::mem::take(&mut self.stmts);
+        self.depth += 1;
+        self.loops += usize::from(in_loop);
+        let value = f(self);
+        let value = self.take_trailing_let(value);
+        self.depth -= 1;
+        self.loops -= usize::from(in_loop);
+        let stmts = std::mem::replace(&mut self.stmts, outer);
+        if stmts.is_empty() {
+            value
+        } else {
+            quote!({ #(#stmts)* #value })
+        }
+    }
+
+    /// `value`, or the expression of the last `let` when that `let` only
+    /// names `value` (avoids `let x = e; x`).
+    fn take_trailing_let(&mut self, value: TokenStream) -> TokenStream {
+        if let Some(Stmt::Let(name, _)) = self.stmts.last() {
+            if *name == value.to_string() {
+                if let Some(Stmt::Let(_, expr)) = self.stmts.pop() {
+                    return expr;
                 }
             }
         }
-        if let [init @ .., proc_macro2::TokenTree::Ident(as_), proc_macro2::TokenTree::Ident(i32_)] =
-            tokens.as_slice()
-        {
-            if as_ == "as" && i32_ == "i32" && target != "u64" {
-                let init: TokenStream = init.iter().cloned().collect();
-                return quote!(#init as #target_ty);
-            }
-        }
-        quote!(#op as #target_ty)
+        value
     }
 
-    /// A widened load as its loaded value (a discriminant to match on).
-    fn unwiden(&self, op: &TokenStream) -> TokenStream {
-        match self.widened.get(&op.to_string()) {
-            Some((inner, _)) => inner.clone(),
-            None => op.clone(),
+    /// Declares a local of the whole function.
+    fn declare(&mut self, decl: TokenStream) {
+        self.decls.push(decl);
+    }
+
+    /// Takes the statements written so far (to wrap them in a block of the
+    /// caller's, with the function's declarations first).
+    fn take_stmts(&mut self) -> TokenStream {
+        let decls = std::mem::take(&mut self.decls);
+        let stmts = std::mem::take(&mut self.stmts);
+        quote!(#(#decls)* #(#stmts)*)
+    }
+
+    /// The statements freeing what lent lowerings allocated, for after the
+    /// call (the runtime cleanup list last).
+    fn take_after_call(&mut self) -> TokenStream {
+        let stmts = std::mem::take(&mut self.after_call);
+        let rt = self.rt();
+        let list = (self.list == List::Local).then(|| {
+            quote! {
+                for (ptr, size, align) in _cleanup_list {
+                    // SAFETY: each entry is an array that `rt::alloc_list` made for this call's
+                    // lent values, with its exact size and alignment (`free_after_call`); the call
+                    // has returned, so the host no longer reads it, and each is freed once.
+                    unsafe { #rt::cabi_dealloc(ptr, size, align) };
+                }
+            }
+        });
+        quote!(#(#stmts)* #list)
+    }
+
+    /// The generated statements, with the return area and the cleanup
+    /// list declared first, then `tail` (a trailing `let x = e; x` folded).
+    pub(crate) fn finish(mut self, tail: TokenStream) -> TokenStream {
+        let tail = self.take_trailing_let(tail);
+        let area = self.return_area_decl();
+        let rt = self.rt();
+        let list = (self.list == List::Local)
+            .then(|| quote!(let mut _cleanup_list = #rt::Vec::<(*mut u8, usize, usize)>::new();));
+        let decls = &self.decls;
+        let stmts = &self.stmts;
+        quote!(#area #list #(#decls)* #(#stmts)* #tail)
+    }
+
+    /// The owned Rust spelling of `ty` here.
+    fn ty(&self, ty: &Type) -> TokenStream {
+        crate::types::ty(self.cx, ty, crate::types::Style::Owned, self.scope)
+    }
+
+    /// The path to the named type `id` from here, as `mode` spells it.
+    fn type_path(&self, id: TypeId, mode: Lower) -> TokenStream {
+        match mode {
+            Lower::Args => self
+                .cx
+                .names
+                .type_param_path(self.cx.resolve, id, self.scope),
+            Lower::Lent | Lower::Owned => self.cx.names.type_path(self.cx.resolve, id, self.scope),
+        }
+    }
+
+    /// The path to the owned definition of named type `id` from here.
+    fn owned_path(&self, id: TypeId) -> TokenStream {
+        self.cx.names.type_path(self.cx.resolve, id, self.scope)
+    }
+
+    /// Frees `array` (`bytes` bytes aligned to `align`), which a lent
+    /// lowering allocated, once the call has returned.
+    fn free_after_call(&mut self, array: &Ident, bytes: TokenStream, align: Literal) {
+        let rt = self.rt();
+        if self.depth > 0 || self.list == List::Param {
+            // Inside a match arm or a loop (or an out-of-line lowering): the
+            // array's local is gone when the call returns, so it is
+            // registered at run time.
+            if self.list == List::Unused {
+                self.list = List::Local;
+            }
+            self.push(quote!(_cleanup_list.push((#array, #bytes, #align));));
+        } else {
+            self.after_call.push(quote! {
+                // SAFETY: `#array` was allocated for this call by `rt::alloc_list` with `#bytes`
+                // bytes aligned to `#align` (the same expressions) and lent to the host; the call
+                // has returned, so nothing uses it any more, and it is freed once.
+                unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
+            });
+        }
+    }
+
+    /// The cleanup list to hand to an out-of-line lowering that registers
+    /// arrays in it.
+    fn list_arg(&mut self) -> TokenStream {
+        match self.list {
+            List::Param => quote!(_cleanup_list),
+            List::Unused | List::Local => {
+                self.list = List::Local;
+                quote!(&mut _cleanup_list)
+            }
+        }
+    }
+
+    /// A pointer to this function's return area, at least `size` bytes
+    /// aligned to `align`: static for exports (results stay valid until
+    /// post-return), on the stack otherwise.
+    pub(crate) fn return_area(&mut self, size: usize, align: usize) -> TokenStream {
+        let (old_size, old_align) = self.ret_area.unwrap_or((0, 1));
+        self.ret_area = Some((old_size.max(size), old_align.max(align)));
+        if self.static_ret_area {
+            // SAFETY: only the address of the static is taken, no reference. Its one user is this
+            // export: the host copies a synchronous export's results before anything else runs in
+            // the component (then post-return), and an async export writes its results and calls
+            // `task.return` without awaiting in between, so no two uses overlap (wasm32 guests are
+            // single-threaded).
+            self.bind_unsafe("ptr", quote!((&raw mut _RET_AREA.0).cast::<u8>()))
+        } else {
+            self.bind("ptr", quote!(_ret_area.0.as_mut_ptr().cast::<u8>()))
+        }
+    }
+
+    /// The declaration of the return area, if one was asked for.
+    fn return_area_decl(&self) -> TokenStream {
+        let Some((size, align)) = self.ret_area else {
+            return TokenStream::new();
+        };
+        let size = Literal::usize_unsuffixed(size);
+        let align = Literal::usize_unsuffixed(align);
+        let declare = quote! {
+            #[repr(align(#align))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; #size]);
+        };
+        if self.static_ret_area {
+            quote! {
+                #declare
+                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
+            }
+        } else {
+            quote! {
+                #declare
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
+            }
+        }
+    }
+
+    /// A value of memory type `ty` (a number or pointer) read at
+    /// `base + offset`.
+    fn load(&mut self, base: &TokenStream, offset: usize, ty: TokenStream) -> TokenStream {
+        let at = at(base, offset);
+        // SAFETY: `#base` points at a value in canonical layout that holds a `#ty` at this offset:
+        // import results in the return area or async call memory, arguments passed indirectly, list
+        // elements and payloads (written by the host), or what our own lowering wrote (post-return,
+        // freeing lists). The canonical ABI aligns each field for its type and only the fields of
+        // the value's actual case are read, so the read is in bounds, aligned and initialized;
+        // `#ty` is a number or pointer, valid for any bits.
+        self.bind("l", quote!(unsafe { *#at.cast::<#ty>() }))
+    }
+
+    /// Writes `value` of memory type `ty` at `base + offset`.
+    fn store(&mut self, base: &TokenStream, offset: usize, ty: TokenStream, value: TokenStream) {
+        let at = at(base, offset);
+        // SAFETY: `#base` points at memory with room for the value being lowered in canonical layout
+        // (a return area or async call memory sized for it, an array allocated for a list, a
+        // payload cell, or an indirect parameters area), and the field at this offset is aligned
+        // for `#ty`, a number or pointer that needs no drop.
+        self.push(quote!(unsafe { *#at.cast::<#ty>() = #value };));
+    }
+
+    /// `base + offset` as a local (the base of a value's fields), or
+    /// `base` itself at offset zero.
+    fn offset_base(&mut self, base: &TokenStream, offset: usize) -> TokenStream {
+        if offset == 0 {
+            return base.clone();
+        }
+        let at = at(base, offset);
+        // SAFETY: `#at` is the start of a value inside the memory `#base` points at (a field's
+        // offset within the enclosing value), so the pointer stays inside that memory.
+        self.bind_unsafe("base", quote!(#at))
+    }
+}
+
+/// `ptr.add(offset)`, or just `ptr` at offset zero (used inside `unsafe`).
+pub(crate) fn at(ptr: &TokenStream, offset: usize) -> TokenStream {
+    match offset {
+        0 => quote!(#ptr),
+        n => {
+            let n = Literal::usize_unsuffixed(n);
+            quote!(#ptr.add(#n))
         }
     }
 }
@@ -425,7 +466,7 @@ pub(crate) fn is_simple(tokens: &TokenStream) -> bool {
 }
 
 /// `x` for `&x`, anything else unchanged.
-pub(crate) fn strip_borrow(tokens: &TokenStream) -> TokenStream {
+fn strip_borrow(tokens: &TokenStream) -> TokenStream {
     let mut iter = tokens.clone().into_iter();
     match (iter.next(), iter.next(), iter.next()) {
         (
@@ -438,7 +479,7 @@ pub(crate) fn strip_borrow(tokens: &TokenStream) -> TokenStream {
 }
 
 /// `tokens`, parenthesized unless simple: the receiver of a method call.
-pub(crate) fn receiver(tokens: &TokenStream) -> TokenStream {
+fn receiver(tokens: &TokenStream) -> TokenStream {
     if is_simple(tokens) {
         tokens.clone()
     } else {
@@ -447,369 +488,11 @@ pub(crate) fn receiver(tokens: &TokenStream) -> TokenStream {
 }
 
 /// `count * size` in bytes, without a no-op `* 1`.
-pub(crate) fn scaled(count: &TokenStream, size: usize) -> TokenStream {
+fn scaled(count: &TokenStream, size: usize) -> TokenStream {
     if size == 1 {
         count.clone()
     } else {
         let size = Literal::usize_unsuffixed(size);
         quote!(#count * #size)
-    }
-}
-
-impl Bindgen for FnBindgen<'_, '_> {
-    type Operand = TokenStream;
-
-    fn emit(
-        &mut self,
-        _resolve: &Resolve,
-        inst: &Instruction<'_>,
-        operands: &mut Vec<TokenStream>,
-        results: &mut Vec<TokenStream>,
-    ) {
-        use Instruction as I;
-        let ops = operands.as_slice();
-        let mark = match ops.first() {
-            Some(first) if outline::is_lift(inst) => self.mark_of(first),
-            _ => None,
-        };
-        match inst {
-            I::GetArg { nth } => {
-                let arg = self.params[*nth].clone();
-                self.note_arg(*nth, &arg);
-                results.push(arg);
-            }
-            I::I32Const { val } => {
-                let val = Literal::i32_suffixed(*val);
-                results.push(quote!(#val));
-            }
-            I::Bitcasts { casts } => {
-                let rt = self.rt();
-                for (cast, op) in casts.iter().zip(operands.drain(..)) {
-                    let (value, is_unsafe) = lower::bitcast(cast, op, &rt);
-                    // An `unsafe` value gets its own local, so that it is
-                    // never nested in the `unsafe` block of its user.
-                    results.push(if is_unsafe {
-                        self.bind("c", value)
-                    } else {
-                        value
-                    });
-                }
-                self.note_run(results);
-            }
-            I::ConstZero { tys } => results.extend(tys.iter().map(|ty| memory::zero(*ty))),
-            I::I32Load { offset } => results.push(self.load(&ops[0], *offset, quote!(i32))),
-            I::I32Load8U { offset } => {
-                results.push(self.load_widened(&ops[0], *offset, quote!(u8)))
-            }
-            I::I32Load8S { offset } => {
-                results.push(self.load_widened(&ops[0], *offset, quote!(i8)))
-            }
-            I::I32Load16U { offset } => {
-                results.push(self.load_widened(&ops[0], *offset, quote!(u16)))
-            }
-            I::I32Load16S { offset } => {
-                results.push(self.load_widened(&ops[0], *offset, quote!(i16)))
-            }
-            I::I64Load { offset } => results.push(self.load(&ops[0], *offset, quote!(i64))),
-            I::F32Load { offset } => results.push(self.load(&ops[0], *offset, quote!(f32))),
-            I::F64Load { offset } => results.push(self.load(&ops[0], *offset, quote!(f64))),
-            I::PointerLoad { offset } => results.push(self.load(&ops[0], *offset, quote!(*mut u8))),
-            I::LengthLoad { offset } => results.push(self.load(&ops[0], *offset, quote!(usize))),
-            I::I32Store { offset } => self.store(&ops[1], *offset, quote!(i32), ops[0].clone()),
-            I::I32Store8 { offset } => {
-                let v = self.narrow(&ops[0], "u8");
-                self.store(&ops[1], *offset, quote!(u8), v);
-            }
-            I::I32Store16 { offset } => {
-                let v = self.narrow(&ops[0], "u16");
-                self.store(&ops[1], *offset, quote!(u16), v);
-            }
-            I::I64Store { offset } => self.store(&ops[1], *offset, quote!(i64), ops[0].clone()),
-            I::F32Store { offset } => self.store(&ops[1], *offset, quote!(f32), ops[0].clone()),
-            I::F64Store { offset } => self.store(&ops[1], *offset, quote!(f64), ops[0].clone()),
-            I::PointerStore { offset } => {
-                self.store(&ops[1], *offset, quote!(*mut u8), ops[0].clone())
-            }
-            I::LengthStore { offset } => {
-                self.store(&ops[1], *offset, quote!(usize), ops[0].clone())
-            }
-            I::I32FromChar
-            | I::I32FromBool
-            | I::I32FromU8
-            | I::I32FromS8
-            | I::I32FromU16
-            | I::I32FromS16
-            | I::I32FromU32
-            | I::I32FromS32 => results.push(lower::as_core(&self.rt(), "as_i32", &ops[0])),
-            I::I64FromU64 | I::I64FromS64 => {
-                results.push(lower::as_core(&self.rt(), "as_i64", &ops[0]))
-            }
-            I::CoreF32FromF32 => results.push(lower::as_core(&self.rt(), "as_f32", &ops[0])),
-            I::CoreF64FromF64 => results.push(lower::as_core(&self.rt(), "as_f64", &ops[0])),
-            I::S8FromI32 => results.push(self.narrow(&ops[0], "i8")),
-            I::U8FromI32 => results.push(self.narrow(&ops[0], "u8")),
-            I::S16FromI32 => results.push(self.narrow(&ops[0], "i16")),
-            I::U16FromI32 => results.push(self.narrow(&ops[0], "u16")),
-            I::U32FromI32 => results.push(self.narrow(&ops[0], "u32")),
-            I::U64FromI64 => results.push(self.narrow(&ops[0], "u64")),
-            I::S32FromI32 | I::S64FromI64 | I::F32FromCoreF32 | I::F64FromCoreF64 => {
-                results.push(ops[0].clone())
-            }
-            I::CharFromI32 => results.push(self.lift_char(&ops[0])),
-            I::BoolFromI32 => results.push(self.lift_bool(&ops[0])),
-            I::ListCanonLower { realloc, .. } => {
-                let owned = self.passes_ownership(realloc.is_some());
-                self.lower_canon_list(&ops[0], owned, false, results)
-            }
-            I::StringLower { realloc } => {
-                let owned = self.passes_ownership(realloc.is_some());
-                self.lower_canon_list(&ops[0], owned, true, results)
-            }
-            I::ListLower { element, realloc } => {
-                let owned = self.passes_ownership(realloc.is_some());
-                self.lower_list(element, &ops[0], owned, results)
-            }
-            I::ListCanonLift { element, .. } => self.lift_canon_list(element, ops, results),
-            I::StringLift => self.lift_string(ops, results),
-            I::ListLift { element, .. } => self.lift_list(element, &ops[0], &ops[1], results),
-            I::IterElem { .. } => {
-                self.mark_loop();
-                let elem = self.block().elem.clone();
-                results.push(quote!(#elem));
-            }
-            I::IterBasePointer => {
-                self.mark_loop();
-                let base = self.block().base.clone();
-                results.push(quote!(#base));
-            }
-            I::RecordLower { record, ty, .. } => self.lower_record(record, *ty, &ops[0], results),
-            I::RecordLift { record, ty, .. } => match self.outline_lift(*ty, mark.clone(), 0) {
-                Some(value) => results.push(value),
-                None => self.lift_record(record, *ty, ops, results),
-            },
-            I::HandleLower { handle, .. } => results.push(self.lower_handle(handle, &ops[0])),
-            I::HandleLift { handle, .. } => {
-                let lifted = self.lift_handle(handle, &ops[0]);
-                results.push(lifted);
-            }
-            I::TupleLower { tuple, .. } => self.lower_tuple(tuple, &ops[0], results),
-            I::TupleLift { .. } => {
-                let values = ops.iter();
-                results.push(quote!((#(#values,)*)));
-            }
-            I::FlagsLower { flags, .. } => {
-                let op = receiver(&ops[0]);
-                let bits = quote!(#op.bits());
-                let widened = quote!(#bits as i32);
-                let repr = crate::typedefs::flags_repr(flags).to_string();
-                self.widened.insert(widened.to_string(), (bits, repr));
-                results.push(widened);
-            }
-            I::FlagsLift { flags, ty, .. } => results.push(self.lift_flags(flags, *ty, &ops[0])),
-            I::VariantPayloadName => {
-                let payload = self.block().payload.clone();
-                results.push(quote!(#payload));
-            }
-            I::VariantLower {
-                variant,
-                ty,
-                results: flat,
-                ..
-            } => match self.outline_lower(*ty, &ops[0], flat, variant.cases.len()) {
-                Some(values) => results.extend(values),
-                None => self.lower_variant(variant, *ty, &ops[0], flat.len(), results),
-            },
-            I::VariantLift { variant, ty, .. } => {
-                let cases = variant.cases.len();
-                let outlined = match &mark {
-                    Some(_) => self.outline_lift(*ty, mark.clone(), cases),
-                    None => self.outline_lift_flat(*ty, &ops[0], cases),
-                };
-                match outlined {
-                    Some(value) => results.push(value),
-                    None => self.lift_variant(variant, *ty, &ops[0], results),
-                }
-            }
-            I::EnumLower { .. } => {
-                // `clone` copies out of a `&Enum` or an `Enum` alike.
-                let op = receiver(&ops[0]);
-                self.clones_enums = true;
-                results.push(quote!(#op.clone() as i32));
-            }
-            I::EnumLift { enum_, ty, .. } => results.push(self.lift_enum(enum_, *ty, &ops[0])),
-            I::OptionLower { results: flat, .. } => self.lower_option(&ops[0], flat.len(), results),
-            I::OptionLift { .. } => self.lift_option(&ops[0], results),
-            I::ResultLower {
-                result,
-                results: flat,
-                ..
-            } => self.lower_result(result, &ops[0], flat.len(), results),
-            I::ResultLift { .. } => self.lift_result(&ops[0], results),
-            I::CallWasm { name, sig } => {
-                let ret = self.call_wasm(name, &sig.params, &sig.results, ops);
-                results.extend(ret);
-            }
-            I::CallInterface { .. } if matches!(self.callee, Callee::LiftFlat) => {
-                self.ret = vec![ops[0].clone()];
-            }
-            I::CallInterface { func, .. } => {
-                if let Some(ret) = self.call_interface(func, ops) {
-                    results.push(ret);
-                }
-            }
-            I::Return { .. } if matches!(self.callee, Callee::LiftFlat) => {}
-            I::Return { amt, .. } => self.return_values(&ops[..*amt]),
-            I::Malloc { size, align, .. } => {
-                let ptr = self.malloc(size.size_wasm32(), align.align_wasm32());
-                results.push(ptr);
-            }
-            I::GuestDeallocate { size, align } => {
-                self.free(&ops[0], size.size_wasm32(), align.align_wasm32())
-            }
-            I::GuestDeallocateString => self.free_string(&ops[0], &ops[1]),
-            I::GuestDeallocateList { element } => self.free_list(element, &ops[0], &ops[1]),
-            I::GuestDeallocateVariant { blocks } => self.free_variant(*blocks, &ops[0]),
-            I::Flush { amt } => {
-                for op in ops.iter().take(*amt) {
-                    let flushed = self.simple("f", op);
-                    results.push(flushed);
-                }
-            }
-            I::MapLower {
-                key,
-                value,
-                realloc,
-            } => {
-                let owned = self.passes_ownership(realloc.is_some());
-                self.lower_map(key, value, &ops[0], owned, results)
-            }
-            I::MapLift { key, value, ty } => self.lift_map(key, value, *ty, ops, results),
-            I::IterMapKey { .. } => {
-                self.mark_loop();
-                let key = self.block().key.clone();
-                results.push(quote!(#key));
-            }
-            I::IterMapValue { .. } => {
-                self.mark_loop();
-                let value = self.block().value.clone();
-                results.push(quote!(#value));
-            }
-            I::GuestDeallocateMap { key, value } => self.free_map(key, value, &ops[0], &ops[1]),
-            I::FixedLengthListLift { .. } => {
-                let elements = ops.iter();
-                results.push(quote!([#(#elements),*]));
-            }
-            I::FixedLengthListLower { size, .. } => {
-                let [array] = self.tmps(&["a"]);
-                let elements: Vec<Ident> = (0..*size)
-                    .map(|i| format_ident!("{}_{}", array, i))
-                    .collect();
-                let op = &ops[0];
-                self.push(quote!(let [#(#elements),*] = #op;));
-                results.extend(elements.iter().map(|e| quote!(#e)));
-            }
-            I::FixedLengthListLowerToMemory { element, .. } => {
-                self.lower_array_to_memory(element, &ops[0], &ops[1])
-            }
-            I::FixedLengthListLiftFromMemory { element, size, .. } => {
-                self.lift_array_from_memory(element, *size, &ops[0], results)
-            }
-            I::FutureLower { .. } | I::StreamLower { .. } => {
-                let op = receiver(&strip_borrow(&ops[0]));
-                results.push(quote!(#op.take_handle() as i32));
-            }
-            I::FutureLift { payload, .. } => {
-                results.push(self.lift_future_or_stream(payload.as_ref(), false, &ops[0]))
-            }
-            I::StreamLift { payload, .. } => {
-                results.push(self.lift_future_or_stream(payload.as_ref(), true, &ops[0]))
-            }
-            I::ErrorContextLower => results.push(self.lower_error_context(&ops[0])),
-            I::ErrorContextLift => {
-                let rt = self.rt();
-                let op = self.narrow(&ops[0], "u32");
-                results.push(quote!(#rt::async_support::ErrorContext::from_handle(#op)));
-            }
-            I::DropHandle { .. } => {
-                let op = &ops[0];
-                self.push(quote!(::core::mem::drop(#op);));
-            }
-            I::AsyncTaskReturn { name, params } => self.task_return(name, params, ops),
-        }
-        if let (Some(mark), Some(first)) = (mark, results.first()) {
-            let first = first.clone();
-            self.set_mark(&first, mark);
-        }
-    }
-
-    fn return_pointer(&mut self, size: ArchitectureSize, align: Alignment) -> TokenStream {
-        self.return_area(size.size_wasm32(), align.align_wasm32())
-    }
-
-    fn push_block(&mut self) {
-        let [elem, base, key, value] = self.tmps(&["e", "base", "key", "value"]);
-        let payload = elem.clone();
-        let serial = self.counter;
-        let effects = self.effects();
-        self.open.push(OpenBlock {
-            stmts: Vec::new(),
-            serial,
-            first_store: None,
-            effects,
-            in_loop: false,
-            elem,
-            base,
-            payload,
-            key,
-            value,
-        });
-    }
-
-    fn finish_block(&mut self, operands: &mut Vec<TokenStream>) {
-        if let [value] = operands.as_mut_slice() {
-            *value = self.take_trailing_let(value.clone());
-        }
-        let block = self
-            .open
-            .pop()
-            .unwrap_or_else(|| unreachable!("a block is open"));
-        let stmts = block.stmts;
-        self.finished.push(Block {
-            body: quote!(#(#stmts)*),
-            first_store: block.first_store,
-            effects: block.effects,
-            results: std::mem::take(operands),
-            elem: block.elem,
-            base: block.base,
-            payload: block.payload,
-            key: block.key,
-            value: block.value,
-        });
-    }
-
-    fn sizes(&self) -> &SizeAlign {
-        &self.cx.info.sizes
-    }
-
-    fn is_list_canonical(&self, _resolve: &Resolve, element: &Type) -> bool {
-        self.cx.is_plain(element, self.scope)
-    }
-}
-
-/// Whether values of `ty` are laid out in Rust as in the canonical ABI
-/// (numbers), so that lists and streams of them are copied as they are.
-pub(crate) fn is_canonical_element(ty: &Type) -> bool {
-    match ty {
-        Type::U8
-        | Type::S8
-        | Type::U16
-        | Type::S16
-        | Type::U32
-        | Type::S32
-        | Type::U64
-        | Type::S64
-        | Type::F32
-        | Type::F64 => true,
-        Type::Bool | Type::Char | Type::String | Type::ErrorContext | Type::Id(_) => false,
     }
 }
