@@ -4,9 +4,7 @@
 #[rustfmt::skip]
 pub fn log(message: &str) {
     ::witbind::rt::wit_import!("$root", "log", (ptr, len));
-    let _vec1 = message;
-    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-    let _len1 = _vec1.len();
+    let (_ptr1, _len1) = ::witbind::rt::lend_str(message);
     unsafe { _wit_import(_ptr1, _len1) };
 }
 /// Exports the world's interfaces, implemented by `$ty`:
@@ -117,15 +115,9 @@ pub mod example {
                     ::witbind::rt::wit_import!(
                         "example:kv/store@0.1.0", "[static]bucket.open", (ptr, len, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
@@ -139,28 +131,20 @@ pub mod example {
                         }
                         1 => {
                             let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            let _v9 = match _l5 {
+                            let _v7 = match _l5 {
                                 0 => StoreError::AccessDenied,
                                 1 => {
                                     let _l6 = unsafe { *_ptr2.add(16).cast::<u64>() };
                                     StoreError::Full(_l6)
                                 }
                                 2 => {
-                                    let _l7 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                    let _l8 = unsafe { *_ptr2.add(20).cast::<usize>() };
                                     StoreError::Other(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l7.cast::<u8>(),
-                                                _l8,
-                                                _l8,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_ptr2.add(16))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -174,15 +158,9 @@ pub mod example {
                         "example:kv/store@0.1.0", "[method]bucket.get", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 40],
-                    );
-                    let _vec1 = key;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -207,28 +185,20 @@ pub mod example {
                         }
                         1 => {
                             let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            let _v11 = match _l7 {
+                            let _v9 = match _l7 {
                                 0 => StoreError::AccessDenied,
                                 1 => {
                                     let _l8 = unsafe { *_ptr2.add(16).cast::<u64>() };
                                     StoreError::Full(_l8)
                                 }
                                 2 => {
-                                    let _l9 = unsafe { *_ptr2.add(16).cast::<*mut u8>() };
-                                    let _l10 = unsafe { *_ptr2.add(20).cast::<usize>() };
                                     StoreError::Other(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l9.cast::<u8>(),
-                                                _l10,
-                                                _l10,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_ptr2.add(16))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v11)
+                            ::core::result::Result::Err(_v9)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -243,13 +213,9 @@ pub mod example {
                         "example:kv/store@0.1.0", "[method]bucket.set", (i32, ptr, len,
                         ptr, len, i32, i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_entry(&entry);
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -267,28 +233,20 @@ pub mod example {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l9 = unsafe { *_ptr7.add(8).cast::<u8>() };
-                            let _v13 = match _l9 {
+                            let _v11 = match _l9 {
                                 0 => StoreError::AccessDenied,
                                 1 => {
                                     let _l10 = unsafe { *_ptr7.add(16).cast::<u64>() };
                                     StoreError::Full(_l10)
                                 }
                                 2 => {
-                                    let _l11 = unsafe { *_ptr7.add(16).cast::<*mut u8>() };
-                                    let _l12 = unsafe { *_ptr7.add(20).cast::<usize>() };
                                     StoreError::Other(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l11.cast::<u8>(),
-                                                _l12,
-                                                _l12,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_ptr7.add(16))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v13)
+                            ::core::result::Result::Err(_v11)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -302,15 +260,9 @@ pub mod example {
                         "example:kv/store@0.1.0", "[method]bucket.keys", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = prefix;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(prefix);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -319,28 +271,11 @@ pub mod example {
                             _ptr2,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                    let _array5 = _l3;
-                    let _len5 = _l4;
-                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                    for i in 0.._len5 {
-                        let _base5 = unsafe { _array5.add(i * 8) };
-                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                        _list5
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                    _list5
+                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base4)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
                 }
             }
             /// Lifts a `entry` out of canonical ABI memory.
@@ -351,34 +286,19 @@ pub mod example {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list5 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
-                };
-                let _l6 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _v8 = match _l6 {
+                let _l1 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _v3 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l7 = unsafe { *ptr.add(20).cast::<u32>() };
-                        ::core::option::Option::Some(_l7)
+                        let _l2 = unsafe { *ptr.add(20).cast::<u32>() };
+                        ::core::option::Option::Some(_l2)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 Entry {
-                    key: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    value: _list5,
-                    ttl: _v8,
+                    key: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    value: unsafe { ::witbind::rt::take_list_at::<u8>(ptr.add(8)) },
+                    ttl: _v3,
                 }
             }
             /// A lent `entry` as its core values (its lists and strings point into `value`).
@@ -386,12 +306,8 @@ pub mod example {
                 value: &Entry,
             ) -> (*mut u8, usize, *mut u8, usize, i32, i32) {
                 let Entry { key: _f1, value: _f2, ttl: _f3 } = value;
-                let _vec4 = _f1;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(_f1);
+                let (_ptr5, _len5) = ::witbind::rt::lend_list(_f2);
                 let (_v8, _v9) = match _f3 {
                     ::core::option::Option::None => (0i32, 0i32),
                     ::core::option::Option::Some(_e7) => {
@@ -430,35 +346,32 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
-                    };
-                    let _ret2 = __T::handle(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret2 {
-                        ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
-                            let _vec5 = (_e4).into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_ptr3.add(8).cast::<usize>() = _len5 };
-                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr5 };
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::handle(unsafe {
+                        ::witbind::rt::take_list::<u8>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret1 {
+                        ::core::result::Result::Ok(_e3) => {
+                            unsafe { *_ptr2.cast::<u8>() = 0 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr2.add(4),
+                                    ::witbind::rt::give_list(_e3),
+                                )
+                            };
                         }
-                        ::core::result::Result::Err(_e6) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
-                            let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_ptr3.add(8).cast::<usize>() = _len7 };
-                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr7 };
+                        ::core::result::Result::Err(_e4) => {
+                            unsafe { *_ptr2.cast::<u8>() = 1 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr2.add(4),
+                                    ::witbind::rt::give_string(_e4),
+                                )
+                            };
                         }
                     }
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -466,16 +379,12 @@ pub mod exports {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     match _l1 {
                         0 => {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base4 = _l2;
-                            let _len4 = _l3;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base4, _len4, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                            let _list4 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                         }
                         _ => {}
                     }

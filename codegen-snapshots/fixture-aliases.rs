@@ -119,14 +119,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:aliases/routing", "plan", (f64, f64, ptr, len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                 let Point { x: _f1, y: _f2 } = start;
-                let _vec3 = stops;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr3, _len3) = ::witbind::rt::lend_list(stops);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_f64(_f1),
@@ -145,9 +141,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:aliases/routing", "length", (f64, f64, ptr, len,
                     f64, i32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -155,7 +149,7 @@ pub mod witbind_fixtures {
                     &trip,
                     &mut _cleanup_list,
                 );
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _ptr7) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
@@ -167,16 +161,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_l9)
                     }
                     1 => {
-                        let _l10 = unsafe { *_ptr7.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *_ptr7.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr7.add(8))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -192,18 +178,13 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lift_trip(ptr: *mut u8) -> Trip {
                 let _l1 = unsafe { *ptr.cast::<f64>() };
                 let _l2 = unsafe { *ptr.add(8).cast::<f64>() };
-                let _l3 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _list5 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
-                };
-                let _l6 = unsafe { *ptr.add(24).cast::<f64>() };
-                let _l7 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(24).cast::<f64>() };
+                let _l4 = unsafe { *ptr.add(32).cast::<u8>() };
                 Trip {
                     start: Point { x: _l1, y: _l2 },
-                    legs: _list5,
-                    max: _l6,
-                    region: unsafe { Region::_lift(_l7) },
+                    legs: unsafe { ::witbind::rt::take_list_at::<Point>(ptr.add(16)) },
+                    max: _l3,
+                    region: unsafe { Region::_lift(_l4) },
                 }
             }
             #[allow(clippy::clone_on_copy)]
@@ -214,9 +195,7 @@ pub mod witbind_fixtures {
             ) -> (f64, f64, *mut u8, usize, f64, i32) {
                 let Trip { start: _f1, legs: _f2, max: _f3, region: _f4 } = value;
                 let Point { x: _f5, y: _f6 } = _f1;
-                let _vec7 = _f2;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
+                let (_ptr7, _len7) = ::witbind::rt::lend_list(_f2);
                 (
                     ::witbind::rt::as_f64(_f5),
                     ::witbind::rt::as_f64(_f6),
@@ -244,9 +223,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:aliases/reports", "summarize", (f64, f64, ptr, len,
                     f64, i32, i32, f64, f64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -261,20 +238,14 @@ pub mod witbind_fixtures {
                         (1i32, ::witbind::rt::as_f64(_f9), ::witbind::rt::as_f64(_f10))
                     }
                 };
-                let _ptr14 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v11, _v12, _v13, _ptr14)
                 };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l15 = unsafe { *_ptr14.cast::<*mut u8>() };
-                let _l16 = unsafe { *_ptr14.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l15.cast::<u8>(), _l16, _l16),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr14) }
             }
         }
     }

@@ -122,9 +122,7 @@ pub fn wide(
         "$root", "wide", (i32, i32, i32, i64, i32, i32, i32, i64, f32, f64, i32, i32,
         ptr, len, ptr)
     );
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
     let (
         _t1_0,
         _t1_1,
@@ -140,10 +138,8 @@ pub fn wide(
         _t1_11,
         _t1_12,
     ) = t;
-    let _vec2 = _t1_12;
-    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-    let _len2 = _vec2.len();
-    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_12);
+    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe {
         _wit_import(
             ::witbind::rt::as_i32(_t1_0),
@@ -166,57 +162,28 @@ pub fn wide(
     let _l4 = unsafe { *_ptr3.cast::<u8>() };
     match _l4 {
         0 => {
-            let _l5 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-            let _l6 = unsafe { *_ptr3.add(8).cast::<usize>() };
-            let _array7 = _l5;
-            let _len7 = _l6;
-            let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-            for i in 0.._len7 {
-                let _base7 = unsafe { _array7.add(i * 24) };
-                let _l8 = unsafe { *_base7.cast::<u8>() };
-                let _v15 = match _l8 {
+            let _list5 = unsafe { ::witbind::rt::list_at(_ptr3.add(4)) };
+            let _lift6 = |_base6: *mut u8| {
+                let _l7 = unsafe { *_base6.cast::<u8>() };
+                match _l7 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l9 = unsafe { *_base7.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_base7.add(8).cast::<usize>() };
-                        let _l11 = unsafe { *_base7.add(12).cast::<u32>() };
-                        let _l12 = unsafe { *_base7.add(16).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_base7.add(20).cast::<usize>() };
-                        let _list14 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l12.cast::<u8>(),
-                                _l13,
-                                _l13,
-                            )
-                        };
+                        let _l8 = unsafe { *_base6.add(12).cast::<u32>() };
                         ::core::option::Option::Some((
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l9.cast::<u8>(),
-                                        _l10,
-                                        _l10,
-                                    ),
-                                )
-                            },
-                            _l11,
-                            _list14,
+                            unsafe { ::witbind::rt::take_string_at(_base6.add(4)) },
+                            _l8,
+                            unsafe { ::witbind::rt::take_list_at::<u8>(_base6.add(16)) },
                         ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                _list7.push(_v15);
-            }
-            unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 24, 4) };
-            ::core::result::Result::Ok(_list7)
+                }
+            };
+            let _list10 = unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) };
+            ::core::result::Result::Ok(_list10)
         }
         1 => {
-            let _l16 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-            let _l17 = unsafe { *_ptr3.add(8).cast::<usize>() };
             ::core::result::Result::Err(unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l16.cast::<u8>(), _l17, _l17),
-                )
+                ::witbind::rt::take_string_at(_ptr3.add(4))
             })
         }
         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -285,42 +252,25 @@ pub unsafe fn _export_run_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
     ::witbind::rt::async_support::start_task(async move {
         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-        let _ret4 = {
-            let _array1 = arg0;
-            let _len1 = arg1;
-            let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-            for i in 0.._len1 {
-                let _base1 = unsafe { _array1.add(i * 8) };
-                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                _list1
-                    .push(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    });
-            }
-            unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-            __T::run(_list1).await
+        let _ret3 = {
+            let _lift1 = |_base1: *mut u8| unsafe {
+                ::witbind::rt::take_string_at(_base1)
+            };
+            let _list2 = unsafe { ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1) };
+            __T::run(_list2).await
         };
-        let (_v8, _v9, _v10) = match &_ret4 {
+        let (_v7, _v8, _v9) = match &_ret3 {
             ::core::result::Result::Ok(_) => {
                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
             }
-            ::core::result::Result::Err(_e6) => {
-                let _vec7 = _e6;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                (1i32, _ptr7, _len7)
+            ::core::result::Result::Err(_e5) => {
+                let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
+                (1i32, _ptr6, _len6)
             }
         };
         ::witbind::rt::wit_import!("[export]$root", "[task-return]run", (i32, ptr, len));
         _task_cancel.forget();
-        unsafe { _wit_import(_v8, _v9, _v10) };
+        unsafe { _wit_import(_v7, _v8, _v9) };
     })
 }
 #[doc(hidden)]
@@ -463,9 +413,7 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:async-functions/types", "[constructor]blob",
                         (ptr, len), i32
                     );
-                    let _vec1 = data;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
                     let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                     Blob {
                         handle: unsafe {
@@ -531,15 +479,7 @@ pub mod witbind_fixtures {
                             &mut self,
                             _results: *mut u8,
                         ) -> Self::Results {
-                            let _l1 = unsafe { *_results.cast::<*mut u8>() };
-                            let _l2 = unsafe { *_results.add(4).cast::<usize>() };
-                            unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l1.cast::<u8>(),
-                                    _l2,
-                                    _l2,
-                                )
-                            }
+                            unsafe { ::witbind::rt::take_list_at::<u8>(_results) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -834,11 +774,8 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _free_event(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
-                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                    let _base4 = _l2;
-                    let _len4 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base4, _len4, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 }
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
@@ -850,20 +787,14 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_named(ptr: *mut u8) {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _base5 = _l3;
-                let _len5 = _l4;
-                for i in 0.._len5 {
-                    let _elem5 = unsafe { _base5.add(i * 8) };
-                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                let _free3 = |_elem3: *mut u8| {
+                    let _list4 = unsafe { ::witbind::rt::list_at(_elem3) };
+                    unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+                };
+                unsafe { ::witbind::rt::free_list(_list2, 8, 4, _free3) };
             }
             /// Lifts a `event` out of canonical ABI memory.
             ///
@@ -880,16 +811,9 @@ pub mod witbind_fixtures {
                         Event::Started(_l2)
                     }
                     1 => {
-                        let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _list5 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
-                            )
-                        };
-                        Event::Data(_list5)
+                        Event::Data(unsafe {
+                            ::witbind::rt::take_list_at::<u8>(ptr.add(4))
+                        })
                     }
                     2 => Event::Done,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -903,40 +827,14 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_named(ptr: *mut u8) -> Named {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list5
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                let _lift2 = |_base2: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base2)
+                };
+                let _list3 = unsafe { ::witbind::rt::lift_list(_list1, 8, 4, _lift2) };
                 Named {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    tags: _list5,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    tags: _list3,
                 }
             }
             /// Lowers a `event` into canonical ABI memory, handing it over.
@@ -954,11 +852,12 @@ pub mod witbind_fixtures {
                     }
                     Event::Data(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
-                        let _vec3 = (_e2).into_boxed_slice();
-                        let _len3 = _vec3.len();
-                        let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len3 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::give_list(_e2),
+                            )
+                        };
                     }
                     Event::Done => {
                         unsafe { *ptr.cast::<u8>() = 2 };
@@ -972,25 +871,23 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_named(value: Named, ptr: *mut u8) {
                 let Named { name: _f1, tags: _f2 } = value;
-                let _vec3 = (_f1).into_bytes().into_boxed_slice();
-                let _len3 = _vec3.len();
-                let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
-                let _vec4 = _f2;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
-                {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _vec5 = (_e4).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                }
-                unsafe { *ptr.add(12).cast::<usize>() = _len4 };
-                unsafe { *ptr.add(8).cast::<*mut u8>() = _array4 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1))
+                };
+                let (_array4, _len4) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(_f2),
+                    8,
+                    4,
+                    |_e3, _base4| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base4,
+                                ::witbind::rt::give_string(_e3),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(ptr.add(8), (_array4, _len4)) };
             }
         }
         /// Implemented by the host.
@@ -1143,9 +1040,7 @@ pub mod witbind_fixtures {
                         (s,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec1 = (s).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        let (_ptr1, _len1) = ::witbind::rt::give_string(s);
                         ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
@@ -1168,7 +1063,7 @@ pub mod witbind_fixtures {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -1177,24 +1072,14 @@ pub mod witbind_fixtures {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l1.cast::<u8>(),
-                                    _l2,
-                                    _l2,
-                                ),
-                            )
-                        }
+                        unsafe { ::witbind::rt::take_string_at(_results) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -1238,11 +1123,9 @@ pub mod witbind_fixtures {
                         let _p4 = unsafe { _area.add(24) };
                         unsafe { *_p4.cast::<i64>() = ::witbind::rt::as_i64(d) };
                         let _p5 = unsafe { _area.add(32) };
-                        let _vec6 = (e).into_bytes().into_boxed_slice();
-                        let _len6 = _vec6.len();
-                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                        unsafe { *_p5.add(4).cast::<usize>() = _len6 };
-                        unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
+                        unsafe {
+                            ::witbind::rt::store_list(_p5, ::witbind::rt::give_string(e))
+                        };
                         ::witbind::rt::async_support::Lowered((_area,))
                     }
                     unsafe fn call_import(
@@ -1263,18 +1146,16 @@ pub mod witbind_fixtures {
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        let _l1 = unsafe { *arg0.add(32).cast::<*mut u8>() };
-                        let _l2 = unsafe { *arg0.add(36).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                        let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(32)) };
+                        unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        let _l1 = unsafe { *arg0.add(32).cast::<*mut u8>() };
-                        let _l2 = unsafe { *arg0.add(36).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                        let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(32)) };
+                        unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -1282,20 +1163,7 @@ pub mod witbind_fixtures {
                         _results: *mut u8,
                     ) -> Self::Results {
                         let _l1 = unsafe { *_results.cast::<u64>() };
-                        let _l2 = unsafe { *_results.add(8).cast::<*mut u8>() };
-                        let _l3 = unsafe { *_results.add(12).cast::<usize>() };
-                        (
-                            _l1,
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
-                                )
-                            },
-                        )
+                        (_l1, unsafe { ::witbind::rt::take_string_at(_results.add(8)) })
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -1327,9 +1195,7 @@ pub mod witbind_fixtures {
                         (p,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec1 = (p).into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        let (_ptr1, _len1) = ::witbind::rt::give_list(p);
                         ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
@@ -1352,9 +1218,7 @@ pub mod witbind_fixtures {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        let _base1 = arg0;
-                        let _len1 = arg1;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len1 * 8, 4) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 8, 4) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -1363,24 +1227,14 @@ pub mod witbind_fixtures {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        let _base1 = arg0;
-                        let _len1 = arg1;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len1 * 8, 4) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 8, 4) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
-                        unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<Point>(),
-                                _l2,
-                                _l2,
-                            )
-                        }
+                        unsafe { ::witbind::rt::take_list_at::<Point>(_results) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -1698,34 +1552,30 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "maps", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries1 = ::core::iter::IntoIterator::into_iter(m);
-                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
-                let mut _written1 = 0;
-                for (_key1, _value1) in _entries1.take(_len1) {
-                    let i = _written1;
-                    let _base1 = unsafe { _array1.add(i * 12) };
-                    let _vec2 = _key1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                    unsafe {
-                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                    };
-                    _written1 += 1;
-                }
-                ::witbind::rt::assert_entries(_written1, _len1);
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(m),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            )
+                        };
+                        unsafe {
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _array6 = _list5.0;
+                let _len6 = _list5.1;
                 let _map6: ::witbind::rt::Map<
                     u32,
                     ::witbind::rt::Vec<::witbind::rt::String>,
@@ -1734,28 +1584,14 @@ pub mod witbind_fixtures {
                         .map(|i| {
                             let _base6 = unsafe { _array6.add(i * 12) };
                             let _l7 = unsafe { *_base6.cast::<u32>() };
-                            let _l8 = unsafe { *_base6.add(4).cast::<*mut u8>() };
-                            let _l9 = unsafe { *_base6.add(8).cast::<usize>() };
-                            let _array10 = _l8;
-                            let _len10 = _l9;
-                            let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                            for i in 0.._len10 {
-                                let _base10 = unsafe { _array10.add(i * 8) };
-                                let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                                let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                                _list10
-                                    .push(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l11.cast::<u8>(),
-                                                _l12,
-                                                _l12,
-                                            ),
-                                        )
-                                    });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4)
+                            let _list8 = unsafe {
+                                ::witbind::rt::list_at(_base6.add(4))
+                            };
+                            let _lift9 = |_base9: *mut u8| unsafe {
+                                ::witbind::rt::take_string_at(_base9)
+                            };
+                            let _list10 = unsafe {
+                                ::witbind::rt::lift_list(_list8, 8, 4, _lift9)
                             };
                             (_l7, _list10)
                         }),
@@ -1768,18 +1604,12 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:async-functions/host", "arrays", (i32, i32, i32,
                     i32, ptr, len, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let [_a1_0, _a1_1, _a1_2, _a1_3] = a;
-                let [_a2_0, _a2_1] = b;
-                let _vec3 = _a2_0;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _vec4 = _a2_1;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 6]>::uninit();
+                let [_a1_0, _a1_1, _a1_2, _a1_3] = &a;
+                let [_a2_0, _a2_1] = &b;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_a2_0);
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(_a2_1);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(_a1_0),
@@ -1840,19 +1670,20 @@ pub mod witbind_fixtures {
                             .enumerate()
                         {
                             let _base2 = unsafe { _p1.add(i * 8) };
-                            let _vec3 = (_e2).into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::give_list(_e2),
+                                )
+                            };
                         }
-                        let _p4 = unsafe { _area.add(16) };
-                        for (i, _e5) in ::core::iter::IntoIterator::into_iter(b)
+                        let _p3 = unsafe { _area.add(16) };
+                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(b)
                             .enumerate()
                         {
-                            let _base5 = unsafe { _p4.add(i) };
+                            let _base4 = unsafe { _p3.add(i) };
                             unsafe {
-                                *_base5.cast::<u8>() = ::witbind::rt::as_i32(_e5) as u8
+                                *_base4.cast::<u8>() = ::witbind::rt::as_i32(_e4) as u8
                             };
                         }
                         ::witbind::rt::async_support::Lowered((_area,))
@@ -1875,32 +1706,20 @@ pub mod witbind_fixtures {
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                        let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                        let _base3 = _l1;
-                        let _len3 = _l2;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
-                        let _l4 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                        let _l5 = unsafe { *arg0.add(12).cast::<usize>() };
-                        let _base6 = _l4;
-                        let _len6 = _l5;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
+                        let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                        unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                        let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                        let _base3 = _l1;
-                        let _len3 = _l2;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
-                        let _l4 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                        let _l5 = unsafe { *arg0.add(12).cast::<usize>() };
-                        let _base6 = _l4;
-                        let _len6 = _l5;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
+                        let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                        unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -1918,10 +1737,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-functions/host", "resize", (ptr, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 264]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 264]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 33]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 match s {
                     Sized::Small(_e2) => {
                         unsafe { *_ptr1.cast::<u8>() = 0 };
@@ -1932,9 +1749,7 @@ pub mod witbind_fixtures {
                     Sized::Big(_e3) => {
                         unsafe { *_ptr1.cast::<u8>() = 1 };
                         let _base4 = unsafe { _ptr1.add(8) };
-                        for (i, _e5) in ::core::iter::IntoIterator::into_iter(_e3)
-                            .enumerate()
-                        {
+                        for (i, _e5) in _e3.iter().enumerate() {
                             let _base5 = unsafe { _base4.add(i * 8) };
                             unsafe {
                                 *_base5.cast::<i64>() = ::witbind::rt::as_i64(_e5)
@@ -1942,7 +1757,7 @@ pub mod witbind_fixtures {
                         }
                     }
                 }
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr6) };
                 let _l7 = unsafe { *_ptr6.cast::<u8>() };
                 match _l7 {
@@ -2266,30 +2081,17 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec1 = (value).into_bytes().into_boxed_slice();
-                    let _len1 = _vec1.len();
-                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
+                    unsafe {
+                        ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(value))
+                    };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
@@ -2375,17 +2177,18 @@ pub mod witbind_fixtures {
                     match value {
                         ::core::result::Result::Ok(_e1) => {
                             unsafe { *ptr.cast::<u8>() = 0 };
-                            let _vec2 = (_e1).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len2 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    ptr.add(4),
+                                    ::witbind::rt::give_string(_e1),
+                                )
+                            };
                         }
-                        ::core::result::Result::Err(_e3) => {
+                        ::core::result::Result::Err(_e2) => {
                             unsafe { *ptr.cast::<u8>() = 1 };
                             unsafe {
                                 *ptr.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
-                                    _e3,
+                                    _e2,
                                 ) as i32
                             };
                         }
@@ -2400,22 +2203,14 @@ pub mod witbind_fixtures {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     match _l1 {
                         0 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                             ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(ptr.add(4))
                             })
                         }
                         1 => {
-                            let _l4 = unsafe { *ptr.add(4).cast::<u32>() };
+                            let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
                             ::core::result::Result::Err(
-                                ::witbind::rt::async_support::ErrorContext::from_handle(_l4),
+                                ::witbind::rt::async_support::ErrorContext::from_handle(_l2),
                             )
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2425,9 +2220,8 @@ pub mod witbind_fixtures {
                 unsafe fn dealloc_lists(ptr: *mut u8) {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     if _l1 == 0 {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -3133,20 +2927,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
-                            __T::greet(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
-                                })
+                            __T::greet(unsafe { ::witbind::rt::take_string(arg0, arg1) })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]greet", (ptr, len)
@@ -3233,15 +3017,7 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
-                            __T::later(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
-                                })
+                            __T::later(unsafe { ::witbind::rt::take_string(arg0, arg1) })
                                 .await
                         };
                         ::witbind::rt::wit_import!(
@@ -3333,9 +3109,7 @@ pub mod exports {
                                 )
                                 .await
                         };
-                        let _vec19 = &_ret18;
-                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                        let _len19 = _vec19.len();
+                        let (_ptr19, _len19) = ::witbind::rt::lend_list(&_ret18);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]big", (ptr, len)
@@ -3377,7 +3151,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret6 = {
+                        let _ret4 = {
                             let _array1 = arg0;
                             let _len1 = arg1;
                             let _map1: ::witbind::rt::Map<
@@ -3387,21 +3161,11 @@ pub mod exports {
                                 (0.._len1)
                                     .map(|i| {
                                         let _base1 = unsafe { _array1.add(i * 16) };
-                                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                                        let _l4 = unsafe { *_base1.add(8).cast::<i32>() };
-                                        let _l5 = unsafe { *_base1.add(12).cast::<i32>() };
+                                        let _l2 = unsafe { *_base1.add(8).cast::<i32>() };
+                                        let _l3 = unsafe { *_base1.add(12).cast::<i32>() };
                                         (
-                                            unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l2.cast::<u8>(),
-                                                        _l3,
-                                                        _l3,
-                                                    ),
-                                                )
-                                            },
-                                            Point { x: _l4, y: _l5 },
+                                            unsafe { ::witbind::rt::take_string_at(_base1) },
+                                            Point { x: _l2, y: _l3 },
                                         )
                                     }),
                             );
@@ -3410,33 +3174,33 @@ pub mod exports {
                             };
                             __T::maps(_map1).await
                         };
-                        let _entries7 = ::core::iter::IntoIterator::into_iter(&_ret6);
-                        let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
-                        let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 16, 4) };
-                        let mut _written7 = 0;
-                        for (_key7, _value7) in _entries7.take(_len7) {
-                            let i = _written7;
-                            let _base7 = unsafe { _array7.add(i * 16) };
-                            let _vec8 = _key7;
-                            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                            let _len8 = _vec8.len();
-                            unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-                            unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
-                            let _vec9 = _value7;
-                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec9.len();
-                            unsafe { *_base7.add(12).cast::<usize>() = _len9 };
-                            unsafe { *_base7.add(8).cast::<*mut u8>() = _ptr9 };
-                            _written7 += 1;
-                        }
-                        ::witbind::rt::assert_entries(_written7, _len7);
+                        let (_array6, _len6) = ::witbind::rt::lower_list(
+                            ::core::iter::IntoIterator::into_iter(&_ret4),
+                            16,
+                            4,
+                            |(_key5, _value5), _base6| {
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base6,
+                                        ::witbind::rt::lend_str(_key5),
+                                    )
+                                };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base6.add(8),
+                                        ::witbind::rt::lend_list(_value5),
+                                    )
+                                };
+                            },
+                        );
+                        let (_ptr7, _len7) = (_array6, _len6);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-functions/api",
                             "[task-return]maps", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array7, _len7) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 4) };
+                        unsafe { _wit_import(_ptr7, _len7) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 16, 4) };
                     })
                 }
                 #[doc(hidden)]
@@ -3458,16 +3222,12 @@ pub mod exports {
                     arg3: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 32]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 32],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 4]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::arrays([
                         Point { x: arg0, y: arg1 },
                         Point { x: arg2, y: arg3 },
                     ]);
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     for (i, _e3) in ::core::iter::IntoIterator::into_iter(_ret1)
                         .enumerate()
                     {
@@ -3480,17 +3240,13 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_contexts_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::contexts(
                         ::witbind::rt::async_support::ErrorContext::from_handle(
                             arg0 as u32,
                         ),
                     );
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
                             unsafe { *_ptr2.cast::<u8>() = 0 };
@@ -3517,15 +3273,7 @@ pub mod exports {
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = Session::new(
-                        __T::new(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                ),
-                            )
-                        }),
+                        __T::new(unsafe { ::witbind::rt::take_string(arg0, arg1) }),
                     );
                     ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
@@ -3551,9 +3299,7 @@ pub mod exports {
                         };
                         let (_v5, _v6, _v7) = match &_ret1 {
                             ::core::result::Result::Ok(_e2) => {
-                                let _vec3 = _e2;
-                                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                                let _len3 = _vec3.len();
+                                let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                                 (0i32, _ptr3, _len3)
                             }
                             ::core::result::Result::Err(_e4) => {
@@ -3833,30 +3579,20 @@ pub mod exports {
                     }
                     #[allow(unused_variables)]
                     unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                        let _vec1 = (value).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
-                        unsafe { *ptr.add(4).cast::<usize>() = _len1 };
-                        unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr,
+                                ::witbind::rt::give_string(value),
+                            )
+                        };
                     }
                     unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l1.cast::<u8>(),
-                                    _l2,
-                                    _l2,
-                                ),
-                            )
-                        }
+                        unsafe { ::witbind::rt::take_string_at(ptr) }
                     }
                     #[allow(unused_variables)]
                     unsafe fn dealloc_lists(ptr: *mut u8) {
-                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                        let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                        unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                     }
                     static VTABLE: ::witbind::rt::async_support::StreamVtable<
                         ::witbind::rt::String,

@@ -95,20 +95,14 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_item(ptr: *mut u8) {
-                let _l1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(8).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                let _l3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _base5 = _l3;
-                let _len5 = _l4;
-                for i in 0.._len5 {
-                    let _elem5 = unsafe { _base5.add(i * 8) };
-                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                let _free3 = |_elem3: *mut u8| {
+                    let _list4 = unsafe { ::witbind::rt::list_at(_elem3) };
+                    unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+                };
+                unsafe { ::witbind::rt::free_list(_list2, 8, 4, _free3) };
             }
             /// Lifts a `item` out of canonical ABI memory.
             ///
@@ -119,41 +113,15 @@ pub mod witbind_fixtures {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_item(ptr: *mut u8) -> Item {
                 let _l1 = unsafe { *ptr.cast::<u32>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    _list6
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                let _lift3 = |_base3: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base3)
+                };
+                let _list4 = unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) };
                 Item {
                     id: _l1,
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    },
-                    tags: _list6,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr.add(4)) },
+                    tags: _list4,
                 }
             }
             /// Lowers a lent `item` into canonical ABI memory.
@@ -168,25 +136,24 @@ pub mod witbind_fixtures {
             ) {
                 let Item { id: _f1, name: _f2, tags: _f3 } = value;
                 unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *ptr.add(8).cast::<usize>() = _len4 };
-                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = _f3;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in _vec5.iter().enumerate() {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2))
+                };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
                 _cleanup_list.push((_array5, _len5 * 8, 4));
-                unsafe { *ptr.add(16).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(12).cast::<*mut u8>() = _array5 };
+                unsafe { ::witbind::rt::store_list(ptr.add(12), (_array5, _len5)) };
             }
             /// Lowers a `item` into canonical ABI memory, handing it over.
             ///
@@ -196,25 +163,26 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_item(value: Item, ptr: *mut u8) {
                 let Item { id: _f1, name: _f2, tags: _f3 } = value;
                 unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                let _vec4 = (_f2).into_bytes().into_boxed_slice();
-                let _len4 = _vec4.len();
-                let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                unsafe { *ptr.add(8).cast::<usize>() = _len4 };
-                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = _f3;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                    let _len6 = _vec6.len();
-                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
-                unsafe { *ptr.add(16).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(12).cast::<*mut u8>() = _array5 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        ptr.add(4),
+                        ::witbind::rt::give_string(_f2),
+                    )
+                };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(_f3),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::give_string(_e4),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(ptr.add(12), (_array5, _len5)) };
             }
         }
         /// Implemented by the test host.
@@ -381,9 +349,7 @@ pub mod witbind_fixtures {
                         (s, yields): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec1 = (s).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        let (_ptr1, _len1) = ::witbind::rt::give_string(s);
                         ::witbind::rt::async_support::Lowered((
                             _ptr1,
                             _len1,
@@ -410,7 +376,7 @@ pub mod witbind_fixtures {
                             (arg0, arg1, arg2),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -419,24 +385,14 @@ pub mod witbind_fixtures {
                             (arg0, arg1, arg2),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l1.cast::<u8>(),
-                                    _l2,
-                                    _l2,
-                                ),
-                            )
-                        }
+                        unsafe { ::witbind::rt::take_string_at(_results) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -544,9 +500,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-runtime/host", "later", (ptr, len), i32
                 );
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
                 let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -843,30 +797,17 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec1 = (value).into_bytes().into_boxed_slice();
-                    let _len1 = _vec1.len();
-                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
+                    unsafe {
+                        ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(value))
+                    };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
@@ -1107,21 +1048,11 @@ pub mod exports {
                             __T::compute(
                                     arg0 as u32,
                                     arg1 as u32,
-                                    unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                arg2.cast::<u8>(),
-                                                arg3,
-                                                arg3,
-                                            ),
-                                        )
-                                    },
+                                    unsafe { ::witbind::rt::take_string(arg2, arg3) },
                                 )
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]compute", (ptr, len)
@@ -1320,26 +1251,28 @@ pub mod exports {
                             (*mut u8, usize, usize),
                         >::new();
                         let _ret1 = { __T::collect_items(arg0 as u32).await };
-                        let _vec2 = &_ret1;
-                        let _len2 = _vec2.len();
-                        let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 20, 4) };
-                        for (i, _e2) in _vec2.iter().enumerate() {
-                            let _base2 = unsafe { _array2.add(i * 20) };
-                            unsafe {
-                                super::super::super::super::witbind_fixtures::async_runtime::types::_lower_item(
-                                    &_e2,
-                                    _base2,
-                                    &mut _cleanup_list,
-                                )
-                            };
-                        }
+                        let (_array3, _len3) = ::witbind::rt::lower_list(
+                            _ret1.iter(),
+                            20,
+                            4,
+                            |_e2, _base3| {
+                                unsafe {
+                                    super::super::super::super::witbind_fixtures::async_runtime::types::_lower_item(
+                                        &_e2,
+                                        _base3,
+                                        &mut _cleanup_list,
+                                    )
+                                };
+                            },
+                        );
+                        let (_ptr4, _len4) = (_array3, _len3);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]collect-items", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array2, _len2) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 20, 4) };
+                        unsafe { _wit_import(_ptr4, _len4) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 20, 4) };
                         for (ptr, size, align) in _cleanup_list {
                             unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                         }
@@ -1398,15 +1331,7 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
-                            __T::later(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
-                                })
+                            __T::later(unsafe { ::witbind::rt::take_string(arg0, arg1) })
                                 .await
                         };
                         ::witbind::rt::wit_import!(
@@ -1438,19 +1363,11 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::await_host_later(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]await-host-later", (ptr, len)
@@ -1509,9 +1426,7 @@ pub mod exports {
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-runtime/api",
                             "[task-return]wait", (ptr, len)
@@ -1644,22 +1559,12 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
-                            __T::fail(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
-                                })
+                            __T::fail(unsafe { ::witbind::rt::take_string(arg0, arg1) })
                                 .await
                         };
                         let (_v5, _v6, _v7) = match &_ret1 {
                             ::core::result::Result::Ok(_e2) => {
-                                let _vec3 = _e2;
-                                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                                let _len3 = _vec3.len();
+                                let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                                 (0i32, _ptr3, _len3)
                             }
                             ::core::result::Result::Err(_e4) => {
@@ -1691,21 +1596,11 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::sync_fail(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
                             unsafe { *_ptr2.cast::<u8>() = 0 };
@@ -1738,73 +1633,50 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _array1 = arg0;
                     let _len1 = arg1;
                     let _map1: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
                         (0.._len1)
                             .map(|i| {
                                 let _base1 = unsafe { _array1.add(i * 12) };
-                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                                let _l4 = unsafe { *_base1.add(8).cast::<u32>() };
-                                (
-                                    unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l2.cast::<u8>(),
-                                                _l3,
-                                                _l3,
-                                            ),
-                                        )
-                                    },
-                                    _l4,
-                                )
+                                let _l2 = unsafe { *_base1.add(8).cast::<u32>() };
+                                (unsafe { ::witbind::rt::take_string_at(_base1) }, _l2)
                             }),
                     );
                     unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                    let _ret5 = __T::maps(_map1);
-                    let _ptr6 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _entries7 = ::core::iter::IntoIterator::into_iter(_ret5);
-                    let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
-                    let mut _written7 = 0;
-                    for (_key7, _value7) in _entries7.take(_len7) {
-                        let i = _written7;
-                        let _base7 = unsafe { _array7.add(i * 12) };
-                        let _vec8 = (_key7).into_bytes().into_boxed_slice();
-                        let _len8 = _vec8.len();
-                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                        unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-                        unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
-                        unsafe {
-                            *_base7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value7)
-                        };
-                        _written7 += 1;
-                    }
-                    ::witbind::rt::assert_entries(_written7, _len7);
-                    unsafe { *_ptr6.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_ptr6.cast::<*mut u8>() = _array7 };
-                    _ptr6
+                    let _ret3 = __T::maps(_map1);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array6, _len6) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret3),
+                        12,
+                        4,
+                        |(_key5, _value5), _base6| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base6,
+                                    ::witbind::rt::give_string(_key5),
+                                )
+                            };
+                            unsafe {
+                                *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                    _value5,
+                                )
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_maps<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 12) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 12, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1815,18 +1687,14 @@ pub mod exports {
                     arg3: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 4]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::arrays([
                         arg0 as u32,
                         arg1 as u32,
                         arg2 as u32,
                         arg3 as u32,
                     ]);
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     for (i, _e3) in ::core::iter::IntoIterator::into_iter(_ret1)
                         .enumerate()
                     {
@@ -2143,30 +2011,20 @@ pub mod exports {
                     }
                     #[allow(unused_variables)]
                     unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                        let _vec1 = (value).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
-                        unsafe { *ptr.add(4).cast::<usize>() = _len1 };
-                        unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr,
+                                ::witbind::rt::give_string(value),
+                            )
+                        };
                     }
                     unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l1.cast::<u8>(),
-                                    _l2,
-                                    _l2,
-                                ),
-                            )
-                        }
+                        unsafe { ::witbind::rt::take_string_at(ptr) }
                     }
                     #[allow(unused_variables)]
                     unsafe fn dealloc_lists(ptr: *mut u8) {
-                        let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                        let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                        let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                        unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                     }
                     static VTABLE: ::witbind::rt::async_support::StreamVtable<
                         ::witbind::rt::String,

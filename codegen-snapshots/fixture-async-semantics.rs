@@ -170,9 +170,7 @@ pub mod witbind_fixtures {
                         (v, yields): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec1 = (v).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        let (_ptr1, _len1) = ::witbind::rt::give_string(v);
                         ::witbind::rt::async_support::Lowered((
                             _ptr1,
                             _len1,
@@ -199,7 +197,7 @@ pub mod witbind_fixtures {
                             (arg0, arg1, arg2),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -208,24 +206,14 @@ pub mod witbind_fixtures {
                             (arg0, arg1, arg2),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l1.cast::<u8>(),
-                                    _l2,
-                                    _l2,
-                                ),
-                            )
-                        }
+                        unsafe { ::witbind::rt::take_string_at(_results) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -446,15 +434,7 @@ pub mod witbind_fixtures {
                         &mut self,
                         _results: *mut u8,
                     ) -> Self::Results {
-                        let _l1 = unsafe { *_results.cast::<*mut u8>() };
-                        let _l2 = unsafe { *_results.add(4).cast::<usize>() };
-                        unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            )
-                        }
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_results) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -471,9 +451,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:async-semantics/host", "held-future", (ptr, len),
                     i32
                 );
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
                 let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -498,9 +476,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:async-semantics/host", "write-stream", (ptr, len,
                     i32), i32
                 );
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ret2 = unsafe {
                     _wit_import(_ptr1, _len1, ::witbind::rt::as_i32(chunk))
                 };
@@ -515,9 +491,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:async-semantics/host", "step", (ptr, len)
                 );
-                let _vec1 = step;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(step);
                 unsafe { _wit_import(_ptr1, _len1) };
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `read-stream`.
@@ -651,30 +625,17 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec1 = (value).into_bytes().into_boxed_slice();
-                    let _len1 = _vec1.len();
-                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
+                    unsafe {
+                        ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(value))
+                    };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
                     ::witbind::rt::String,
@@ -913,9 +874,7 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = { __T::import_dropped_unpolled().await };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-unpolled", (ptr, len)
@@ -941,9 +900,7 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = { __T::import_dropped_pending().await };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-pending", (ptr, len)
@@ -969,9 +926,7 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = { __T::import_dropped_returned().await };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-returned", (ptr, len)
@@ -997,9 +952,7 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = { __T::import_dropped_delivered().await };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]import-dropped-delivered", (ptr, len)
@@ -1085,9 +1038,7 @@ pub mod exports {
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-unpolled", (ptr, len)
@@ -1117,19 +1068,11 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::read_cancelled_pending(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-pending", (ptr, len)
@@ -1159,19 +1102,11 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::read_cancelled_written(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-written", (ptr, len)
@@ -1201,19 +1136,11 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::read_cancelled_delivered(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-cancelled-delivered", (ptr, len)
@@ -1243,19 +1170,11 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::read_dropped_written(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]read-dropped-written", (ptr, len)
@@ -1392,13 +1311,7 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::write_spawned(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
@@ -1429,34 +1342,21 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret5 = {
-                            let _array1 = arg0;
-                            let _len1 = arg1;
-                            let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                            for i in 0.._len1 {
-                                let _base1 = unsafe { _array1.add(i * 8) };
-                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                                let _list4 = unsafe {
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    )
-                                };
-                                _list1.push(_list4);
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4)
+                        let _ret3 = {
+                            let _lift1 = |_base1: *mut u8| unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_base1)
                             };
-                            __T::stream_writes(_list1).await
+                            let _list2 = unsafe {
+                                ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                            };
+                            __T::stream_writes(_list2).await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-writes", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret5.take_handle() as i32) };
+                        unsafe { _wit_import(_ret3.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1476,39 +1376,41 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = { __T::write_reports().await };
-                        let _vec2 = &_ret1;
-                        let _len2 = _vec2.len();
-                        let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
-                        for (i, _e2) in _vec2.iter().enumerate() {
-                            let _base2 = unsafe { _array2.add(i * 12) };
-                            let Report { outcome: _f3, remaining: _f4 } = _e2;
-                            match _f3 {
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                    _e5,
-                                ) => {
-                                    unsafe { *_base2.cast::<u8>() = 0 };
-                                    unsafe {
-                                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
-                                    };
+                        let (_array3, _len3) = ::witbind::rt::lower_list(
+                            _ret1.iter(),
+                            12,
+                            4,
+                            |_e2, _base3| {
+                                let Report { outcome: _f4, remaining: _f5 } = _e2;
+                                match _f4 {
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
+                                        _e6,
+                                    ) => {
+                                        unsafe { *_base3.cast::<u8>() = 0 };
+                                        unsafe {
+                                            *_base3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
+                                        };
+                                    }
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
+                                        unsafe { *_base3.cast::<u8>() = 1 };
+                                    }
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
+                                        unsafe { *_base3.cast::<u8>() = 2 };
+                                    }
                                 }
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                    unsafe { *_base2.cast::<u8>() = 1 };
-                                }
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                    unsafe { *_base2.cast::<u8>() = 2 };
-                                }
-                            }
-                            unsafe {
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
-                            };
-                        }
+                                unsafe {
+                                    *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                                };
+                            },
+                        );
+                        let (_ptr9, _len9) = (_array3, _len3);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-reports", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array2, _len2) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                        unsafe { _wit_import(_ptr9, _len9) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
                     })
                 }
                 #[doc(hidden)]
@@ -1540,39 +1442,41 @@ pub mod exports {
                                 )
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _len2 = _vec2.len();
-                        let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
-                        for (i, _e2) in _vec2.iter().enumerate() {
-                            let _base2 = unsafe { _array2.add(i * 12) };
-                            let Report { outcome: _f3, remaining: _f4 } = _e2;
-                            match _f3 {
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                    _e5,
-                                ) => {
-                                    unsafe { *_base2.cast::<u8>() = 0 };
-                                    unsafe {
-                                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
-                                    };
+                        let (_array3, _len3) = ::witbind::rt::lower_list(
+                            _ret1.iter(),
+                            12,
+                            4,
+                            |_e2, _base3| {
+                                let Report { outcome: _f4, remaining: _f5 } = _e2;
+                                match _f4 {
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
+                                        _e6,
+                                    ) => {
+                                        unsafe { *_base3.cast::<u8>() = 0 };
+                                        unsafe {
+                                            *_base3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
+                                        };
+                                    }
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
+                                        unsafe { *_base3.cast::<u8>() = 1 };
+                                    }
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
+                                        unsafe { *_base3.cast::<u8>() = 2 };
+                                    }
                                 }
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                    unsafe { *_base2.cast::<u8>() = 1 };
-                                }
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                    unsafe { *_base2.cast::<u8>() = 2 };
-                                }
-                            }
-                            unsafe {
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
-                            };
-                        }
+                                unsafe {
+                                    *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                                };
+                            },
+                        );
+                        let (_ptr9, _len9) = (_array3, _len3);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-reads", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array2, _len2) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                        unsafe { _wit_import(_ptr9, _len9) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
                     })
                 }
                 #[doc(hidden)]
@@ -1596,26 +1500,21 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
-                            let _list1 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
+                        let _ret1 = {
+                            __T::stream_read_cancelled(
+                                    unsafe { ::witbind::rt::take_list::<u8>(arg0, arg1) },
+                                    arg2 as u32,
+                                    arg3 as u32,
                                 )
-                            };
-                            __T::stream_read_cancelled(_list1, arg2 as u32, arg3 as u32)
                                 .await
                         };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_list(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-read-cancelled", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]
@@ -1637,52 +1536,48 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
-                            let _list1 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                )
-                            };
-                            __T::stream_write_cancelled(_list1).await
+                        let _ret1 = {
+                            __T::stream_write_cancelled(unsafe {
+                                    ::witbind::rt::take_list::<u8>(arg0, arg1)
+                                })
+                                .await
                         };
-                        let (_t3_0, _t3_1) = &_ret2;
-                        let _vec4 = _t3_0;
-                        let _len4 = _vec4.len();
-                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
-                        for (i, _e4) in _vec4.iter().enumerate() {
-                            let _base4 = unsafe { _array4.add(i * 12) };
-                            let Report { outcome: _f5, remaining: _f6 } = _e4;
-                            match _f5 {
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                    _e7,
-                                ) => {
-                                    unsafe { *_base4.cast::<u8>() = 0 };
-                                    unsafe {
-                                        *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e7)
-                                    };
+                        let (_t2_0, _t2_1) = &_ret1;
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _t2_0.iter(),
+                            12,
+                            4,
+                            |_e3, _base4| {
+                                let Report { outcome: _f5, remaining: _f6 } = _e3;
+                                match _f5 {
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
+                                        _e7,
+                                    ) => {
+                                        unsafe { *_base4.cast::<u8>() = 0 };
+                                        unsafe {
+                                            *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e7)
+                                        };
+                                    }
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
+                                        unsafe { *_base4.cast::<u8>() = 1 };
+                                    }
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
+                                        unsafe { *_base4.cast::<u8>() = 2 };
+                                    }
                                 }
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                    unsafe { *_base4.cast::<u8>() = 1 };
-                                }
-                                super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                    unsafe { *_base4.cast::<u8>() = 2 };
-                                }
-                            }
-                            unsafe {
-                                *_base4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f6)
-                            };
-                        }
-                        let _vec10 = _t3_1;
-                        let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                        let _len10 = _vec10.len();
+                                unsafe {
+                                    *_base4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f6)
+                                };
+                            },
+                        );
+                        let (_ptr10, _len10) = (_array4, _len4);
+                        let (_ptr11, _len11) = ::witbind::rt::lend_list(_t2_1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-write-cancelled", (ptr, len, ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_array4, _len4, _ptr10, _len10) };
+                        unsafe { _wit_import(_ptr10, _len10, _ptr11, _len11) };
                         unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
                     })
                 }
@@ -1705,22 +1600,18 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
-                            let _list1 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                )
-                            };
-                            __T::sink_write(_list1).await
+                        let _ret1 = {
+                            __T::sink_write(unsafe {
+                                    ::witbind::rt::take_list::<u8>(arg0, arg1)
+                                })
+                                .await
                         };
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]sink-write", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ret2.take_handle() as i32) };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]
@@ -1740,9 +1631,7 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = { __T::write_across_block_on().await };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_list(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-across-block-on", (ptr, len)
@@ -1837,13 +1726,7 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::spawn_job(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
@@ -1877,9 +1760,7 @@ pub mod exports {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
                             ::core::option::Option::Some(_e3) => {
-                                let _vec4 = _e3;
-                                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                                let _len4 = _vec4.len();
+                                let (_ptr4, _len4) = ::witbind::rt::lend_str(_e3);
                                 (1i32, _ptr4, _len4)
                             }
                         };
@@ -1912,19 +1793,11 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
                             __T::nested_block_on(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg0.cast::<u8>(),
-                                            arg1,
-                                            arg1,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(arg0, arg1)
                                 })
                                 .await
                         };
-                        let _vec2 = &_ret1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]nested-block-on", (ptr, len)
@@ -1950,34 +1823,24 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::sync_block_on(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_sync_block_on<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1989,25 +1852,20 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
-                        let _ret2 = {
-                            let _list1 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
+                        let _ret1 = {
+                            __T::futures_stream(
+                                    unsafe { ::witbind::rt::take_list::<u8>(arg0, arg1) },
+                                    arg2 as u32,
                                 )
-                            };
-                            __T::futures_stream(_list1, arg2 as u32).await
+                                .await
                         };
-                        let _vec3 = &_ret2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_list(&_ret1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]futures-stream", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr3, _len3) };
+                        unsafe { _wit_import(_ptr2, _len2) };
                     })
                 }
                 #[doc(hidden)]

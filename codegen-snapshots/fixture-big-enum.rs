@@ -1578,32 +1578,32 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:big-enum/wide-enum", "in-containers", (ptr, len,
                     i32, i32, ptr)
                 );
-                #[repr(align(2))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 4]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 4]);
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 2, 2) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 2) };
-                    unsafe { *_base1.cast::<u16>() = _e1.clone() as u16 };
-                }
-                let (_v4, _v5) = match y {
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    2,
+                    2,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<u16>() = _e1.clone() as u16 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match y {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => (1i32, _e3.clone() as i32),
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _v4, _v5, _ptr6) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 2, 2) };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 2, 2) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
                     0 => {
-                        let _l8 = unsafe { *_ptr6.add(2).cast::<u16>() };
-                        ::core::result::Result::Ok(unsafe { Wide::_lift(_l8) })
+                        let _l10 = unsafe { *_ptr8.add(2).cast::<u16>() };
+                        ::core::result::Result::Ok(unsafe { Wide::_lift(_l10) })
                     }
                     1 => {
-                        let _l9 = unsafe { *_ptr6.add(2).cast::<u16>() };
-                        ::core::result::Result::Err(unsafe { Wide::_lift(_l9) })
+                        let _l11 = unsafe { *_ptr8.add(2).cast::<u16>() };
+                        ::core::result::Result::Err(unsafe { Wide::_lift(_l11) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

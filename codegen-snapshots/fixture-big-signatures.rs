@@ -23,10 +23,8 @@ pub fn wide_world_fn(
     a16: u64,
 ) -> (u64, u64, u64) {
     ::witbind::rt::wit_import!("$root", "wide-world-fn", (ptr, ptr));
-    #[repr(align(8))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
-    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
-    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { *_ptr1.cast::<i64>() = ::witbind::rt::as_i64(a0) };
     unsafe { *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1) };
     unsafe { *_ptr1.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2) };
@@ -44,7 +42,7 @@ pub fn wide_world_fn(
     unsafe { *_ptr1.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14) };
     unsafe { *_ptr1.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15) };
     unsafe { *_ptr1.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16) };
-    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_ptr1, _ptr2) };
     let _l3 = unsafe { *_ptr2.cast::<u64>() };
     let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
@@ -177,10 +175,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "seventeen-params", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8 };
                 unsafe {
                     *_ptr1.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16
@@ -222,64 +218,36 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "many-strings", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec2 = a;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.cast::<*mut u8>() = _ptr2 };
-                let _vec3 = b;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                unsafe { *_ptr1.add(12).cast::<usize>() = _len3 };
-                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _ptr3 };
-                let _vec4 = c;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *_ptr1.add(20).cast::<usize>() = _len4 };
-                unsafe { *_ptr1.add(16).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = d;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *_ptr1.add(28).cast::<usize>() = _len5 };
-                unsafe { *_ptr1.add(24).cast::<*mut u8>() = _ptr5 };
-                let _vec6 = e;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                unsafe { *_ptr1.add(36).cast::<usize>() = _len6 };
-                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr6 };
-                let _vec7 = f;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                unsafe { *_ptr1.add(44).cast::<usize>() = _len7 };
-                unsafe { *_ptr1.add(40).cast::<*mut u8>() = _ptr7 };
-                let _vec8 = g;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                unsafe { *_ptr1.add(52).cast::<usize>() = _len8 };
-                unsafe { *_ptr1.add(48).cast::<*mut u8>() = _ptr8 };
-                let _vec9 = h;
-                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                let _len9 = _vec9.len();
-                unsafe { *_ptr1.add(60).cast::<usize>() = _len9 };
-                unsafe { *_ptr1.add(56).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = i;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
-                unsafe { *_ptr1.add(68).cast::<usize>() = _len10 };
-                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr10 };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr11) };
-                let _l12 = unsafe { *_ptr11.cast::<*mut u8>() };
-                let _l13 = unsafe { *_ptr11.add(4).cast::<usize>() };
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(a)) };
                 unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l12.cast::<u8>(), _l13, _l13),
-                    )
-                }
+                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_str(b))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(16), ::witbind::rt::lend_str(c))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(24), ::witbind::rt::lend_str(d))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(32), ::witbind::rt::lend_str(e))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(40), ::witbind::rt::lend_str(f))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(48), ::witbind::rt::lend_str(g))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(56), ::witbind::rt::lend_str(h))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(64), ::witbind::rt::lend_str(i))
+                };
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             /// One record parameter of 17 flat values.
             #[allow(clippy::needless_borrow)]
@@ -287,10 +255,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "record-param", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_seventeen(&x, _ptr1) };
                 unsafe { _wit_import(_ptr1) };
             }
@@ -299,10 +265,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "record-result", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 unsafe { _lift_seventeen(_ptr1) }
             }
@@ -312,12 +276,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "echo-seventeen", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_seventeen(&x, _ptr1) };
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 unsafe { _lift_seventeen(_ptr2) }
             }
@@ -326,10 +288,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "two-results", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u32>() };
                 let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
@@ -340,10 +300,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "option-result", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -360,18 +318,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:big-signatures/wide", "string-result", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr1) }
             }
             /// A result with large payloads on both sides.
             pub fn large_result(
@@ -384,67 +334,39 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:big-signatures/wide", "large-result", (ptr, len,
                     ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                }
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                match _l4 {
-                    0 => {
-                        let _l5 = unsafe { *_ptr3.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *_ptr3.add(12).cast::<usize>() };
-                        let _l7 = unsafe { *_ptr3.add(16).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_ptr3.add(20).cast::<usize>() };
-                        let _list9 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
                             )
                         };
-                        let _l10 = unsafe { *_ptr3.add(24).cast::<u64>() };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                match _l5 {
+                    0 => {
+                        let _l6 = unsafe { *_ptr4.add(24).cast::<u64>() };
                         ::core::result::Result::Ok((
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l5.cast::<u8>(),
-                                        _l6,
-                                        _l6,
-                                    ),
-                                )
-                            },
-                            _list9,
-                            _l10,
+                            unsafe { ::witbind::rt::take_string_at(_ptr4.add(8)) },
+                            unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(16)) },
+                            _l6,
                         ))
                     }
                     1 => {
-                        let _v11 = unsafe { _lift_seventeen(_ptr3.add(8)) };
-                        let _l12 = unsafe { *_ptr3.add(76).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_ptr3.add(80).cast::<usize>() };
+                        let _v7 = unsafe { _lift_seventeen(_ptr4.add(8)) };
                         ::core::result::Result::Err((
-                            _v11,
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _l13,
-                                        _l13,
-                                    ),
-                                )
-                            },
+                            _v7,
+                            unsafe { ::witbind::rt::take_string_at(_ptr4.add(76)) },
                         ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -466,55 +388,54 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:big-signatures/wide", "mixed", (ptr, len, ptr, len,
                     i32, ptr, len, i64, ptr, len, i32, ptr, len, i32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec1 = name;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _vec2 = data;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                let (_ptr2, _len2) = ::witbind::rt::lend_list(data);
                 let (_v6, _v7, _v8) = match maybe {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (1i32, _ptr5, _len5)
                     }
                 };
-                let _vec9 = pairs;
-                let _len9 = _vec9.len();
-                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 16, 4) };
-                for (i, _e9) in _vec9.iter().enumerate() {
-                    let _base9 = unsafe { _array9.add(i * 16) };
-                    let (_t10_0, _t10_1) = _e9;
-                    let _vec11 = _t10_0;
-                    let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                    let _len11 = _vec11.len();
-                    unsafe { *_base9.add(4).cast::<usize>() = _len11 };
-                    unsafe { *_base9.cast::<*mut u8>() = _ptr11 };
-                    let _vec12 = _t10_1;
-                    let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                    let _len12 = _vec12.len();
-                    unsafe { *_base9.add(12).cast::<usize>() = _len12 };
-                    unsafe { *_base9.add(8).cast::<*mut u8>() = _ptr12 };
-                }
-                let _vec13 = nested;
-                let _len13 = _vec13.len();
-                let _array13 = unsafe { ::witbind::rt::alloc_list(_len13, 8, 4) };
-                for (i, _e13) in _vec13.iter().enumerate() {
-                    let _base13 = unsafe { _array13.add(i * 8) };
-                    let _vec14 = _e13;
-                    let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                    let _len14 = _vec14.len();
-                    unsafe { *_base13.add(4).cast::<usize>() = _len14 };
-                    unsafe { *_base13.cast::<*mut u8>() = _ptr14 };
-                }
-                let _ptr15 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_array10, _len10) = ::witbind::rt::lower_list(
+                    pairs.iter(),
+                    16,
+                    4,
+                    |_e9, _base10| {
+                        let (_t11_0, _t11_1) = _e9;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base10,
+                                ::witbind::rt::lend_str(_t11_0),
+                            )
+                        };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base10.add(8),
+                                ::witbind::rt::lend_str(_t11_1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr12, _len12) = (_array10, _len10);
+                let (_array14, _len14) = ::witbind::rt::lower_list(
+                    nested.iter(),
+                    8,
+                    4,
+                    |_e13, _base14| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base14,
+                                ::witbind::rt::lend_list(_e13),
+                            )
+                        };
+                    },
+                );
+                let (_ptr15, _len15) = (_array14, _len14);
+                let _ptr16 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _ptr1,
@@ -525,32 +446,19 @@ pub mod witbind_fixtures {
                         _v7,
                         _v8,
                         ::witbind::rt::as_i64(count),
-                        _array9,
-                        _len9,
+                        _ptr12,
+                        _len12,
                         ::witbind::rt::as_i32(flag),
-                        _array13,
-                        _len13,
-                        ::witbind::rt::as_i32(last),
                         _ptr15,
+                        _len15,
+                        ::witbind::rt::as_i32(last),
+                        _ptr16,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 16, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 8, 4) };
-                let _l16 = unsafe { *_ptr15.cast::<*mut u8>() };
-                let _l17 = unsafe { *_ptr15.add(4).cast::<usize>() };
-                let _l18 = unsafe { *_ptr15.add(8).cast::<u64>() };
-                (
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l16.cast::<u8>(),
-                                _l17,
-                                _l17,
-                            ),
-                        )
-                    },
-                    _l18,
-                )
+                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 16, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                let _l17 = unsafe { *_ptr16.add(8).cast::<u64>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr16) }, _l17)
             }
             /// Lifts a `seventeen` out of canonical ABI memory.
             ///

@@ -255,11 +255,7 @@ pub mod exports {
                     let mut _borrows3 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<HandleSource>,
                     >::new();
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 4) };
+                    let _lift1 = |_base1: *mut u8| {
                         let _l2 = unsafe { *_base1.cast::<i32>() };
                         _borrows3
                             .push(
@@ -272,11 +268,13 @@ pub mod exports {
                         let _ptr3: *const HandleSource = ::witbind::rt::last_boxed(
                             &_borrows3,
                         );
-                        _list1.push(unsafe { &*_ptr3 });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                    let _ret4 = __T::many(_list1);
-                    ::witbind::rt::as_i32(_ret4)
+                        unsafe { &*_ptr3 }
+                    };
+                    let _list4 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 4, 4, _lift1)
+                    };
+                    let _ret5 = __T::many(_list4);
+                    ::witbind::rt::as_i32(_ret5)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -288,13 +286,9 @@ pub mod exports {
                     let mut _borrows4 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<HandleSource>,
                     >::new();
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
+                    let _lift1 = |_base1: *mut u8| {
                         let _l2 = unsafe { *_base1.cast::<u8>() };
-                        let _v5 = match _l2 {
+                        match _l2 {
                             0 => ::core::option::Option::None,
                             1 => {
                                 let _l3 = unsafe { *_base1.add(4).cast::<i32>() };
@@ -312,12 +306,13 @@ pub mod exports {
                                 ::core::option::Option::Some(unsafe { &*_ptr4 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        _list1.push(_v5);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret6 = __T::nested(_list1);
-                    ::witbind::rt::as_i32(_ret6)
+                        }
+                    };
+                    let _list6 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                    };
+                    let _ret7 = __T::nested(_list6);
+                    ::witbind::rt::as_i32(_ret7)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -353,11 +348,7 @@ pub mod exports {
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _array4 = arg5;
-                    let _len4 = arg6;
-                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                    for i in 0.._len4 {
-                        let _base4 = unsafe { _array4.add(i * 12) };
+                    let _lift4 = |_base4: *mut u8| {
                         let _l5 = unsafe { *_base4.cast::<i32>() };
                         _borrows6
                             .push(
@@ -370,42 +361,27 @@ pub mod exports {
                         let _ptr6: *const HandleSource = ::witbind::rt::last_boxed(
                             &_borrows6,
                         );
-                        let _l7 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base4.add(8).cast::<usize>() };
-                        _list4
-                            .push(Lent {
-                                source: unsafe { &*_ptr6 },
-                                label: unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l7.cast::<u8>(),
-                                            _l8,
-                                            _l8,
-                                        ),
-                                    )
-                                },
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                    let _ret9 = __T::wrapped(
+                        Lent {
+                            source: unsafe { &*_ptr6 },
+                            label: unsafe {
+                                ::witbind::rt::take_string_at(_base4.add(4))
+                            },
+                        }
+                    };
+                    let _list7 = unsafe {
+                        ::witbind::rt::lift_list((arg5, arg6), 12, 4, _lift4)
+                    };
+                    let _ret8 = __T::wrapped(
                         Wrapper {
                             inner: Lent {
                                 source: &_handle1,
-                                label: unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg1.cast::<u8>(),
-                                            arg2,
-                                            arg2,
-                                        ),
-                                    )
-                                },
+                                label: unsafe { ::witbind::rt::take_string(arg1, arg2) },
                             },
                             also: _v3,
                         },
-                        _list4,
+                        _list7,
                     );
-                    ::witbind::rt::as_i32(_ret9)
+                    ::witbind::rt::as_i32(_ret8)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -6,10 +6,8 @@ pub type Thing = witbind_deps::types::things::Thing;
 #[rustfmt::skip]
 pub fn first_thing() -> ::core::option::Option<Thing> {
     ::witbind::rt::wit_import!("$root", "first-thing", (ptr));
-    #[repr(align(8))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_ptr1) };
     let _l2 = unsafe { *_ptr1.cast::<u8>() };
     match _l2 {
@@ -50,10 +48,8 @@ pub mod witbind_deps {
             /// The current time as a stamp.
             pub fn now(by: Id) -> Stamp {
                 ::witbind::rt::wit_import!("witbind-deps:base/types", "now", (i64, ptr));
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(by), _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
@@ -195,12 +191,8 @@ pub mod witbind_deps {
                         "witbind-deps:types/things@1.2.3", "[method]registry.get", (i32,
                         i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 48],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -228,24 +220,14 @@ pub mod witbind_deps {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_thing(ptr: *mut u8) -> Thing {
                 let _l1 = unsafe { *ptr.cast::<u64>() };
-                let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _l4 = unsafe { *ptr.add(16).cast::<u64>() };
-                let _l5 = unsafe { *ptr.add(24).cast::<u64>() };
-                let _l6 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _l2 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l4 = unsafe { *ptr.add(32).cast::<u8>() };
                 Thing {
                     id: _l1,
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    },
-                    created: Stamp { by: _l4, at: _l5 },
-                    level: unsafe { Level::_lift(_l6) },
+                    name: unsafe { ::witbind::rt::take_string_at(ptr.add(8)) },
+                    created: Stamp { by: _l2, at: _l3 },
+                    level: unsafe { Level::_lift(_l4) },
                 }
             }
             #[allow(clippy::clone_on_copy)]
@@ -254,9 +236,7 @@ pub mod witbind_deps {
                 value: &Thing,
             ) -> (i64, *mut u8, usize, i64, i64, i32) {
                 let Thing { id: _f1, name: _f2, created: _f3, level: _f4 } = value;
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
+                let (_ptr5, _len5) = ::witbind::rt::lend_str(_f2);
                 let Stamp { by: _f6, at: _f7 } = _f3;
                 (
                     ::witbind::rt::as_i64(_f1),
@@ -300,13 +280,11 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:cross-package/types", "wrap", (i64, ptr, len, i64,
                     i64, i32, i32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 64]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 64]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 8]>::uninit();
                 let (_v1, _v2, _v3, _v4, _v5, _v6) = super::super::super::witbind_deps::types::things::_lower_flat_thing(
                     &thing,
                 );
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _v1,

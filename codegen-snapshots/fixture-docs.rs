@@ -170,32 +170,20 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:docs/documented", "run", (i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let Thing { field: _f1, other_field: _f2 } = input;
-                let _vec3 = _f2;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr3, _len3, _ptr4) };
                 let _l5 = unsafe { *_ptr4.cast::<u8>() };
                 match _l5 {
                     0 => Choice::First,
                     1 => {
                         let _l6 = unsafe { *_ptr4.add(4).cast::<u32>() };
-                        let _l7 = unsafe { *_ptr4.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_ptr4.add(12).cast::<usize>() };
                         Choice::Second(Thing {
                             field: _l6,
                             other_field: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l7.cast::<u8>(),
-                                        _l8,
-                                        _l8,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr4.add(8))
                             },
                         })
                     }

@@ -165,21 +165,21 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:flags/permissions", "all", (i32, i32, i32, i32,
                     i32, i32, ptr, len, i32, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = g;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 1, 1) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i) };
-                    unsafe { *_base1.cast::<u8>() = _e1.bits() };
-                }
-                let (_v4, _v5) = match h {
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    g.iter(),
+                    1,
+                    1,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<u8>() = _e1.bits() };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match h {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => (1i32, _e3.bits() as i32),
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.bits() as i32),
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         a.bits() as i32,
@@ -188,17 +188,17 @@ pub mod witbind_fixtures {
                         d.bits() as i32,
                         e.bits() as i32,
                         f.bits() as i32,
-                        _array1,
-                        _len1,
-                        _v4,
-                        _v5,
-                        _ptr6,
+                        _ptr3,
+                        _len3,
+                        _v6,
+                        _v7,
+                        _ptr8,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1, 1) };
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<u32>() };
-                (One::from_bits_retain(_l7), ThirtyTwo::from_bits_retain(_l8))
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2, 1) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                let _l10 = unsafe { *_ptr8.add(4).cast::<u32>() };
+                (One::from_bits_retain(_l9), ThirtyTwo::from_bits_retain(_l10))
             }
         }
     }

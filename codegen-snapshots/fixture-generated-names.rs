@@ -7,20 +7,16 @@ pub type Ret = witbind_fixtures::generated_names::t::Ret;
 #[rustfmt::skip]
 pub fn i(t: &T) -> Ret {
     ::witbind::rt::wit_import!("$root", "i", (i32, ptr, len, ptr));
-    #[repr(align(8))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
     let (_v5, _v6, _v7) = match t {
         T::A(_e1) => (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize),
         T::B(_e2) => {
-            let _vec3 = _e2;
-            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-            let _len3 = _vec3.len();
+            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
             (1i32, _ptr3, _len3)
         }
         T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
     };
-    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
     unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr8) }
 }
@@ -54,18 +50,10 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
     arg15: i32,
 ) -> *mut u8 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-    static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
     let _v1 = match arg0 {
         0 => T::A((arg1) as usize as i32 as u32),
-        1 => {
-            T::B(unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
-                )
-            })
-        }
+        1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
         2 => T::Ret,
         _ => unsafe { ::witbind::rt::invalid_discriminant() }
     };
@@ -87,7 +75,7 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
         )
     };
     let _ret3 = __T::ret(_v1, _v2);
-    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
     match _ret3 {
         T::A(_e5) => {
             unsafe { *_ptr4.cast::<u8>() = 0 };
@@ -95,11 +83,9 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
         }
         T::B(_e6) => {
             unsafe { *_ptr4.cast::<u8>() = 1 };
-            let _vec7 = (_e6).into_bytes().into_boxed_slice();
-            let _len7 = _vec7.len();
-            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-            unsafe { *_ptr4.add(8).cast::<usize>() = _len7 };
-            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr7 };
+            unsafe {
+                ::witbind::rt::store_list(_ptr4.add(4), ::witbind::rt::give_string(_e6))
+            };
         }
         T::Ret => {
             unsafe { *_ptr4.cast::<u8>() = 2 };
@@ -113,9 +99,8 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
 pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
     let _l1 = unsafe { *arg0.cast::<u8>() };
     if _l1 == 1 {
-        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
     }
 }
 #[doc(hidden)]
@@ -123,39 +108,24 @@ pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    #[repr(align(8))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-    static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-    let _array1 = arg0;
-    let _len1 = arg1;
-    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-    for i in 0.._len1 {
-        let _base1 = unsafe { _array1.add(i * 12) };
+    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 7]> = ::core::mem::MaybeUninit::uninit();
+    let _lift1 = |_base1: *mut u8| {
         let _l2 = unsafe { *_base1.cast::<u8>() };
-        let _v6 = match _l2 {
+        match _l2 {
             0 => {
                 let _l3 = unsafe { *_base1.add(4).cast::<u32>() };
                 T::A(_l3)
             }
-            1 => {
-                let _l4 = unsafe { *_base1.add(4).cast::<*mut u8>() };
-                let _l5 = unsafe { *_base1.add(8).cast::<usize>() };
-                T::B(unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
-                    )
-                })
-            }
+            1 => T::B(unsafe { ::witbind::rt::take_string_at(_base1.add(4)) }),
             2 => T::Ret,
             _ => unsafe { ::witbind::rt::invalid_discriminant() }
-        };
-        _list1.push(_v6);
-    }
-    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-    let _ret7 = __T::ptr(_list1);
-    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-    unsafe { witbind_fixtures::generated_names::t::_lower_owned_ret(_ret7, _ptr8) };
-    _ptr8
+        }
+    };
+    let _list5 = unsafe { ::witbind::rt::lift_list((arg0, arg1), 12, 4, _lift1) };
+    let _ret6 = __T::ptr(_list5);
+    let _ptr7 = (&raw mut _RET_AREA).cast::<u8>();
+    unsafe { witbind_fixtures::generated_names::t::_lower_owned_ret(_ret6, _ptr7) };
+    _ptr7
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -387,9 +357,7 @@ pub mod witbind_fixtures {
                             )
                         }
                         T::B(_e2) => {
-                            let _vec3 = _e2;
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                            let _len3 = _vec3.len();
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                             (1i32, _ptr3, _len3)
                         }
                         T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -420,11 +388,7 @@ pub mod witbind_fixtures {
                         i32, i32, ptr, len, ptr, len, i32, i32, ptr, len, i64, i32, i32,
                         i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -440,7 +404,7 @@ pub mod witbind_fixtures {
                         _v12,
                         _v13,
                     ) = _lower_flat_ret(&len);
-                    let _ptr14 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -468,17 +432,7 @@ pub mod witbind_fixtures {
                             T::A(_l16)
                         }
                         1 => {
-                            let _l17 = unsafe { *_ptr14.add(4).cast::<*mut u8>() };
-                            let _l18 = unsafe { *_ptr14.add(8).cast::<usize>() };
-                            T::B(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l17.cast::<u8>(),
-                                        _l18,
-                                        _l18,
-                                    ),
-                                )
-                            })
+                            T::B(unsafe { ::witbind::rt::take_string_at(_ptr14.add(4)) })
                         }
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -500,9 +454,7 @@ pub mod witbind_fixtures {
                             )
                         }
                         T::B(_e2) => {
-                            let _vec3 = _e2;
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                            let _len3 = _vec3.len();
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                             (1i32, _ptr3, _len3)
                         }
                         T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -594,12 +546,8 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:generated-names/t", "[method]rt.guest", (i32,
                         i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -607,17 +555,7 @@ pub mod witbind_fixtures {
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
             /// Parameters named like locals and helpers.
@@ -626,10 +564,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:generated-names/t", "uses", (ptr, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 match t {
                     T::A(_e2) => {
                         unsafe { *_ptr1.cast::<u8>() = 0 };
@@ -639,11 +575,12 @@ pub mod witbind_fixtures {
                     }
                     T::B(_e3) => {
                         unsafe { *_ptr1.cast::<u8>() = 1 };
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *_ptr1.add(8).cast::<usize>() = _len4 };
-                        unsafe { *_ptr1.add(4).cast::<*mut u8>() = _ptr4 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _ptr1.add(4),
+                                ::witbind::rt::lend_str(_e3),
+                            )
+                        };
                     }
                     T::Ret => {
                         unsafe { *_ptr1.cast::<u8>() = 2 };
@@ -652,16 +589,16 @@ pub mod witbind_fixtures {
                 unsafe { _lower_ret(&ret, _ptr1.add(16)) };
                 unsafe { *_ptr1.add(72).cast::<u8>() = ptr.clone() as u8 };
                 unsafe { *_ptr1.add(73).cast::<u8>() = len.bits() };
-                let _vec6 = result;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 56, 8) };
-                for (i, _e6) in _vec6.iter().enumerate() {
-                    let _base6 = unsafe { _array6.add(i * 56) };
-                    unsafe { _lower_ret(&_e6, _base6) };
-                }
-                unsafe { *_ptr1.add(80).cast::<usize>() = _len6 };
-                unsafe { *_ptr1.add(76).cast::<*mut u8>() = _array6 };
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_array6, _len6) = ::witbind::rt::lower_list(
+                    result.iter(),
+                    56,
+                    8,
+                    |_e5, _base6| {
+                        unsafe { _lower_ret(&_e5, _base6) };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(76), (_array6, _len6)) };
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr7) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 56, 8) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
@@ -670,19 +607,7 @@ pub mod witbind_fixtures {
                         let _l9 = unsafe { *_ptr7.add(4).cast::<u32>() };
                         T::A(_l9)
                     }
-                    1 => {
-                        let _l10 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
-                        let _l11 = unsafe { *_ptr7.add(8).cast::<usize>() };
-                        T::B(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
-                        })
-                    }
+                    1 => T::B(unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) }),
                     2 => T::Ret,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -696,21 +621,16 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
-                let _l1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(8).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                let _l3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _base5 = _l3;
-                let _len5 = _l4;
-                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
-                let _l6 = unsafe { *ptr.add(20).cast::<u8>() };
-                if _l6 == 1 {
-                    let _l7 = unsafe { *ptr.add(24).cast::<u8>() };
-                    if _l7 == 1 {
-                        let _l8 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-                        let _l9 = unsafe { *ptr.add(32).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l8, _l9, 1) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
+                let _l4 = unsafe { *ptr.add(20).cast::<u8>() };
+                if _l4 == 1 {
+                    let _l5 = unsafe { *ptr.add(24).cast::<u8>() };
+                    if _l5 == 1 {
+                        let _list6 = unsafe { ::witbind::rt::list_at(ptr.add(28)) };
+                        unsafe { ::witbind::rt::free_array(_list6, 1, 1) };
                     }
                 }
             }
@@ -737,45 +657,24 @@ pub mod witbind_fixtures {
                 arg11: i32,
                 arg12: i32,
             ) -> Ret {
-                let _list1 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(arg3.cast::<u8>(), arg4, arg4)
-                };
-                let _v3 = match arg5 {
+                let _v2 = match arg5 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _v2 = match arg6 {
+                        let _v1 = match arg6 {
                             0 => T::A((arg7) as usize as i32 as u32),
-                            1 => {
-                                T::B(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg7.cast::<u8>(),
-                                            arg8,
-                                            arg8,
-                                        ),
-                                    )
-                                })
-                            }
+                            1 => T::B(unsafe { ::witbind::rt::take_string(arg7, arg8) }),
                             2 => T::Ret,
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ::core::option::Option::Some(_v2)
+                        ::core::option::Option::Some(_v1)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 Ret {
                     ptr: arg0 as u32,
-                    len: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg1.cast::<u8>(),
-                                arg2,
-                                arg2,
-                            ),
-                        )
-                    },
-                    result: _list1,
-                    handle: _v3,
+                    len: unsafe { ::witbind::rt::take_string(arg1, arg2) },
+                    result: unsafe { ::witbind::rt::take_list::<u8>(arg3, arg4) },
+                    handle: _v2,
                     i: arg9 as u64,
                     arg0: arg10 as i8,
                     rt: ::witbind::rt::bool_lift(arg11 as u8),
@@ -791,64 +690,39 @@ pub mod witbind_fixtures {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
                 let _l1 = unsafe { *ptr.cast::<u32>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _list6 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
-                };
-                let _l7 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _v13 = match _l7 {
+                let _l2 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _v6 = match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l8 = unsafe { *ptr.add(24).cast::<u8>() };
-                        let _v12 = match _l8 {
+                        let _l3 = unsafe { *ptr.add(24).cast::<u8>() };
+                        let _v5 = match _l3 {
                             0 => {
-                                let _l9 = unsafe { *ptr.add(28).cast::<u32>() };
-                                T::A(_l9)
+                                let _l4 = unsafe { *ptr.add(28).cast::<u32>() };
+                                T::A(_l4)
                             }
                             1 => {
-                                let _l10 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-                                let _l11 = unsafe { *ptr.add(32).cast::<usize>() };
-                                T::B(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l10.cast::<u8>(),
-                                            _l11,
-                                            _l11,
-                                        ),
-                                    )
-                                })
+                                T::B(unsafe { ::witbind::rt::take_string_at(ptr.add(28)) })
                             }
                             2 => T::Ret,
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ::core::option::Option::Some(_v12)
+                        ::core::option::Option::Some(_v5)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l14 = unsafe { *ptr.add(40).cast::<u64>() };
-                let _l15 = unsafe { *ptr.add(48).cast::<i8>() };
-                let _l16 = unsafe { *ptr.add(49).cast::<u8>() };
-                let _l17 = unsafe { *ptr.add(52).cast::<u32>() };
+                let _l7 = unsafe { *ptr.add(40).cast::<u64>() };
+                let _l8 = unsafe { *ptr.add(48).cast::<i8>() };
+                let _l9 = unsafe { *ptr.add(49).cast::<u8>() };
+                let _l10 = unsafe { *ptr.add(52).cast::<u32>() };
                 Ret {
                     ptr: _l1,
-                    len: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    },
-                    result: _list6,
-                    handle: _v13,
-                    i: _l14,
-                    arg0: _l15,
-                    rt: ::witbind::rt::bool_lift(_l16),
-                    rep: unsafe { ::witbind::rt::char_lift(_l17) },
+                    len: unsafe { ::witbind::rt::take_string_at(ptr.add(4)) },
+                    result: unsafe { ::witbind::rt::take_list_at::<u8>(ptr.add(12)) },
+                    handle: _v6,
+                    i: _l7,
+                    arg0: _l8,
+                    rt: ::witbind::rt::bool_lift(_l9),
+                    rep: unsafe { ::witbind::rt::char_lift(_l10) },
                 }
             }
             /// A lent `ret` as its core values (its lists and strings point into `value`).
@@ -879,12 +753,8 @@ pub mod witbind_fixtures {
                     rt: _f7,
                     rep: _f8,
                 } = value;
-                let _vec9 = _f2;
-                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                let _len9 = _vec9.len();
-                let _vec10 = _f3;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
+                let (_ptr9, _len9) = ::witbind::rt::lend_str(_f2);
+                let (_ptr10, _len10) = ::witbind::rt::lend_list(_f3);
                 let (_v20, _v21, _v22, _v23) = match _f4 {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -899,9 +769,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             T::B(_e14) => {
-                                let _vec15 = _e14;
-                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                                let _len15 = _vec15.len();
+                                let (_ptr15, _len15) = ::witbind::rt::lend_str(_e14);
                                 (1i32, _ptr15, _len15)
                             }
                             T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -942,37 +810,36 @@ pub mod witbind_fixtures {
                     rep: _f8,
                 } = value;
                 unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                let _vec9 = (_f2).into_bytes().into_boxed_slice();
-                let _len9 = _vec9.len();
-                let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
-                unsafe { *ptr.add(8).cast::<usize>() = _len9 };
-                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = (_f3).into_boxed_slice();
-                let _len10 = _vec10.len();
-                let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
-                unsafe { *ptr.add(16).cast::<usize>() = _len10 };
-                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr10 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        ptr.add(4),
+                        ::witbind::rt::give_string(_f2),
+                    )
+                };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(12), ::witbind::rt::give_list(_f3))
+                };
                 match _f4 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(20).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e12) => {
+                    ::core::option::Option::Some(_e10) => {
                         unsafe { *ptr.add(20).cast::<u8>() = 1 };
-                        match _e12 {
-                            T::A(_e13) => {
+                        match _e10 {
+                            T::A(_e11) => {
                                 unsafe { *ptr.add(24).cast::<u8>() = 0 };
                                 unsafe {
-                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e13)
+                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e11)
                                 };
                             }
-                            T::B(_e14) => {
+                            T::B(_e12) => {
                                 unsafe { *ptr.add(24).cast::<u8>() = 1 };
-                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
-                                let _len15 = _vec15.len();
-                                let _ptr15 = ::witbind::rt::Box::into_raw(_vec15)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(32).cast::<usize>() = _len15 };
-                                unsafe { *ptr.add(28).cast::<*mut u8>() = _ptr15 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(28),
+                                        ::witbind::rt::give_string(_e12),
+                                    )
+                                };
                             }
                             T::Ret => {
                                 unsafe { *ptr.add(24).cast::<u8>() = 2 };
@@ -1002,36 +869,33 @@ pub mod witbind_fixtures {
                     rep: _f8,
                 } = value;
                 unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                let _vec9 = _f2;
-                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                let _len9 = _vec9.len();
-                unsafe { *ptr.add(8).cast::<usize>() = _len9 };
-                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = _f3;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
-                unsafe { *ptr.add(16).cast::<usize>() = _len10 };
-                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr10 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(12), ::witbind::rt::lend_list(_f3))
+                };
                 match _f4 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(20).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e12) => {
+                    ::core::option::Option::Some(_e10) => {
                         unsafe { *ptr.add(20).cast::<u8>() = 1 };
-                        match _e12 {
-                            T::A(_e13) => {
+                        match _e10 {
+                            T::A(_e11) => {
                                 unsafe { *ptr.add(24).cast::<u8>() = 0 };
                                 unsafe {
-                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e13)
+                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e11)
                                 };
                             }
-                            T::B(_e14) => {
+                            T::B(_e12) => {
                                 unsafe { *ptr.add(24).cast::<u8>() = 1 };
-                                let _vec15 = _e14;
-                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                                let _len15 = _vec15.len();
-                                unsafe { *ptr.add(32).cast::<usize>() = _len15 };
-                                unsafe { *ptr.add(28).cast::<*mut u8>() = _ptr15 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(28),
+                                        ::witbind::rt::lend_str(_e12),
+                                    )
+                                };
                             }
                             T::Ret => {
                                 unsafe { *ptr.add(24).cast::<u8>() = 2 };
@@ -1064,127 +928,13 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:generated-names/locals", "ret", (ptr, len, i32,
                     ptr, len, i64, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec1 = ret;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 12) };
-                    match _e1 {
-                        T::A(_e2) => {
-                            unsafe { *_base1.cast::<u8>() = 0 };
-                            unsafe {
-                                *_base1.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
-                            };
-                        }
-                        T::B(_e3) => {
-                            unsafe { *_base1.cast::<u8>() = 1 };
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            unsafe { *_base1.add(8).cast::<usize>() = _len4 };
-                            unsafe { *_base1.add(4).cast::<*mut u8>() = _ptr4 };
-                        }
-                        T::Ret => {
-                            unsafe { *_base1.cast::<u8>() = 2 };
-                        }
-                    }
-                }
-                let _vec6 = arg0;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        _array1,
-                        _len1,
-                        ::witbind::rt::as_i32(i),
-                        _ptr6,
-                        _len6,
-                        ::witbind::rt::as_i64(handle),
-                        ::witbind::rt::ResourceHandle::handle(&rt.handle) as i32,
-                        _ptr7,
-                    )
-                };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<u8>() };
-                        let _v13 = match _l9 {
-                            0 => {
-                                let _l10 = unsafe { *_ptr7.add(8).cast::<u32>() };
-                                T::A(_l10)
-                            }
-                            1 => {
-                                let _l11 = unsafe { *_ptr7.add(8).cast::<*mut u8>() };
-                                let _l12 = unsafe { *_ptr7.add(12).cast::<usize>() };
-                                T::B(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l11.cast::<u8>(),
-                                            _l12,
-                                            _l12,
-                                        ),
-                                    )
-                                })
-                            }
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::result::Result::Ok(_v13)
-                    }
-                    1 => {
-                        let _l14 = unsafe { *_ptr7.add(4).cast::<u8>() };
-                        let _v18 = match _l14 {
-                            0 => {
-                                let _l15 = unsafe { *_ptr7.add(8).cast::<u32>() };
-                                T::A(_l15)
-                            }
-                            1 => {
-                                let _l16 = unsafe { *_ptr7.add(8).cast::<*mut u8>() };
-                                let _l17 = unsafe { *_ptr7.add(12).cast::<usize>() };
-                                T::B(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l16.cast::<u8>(),
-                                            _l17,
-                                            _l17,
-                                        ),
-                                    )
-                                })
-                            }
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::result::Result::Err(_v18)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            pub fn i(i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:generated-names/locals", "i", (ptr, len, ptr)
-                );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let _vec1 = i;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _len2 = _vec2.len();
-                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
-                    for (i, _e2) in _vec2.iter().enumerate() {
-                        let _base2 = unsafe { _array2.add(i * 12) };
-                        match _e2 {
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ret.iter(),
+                    12,
+                    4,
+                    |_e1, _base2| {
+                        match _e1 {
                             T::A(_e3) => {
                                 unsafe { *_base2.cast::<u8>() = 0 };
                                 unsafe {
@@ -1193,60 +943,139 @@ pub mod witbind_fixtures {
                             }
                             T::B(_e4) => {
                                 unsafe { *_base2.cast::<u8>() = 1 };
-                                let _vec5 = _e4;
-                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                                let _len5 = _vec5.len();
-                                unsafe { *_base2.add(8).cast::<usize>() = _len5 };
-                                unsafe { *_base2.add(4).cast::<*mut u8>() = _ptr5 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base2.add(4),
+                                        ::witbind::rt::lend_str(_e4),
+                                    )
+                                };
                             }
                             T::Ret => {
                                 unsafe { *_base2.cast::<u8>() = 2 };
                             }
                         }
+                    },
+                );
+                let (_ptr6, _len6) = (_array2, _len2);
+                let (_ptr7, _len7) = ::witbind::rt::lend_str(arg0);
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr6,
+                        _len6,
+                        ::witbind::rt::as_i32(i),
+                        _ptr7,
+                        _len7,
+                        ::witbind::rt::as_i64(handle),
+                        ::witbind::rt::ResourceHandle::handle(&rt.handle) as i32,
+                        _ptr8,
+                    )
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
+                    0 => {
+                        let _l10 = unsafe { *_ptr8.add(4).cast::<u8>() };
+                        let _v12 = match _l10 {
+                            0 => {
+                                let _l11 = unsafe { *_ptr8.add(8).cast::<u32>() };
+                                T::A(_l11)
+                            }
+                            1 => {
+                                T::B(unsafe { ::witbind::rt::take_string_at(_ptr8.add(8)) })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::result::Result::Ok(_v12)
                     }
-                    _cleanup_list.push((_array2, _len2 * 12, 4));
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
+                    1 => {
+                        let _l13 = unsafe { *_ptr8.add(4).cast::<u8>() };
+                        let _v15 = match _l13 {
+                            0 => {
+                                let _l14 = unsafe { *_ptr8.add(8).cast::<u32>() };
+                                T::A(_l14)
+                            }
+                            1 => {
+                                T::B(unsafe { ::witbind::rt::take_string_at(_ptr8.add(8)) })
+                            }
+                            2 => T::Ret,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        };
+                        ::core::result::Result::Err(_v15)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr7) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+            }
+            pub fn i(i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:generated-names/locals", "i", (ptr, len, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    i.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            12,
+                            4,
+                            |_e3, _base4| {
+                                match _e3 {
+                                    T::A(_e5) => {
+                                        unsafe { *_base4.cast::<u8>() = 0 };
+                                        unsafe {
+                                            *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
+                                        };
+                                    }
+                                    T::B(_e6) => {
+                                        unsafe { *_base4.cast::<u8>() = 1 };
+                                        unsafe {
+                                            ::witbind::rt::store_list(
+                                                _base4.add(4),
+                                                ::witbind::rt::lend_str(_e6),
+                                            )
+                                        };
+                                    }
+                                    T::Ret => {
+                                        unsafe { *_base4.cast::<u8>() = 2 };
+                                    }
+                                }
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 12, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr8, _len8) = (_array2, _len2);
+                let _ptr9 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr8, _len8, _ptr9) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l8 = unsafe { *_ptr7.cast::<*mut u8>() };
-                let _l9 = unsafe { *_ptr7.add(4).cast::<usize>() };
-                let _array10 = _l8;
-                let _len10 = _l9;
-                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                for i in 0.._len10 {
-                    let _base10 = unsafe { _array10.add(i * 12) };
-                    let _l11 = unsafe { *_base10.cast::<u8>() };
-                    let _v15 = match _l11 {
+                let _list10 = unsafe { ::witbind::rt::list_at(_ptr9) };
+                let _lift11 = |_base11: *mut u8| {
+                    let _l12 = unsafe { *_base11.cast::<u8>() };
+                    match _l12 {
                         0 => {
-                            let _l12 = unsafe { *_base10.add(4).cast::<u32>() };
-                            T::A(_l12)
+                            let _l13 = unsafe { *_base11.add(4).cast::<u32>() };
+                            T::A(_l13)
                         }
                         1 => {
-                            let _l13 = unsafe { *_base10.add(4).cast::<*mut u8>() };
-                            let _l14 = unsafe { *_base10.add(8).cast::<usize>() };
                             T::B(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l13.cast::<u8>(),
-                                        _l14,
-                                        _l14,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_base11.add(4))
                             })
                         }
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    _list10.push(_v15);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
-                _list10
+                    }
+                };
+                unsafe { ::witbind::rt::lift_list(_list10, 12, 4, _lift11) }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn arg0(
@@ -1257,9 +1086,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:generated-names/locals", "arg0", (i32, i32, ptr,
                     len, i32, ptr, len, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_v10, _v11, _v12, _v13) = match arg0 {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -1274,9 +1101,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             T::B(_e4) => {
-                                let _vec5 = _e4;
-                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                                let _len5 = _vec5.len();
+                                let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                                 (1i32, _ptr5, _len5)
                             }
                             T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -1290,14 +1115,12 @@ pub mod witbind_fixtures {
                         (0i32, (::witbind::rt::as_i32(_e15)) as usize as *mut u8, 0usize)
                     }
                     T::B(_e16) => {
-                        let _vec17 = _e16;
-                        let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                        let _len17 = _vec17.len();
+                        let (_ptr17, _len17) = ::witbind::rt::lend_str(_e16);
                         (1i32, _ptr17, _len17)
                     }
                     T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                 };
-                let _ptr22 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr22 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _v10,
@@ -1316,28 +1139,20 @@ pub mod witbind_fixtures {
                     0 => ::core::option::Option::None,
                     1 => {
                         let _l24 = unsafe { *_ptr22.add(4).cast::<u8>() };
-                        let _v28 = match _l24 {
+                        let _v26 = match _l24 {
                             0 => {
                                 let _l25 = unsafe { *_ptr22.add(8).cast::<u32>() };
                                 T::A(_l25)
                             }
                             1 => {
-                                let _l26 = unsafe { *_ptr22.add(8).cast::<*mut u8>() };
-                                let _l27 = unsafe { *_ptr22.add(12).cast::<usize>() };
                                 T::B(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l26.cast::<u8>(),
-                                            _l27,
-                                            _l27,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(_ptr22.add(8))
                                 })
                             }
                             2 => T::Ret,
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ::core::option::Option::Some(_v28)
+                        ::core::option::Option::Some(_v26)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1352,43 +1167,36 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:generated-names/locals", "result", (i32, ptr, len,
                     ptr, len, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = value;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _vec2 = ptr;
-                let _len2 = _vec2.len();
-                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                for (i, _e2) in _vec2.iter().enumerate() {
-                    let _base2 = unsafe { _array2.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(value);
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    ptr.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                let (_ptr4, _len4) = (_array3, _len3);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(self_),
                         _ptr1,
                         _len1,
-                        _array2,
-                        _len2,
-                        ::witbind::rt::as_i32(len),
                         _ptr4,
+                        _len4,
+                        ::witbind::rt::as_i32(len),
+                        _ptr5,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6),
-                    )
-                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                unsafe { ::witbind::rt::take_string_at(_ptr5) }
             }
             pub fn handle(t: ::core::option::Option<&T>) -> u32 {
                 ::witbind::rt::wit_import!(
@@ -1409,9 +1217,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             T::B(_e4) => {
-                                let _vec5 = _e4;
-                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                                let _len5 = _vec5.len();
+                                let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                                 (1i32, _ptr5, _len5)
                             }
                             T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -1831,17 +1637,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _v1 = match arg0 {
                         0 => T::A((arg1) as usize as i32 as u32),
-                        1 => {
-                            T::B(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
+                        1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
@@ -1879,11 +1675,7 @@ pub mod exports {
                     arg14: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe {
                         _lift_flat_ret(
                             arg2,
@@ -1906,7 +1698,7 @@ pub mod exports {
                         unsafe { HandleBorrow::lift(::witbind::rt::rep(arg1)) },
                         _v1,
                     );
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         T::A(_e4) => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
@@ -1916,11 +1708,12 @@ pub mod exports {
                         }
                         T::B(_e5) => {
                             unsafe { *_ptr3.cast::<u8>() = 1 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
-                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(4),
+                                    ::witbind::rt::give_string(_e5),
+                                )
+                            };
                         }
                         T::Ret => {
                             unsafe { *_ptr3.cast::<u8>() = 2 };
@@ -1935,9 +1728,8 @@ pub mod exports {
                 ) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -1963,17 +1755,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _v1 = match arg0 {
                         0 => T::A((arg1) as usize as i32 as u32),
-                        1 => {
-                            T::B(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
+                        1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
@@ -2004,21 +1786,18 @@ pub mod exports {
                     arg1: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::guest(
                         (unsafe { RtBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                         arg1 as u32,
                     );
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
@@ -2026,84 +1805,66 @@ pub mod exports {
                 pub unsafe fn __post_return_method_rt_guest<__T: GuestRt>(
                     arg0: *mut u8,
                 ) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_uses_cabi<__T: Guest>(arg0: *mut u8) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _l1 = unsafe { *arg0.cast::<u8>() };
-                    let _v5 = match _l1 {
+                    let _v3 = match _l1 {
                         0 => {
                             let _l2 = unsafe { *arg0.add(4).cast::<u32>() };
                             T::A(_l2)
                         }
-                        1 => {
-                            let _l3 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(8).cast::<usize>() };
-                            T::B(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
-                            })
-                        }
+                        1 => T::B(unsafe { ::witbind::rt::take_string_at(arg0.add(4)) }),
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _v6 = unsafe { _lift_ret(arg0.add(16)) };
-                    let _l7 = unsafe { *arg0.add(72).cast::<u8>() };
-                    let _l8 = unsafe { *arg0.add(73).cast::<u8>() };
-                    let _v9 = unsafe { _lift_result(arg0.add(76)) };
+                    let _v4 = unsafe { _lift_ret(arg0.add(16)) };
+                    let _l5 = unsafe { *arg0.add(72).cast::<u8>() };
+                    let _l6 = unsafe { *arg0.add(73).cast::<u8>() };
+                    let _v7 = unsafe { _lift_result(arg0.add(76)) };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 88, 8) };
-                    let _ret10 = __T::uses(
-                        _v5,
-                        _v6,
-                        unsafe { Ptr::_lift(_l7) },
-                        Len::from_bits_retain(_l8),
-                        _v9,
+                    let _ret8 = __T::uses(
+                        _v3,
+                        _v4,
+                        unsafe { Ptr::_lift(_l5) },
+                        Len::from_bits_retain(_l6),
+                        _v7,
                     );
-                    let _ptr11 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret10 {
-                        T::A(_e12) => {
-                            unsafe { *_ptr11.cast::<u8>() = 0 };
+                    let _ptr9 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret8 {
+                        T::A(_e10) => {
+                            unsafe { *_ptr9.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr11.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e12)
+                                *_ptr9.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e10)
                             };
                         }
-                        T::B(_e13) => {
-                            unsafe { *_ptr11.cast::<u8>() = 1 };
-                            let _vec14 = (_e13).into_bytes().into_boxed_slice();
-                            let _len14 = _vec14.len();
-                            let _ptr14 = ::witbind::rt::Box::into_raw(_vec14)
-                                .cast::<u8>();
-                            unsafe { *_ptr11.add(8).cast::<usize>() = _len14 };
-                            unsafe { *_ptr11.add(4).cast::<*mut u8>() = _ptr14 };
+                        T::B(_e11) => {
+                            unsafe { *_ptr9.cast::<u8>() = 1 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr9.add(4),
+                                    ::witbind::rt::give_string(_e11),
+                                )
+                            };
                         }
                         T::Ret => {
-                            unsafe { *_ptr11.cast::<u8>() = 2 };
+                            unsafe { *_ptr9.cast::<u8>() = 2 };
                         }
                     }
-                    _ptr11
+                    _ptr9
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_uses<__T: Guest>(arg0: *mut u8) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2292,45 +2053,24 @@ pub mod exports {
                     arg11: i32,
                     arg12: i32,
                 ) -> Ret {
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg3.cast::<u8>(), arg4, arg4)
-                    };
-                    let _v3 = match arg5 {
+                    let _v2 = match arg5 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _v2 = match arg6 {
+                            let _v1 = match arg6 {
                                 0 => T::A((arg7) as usize as i32 as u32),
-                                1 => {
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                arg7.cast::<u8>(),
-                                                arg8,
-                                                arg8,
-                                            ),
-                                        )
-                                    })
-                                }
+                                1 => T::B(unsafe { ::witbind::rt::take_string(arg7, arg8) }),
                                 2 => T::Ret,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::option::Option::Some(_v2)
+                            ::core::option::Option::Some(_v1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     Ret {
                         ptr: arg0 as u32,
-                        len: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        },
-                        result: _list1,
-                        handle: _v3,
+                        len: unsafe { ::witbind::rt::take_string(arg1, arg2) },
+                        result: unsafe { ::witbind::rt::take_list::<u8>(arg3, arg4) },
+                        handle: _v2,
                         i: arg9 as u64,
                         arg0: arg10 as i8,
                         rt: ::witbind::rt::bool_lift(arg11 as u8),
@@ -2345,18 +2085,9 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_result(ptr: *mut u8) -> Result {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    let _array3 = _l1;
-                    let _len3 = _l2;
-                    let mut _list3 = ::witbind::rt::Vec::with_capacity(_len3);
-                    for i in 0.._len3 {
-                        let _base3 = unsafe { _array3.add(i * 56) };
-                        let _v4 = unsafe { _lift_ret(_base3) };
-                        _list3.push(_v4);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 56, 8) };
-                    _list3
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    let _lift2 = |_base2: *mut u8| unsafe { _lift_ret(_base2) };
+                    unsafe { ::witbind::rt::lift_list(_list1, 56, 8, _lift2) }
                 }
                 /// Lifts a `ret` out of canonical ABI memory.
                 ///
@@ -2367,64 +2098,41 @@ pub mod exports {
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
                     let _l1 = unsafe { *ptr.cast::<u32>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                    let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                    let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                    let _list6 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
-                    };
-                    let _l7 = unsafe { *ptr.add(20).cast::<u8>() };
-                    let _v13 = match _l7 {
+                    let _l2 = unsafe { *ptr.add(20).cast::<u8>() };
+                    let _v6 = match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l8 = unsafe { *ptr.add(24).cast::<u8>() };
-                            let _v12 = match _l8 {
+                            let _l3 = unsafe { *ptr.add(24).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l9 = unsafe { *ptr.add(28).cast::<u32>() };
-                                    T::A(_l9)
+                                    let _l4 = unsafe { *ptr.add(28).cast::<u32>() };
+                                    T::A(_l4)
                                 }
                                 1 => {
-                                    let _l10 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-                                    let _l11 = unsafe { *ptr.add(32).cast::<usize>() };
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l10.cast::<u8>(),
-                                                _l11,
-                                                _l11,
-                                            ),
-                                        )
-                                    })
+                                    T::B(unsafe { ::witbind::rt::take_string_at(ptr.add(28)) })
                                 }
                                 2 => T::Ret,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::option::Option::Some(_v12)
+                            ::core::option::Option::Some(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _l14 = unsafe { *ptr.add(40).cast::<u64>() };
-                    let _l15 = unsafe { *ptr.add(48).cast::<i8>() };
-                    let _l16 = unsafe { *ptr.add(49).cast::<u8>() };
-                    let _l17 = unsafe { *ptr.add(52).cast::<u32>() };
+                    let _l7 = unsafe { *ptr.add(40).cast::<u64>() };
+                    let _l8 = unsafe { *ptr.add(48).cast::<i8>() };
+                    let _l9 = unsafe { *ptr.add(49).cast::<u8>() };
+                    let _l10 = unsafe { *ptr.add(52).cast::<u32>() };
                     Ret {
                         ptr: _l1,
-                        len: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
+                        len: unsafe { ::witbind::rt::take_string_at(ptr.add(4)) },
+                        result: unsafe {
+                            ::witbind::rt::take_list_at::<u8>(ptr.add(12))
                         },
-                        result: _list6,
-                        handle: _v13,
-                        i: _l14,
-                        arg0: _l15,
-                        rt: ::witbind::rt::bool_lift(_l16),
-                        rep: unsafe { ::witbind::rt::char_lift(_l17) },
+                        handle: _v6,
+                        i: _l7,
+                        arg0: _l8,
+                        rt: ::witbind::rt::bool_lift(_l9),
+                        rep: unsafe { ::witbind::rt::char_lift(_l10) },
                     }
                 }
             }
@@ -2472,106 +2180,83 @@ pub mod exports {
                     arg6: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 12) };
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 4]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| {
                         let _l2 = unsafe { *_base1.cast::<u8>() };
-                        let _v6 = match _l2 {
+                        match _l2 {
                             0 => {
                                 let _l3 = unsafe { *_base1.add(4).cast::<u32>() };
                                 T::A(_l3)
                             }
                             1 => {
-                                let _l4 = unsafe { *_base1.add(4).cast::<*mut u8>() };
-                                let _l5 = unsafe { *_base1.add(8).cast::<usize>() };
                                 T::B(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l4.cast::<u8>(),
-                                            _l5,
-                                            _l5,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(_base1.add(4))
                                 })
                             }
                             2 => T::Ret,
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        _list1.push(_v6);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                    let _ret7 = __T::ret(
-                        _list1,
+                        }
+                    };
+                    let _list5 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 12, 4, _lift1)
+                    };
+                    let _ret6 = __T::ret(
+                        _list5,
                         arg2 as u32,
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg3.cast::<u8>(),
-                                    arg4,
-                                    arg4,
-                                ),
-                            )
-                        },
+                        unsafe { ::witbind::rt::take_string(arg3, arg4) },
                         arg5 as u64,
                         unsafe { super::t::RtBorrow::lift(::witbind::rt::rep(arg6)) },
                     );
-                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret7 {
-                        ::core::result::Result::Ok(_e9) => {
-                            unsafe { *_ptr8.cast::<u8>() = 0 };
-                            match _e9 {
-                                T::A(_e10) => {
-                                    unsafe { *_ptr8.add(4).cast::<u8>() = 0 };
+                    let _ptr7 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret6 {
+                        ::core::result::Result::Ok(_e8) => {
+                            unsafe { *_ptr7.cast::<u8>() = 0 };
+                            match _e8 {
+                                T::A(_e9) => {
+                                    unsafe { *_ptr7.add(4).cast::<u8>() = 0 };
                                     unsafe {
-                                        *_ptr8.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e10)
+                                        *_ptr7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e9)
                                     };
                                 }
-                                T::B(_e11) => {
-                                    unsafe { *_ptr8.add(4).cast::<u8>() = 1 };
-                                    let _vec12 = (_e11).into_bytes().into_boxed_slice();
-                                    let _len12 = _vec12.len();
-                                    let _ptr12 = ::witbind::rt::Box::into_raw(_vec12)
-                                        .cast::<u8>();
-                                    unsafe { *_ptr8.add(12).cast::<usize>() = _len12 };
-                                    unsafe { *_ptr8.add(8).cast::<*mut u8>() = _ptr12 };
+                                T::B(_e10) => {
+                                    unsafe { *_ptr7.add(4).cast::<u8>() = 1 };
+                                    unsafe {
+                                        ::witbind::rt::store_list(
+                                            _ptr7.add(8),
+                                            ::witbind::rt::give_string(_e10),
+                                        )
+                                    };
                                 }
                                 T::Ret => {
-                                    unsafe { *_ptr8.add(4).cast::<u8>() = 2 };
+                                    unsafe { *_ptr7.add(4).cast::<u8>() = 2 };
                                 }
                             }
                         }
-                        ::core::result::Result::Err(_e14) => {
-                            unsafe { *_ptr8.cast::<u8>() = 1 };
-                            match _e14 {
-                                T::A(_e15) => {
-                                    unsafe { *_ptr8.add(4).cast::<u8>() = 0 };
+                        ::core::result::Result::Err(_e12) => {
+                            unsafe { *_ptr7.cast::<u8>() = 1 };
+                            match _e12 {
+                                T::A(_e13) => {
+                                    unsafe { *_ptr7.add(4).cast::<u8>() = 0 };
                                     unsafe {
-                                        *_ptr8.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e15)
+                                        *_ptr7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e13)
                                     };
                                 }
-                                T::B(_e16) => {
-                                    unsafe { *_ptr8.add(4).cast::<u8>() = 1 };
-                                    let _vec17 = (_e16).into_bytes().into_boxed_slice();
-                                    let _len17 = _vec17.len();
-                                    let _ptr17 = ::witbind::rt::Box::into_raw(_vec17)
-                                        .cast::<u8>();
-                                    unsafe { *_ptr8.add(12).cast::<usize>() = _len17 };
-                                    unsafe { *_ptr8.add(8).cast::<*mut u8>() = _ptr17 };
+                                T::B(_e14) => {
+                                    unsafe { *_ptr7.add(4).cast::<u8>() = 1 };
+                                    unsafe {
+                                        ::witbind::rt::store_list(
+                                            _ptr7.add(8),
+                                            ::witbind::rt::give_string(_e14),
+                                        )
+                                    };
                                 }
                                 T::Ret => {
-                                    unsafe { *_ptr8.add(4).cast::<u8>() = 2 };
+                                    unsafe { *_ptr7.add(4).cast::<u8>() = 2 };
                                 }
                             }
                         }
                     }
-                    _ptr8
+                    _ptr7
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2581,17 +2266,15 @@ pub mod exports {
                         0 => {
                             let _l2 = unsafe { *arg0.add(4).cast::<u8>() };
                             if _l2 == 1 {
-                                let _l3 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                                let _l4 = unsafe { *arg0.add(12).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                                let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                                unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                             }
                         }
                         1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<u8>() };
-                            if _l5 == 1 {
-                                let _l6 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                                let _l7 = unsafe { *arg0.add(12).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
+                            let _l4 = unsafe { *arg0.add(4).cast::<u8>() };
+                            if _l4 == 1 {
+                                let _list5 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                                unsafe { ::witbind::rt::free_array(_list5, 1, 1) };
                             }
                         }
                         _ => {}
@@ -2604,102 +2287,76 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        let _array4 = _l2;
-                        let _len4 = _l3;
-                        let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                        for i in 0.._len4 {
-                            let _base4 = unsafe { _array4.add(i * 12) };
-                            let _l5 = unsafe { *_base4.cast::<u8>() };
-                            let _v9 = match _l5 {
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| {
+                        let _list2 = unsafe { ::witbind::rt::list_at(_base1) };
+                        let _lift3 = |_base3: *mut u8| {
+                            let _l4 = unsafe { *_base3.cast::<u8>() };
+                            match _l4 {
                                 0 => {
-                                    let _l6 = unsafe { *_base4.add(4).cast::<u32>() };
-                                    T::A(_l6)
+                                    let _l5 = unsafe { *_base3.add(4).cast::<u32>() };
+                                    T::A(_l5)
                                 }
                                 1 => {
-                                    let _l7 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                                    let _l8 = unsafe { *_base4.add(8).cast::<usize>() };
                                     T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l7.cast::<u8>(),
-                                                _l8,
-                                                _l8,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_base3.add(4))
                                     })
                                 }
                                 2 => T::Ret,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            _list4.push(_v9);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                        _list1.push(_list4);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret10 = __T::i(_list1);
-                    let _ptr11 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec12 = _ret10;
-                    let _len12 = _vec12.len();
-                    let _array12 = unsafe { ::witbind::rt::alloc_list(_len12, 12, 4) };
-                    for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec12)
-                        .enumerate()
-                    {
-                        let _base12 = unsafe { _array12.add(i * 12) };
-                        match _e12 {
-                            T::A(_e13) => {
-                                unsafe { *_base12.cast::<u8>() = 0 };
-                                unsafe {
-                                    *_base12.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e13)
-                                };
                             }
-                            T::B(_e14) => {
-                                unsafe { *_base12.cast::<u8>() = 1 };
-                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
-                                let _len15 = _vec15.len();
-                                let _ptr15 = ::witbind::rt::Box::into_raw(_vec15)
-                                    .cast::<u8>();
-                                unsafe { *_base12.add(8).cast::<usize>() = _len15 };
-                                unsafe { *_base12.add(4).cast::<*mut u8>() = _ptr15 };
+                        };
+                        unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
+                    };
+                    let _list8 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                    };
+                    let _ret9 = __T::i(_list8);
+                    let _ptr10 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array12, _len12) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret9),
+                        12,
+                        4,
+                        |_e11, _base12| {
+                            match _e11 {
+                                T::A(_e13) => {
+                                    unsafe { *_base12.cast::<u8>() = 0 };
+                                    unsafe {
+                                        *_base12.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e13)
+                                    };
+                                }
+                                T::B(_e14) => {
+                                    unsafe { *_base12.cast::<u8>() = 1 };
+                                    unsafe {
+                                        ::witbind::rt::store_list(
+                                            _base12.add(4),
+                                            ::witbind::rt::give_string(_e14),
+                                        )
+                                    };
+                                }
+                                T::Ret => {
+                                    unsafe { *_base12.cast::<u8>() = 2 };
+                                }
                             }
-                            T::Ret => {
-                                unsafe { *_base12.cast::<u8>() = 2 };
-                            }
-                        }
-                    }
-                    unsafe { *_ptr11.add(4).cast::<usize>() = _len12 };
-                    unsafe { *_ptr11.cast::<*mut u8>() = _array12 };
-                    _ptr11
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr10, (_array12, _len12)) };
+                    _ptr10
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_i<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 12) };
-                        let _l4 = unsafe { *_elem3.cast::<u8>() };
-                        if _l4 == 1 {
-                            let _l5 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_elem3.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _l3 = unsafe { *_elem2.cast::<u8>() };
+                        if _l3 == 1 {
+                            let _list4 = unsafe {
+                                ::witbind::rt::list_at(_elem2.add(4))
+                            };
+                            unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                         }
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 12, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2714,27 +2371,13 @@ pub mod exports {
                     arg7: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 4]> = ::core::mem::MaybeUninit::uninit();
                     let _v2 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _v1 = match arg1 {
                                 0 => T::A((arg2) as usize as i32 as u32),
-                                1 => {
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                arg2.cast::<u8>(),
-                                                arg3,
-                                                arg3,
-                                            ),
-                                        )
-                                    })
-                                }
+                                1 => T::B(unsafe { ::witbind::rt::take_string(arg2, arg3) }),
                                 2 => T::Ret,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
@@ -2744,22 +2387,12 @@ pub mod exports {
                     };
                     let _v3 = match arg4 {
                         0 => T::A((arg5) as usize as i32 as u32),
-                        1 => {
-                            T::B(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg5.cast::<u8>(),
-                                        arg6,
-                                        arg6,
-                                    ),
-                                )
-                            })
-                        }
+                        1 => T::B(unsafe { ::witbind::rt::take_string(arg5, arg6) }),
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret4 = __T::arg0(_v2, (_v3, unsafe { Ptr::_lift(arg7 as u8) }));
-                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret4 {
                         ::core::option::Option::None => {
                             unsafe { *_ptr5.cast::<u8>() = 0 };
@@ -2775,12 +2408,12 @@ pub mod exports {
                                 }
                                 T::B(_e9) => {
                                     unsafe { *_ptr5.add(4).cast::<u8>() = 1 };
-                                    let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                                    let _len10 = _vec10.len();
-                                    let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
-                                        .cast::<u8>();
-                                    unsafe { *_ptr5.add(12).cast::<usize>() = _len10 };
-                                    unsafe { *_ptr5.add(8).cast::<*mut u8>() = _ptr10 };
+                                    unsafe {
+                                        ::witbind::rt::store_list(
+                                            _ptr5.add(8),
+                                            ::witbind::rt::give_string(_e9),
+                                        )
+                                    };
                                 }
                                 T::Ret => {
                                     unsafe { *_ptr5.add(4).cast::<u8>() = 2 };
@@ -2797,9 +2430,8 @@ pub mod exports {
                     if _l1 == 1 {
                         let _l2 = unsafe { *arg0.add(4).cast::<u8>() };
                         if _l2 == 1 {
-                            let _l3 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                         }
                     }
                 }
@@ -2814,58 +2446,33 @@ pub mod exports {
                     arg5: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _array1 = arg3;
-                    let _len1 = arg4;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        _list1
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret4 = __T::result(
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base1)
+                    };
+                    let _list2 = unsafe {
+                        ::witbind::rt::lift_list((arg3, arg4), 8, 4, _lift1)
+                    };
+                    let _ret3 = __T::result(
                         arg0 as u32,
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        },
-                        _list1,
+                        unsafe { ::witbind::rt::take_string(arg1, arg2) },
+                        _list2,
                         arg5 as u32,
                     );
-                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec6 = (_ret4).into_bytes().into_boxed_slice();
-                    let _len6 = _vec6.len();
-                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_ptr5.cast::<*mut u8>() = _ptr6 };
-                    _ptr5
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr4,
+                            ::witbind::rt::give_string(_ret3),
+                        )
+                    };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_result<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2881,17 +2488,7 @@ pub mod exports {
                         1 => {
                             let _v1 = match arg1 {
                                 0 => T::A((arg2) as usize as i32 as u32),
-                                1 => {
-                                    T::B(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                arg2.cast::<u8>(),
-                                                arg3,
-                                                arg3,
-                                            ),
-                                        )
-                                    })
-                                }
+                                1 => T::B(unsafe { ::witbind::rt::take_string(arg2, arg3) }),
                                 2 => T::Ret,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };

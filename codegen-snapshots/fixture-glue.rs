@@ -99,20 +99,14 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_person(ptr: *mut u8) {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _base5 = _l3;
-                let _len5 = _l4;
-                for i in 0.._len5 {
-                    let _elem5 = unsafe { _base5.add(i * 8) };
-                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                let _free3 = |_elem3: *mut u8| {
+                    let _list4 = unsafe { ::witbind::rt::list_at(_elem3) };
+                    unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+                };
+                unsafe { ::witbind::rt::free_list(_list2, 8, 4, _free3) };
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `shape` in canonical ABI memory owns.
@@ -126,20 +120,15 @@ pub mod witbind_fixtures {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
                     0 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                     1 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _base6 = _l4;
-                        let _len6 = _l5;
-                        for i in 0.._len6 {
-                            let _elem6 = unsafe { _base6.add(i * 24) };
-                            unsafe { _free_person(_elem6) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 24, 8) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                        let _free4 = |_elem4: *mut u8| {
+                            unsafe { _free_person(_elem4) };
+                        };
+                        unsafe { ::witbind::rt::free_list(_list3, 24, 8, _free4) };
                     }
                     _ => {}
                 }
@@ -157,28 +146,13 @@ pub mod witbind_fixtures {
                 arg2: usize,
             ) -> Shape {
                 match arg0 {
-                    0 => {
-                        Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        })
-                    }
+                    0 => Shape::Named(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
                     1 => {
-                        let _array1 = arg1;
-                        let _len1 = arg2;
-                        let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                        for i in 0.._len1 {
-                            let _base1 = unsafe { _array1.add(i * 24) };
-                            let _v2 = unsafe { _lift_person(_base1) };
-                            _list1.push(_v2);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
-                        Shape::People(_list1)
+                        let _lift1 = |_base1: *mut u8| unsafe { _lift_person(_base1) };
+                        let _list3 = unsafe {
+                            ::witbind::rt::lift_list((arg1, arg2), 24, 8, _lift1)
+                        };
+                        Shape::People(_list3)
                     }
                     2 => Shape::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -192,42 +166,16 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list5
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                let _l8 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                let _lift2 = |_base2: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base2)
+                };
+                let _list3 = unsafe { ::witbind::rt::lift_list(_list1, 8, 4, _lift2) };
+                let _l4 = unsafe { *ptr.add(16).cast::<u64>() };
                 Person {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    tags: _list5,
-                    age: _l8,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    tags: _list3,
+                    age: _l4,
                 }
             }
             /// Lifts a `shape` out of canonical ABI memory.
@@ -241,31 +189,17 @@ pub mod witbind_fixtures {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
                     0 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     1 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _array6 = _l4;
-                        let _len6 = _l5;
-                        let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                        for i in 0.._len6 {
-                            let _base6 = unsafe { _array6.add(i * 24) };
-                            let _v7 = unsafe { _lift_person(_base6) };
-                            _list6.push(_v7);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 24, 8) };
-                        Shape::People(_list6)
+                        let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                        let _lift3 = |_base3: *mut u8| unsafe { _lift_person(_base3) };
+                        let _list5 = unsafe {
+                            ::witbind::rt::lift_list(_list2, 24, 8, _lift3)
+                        };
+                        Shape::People(_list5)
                     }
                     2 => Shape::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -277,27 +211,27 @@ pub mod witbind_fixtures {
                 value: &Shape,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize) {
-                let (_v6, _v7, _v8) = match value {
+                let (_v8, _v9, _v10) = match value {
                     Shape::Named(_e1) => {
-                        let _vec2 = _e1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
                         (0i32, _ptr2, _len2)
                     }
                     Shape::People(_e3) => {
-                        let _vec4 = _e3;
-                        let _len4 = _vec4.len();
-                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 24, 8) };
-                        for (i, _e4) in _vec4.iter().enumerate() {
-                            let _base4 = unsafe { _array4.add(i * 24) };
-                            unsafe { _lower_person(&_e4, _base4, _cleanup_list) };
-                        }
-                        _cleanup_list.push((_array4, _len4 * 24, 8));
-                        (1i32, _array4, _len4)
+                        let (_array5, _len5) = ::witbind::rt::lower_list(
+                            _e3.iter(),
+                            24,
+                            8,
+                            |_e4, _base5| {
+                                unsafe { _lower_person(&_e4, _base5, _cleanup_list) };
+                            },
+                        );
+                        _cleanup_list.push((_array5, _len5 * 24, 8));
+                        let (_ptr6, _len6) = (_array5, _len5);
+                        (1i32, _ptr6, _len6)
                     }
                     Shape::Empty => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                 };
-                (_v6, _v7, _v8)
+                (_v8, _v9, _v10)
             }
             /// Lowers a `person` into canonical ABI memory, handing it over.
             ///
@@ -306,25 +240,23 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_person(value: Person, ptr: *mut u8) {
                 let Person { name: _f1, tags: _f2, age: _f3 } = value;
-                let _vec4 = (_f1).into_bytes().into_boxed_slice();
-                let _len4 = _vec4.len();
-                let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
-                let _vec5 = _f2;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                    let _len6 = _vec6.len();
-                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
-                unsafe { *ptr.add(12).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(8).cast::<*mut u8>() = _array5 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1))
+                };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(_f2),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::give_string(_e4),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(ptr.add(8), (_array5, _len5)) };
                 unsafe { *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
             }
             /// Lowers a `shape` into canonical ABI memory, handing it over.
@@ -336,25 +268,26 @@ pub mod witbind_fixtures {
                 match value {
                     Shape::Named(_e1) => {
                         unsafe { *ptr.cast::<u8>() = 0 };
-                        let _vec2 = (_e1).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len2 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::give_string(_e1),
+                            )
+                        };
                     }
-                    Shape::People(_e3) => {
+                    Shape::People(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
-                        let _vec4 = _e3;
-                        let _len4 = _vec4.len();
-                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 24, 8) };
-                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec4)
-                            .enumerate()
-                        {
-                            let _base4 = unsafe { _array4.add(i * 24) };
-                            unsafe { _lower_owned_person(_e4, _base4) };
-                        }
-                        unsafe { *ptr.add(8).cast::<usize>() = _len4 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array4 };
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            ::core::iter::IntoIterator::into_iter(_e2),
+                            24,
+                            8,
+                            |_e3, _base4| {
+                                unsafe { _lower_owned_person(_e3, _base4) };
+                            },
+                        );
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(4), (_array4, _len4))
+                        };
                     }
                     Shape::Empty => {
                         unsafe { *ptr.cast::<u8>() = 2 };
@@ -372,25 +305,22 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Person { name: _f1, tags: _f2, age: _f3 } = value;
-                let _vec4 = _f1;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
-                let _vec5 = _f2;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in _vec5.iter().enumerate() {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
                 _cleanup_list.push((_array5, _len5 * 8, 4));
-                unsafe { *ptr.add(12).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(8).cast::<*mut u8>() = _array5 };
+                unsafe { ::witbind::rt::store_list(ptr.add(8), (_array5, _len5)) };
                 unsafe { *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
             }
         }
@@ -501,37 +431,21 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "string", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = s;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             pub fn bytes(b: &[u8]) -> ::witbind::rt::Vec<u8> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "bytes", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = b;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(b);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             pub fn strings(
                 l: &[::witbind::rt::String],
@@ -539,93 +453,68 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "strings", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = l;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                }
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    _list6
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                ),
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    l.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
                             )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                _list6
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn people(p: &[Person]) -> ::witbind::rt::Vec<Person> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "people", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = p;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 24, 8) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 24) };
-                    unsafe {
-                        super::types::_lower_person(&_e1, _base1, &mut _cleanup_list)
-                    };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    p.iter(),
+                    24,
+                    8,
+                    |_e1, _base2| {
+                        unsafe {
+                            super::types::_lower_person(&_e1, _base2, &mut _cleanup_list)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 24) };
-                    let _v6 = unsafe { super::types::_lift_person(_base5) };
-                    _list5.push(_v6);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 24, 8) };
-                _list5
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    super::types::_lift_person(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 24, 8, _lift6) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn shapes(s: &Shape) -> Shape {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "shapes", (i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -633,7 +522,7 @@ pub mod witbind_fixtures {
                     &s,
                     &mut _cleanup_list,
                 );
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
@@ -646,36 +535,24 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "maybe", (i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match o {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                         (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
                 match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr7.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -687,51 +564,30 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "outcome", (i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v5, _v6, _v7) = match r {
                     ::core::result::Result::Ok(_e1) => {
-                        let _vec2 = _e1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
                         (0i32, _ptr2, _len2)
                     }
                     ::core::result::Result::Err(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let (_ptr4, _len4) = ::witbind::rt::lend_list(_e3);
                         (1i32, _ptr4, _len4)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
                 let _l9 = unsafe { *_ptr8.cast::<u8>() };
                 match _l9 {
                     0 => {
-                        let _l10 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l11 = unsafe { *_ptr8.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr8.add(4))
                         })
                     }
                     1 => {
-                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
-                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
-                        let _list14 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l12.cast::<u32>(),
-                                _l13,
-                                _l13,
-                            )
-                        };
-                        ::core::result::Result::Err(_list14)
+                        ::core::result::Result::Err(unsafe {
+                            ::witbind::rt::take_list_at::<u32>(_ptr8.add(4))
+                        })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -740,14 +596,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "triple", (ptr, len, i32, f64, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_t1_0, _t1_1, _t1_2) = t;
-                let _vec2 = _t1_0;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _ptr2,
@@ -757,23 +609,9 @@ pub mod witbind_fixtures {
                         _ptr3,
                     )
                 };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                let _l7 = unsafe { *_ptr3.add(16).cast::<f64>() };
-                (
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l4.cast::<u8>(),
-                                _l5,
-                                _l5,
-                            ),
-                        )
-                    },
-                    _l6,
-                    _l7,
-                )
+                let _l4 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4, _l5)
             }
             pub fn permissions(p: Perms) -> Perms {
                 ::witbind::rt::wit_import!(
@@ -794,10 +632,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "scalars", (i32, i32, i64, f32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(c),
@@ -824,53 +660,36 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "counts", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries1 = ::core::iter::IntoIterator::into_iter(m);
-                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
-                let mut _written1 = 0;
-                for (_key1, _value1) in _entries1.take(_len1) {
-                    let i = _written1;
-                    let _base1 = unsafe { _array1.add(i * 12) };
-                    let _vec2 = _key1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                    unsafe {
-                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                    };
-                    _written1 += 1;
-                }
-                ::witbind::rt::assert_entries(_written1, _len1);
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(m),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            )
+                        };
+                        unsafe {
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _array6 = _list5.0;
+                let _len6 = _list5.1;
                 let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
                     (0.._len6)
                         .map(|i| {
                             let _base6 = unsafe { _array6.add(i * 12) };
-                            let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                            let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                            let _l9 = unsafe { *_base6.add(8).cast::<u32>() };
-                            (
-                                unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l7.cast::<u8>(),
-                                            _l8,
-                                            _l8,
-                                        ),
-                                    )
-                                },
-                                _l9,
-                            )
+                            let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
+                            (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
                         }),
                 );
                 unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
@@ -880,11 +699,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "fixed", (i32, i32, i32, ptr)
                 );
-                #[repr(align(2))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 6]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 6]);
-                let [_a1_0, _a1_1, _a1_2] = a;
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 3]>::uninit();
+                let [_a1_0, _a1_1, _a1_2] = &a;
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(_a1_0),
@@ -906,19 +723,11 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "pads", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = p;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(p);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Pad>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Pad>(_ptr2) }
             }
         }
     }
@@ -1159,15 +968,7 @@ pub mod exports {
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = Thing::new(
-                        __T::new(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                ),
-                            )
-                        }),
+                        __T::new(unsafe { ::witbind::rt::take_string(arg0, arg1) }),
                     );
                     ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
@@ -1177,20 +978,17 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::name(
                         (unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
@@ -1198,9 +996,8 @@ pub mod exports {
                 pub unsafe fn __post_return_method_thing_name<__T: GuestThing>(
                     arg0: *mut u8,
                 ) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1212,15 +1009,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     __T::rename(
                         (unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        },
+                        unsafe { ::witbind::rt::take_string(arg1, arg2) },
                     );
                 }
                 #[doc(hidden)]
@@ -1230,34 +1019,24 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::string(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_string<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1266,31 +1045,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::bytes(unsafe {
+                        ::witbind::rt::take_list::<u8>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::bytes(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_bytes<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1299,63 +1068,40 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        _list1
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base1)
+                    };
+                    let _list2 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                    };
+                    let _ret3 = __T::strings(_list2);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array6, _len6) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret3),
+                        8,
+                        4,
+                        |_e5, _base6| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base6,
+                                    ::witbind::rt::give_string(_e5),
                                 )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret4 = __T::strings(_list1);
-                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec6 = _ret4;
-                    let _len6 = _vec6.len();
-                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
-                        .enumerate()
-                    {
-                        let _base6 = unsafe { _array6.add(i * 8) };
-                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                    }
-                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_ptr5.cast::<*mut u8>() = _array6 };
-                    _ptr5
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_strings<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 8) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 8, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1364,60 +1110,45 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        super::super::super::super::witbind_fixtures::glue::types::_lift_person(
+                            _base1,
+                        )
+                    };
+                    let _list3 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 24, 8, _lift1)
+                    };
+                    let _ret4 = __T::people(_list3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array7, _len7) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret4),
+                        24,
+                        8,
+                        |_e6, _base7| {
+                            unsafe {
+                                super::super::super::super::witbind_fixtures::glue::types::_lower_owned_person(
+                                    _e6,
+                                    _base7,
+                                )
+                            };
+                        },
                     );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 24) };
-                        let _v2 = unsafe {
-                            super::super::super::super::witbind_fixtures::glue::types::_lift_person(
-                                _base1,
-                            )
-                        };
-                        _list1.push(_v2);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
-                    let _ret3 = __T::people(_list1);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = _ret3;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 24, 8) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
-                        .enumerate()
-                    {
-                        let _base5 = unsafe { _array5.add(i * 24) };
-                        unsafe {
-                            super::super::super::super::witbind_fixtures::glue::types::_lower_owned_person(
-                                _e5,
-                                _base5,
-                            )
-                        };
-                    }
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
-                    _ptr4
+                    unsafe { ::witbind::rt::store_list(_ptr5, (_array7, _len7)) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_people<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 24) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
                         unsafe {
                             super::super::super::super::witbind_fixtures::glue::types::_free_person(
-                                _elem3,
+                                _elem2,
                             )
                         };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 24, 8) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 24, 8, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1427,11 +1158,7 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::glue::types::_lift_flat_shape(
                             arg0,
@@ -1440,7 +1167,7 @@ pub mod exports {
                         )
                     };
                     let _ret2 = __T::shapes(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe {
                         super::super::super::super::witbind_fixtures::glue::types::_lower_owned_shape(
                             _ret2,
@@ -1466,39 +1193,30 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
+                                ::witbind::rt::take_string(arg1, arg2)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret2 = __T::maybe(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::option::Option::None => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
                         ::core::option::Option::Some(_e5) => {
                             unsafe { *_ptr3.cast::<u8>() = 1 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
-                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(4),
+                                    ::witbind::rt::give_string(_e5),
+                                )
+                            };
                         }
                     }
                     _ptr3
@@ -1508,9 +1226,8 @@ pub mod exports {
                 pub unsafe fn __post_return_maybe<__T: Guest>(arg0: *mut u8) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -1521,56 +1238,43 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _v2 = match arg0 {
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
+                    let _v1 = match arg0 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
+                                ::witbind::rt::take_string(arg1, arg2)
                             })
                         }
                         1 => {
-                            let _list1 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<u32>(),
-                                    arg2,
-                                    arg2,
-                                )
-                            };
-                            ::core::result::Result::Err(_list1)
+                            ::core::result::Result::Err(unsafe {
+                                ::witbind::rt::take_list::<u32>(arg1, arg2)
+                            })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret3 = __T::outcome(_v2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret3 {
-                        ::core::result::Result::Ok(_e5) => {
-                            unsafe { *_ptr4.cast::<u8>() = 0 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr4.add(8).cast::<usize>() = _len6 };
-                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr6 };
+                    let _ret2 = __T::outcome(_v1);
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret2 {
+                        ::core::result::Result::Ok(_e4) => {
+                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(4),
+                                    ::witbind::rt::give_string(_e4),
+                                )
+                            };
                         }
-                        ::core::result::Result::Err(_e7) => {
-                            unsafe { *_ptr4.cast::<u8>() = 1 };
-                            let _vec8 = (_e7).into_boxed_slice();
-                            let _len8 = _vec8.len();
-                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                            unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
-                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
+                        ::core::result::Result::Err(_e5) => {
+                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(4),
+                                    ::witbind::rt::give_list(_e5),
+                                )
+                            };
                         }
                     }
-                    _ptr4
+                    _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1578,16 +1282,12 @@ pub mod exports {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     match _l1 {
                         0 => {
-                            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         1 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base6 = _l4;
-                            let _len6 = _l5;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 4, 4) };
+                            let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list3, 4, 4) };
                         }
                         _ => {}
                     }
@@ -1601,31 +1301,20 @@ pub mod exports {
                     arg3: f64,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::triple((
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                ),
-                            )
-                        },
+                        unsafe { ::witbind::rt::take_string(arg0, arg1) },
                         arg2 as u8,
                         arg3,
                     ));
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let (_t3_0, _t3_1, _t3_2) = _ret1;
-                    let _vec4 = (_t3_0).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr4 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_t3_0),
+                        )
+                    };
                     unsafe {
                         *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8
                     };
@@ -1637,9 +1326,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_triple<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1664,18 +1352,14 @@ pub mod exports {
                     arg3: f32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::scalars(
                         unsafe { ::witbind::rt::char_lift(arg0 as u32) },
                         ::witbind::rt::bool_lift(arg1 as u8),
                         arg2 as u64,
                         arg3,
                     );
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let (_t3_0, _t3_1, _t3_2, _t3_3) = _ret1;
                     unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0) };
                     unsafe {
@@ -1696,73 +1380,50 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _array1 = arg0;
                     let _len1 = arg1;
                     let _map1: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
                         (0.._len1)
                             .map(|i| {
                                 let _base1 = unsafe { _array1.add(i * 12) };
-                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                                let _l4 = unsafe { *_base1.add(8).cast::<u32>() };
-                                (
-                                    unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l2.cast::<u8>(),
-                                                _l3,
-                                                _l3,
-                                            ),
-                                        )
-                                    },
-                                    _l4,
-                                )
+                                let _l2 = unsafe { *_base1.add(8).cast::<u32>() };
+                                (unsafe { ::witbind::rt::take_string_at(_base1) }, _l2)
                             }),
                     );
                     unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                    let _ret5 = __T::counts(_map1);
-                    let _ptr6 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _entries7 = ::core::iter::IntoIterator::into_iter(_ret5);
-                    let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
-                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
-                    let mut _written7 = 0;
-                    for (_key7, _value7) in _entries7.take(_len7) {
-                        let i = _written7;
-                        let _base7 = unsafe { _array7.add(i * 12) };
-                        let _vec8 = (_key7).into_bytes().into_boxed_slice();
-                        let _len8 = _vec8.len();
-                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                        unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-                        unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
-                        unsafe {
-                            *_base7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value7)
-                        };
-                        _written7 += 1;
-                    }
-                    ::witbind::rt::assert_entries(_written7, _len7);
-                    unsafe { *_ptr6.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_ptr6.cast::<*mut u8>() = _array7 };
-                    _ptr6
+                    let _ret3 = __T::counts(_map1);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array6, _len6) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret3),
+                        12,
+                        4,
+                        |(_key5, _value5), _base6| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base6,
+                                    ::witbind::rt::give_string(_key5),
+                                )
+                            };
+                            unsafe {
+                                *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                    _value5,
+                                )
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_counts<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 12) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 12, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1772,13 +1433,9 @@ pub mod exports {
                     arg2: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(2))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 6]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 6],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u16; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::fixed([arg0 as u16, arg1 as u16, arg2 as u16]);
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     for (i, _e3) in ::core::iter::IntoIterator::into_iter(_ret1)
                         .enumerate()
                     {
@@ -1796,64 +1453,46 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<Pad>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::pads(unsafe {
+                        ::witbind::rt::take_list::<Pad>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::pads(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_pads<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 24, 8) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 24, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_consume_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::consume(Thing {
                         handle: unsafe {
                             ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
                         },
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_consume<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1865,15 +1504,7 @@ pub mod exports {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     __T::touch(
                         unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) },
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        },
+                        unsafe { ::witbind::rt::take_string(arg1, arg2) },
                     );
                 }
                 #[doc(hidden)]
@@ -1884,13 +1515,7 @@ pub mod exports {
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = __T::make(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
                     ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
                 }
@@ -1904,11 +1529,7 @@ pub mod exports {
                     let mut _borrows3 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<Counter>,
                     >::new();
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 4) };
+                    let _lift1 = |_base1: *mut u8| {
                         let _l2 = unsafe { *_base1.cast::<i32>() };
                         _borrows3
                             .push(
@@ -1921,11 +1542,13 @@ pub mod exports {
                         let _ptr3: *const Counter = ::witbind::rt::last_boxed(
                             &_borrows3,
                         );
-                        _list1.push(unsafe { &*_ptr3 });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                    let _ret4 = __T::total(_list1);
-                    ::witbind::rt::as_i32(_ret4)
+                        unsafe { &*_ptr3 }
+                    };
+                    let _list4 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 4, 4, _lift1)
+                    };
+                    let _ret5 = __T::total(_list4);
+                    ::witbind::rt::as_i32(_ret5)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

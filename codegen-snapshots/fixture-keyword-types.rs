@@ -99,17 +99,15 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keyword-types/types", "take", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 120]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 120]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 30]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_gen(&x, _ptr1) };
                 unsafe { _lower_type(&y, _ptr1.add(24)) };
                 unsafe { _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list) };
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
@@ -121,26 +119,26 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keyword-types/types", "all", (ptr, len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 208]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 208]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 26]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 208, 8) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 208) };
-                    unsafe { _lower_self(&_e1, _base1, &mut _cleanup_list) };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 208, 8) };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    208,
+                    8,
+                    |_e1, _base2| {
+                        unsafe { _lower_self(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 208, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { _lift_self(_ptr2) }
+                unsafe { _lift_self(_ptr4) }
             }
             /// Lifts a `abstract` out of canonical ABI memory.
             ///
@@ -151,23 +149,13 @@ pub mod witbind_fixtures {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_abstract(ptr: *mut u8) -> Abstract {
                 let _v1 = unsafe { _lift_dyn(ptr) };
-                let _l2 = unsafe { *ptr.add(144).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(148).cast::<usize>() };
-                let _l4 = unsafe { *ptr.add(152).cast::<u64>() };
-                let _l5 = unsafe { *ptr.add(160).cast::<u64>() };
+                let _l2 = unsafe { *ptr.add(152).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(160).cast::<u64>() };
                 Abstract {
                     a: _v1,
-                    b: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    },
-                    c: _l4,
-                    d: _l5,
+                    b: unsafe { ::witbind::rt::take_string_at(ptr.add(144)) },
+                    c: _l2,
+                    d: _l3,
                 }
             }
             /// Lifts a `async` out of canonical ABI memory.
@@ -179,18 +167,10 @@ pub mod witbind_fixtures {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_async(ptr: *mut u8) -> Async {
                 let _v1 = unsafe { _lift_abstract(ptr) };
-                let _l2 = unsafe { *ptr.add(168).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(172).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 24) };
-                    let _v5 = unsafe { _lift_gen(_base4) };
-                    _list4.push(_v5);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 24, 4) };
-                Async { a: _v1, b: _list4 }
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(168)) };
+                let _lift3 = |_base3: *mut u8| unsafe { _lift_gen(_base3) };
+                let _list5 = unsafe { ::witbind::rt::lift_list(_list2, 24, 4, _lift3) };
+                Async { a: _v1, b: _list5 }
             }
             /// Lifts a `dyn` out of canonical ABI memory.
             ///
@@ -201,23 +181,13 @@ pub mod witbind_fixtures {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_dyn(ptr: *mut u8) -> Dyn {
                 let _v1 = unsafe { _lift_try(ptr) };
-                let _l2 = unsafe { *ptr.add(120).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(124).cast::<usize>() };
-                let _l4 = unsafe { *ptr.add(128).cast::<u64>() };
-                let _l5 = unsafe { *ptr.add(136).cast::<u64>() };
+                let _l2 = unsafe { *ptr.add(128).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(136).cast::<u64>() };
                 Dyn {
                     a: _v1,
-                    b: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    },
-                    c: _l4,
-                    d: _l5,
+                    b: unsafe { ::witbind::rt::take_string_at(ptr.add(120)) },
+                    c: _l2,
+                    d: _l3,
                 }
             }
             /// Lifts a `fn` out of canonical ABI memory.
@@ -230,42 +200,16 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lift_fn(ptr: *mut u8) -> Fn {
                 let _v1 = unsafe { _lift_gen(ptr) };
                 let _v2 = unsafe { _lift_type(ptr.add(24)) };
-                let _l3 = unsafe { *ptr.add(52).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(56).cast::<usize>() };
-                let _l5 = unsafe { *ptr.add(60).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(64).cast::<usize>() };
-                let _array7 = _l5;
-                let _len7 = _l6;
-                let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                for i in 0.._len7 {
-                    let _base7 = unsafe { _array7.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list7
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(60)) };
+                let _lift4 = |_base4: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base4)
+                };
+                let _list5 = unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) };
                 Fn {
                     x: _v1,
                     y: _v2,
-                    z: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l3.cast::<u8>(),
-                                _l4,
-                                _l4,
-                            ),
-                        )
-                    },
-                    w: _list7,
+                    z: unsafe { ::witbind::rt::take_string_at(ptr.add(52)) },
+                    w: _list5,
                 }
             }
             /// Lifts a `gen` out of canonical ABI memory.
@@ -280,22 +224,12 @@ pub mod witbind_fixtures {
                 let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
                 let _l3 = unsafe { *ptr.add(8).cast::<u32>() };
                 let _l4 = unsafe { *ptr.add(12).cast::<u32>() };
-                let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
                 Gen {
                     a: _l1,
                     b: _l2,
                     c: _l3,
                     d: _l4,
-                    e: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l5.cast::<u8>(),
-                                _l6,
-                                _l6,
-                            ),
-                        )
-                    },
+                    e: unsafe { ::witbind::rt::take_string_at(ptr.add(16)) },
                 }
             }
             /// Lifts a `self` out of canonical ABI memory.
@@ -327,23 +261,13 @@ pub mod witbind_fixtures {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_try(ptr: *mut u8) -> Try {
                 let _v1 = unsafe { _lift_yield(ptr) };
-                let _l2 = unsafe { *ptr.add(92).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(96).cast::<usize>() };
-                let _l4 = unsafe { *ptr.add(104).cast::<u64>() };
-                let _l5 = unsafe { *ptr.add(112).cast::<u64>() };
+                let _l2 = unsafe { *ptr.add(104).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(112).cast::<u64>() };
                 Try {
                     a: _v1,
-                    b: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    },
-                    c: _l4,
-                    d: _l5,
+                    b: unsafe { ::witbind::rt::take_string_at(ptr.add(92)) },
+                    c: _l2,
+                    d: _l3,
                 }
             }
             /// Lifts a `type` out of canonical ABI memory.
@@ -356,38 +280,17 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lift_type(ptr: *mut u8) -> Type {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
-                    0 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                        Type::A(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
-                        })
-                    }
+                    0 => Type::A(unsafe { ::witbind::rt::take_string_at(ptr.add(4)) }),
                     1 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<u32>() };
-                        Type::B(_l4)
+                        let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                        Type::B(_l2)
                     }
                     2 => {
-                        let _v5 = unsafe { _lift_gen(ptr.add(4)) };
-                        Type::C(_v5)
+                        let _v3 = unsafe { _lift_gen(ptr.add(4)) };
+                        Type::C(_v3)
                     }
                     3 => {
-                        let _l6 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l7 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _list8 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            )
-                        };
-                        Type::D(_list8)
+                        Type::D(unsafe { ::witbind::rt::take_list_at::<u8>(ptr.add(4)) })
                     }
                     4 => Type::E,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -402,41 +305,11 @@ pub mod witbind_fixtures {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_yield(ptr: *mut u8) -> Yield {
                 let _v1 = unsafe { _lift_fn(ptr) };
-                let _l2 = unsafe { *ptr.add(68).cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(72).cast::<usize>() };
-                let _l4 = unsafe { *ptr.add(76).cast::<*mut u8>() };
-                let _l5 = unsafe { *ptr.add(80).cast::<usize>() };
-                let _l6 = unsafe { *ptr.add(84).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(88).cast::<usize>() };
                 Yield {
                     a: _v1,
-                    b: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    },
-                    c: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l4.cast::<u8>(),
-                                _l5,
-                                _l5,
-                            ),
-                        )
-                    },
-                    d: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    },
+                    b: unsafe { ::witbind::rt::take_string_at(ptr.add(68)) },
+                    c: unsafe { ::witbind::rt::take_string_at(ptr.add(76)) },
+                    d: unsafe { ::witbind::rt::take_string_at(ptr.add(84)) },
                 }
             }
             #[allow(clippy::needless_borrow)]
@@ -452,11 +325,9 @@ pub mod witbind_fixtures {
             ) {
                 let Abstract { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                 unsafe { _lower_dyn(&_f1, ptr, _cleanup_list) };
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *ptr.add(148).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(144).cast::<*mut u8>() = _ptr5 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(144), ::witbind::rt::lend_str(_f2))
+                };
                 unsafe { *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
                 unsafe { *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
             }
@@ -473,16 +344,16 @@ pub mod witbind_fixtures {
             ) {
                 let Async { a: _f1, b: _f2 } = value;
                 unsafe { _lower_abstract(&_f1, ptr, _cleanup_list) };
-                let _vec3 = _f2;
-                let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 24, 4) };
-                for (i, _e3) in _vec3.iter().enumerate() {
-                    let _base3 = unsafe { _array3.add(i * 24) };
-                    unsafe { _lower_gen(&_e3, _base3) };
-                }
-                _cleanup_list.push((_array3, _len3 * 24, 4));
-                unsafe { *ptr.add(172).cast::<usize>() = _len3 };
-                unsafe { *ptr.add(168).cast::<*mut u8>() = _array3 };
+                let (_array4, _len4) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    24,
+                    4,
+                    |_e3, _base4| {
+                        unsafe { _lower_gen(&_e3, _base4) };
+                    },
+                );
+                _cleanup_list.push((_array4, _len4 * 24, 4));
+                unsafe { ::witbind::rt::store_list(ptr.add(168), (_array4, _len4)) };
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `dyn` into canonical ABI memory.
@@ -497,11 +368,9 @@ pub mod witbind_fixtures {
             ) {
                 let Dyn { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                 unsafe { _lower_try(&_f1, ptr, _cleanup_list) };
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *ptr.add(124).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(120).cast::<*mut u8>() = _ptr5 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(120), ::witbind::rt::lend_str(_f2))
+                };
                 unsafe { *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
                 unsafe { *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
             }
@@ -519,25 +388,24 @@ pub mod witbind_fixtures {
                 let Fn { x: _f1, y: _f2, z: _f3, w: _f4 } = value;
                 unsafe { _lower_gen(&_f1, ptr) };
                 unsafe { _lower_type(&_f2, ptr.add(24)) };
-                let _vec5 = _f3;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *ptr.add(56).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(52).cast::<*mut u8>() = _ptr5 };
-                let _vec6 = _f4;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                for (i, _e6) in _vec6.iter().enumerate() {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _vec7 = _e6;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                }
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(52), ::witbind::rt::lend_str(_f3))
+                };
+                let (_array6, _len6) = ::witbind::rt::lower_list(
+                    _f4.iter(),
+                    8,
+                    4,
+                    |_e5, _base6| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base6,
+                                ::witbind::rt::lend_str(_e5),
+                            )
+                        };
+                    },
+                );
                 _cleanup_list.push((_array6, _len6 * 8, 4));
-                unsafe { *ptr.add(64).cast::<usize>() = _len6 };
-                unsafe { *ptr.add(60).cast::<*mut u8>() = _array6 };
+                unsafe { ::witbind::rt::store_list(ptr.add(60), (_array6, _len6)) };
             }
             /// Lowers a lent `gen` into canonical ABI memory.
             ///
@@ -550,11 +418,9 @@ pub mod witbind_fixtures {
                 unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
                 unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
                 unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
-                let _vec6 = _f5;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                unsafe { *ptr.add(20).cast::<usize>() = _len6 };
-                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr6 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(16), ::witbind::rt::lend_str(_f5))
+                };
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `self` into canonical ABI memory.
@@ -592,11 +458,9 @@ pub mod witbind_fixtures {
             ) {
                 let Try { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                 unsafe { _lower_yield(&_f1, ptr, _cleanup_list) };
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *ptr.add(96).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(92).cast::<*mut u8>() = _ptr5 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(92), ::witbind::rt::lend_str(_f2))
+                };
                 unsafe { *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
                 unsafe { *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
             }
@@ -610,29 +474,31 @@ pub mod witbind_fixtures {
                 match value {
                     Type::A(_e1) => {
                         unsafe { *ptr.cast::<u8>() = 0 };
-                        let _vec2 = _e1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len2 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
-                    }
-                    Type::B(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::lend_str(_e1),
+                            )
                         };
                     }
-                    Type::C(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_gen(&_e4, ptr.add(4)) };
+                    Type::B(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                        unsafe {
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
+                        };
                     }
-                    Type::D(_e5) => {
+                    Type::C(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        unsafe { _lower_gen(&_e3, ptr.add(4)) };
+                    }
+                    Type::D(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 3 };
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len6 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr6 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::lend_list(_e4),
+                            )
+                        };
                     }
                     Type::E => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -652,21 +518,15 @@ pub mod witbind_fixtures {
             ) {
                 let Yield { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                 unsafe { _lower_fn(&_f1, ptr, _cleanup_list) };
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *ptr.add(72).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(68).cast::<*mut u8>() = _ptr5 };
-                let _vec6 = _f3;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                unsafe { *ptr.add(80).cast::<usize>() = _len6 };
-                unsafe { *ptr.add(76).cast::<*mut u8>() = _ptr6 };
-                let _vec7 = _f4;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                unsafe { *ptr.add(88).cast::<usize>() = _len7 };
-                unsafe { *ptr.add(84).cast::<*mut u8>() = _ptr7 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(68), ::witbind::rt::lend_str(_f2))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(76), ::witbind::rt::lend_str(_f3))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(84), ::witbind::rt::lend_str(_f4))
+                };
             }
         }
     }
@@ -749,17 +609,13 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_take_cabi<__T: Guest>(arg0: *mut u8) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 6]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe { _lift_gen(arg0) };
                     let _v2 = unsafe { _lift_type(arg0.add(24)) };
                     let _v3 = unsafe { _lift_fn(arg0.add(52)) };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 120, 4) };
                     let _ret4 = __T::take(_v1, _v2, _v3);
-                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe { _lower_owned_gen(_ret4, _ptr5) };
                     _ptr5
                 }
@@ -775,24 +631,15 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 208]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 208],
-                    );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 208) };
-                        let _v2 = unsafe { _lift_self(_base1) };
-                        _list1.push(_v2);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 208, 8) };
-                    let _ret3 = __T::all(_list1);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    unsafe { _lower_owned_self(_ret3, _ptr4) };
-                    _ptr4
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 26]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe { _lift_self(_base1) };
+                    let _list3 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 208, 8, _lift1)
+                    };
+                    let _ret4 = __T::all(_list3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe { _lower_owned_self(_ret4, _ptr5) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -836,9 +683,8 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_abstract(ptr: *mut u8) {
                     unsafe { _free_dyn(ptr) };
-                    let _l1 = unsafe { *ptr.add(144).cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(148).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(144)) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `async` in canonical ABI memory owns.
@@ -850,15 +696,11 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_async(ptr: *mut u8) {
                     unsafe { _free_abstract(ptr) };
-                    let _l1 = unsafe { *ptr.add(168).cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(172).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 24) };
-                        unsafe { _free_gen(_elem3) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 24, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(168)) };
+                    let _free2 = |_elem2: *mut u8| {
+                        unsafe { _free_gen(_elem2) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 24, 4, _free2) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `dyn` in canonical ABI memory owns.
@@ -870,9 +712,8 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_dyn(ptr: *mut u8) {
                     unsafe { _free_try(ptr) };
-                    let _l1 = unsafe { *ptr.add(120).cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(124).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(120)) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `fn` in canonical ABI memory owns.
@@ -885,20 +726,14 @@ pub mod exports {
                 pub(crate) unsafe fn _free_fn(ptr: *mut u8) {
                     unsafe { _free_gen(ptr) };
                     unsafe { _free_type(ptr.add(24)) };
-                    let _l1 = unsafe { *ptr.add(52).cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(56).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                    let _l3 = unsafe { *ptr.add(60).cast::<*mut u8>() };
-                    let _l4 = unsafe { *ptr.add(64).cast::<usize>() };
-                    let _base5 = _l3;
-                    let _len5 = _l4;
-                    for i in 0.._len5 {
-                        let _elem5 = unsafe { _base5.add(i * 8) };
-                        let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
-                        let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(52)) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(60)) };
+                    let _free3 = |_elem3: *mut u8| {
+                        let _list4 = unsafe { ::witbind::rt::list_at(_elem3) };
+                        unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list2, 8, 4, _free3) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `gen` in canonical ABI memory owns.
@@ -909,9 +744,8 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_gen(ptr: *mut u8) {
-                    let _l1 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(20).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `self` in canonical ABI memory owns.
@@ -938,9 +772,8 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_try(ptr: *mut u8) {
                     unsafe { _free_yield(ptr) };
-                    let _l1 = unsafe { *ptr.add(92).cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(96).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(92)) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `type` in canonical ABI memory owns.
@@ -954,19 +787,15 @@ pub mod exports {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     match _l1 {
                         0 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         2 => {
                             unsafe { _free_gen(ptr.add(4)) };
                         }
                         3 => {
-                            let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
-                            let _base6 = _l4;
-                            let _len6 = _l5;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
+                            let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                         }
                         _ => {}
                     }
@@ -981,15 +810,12 @@ pub mod exports {
                 /// used again.
                 pub(crate) unsafe fn _free_yield(ptr: *mut u8) {
                     unsafe { _free_fn(ptr) };
-                    let _l1 = unsafe { *ptr.add(68).cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(72).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                    let _l3 = unsafe { *ptr.add(76).cast::<*mut u8>() };
-                    let _l4 = unsafe { *ptr.add(80).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
-                    let _l5 = unsafe { *ptr.add(84).cast::<*mut u8>() };
-                    let _l6 = unsafe { *ptr.add(88).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(68)) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(76)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
+                    let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(84)) };
+                    unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                 }
                 /// Lifts a `abstract` out of canonical ABI memory.
                 ///
@@ -1000,23 +826,13 @@ pub mod exports {
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_abstract(ptr: *mut u8) -> Abstract {
                     let _v1 = unsafe { _lift_dyn(ptr) };
-                    let _l2 = unsafe { *ptr.add(144).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(148).cast::<usize>() };
-                    let _l4 = unsafe { *ptr.add(152).cast::<u64>() };
-                    let _l5 = unsafe { *ptr.add(160).cast::<u64>() };
+                    let _l2 = unsafe { *ptr.add(152).cast::<u64>() };
+                    let _l3 = unsafe { *ptr.add(160).cast::<u64>() };
                     Abstract {
                         a: _v1,
-                        b: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
-                        },
-                        c: _l4,
-                        d: _l5,
+                        b: unsafe { ::witbind::rt::take_string_at(ptr.add(144)) },
+                        c: _l2,
+                        d: _l3,
                     }
                 }
                 /// Lifts a `async` out of canonical ABI memory.
@@ -1028,18 +844,12 @@ pub mod exports {
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_async(ptr: *mut u8) -> Async {
                     let _v1 = unsafe { _lift_abstract(ptr) };
-                    let _l2 = unsafe { *ptr.add(168).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(172).cast::<usize>() };
-                    let _array4 = _l2;
-                    let _len4 = _l3;
-                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                    for i in 0.._len4 {
-                        let _base4 = unsafe { _array4.add(i * 24) };
-                        let _v5 = unsafe { _lift_gen(_base4) };
-                        _list4.push(_v5);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 24, 4) };
-                    Async { a: _v1, b: _list4 }
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(168)) };
+                    let _lift3 = |_base3: *mut u8| unsafe { _lift_gen(_base3) };
+                    let _list5 = unsafe {
+                        ::witbind::rt::lift_list(_list2, 24, 4, _lift3)
+                    };
+                    Async { a: _v1, b: _list5 }
                 }
                 /// Lifts a `dyn` out of canonical ABI memory.
                 ///
@@ -1050,23 +860,13 @@ pub mod exports {
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_dyn(ptr: *mut u8) -> Dyn {
                     let _v1 = unsafe { _lift_try(ptr) };
-                    let _l2 = unsafe { *ptr.add(120).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(124).cast::<usize>() };
-                    let _l4 = unsafe { *ptr.add(128).cast::<u64>() };
-                    let _l5 = unsafe { *ptr.add(136).cast::<u64>() };
+                    let _l2 = unsafe { *ptr.add(128).cast::<u64>() };
+                    let _l3 = unsafe { *ptr.add(136).cast::<u64>() };
                     Dyn {
                         a: _v1,
-                        b: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
-                        },
-                        c: _l4,
-                        d: _l5,
+                        b: unsafe { ::witbind::rt::take_string_at(ptr.add(120)) },
+                        c: _l2,
+                        d: _l3,
                     }
                 }
                 /// Lifts a `fn` out of canonical ABI memory.
@@ -1079,42 +879,18 @@ pub mod exports {
                 pub(crate) unsafe fn _lift_fn(ptr: *mut u8) -> Fn {
                     let _v1 = unsafe { _lift_gen(ptr) };
                     let _v2 = unsafe { _lift_type(ptr.add(24)) };
-                    let _l3 = unsafe { *ptr.add(52).cast::<*mut u8>() };
-                    let _l4 = unsafe { *ptr.add(56).cast::<usize>() };
-                    let _l5 = unsafe { *ptr.add(60).cast::<*mut u8>() };
-                    let _l6 = unsafe { *ptr.add(64).cast::<usize>() };
-                    let _array7 = _l5;
-                    let _len7 = _l6;
-                    let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                    for i in 0.._len7 {
-                        let _base7 = unsafe { _array7.add(i * 8) };
-                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                        _list7
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l8.cast::<u8>(),
-                                        _l9,
-                                        _l9,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                    let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(60)) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base4)
+                    };
+                    let _list5 = unsafe {
+                        ::witbind::rt::lift_list(_list3, 8, 4, _lift4)
+                    };
                     Fn {
                         x: _v1,
                         y: _v2,
-                        z: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
-                        },
-                        w: _list7,
+                        z: unsafe { ::witbind::rt::take_string_at(ptr.add(52)) },
+                        w: _list5,
                     }
                 }
                 /// Lifts a `gen` out of canonical ABI memory.
@@ -1129,22 +905,12 @@ pub mod exports {
                     let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
                     let _l3 = unsafe { *ptr.add(8).cast::<u32>() };
                     let _l4 = unsafe { *ptr.add(12).cast::<u32>() };
-                    let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
                     Gen {
                         a: _l1,
                         b: _l2,
                         c: _l3,
                         d: _l4,
-                        e: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
-                        },
+                        e: unsafe { ::witbind::rt::take_string_at(ptr.add(16)) },
                     }
                 }
                 /// Lifts a `self` out of canonical ABI memory.
@@ -1176,23 +942,13 @@ pub mod exports {
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_try(ptr: *mut u8) -> Try {
                     let _v1 = unsafe { _lift_yield(ptr) };
-                    let _l2 = unsafe { *ptr.add(92).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(96).cast::<usize>() };
-                    let _l4 = unsafe { *ptr.add(104).cast::<u64>() };
-                    let _l5 = unsafe { *ptr.add(112).cast::<u64>() };
+                    let _l2 = unsafe { *ptr.add(104).cast::<u64>() };
+                    let _l3 = unsafe { *ptr.add(112).cast::<u64>() };
                     Try {
                         a: _v1,
-                        b: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
-                        },
-                        c: _l4,
-                        d: _l5,
+                        b: unsafe { ::witbind::rt::take_string_at(ptr.add(92)) },
+                        c: _l2,
+                        d: _l3,
                     }
                 }
                 /// Lifts a `type` out of canonical ABI memory.
@@ -1206,37 +962,20 @@ pub mod exports {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     match _l1 {
                         0 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                            Type::A(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
-                                )
-                            })
+                            Type::A(unsafe { ::witbind::rt::take_string_at(ptr.add(4)) })
                         }
                         1 => {
-                            let _l4 = unsafe { *ptr.add(4).cast::<u32>() };
-                            Type::B(_l4)
+                            let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                            Type::B(_l2)
                         }
                         2 => {
-                            let _v5 = unsafe { _lift_gen(ptr.add(4)) };
-                            Type::C(_v5)
+                            let _v3 = unsafe { _lift_gen(ptr.add(4)) };
+                            Type::C(_v3)
                         }
                         3 => {
-                            let _l6 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _l7 = unsafe { *ptr.add(8).cast::<usize>() };
-                            let _list8 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                )
-                            };
-                            Type::D(_list8)
+                            Type::D(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(ptr.add(4))
+                            })
                         }
                         4 => Type::E,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1251,41 +990,11 @@ pub mod exports {
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_yield(ptr: *mut u8) -> Yield {
                     let _v1 = unsafe { _lift_fn(ptr) };
-                    let _l2 = unsafe { *ptr.add(68).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(72).cast::<usize>() };
-                    let _l4 = unsafe { *ptr.add(76).cast::<*mut u8>() };
-                    let _l5 = unsafe { *ptr.add(80).cast::<usize>() };
-                    let _l6 = unsafe { *ptr.add(84).cast::<*mut u8>() };
-                    let _l7 = unsafe { *ptr.add(88).cast::<usize>() };
                     Yield {
                         a: _v1,
-                        b: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
-                        },
-                        c: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
-                                ),
-                            )
-                        },
-                        d: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        },
+                        b: unsafe { ::witbind::rt::take_string_at(ptr.add(68)) },
+                        c: unsafe { ::witbind::rt::take_string_at(ptr.add(76)) },
+                        d: unsafe { ::witbind::rt::take_string_at(ptr.add(84)) },
                     }
                 }
                 /// Lowers a `abstract` into canonical ABI memory, handing it over.
@@ -1299,11 +1008,12 @@ pub mod exports {
                 ) {
                     let Abstract { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                     unsafe { _lower_owned_dyn(_f1, ptr) };
-                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *ptr.add(148).cast::<usize>() = _len5 };
-                    unsafe { *ptr.add(144).cast::<*mut u8>() = _ptr5 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(144),
+                            ::witbind::rt::give_string(_f2),
+                        )
+                    };
                     unsafe { *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
                     unsafe { *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
                 }
@@ -1315,17 +1025,15 @@ pub mod exports {
                 pub(crate) unsafe fn _lower_owned_async(value: Async, ptr: *mut u8) {
                     let Async { a: _f1, b: _f2 } = value;
                     unsafe { _lower_owned_abstract(_f1, ptr) };
-                    let _vec3 = _f2;
-                    let _len3 = _vec3.len();
-                    let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 24, 4) };
-                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3)
-                        .enumerate()
-                    {
-                        let _base3 = unsafe { _array3.add(i * 24) };
-                        unsafe { _lower_owned_gen(_e3, _base3) };
-                    }
-                    unsafe { *ptr.add(172).cast::<usize>() = _len3 };
-                    unsafe { *ptr.add(168).cast::<*mut u8>() = _array3 };
+                    let (_array4, _len4) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_f2),
+                        24,
+                        4,
+                        |_e3, _base4| {
+                            unsafe { _lower_owned_gen(_e3, _base4) };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(ptr.add(168), (_array4, _len4)) };
                 }
                 /// Lowers a `dyn` into canonical ABI memory, handing it over.
                 ///
@@ -1335,11 +1043,12 @@ pub mod exports {
                 pub(crate) unsafe fn _lower_owned_dyn(value: Dyn, ptr: *mut u8) {
                     let Dyn { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                     unsafe { _lower_owned_try(_f1, ptr) };
-                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *ptr.add(124).cast::<usize>() = _len5 };
-                    unsafe { *ptr.add(120).cast::<*mut u8>() = _ptr5 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(120),
+                            ::witbind::rt::give_string(_f2),
+                        )
+                    };
                     unsafe { *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
                     unsafe { *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
                 }
@@ -1352,26 +1061,26 @@ pub mod exports {
                     let Fn { x: _f1, y: _f2, z: _f3, w: _f4 } = value;
                     unsafe { _lower_owned_gen(_f1, ptr) };
                     unsafe { _lower_owned_type(_f2, ptr.add(24)) };
-                    let _vec5 = (_f3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *ptr.add(56).cast::<usize>() = _len5 };
-                    unsafe { *ptr.add(52).cast::<*mut u8>() = _ptr5 };
-                    let _vec6 = _f4;
-                    let _len6 = _vec6.len();
-                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
-                        .enumerate()
-                    {
-                        let _base6 = unsafe { _array6.add(i * 8) };
-                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                    }
-                    unsafe { *ptr.add(64).cast::<usize>() = _len6 };
-                    unsafe { *ptr.add(60).cast::<*mut u8>() = _array6 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(52),
+                            ::witbind::rt::give_string(_f3),
+                        )
+                    };
+                    let (_array6, _len6) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_f4),
+                        8,
+                        4,
+                        |_e5, _base6| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base6,
+                                    ::witbind::rt::give_string(_e5),
+                                )
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(ptr.add(60), (_array6, _len6)) };
                 }
                 /// Lowers a `gen` into canonical ABI memory, handing it over.
                 ///
@@ -1384,11 +1093,12 @@ pub mod exports {
                     unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
                     unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
                     unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
-                    let _vec6 = (_f5).into_bytes().into_boxed_slice();
-                    let _len6 = _vec6.len();
-                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                    unsafe { *ptr.add(20).cast::<usize>() = _len6 };
-                    unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr6 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(16),
+                            ::witbind::rt::give_string(_f5),
+                        )
+                    };
                 }
                 /// Lowers a `self` into canonical ABI memory, handing it over.
                 ///
@@ -1416,11 +1126,12 @@ pub mod exports {
                 pub(crate) unsafe fn _lower_owned_try(value: Try, ptr: *mut u8) {
                     let Try { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                     unsafe { _lower_owned_yield(_f1, ptr) };
-                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *ptr.add(96).cast::<usize>() = _len5 };
-                    unsafe { *ptr.add(92).cast::<*mut u8>() = _ptr5 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(92),
+                            ::witbind::rt::give_string(_f2),
+                        )
+                    };
                     unsafe { *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
                     unsafe { *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
                 }
@@ -1433,29 +1144,31 @@ pub mod exports {
                     match value {
                         Type::A(_e1) => {
                             unsafe { *ptr.cast::<u8>() = 0 };
-                            let _vec2 = (_e1).into_bytes().into_boxed_slice();
-                            let _len2 = _vec2.len();
-                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len2 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
-                        }
-                        Type::B(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
                             unsafe {
-                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
+                                ::witbind::rt::store_list(
+                                    ptr.add(4),
+                                    ::witbind::rt::give_string(_e1),
+                                )
                             };
                         }
-                        Type::C(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 2 };
-                            unsafe { _lower_owned_gen(_e4, ptr.add(4)) };
+                        Type::B(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 1 };
+                            unsafe {
+                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
+                            };
                         }
-                        Type::D(_e5) => {
+                        Type::C(_e3) => {
+                            unsafe { *ptr.cast::<u8>() = 2 };
+                            unsafe { _lower_owned_gen(_e3, ptr.add(4)) };
+                        }
+                        Type::D(_e4) => {
                             unsafe { *ptr.cast::<u8>() = 3 };
-                            let _vec6 = (_e5).into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len6 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr6 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    ptr.add(4),
+                                    ::witbind::rt::give_list(_e4),
+                                )
+                            };
                         }
                         Type::E => {
                             unsafe { *ptr.cast::<u8>() = 4 };
@@ -1470,21 +1183,24 @@ pub mod exports {
                 pub(crate) unsafe fn _lower_owned_yield(value: Yield, ptr: *mut u8) {
                     let Yield { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                     unsafe { _lower_owned_fn(_f1, ptr) };
-                    let _vec5 = (_f2).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *ptr.add(72).cast::<usize>() = _len5 };
-                    unsafe { *ptr.add(68).cast::<*mut u8>() = _ptr5 };
-                    let _vec6 = (_f3).into_bytes().into_boxed_slice();
-                    let _len6 = _vec6.len();
-                    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                    unsafe { *ptr.add(80).cast::<usize>() = _len6 };
-                    unsafe { *ptr.add(76).cast::<*mut u8>() = _ptr6 };
-                    let _vec7 = (_f4).into_bytes().into_boxed_slice();
-                    let _len7 = _vec7.len();
-                    let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                    unsafe { *ptr.add(88).cast::<usize>() = _len7 };
-                    unsafe { *ptr.add(84).cast::<*mut u8>() = _ptr7 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(68),
+                            ::witbind::rt::give_string(_f2),
+                        )
+                    };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(76),
+                            ::witbind::rt::give_string(_f3),
+                        )
+                    };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            ptr.add(84),
+                            ::witbind::rt::give_string(_f4),
+                        )
+                    };
                 }
             }
         }

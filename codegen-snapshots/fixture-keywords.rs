@@ -239,9 +239,7 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:keywords/self", "[constructor]fn", (i32, ptr,
                         len), i32
                     );
-                    let _vec1 = type_;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(type_);
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::as_i32(self_), _ptr1, _len1)
                     };
@@ -326,10 +324,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/self", "where", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 148]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 148]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 37]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_self(&self_, _ptr1) };
                 unsafe { _lower_super(&super_, _ptr1.add(56)) };
                 unsafe { *_ptr1.add(116).cast::<u8>() = crate_.clone() as u8 };
@@ -338,30 +334,32 @@ pub mod witbind_fixtures {
                         &fn_.handle,
                     ) as i32
                 };
-                let _vec2 = in_;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                unsafe { *_ptr1.add(128).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.add(124).cast::<*mut u8>() = _ptr2 };
-                let _vec3 = ref_;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                unsafe { *_ptr1.add(136).cast::<usize>() = _len3 };
-                unsafe { *_ptr1.add(132).cast::<*mut u8>() = _ptr3 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(124),
+                        ::witbind::rt::lend_str(in_),
+                    )
+                };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(132),
+                        ::witbind::rt::lend_list(ref_),
+                    )
+                };
                 match mut_ {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(140).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e5) => {
+                    ::core::option::Option::Some(_e3) => {
                         unsafe { *_ptr1.add(140).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e5)
+                            *_ptr1.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e3)
                         };
                     }
                 }
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr6) };
-                unsafe { _lift_self(_ptr6) }
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr4) };
+                unsafe { _lift_self(_ptr4) }
             }
             /// A function named `loop`.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
@@ -369,23 +367,21 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/self", "loop", (ptr), i32
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_super(&dyn_, _ptr1) };
-                let _vec2 = use_;
-                let _len2 = _vec2.len();
-                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 1, 1) };
-                for (i, _e2) in _vec2.iter().enumerate() {
-                    let _base2 = unsafe { _array2.add(i) };
-                    unsafe { *_base2.cast::<u8>() = _e2.clone() as u8 };
-                }
-                unsafe { *_ptr1.add(64).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.add(60).cast::<*mut u8>() = _array2 };
-                let _ret3 = unsafe { _wit_import(_ptr1) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2, 1) };
-                Type::from_bits_retain(_ret3 as u8)
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    use_.iter(),
+                    1,
+                    1,
+                    |_e2, _base3| {
+                        unsafe { *_base3.cast::<u8>() = _e2.clone() as u8 };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(60), (_array3, _len3)) };
+                let _ret4 = unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3, 1) };
+                Type::from_bits_retain(_ret4 as u8)
             }
             /// A function named `async`.
             pub fn async_(await_: u32) {
@@ -406,10 +402,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/self", "try", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -418,16 +412,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_l3)
                     }
                     1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *_ptr1.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr1.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -753,11 +739,12 @@ pub mod witbind_fixtures {
                     }
                     Super::Fn(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 3 };
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
                     }
                     Super::Type => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -779,10 +766,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/super", "use-all", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 60]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 60]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 15]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { super::self_::_lower_self(&self_, _ptr1) };
                 unsafe { *_ptr1.add(55).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
@@ -790,7 +775,7 @@ pub mod witbind_fixtures {
                         &fn_.handle,
                     ) as i32
                 };
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 unsafe { super::self_::_lift_self(_ptr2) }
             }

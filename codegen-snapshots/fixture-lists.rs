@@ -52,17 +52,11 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "echo-bytes", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = x;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             /// Strings in, strings out.
             pub fn echo_strings(
@@ -71,64 +65,40 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "echo-strings", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                }
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    _list6
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                ),
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
                             )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                _list6
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             /// Records in, records out.
             pub fn echo_points(x: &[Point]) -> ::witbind::rt::Vec<Point> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "echo-points", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = x;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
             }
             /// Records that themselves hold lists.
             #[allow(clippy::needless_borrow)]
@@ -136,37 +106,28 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "echo-polygons", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 24, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 24) };
-                    unsafe { _lower_polygon(&_e1, _base1, &mut _cleanup_list) };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 4) };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    24,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { _lower_polygon(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 24) };
-                    let _v6 = unsafe { _lift_polygon(_base5) };
-                    _list5.push(_v6);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 24, 4) };
-                _list5
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe { _lift_polygon(_base6) };
+                unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) }
             }
             /// Lists of lists.
             pub fn echo_matrix(
@@ -175,39 +136,29 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "echo-matrix", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                }
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    let _list9 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<f64>(), _l8, _l8)
-                    };
-                    _list6.push(_list9);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                _list6
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_list(_e1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_list_at::<f64>(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             /// Three levels deep, with strings at the bottom.
             pub fn echo_deep(
@@ -218,89 +169,63 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "echo-deep", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _len2 = _vec2.len();
-                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                    for (i, _e2) in _vec2.iter().enumerate() {
-                        let _base2 = unsafe { _array2.add(i * 8) };
-                        let _vec3 = _e2;
-                        let _len3 = _vec3.len();
-                        let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
-                        for (i, _e3) in _vec3.iter().enumerate() {
-                            let _base3 = unsafe { _array3.add(i * 8) };
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
-                        }
-                        _cleanup_list.push((_array3, _len3 * 8, 4));
-                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                        unsafe { *_base2.cast::<*mut u8>() = _array3 };
-                    }
-                    _cleanup_list.push((_array2, _len2 * 8, 4));
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
-                }
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            8,
+                            4,
+                            |_e3, _base4| {
+                                let (_array6, _len6) = ::witbind::rt::lower_list(
+                                    _e3.iter(),
+                                    8,
+                                    4,
+                                    |_e5, _base6| {
+                                        unsafe {
+                                            ::witbind::rt::store_list(
+                                                _base6,
+                                                ::witbind::rt::lend_str(_e5),
+                                            )
+                                        };
+                                    },
+                                );
+                                _cleanup_list.push((_array6, _len6 * 8, 4));
+                                unsafe {
+                                    ::witbind::rt::store_list(_base4, (_array6, _len6))
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr7, _len7) = (_array2, _len2);
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr7, _len7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _array8 = _l6;
-                let _len8 = _l7;
-                let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
-                for i in 0.._len8 {
-                    let _base8 = unsafe { _array8.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    let _array11 = _l9;
-                    let _len11 = _l10;
-                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                    for i in 0.._len11 {
-                        let _base11 = unsafe { _array11.add(i * 8) };
-                        let _l12 = unsafe { *_base11.cast::<*mut u8>() };
-                        let _l13 = unsafe { *_base11.add(4).cast::<usize>() };
-                        let _array14 = _l12;
-                        let _len14 = _l13;
-                        let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                        for i in 0.._len14 {
-                            let _base14 = unsafe { _array14.add(i * 8) };
-                            let _l15 = unsafe { *_base14.cast::<*mut u8>() };
-                            let _l16 = unsafe { *_base14.add(4).cast::<usize>() };
-                            _list14
-                                .push(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l15.cast::<u8>(),
-                                            _l16,
-                                            _l16,
-                                        ),
-                                    )
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
-                        _list11.push(_list14);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                    _list8.push(_list11);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                _list8
+                let _list9 = unsafe { ::witbind::rt::list_at(_ptr8) };
+                let _lift10 = |_base10: *mut u8| {
+                    let _list11 = unsafe { ::witbind::rt::list_at(_base10) };
+                    let _lift12 = |_base12: *mut u8| {
+                        let _list13 = unsafe { ::witbind::rt::list_at(_base12) };
+                        let _lift14 = |_base14: *mut u8| unsafe {
+                            ::witbind::rt::take_string_at(_base14)
+                        };
+                        unsafe { ::witbind::rt::lift_list(_list13, 8, 4, _lift14) }
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list11, 8, 4, _lift12) }
+                };
+                unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
             }
             /// Lists of every scalar, each with its own element size and alignment.
             #[allow(clippy::too_many_arguments)]
@@ -319,71 +244,55 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "scalars", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec2 = a;
-                let _len2 = _vec2.len();
-                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 1, 1) };
-                for (i, _e2) in _vec2.iter().enumerate() {
-                    let _base2 = unsafe { _array2.add(i) };
-                    unsafe { *_base2.cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8 };
-                }
-                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.cast::<*mut u8>() = _array2 };
-                let _vec3 = b;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                unsafe { *_ptr1.add(12).cast::<usize>() = _len3 };
-                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _ptr3 };
-                let _vec4 = c;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *_ptr1.add(20).cast::<usize>() = _len4 };
-                unsafe { *_ptr1.add(16).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = d;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *_ptr1.add(28).cast::<usize>() = _len5 };
-                unsafe { *_ptr1.add(24).cast::<*mut u8>() = _ptr5 };
-                let _vec6 = e;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                unsafe { *_ptr1.add(36).cast::<usize>() = _len6 };
-                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr6 };
-                let _vec7 = f;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                unsafe { *_ptr1.add(44).cast::<usize>() = _len7 };
-                unsafe { *_ptr1.add(40).cast::<*mut u8>() = _ptr7 };
-                let _vec8 = g;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                unsafe { *_ptr1.add(52).cast::<usize>() = _len8 };
-                unsafe { *_ptr1.add(48).cast::<*mut u8>() = _ptr8 };
-                let _vec9 = h;
-                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                let _len9 = _vec9.len();
-                unsafe { *_ptr1.add(60).cast::<usize>() = _len9 };
-                unsafe { *_ptr1.add(56).cast::<*mut u8>() = _ptr9 };
-                let _vec10 = i;
-                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                let _len10 = _vec10.len();
-                unsafe { *_ptr1.add(68).cast::<usize>() = _len10 };
-                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr10 };
-                let _vec11 = j;
-                let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 4, 4) };
-                for (i, _e11) in _vec11.iter().enumerate() {
-                    let _base11 = unsafe { _array11.add(i * 4) };
-                    unsafe { *_base11.cast::<i32>() = ::witbind::rt::as_i32(_e11) };
-                }
-                unsafe { *_ptr1.add(76).cast::<usize>() = _len11 };
-                unsafe { *_ptr1.add(72).cast::<*mut u8>() = _array11 };
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 20]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    a.iter(),
+                    1,
+                    1,
+                    |_e2, _base3| {
+                        unsafe {
+                            *_base3.cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1, (_array3, _len3)) };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_list(b))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(16), ::witbind::rt::lend_list(c))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(24), ::witbind::rt::lend_list(d))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(32), ::witbind::rt::lend_list(e))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(40), ::witbind::rt::lend_list(f))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(48), ::witbind::rt::lend_list(g))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(56), ::witbind::rt::lend_list(h))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(64), ::witbind::rt::lend_list(i))
+                };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    j.iter(),
+                    4,
+                    4,
+                    |_e4, _base5| {
+                        unsafe { *_base5.cast::<i32>() = ::witbind::rt::as_i32(_e4) };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(72), (_array5, _len5)) };
                 unsafe { _wit_import(_ptr1) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2, 1) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 4, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3, 1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 4, 4) };
             }
             /// Lists of compound elements.
             #[allow(clippy::needless_borrow)]
@@ -397,121 +306,116 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:lists/sequences", "compound", (ptr, len, ptr, len,
                     ptr, len, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = a;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 12) };
-                    let (_t2_0, _t2_1) = _e1;
-                    unsafe { *_base1.cast::<u8>() = ::witbind::rt::as_i32(_t2_0) as u8 };
-                    let _vec3 = _t2_1;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base1.add(8).cast::<usize>() = _len3 };
-                    unsafe { *_base1.add(4).cast::<*mut u8>() = _ptr3 };
-                }
-                let _vec4 = b;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    match _e4 {
-                        ::core::option::Option::None => {
-                            unsafe { *_base4.cast::<u8>() = 0 };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    a.iter(),
+                    12,
+                    4,
+                    |_e1, _base2| {
+                        let (_t3_0, _t3_1) = _e1;
+                        unsafe {
+                            *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8
+                        };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2.add(4),
+                                ::witbind::rt::lend_str(_t3_1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr4, _len4) = (_array2, _len2);
+                let (_array6, _len6) = ::witbind::rt::lower_list(
+                    b.iter(),
+                    8,
+                    4,
+                    |_e5, _base6| {
+                        match _e5 {
+                            ::core::option::Option::None => {
+                                unsafe { *_base6.cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e8) => {
+                                unsafe { *_base6.cast::<u8>() = 1 };
+                                unsafe {
+                                    *_base6.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e8)
+                                };
+                            }
                         }
-                        ::core::option::Option::Some(_e6) => {
-                            unsafe { *_base4.cast::<u8>() = 1 };
-                            unsafe {
-                                *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
-                            };
+                    },
+                );
+                let (_ptr9, _len9) = (_array6, _len6);
+                let (_array11, _len11) = ::witbind::rt::lower_list(
+                    c.iter(),
+                    12,
+                    4,
+                    |_e10, _base11| {
+                        match _e10 {
+                            ::core::result::Result::Ok(_e12) => {
+                                unsafe { *_base11.cast::<u8>() = 0 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base11.add(4),
+                                        ::witbind::rt::lend_str(_e12),
+                                    )
+                                };
+                            }
+                            ::core::result::Result::Err(_e13) => {
+                                unsafe { *_base11.cast::<u8>() = 1 };
+                                unsafe {
+                                    *_base11.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e13)
+                                        as u8
+                                };
+                            }
                         }
-                    }
-                }
-                let _vec7 = c;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
-                for (i, _e7) in _vec7.iter().enumerate() {
-                    let _base7 = unsafe { _array7.add(i * 12) };
-                    match _e7 {
-                        ::core::result::Result::Ok(_e8) => {
-                            unsafe { *_base7.cast::<u8>() = 0 };
-                            let _vec9 = _e8;
-                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec9.len();
-                            unsafe { *_base7.add(8).cast::<usize>() = _len9 };
-                            unsafe { *_base7.add(4).cast::<*mut u8>() = _ptr9 };
-                        }
-                        ::core::result::Result::Err(_e10) => {
-                            unsafe { *_base7.cast::<u8>() = 1 };
-                            unsafe {
-                                *_base7.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e10)
-                                    as u8
-                            };
-                        }
-                    }
-                }
-                let _vec11 = d;
-                let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 12, 4) };
-                for (i, _e11) in _vec11.iter().enumerate() {
-                    let _base11 = unsafe { _array11.add(i * 12) };
-                    unsafe { _lower_chunk(&_e11, _base11, &mut _cleanup_list) };
-                }
-                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    },
+                );
+                let (_ptr14, _len14) = (_array11, _len11);
+                let (_array16, _len16) = ::witbind::rt::lower_list(
+                    d.iter(),
+                    12,
+                    4,
+                    |_e15, _base16| {
+                        unsafe { _lower_chunk(&_e15, _base16, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr17, _len17) = (_array16, _len16);
+                let _ptr18 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _array1,
-                        _len1,
-                        _array4,
+                        _ptr4,
                         _len4,
-                        _array7,
-                        _len7,
-                        _array11,
-                        _len11,
-                        _ptr12,
+                        _ptr9,
+                        _len9,
+                        _ptr14,
+                        _len14,
+                        _ptr17,
+                        _len17,
+                        _ptr18,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 12, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
-                let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
-                let _array15 = _l13;
-                let _len15 = _l14;
-                let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
-                for i in 0.._len15 {
-                    let _base15 = unsafe { _array15.add(i * 12) };
-                    let _v16 = unsafe { _lift_chunk(_base15) };
-                    _list15.push(_v16);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 12, 4) };
-                _list15
+                let _list19 = unsafe { ::witbind::rt::list_at(_ptr18) };
+                let _lift20 = |_base20: *mut u8| unsafe { _lift_chunk(_base20) };
+                unsafe { ::witbind::rt::lift_list(_list19, 12, 4, _lift20) }
             }
             /// An empty list is a valid result too.
             pub fn nothing_listed() -> ::witbind::rt::Vec<u32> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:lists/sequences", "nothing-listed", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u32>(), _l3, _l3)
-                }
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr1) }
             }
             /// Lifts a `chunk` out of canonical ABI memory.
             ///
@@ -524,40 +428,19 @@ pub mod witbind_fixtures {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
                     0 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _list4 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            )
-                        };
-                        Chunk::Bytes(_list4)
+                        Chunk::Bytes(unsafe {
+                            ::witbind::rt::take_list_at::<u8>(ptr.add(4))
+                        })
                     }
                     1 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _array7 = _l5;
-                        let _len7 = _l6;
-                        let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                        for i in 0.._len7 {
-                            let _base7 = unsafe { _array7.add(i * 8) };
-                            let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                            let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                            _list7
-                                .push(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l8.cast::<u8>(),
-                                            _l9,
-                                            _l9,
-                                        ),
-                                    )
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                        Chunk::Lines(_list7)
+                        let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                        let _lift3 = |_base3: *mut u8| unsafe {
+                            ::witbind::rt::take_string_at(_base3)
+                        };
+                        let _list4 = unsafe {
+                            ::witbind::rt::lift_list(_list2, 8, 4, _lift3)
+                        };
+                        Chunk::Lines(_list4)
                     }
                     2 => Chunk::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -571,46 +454,15 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_polygon(ptr: *mut u8) -> Polygon {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list5 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                let _lift2 = |_base2: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base2)
                 };
-                let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _array8 = _l6;
-                let _len8 = _l7;
-                let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
-                for i in 0.._len8 {
-                    let _base8 = unsafe { _array8.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list8
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
+                let _list3 = unsafe { ::witbind::rt::lift_list(_list1, 8, 4, _lift2) };
                 Polygon {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    corners: _list5,
-                    tags: _list8,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    corners: unsafe { ::witbind::rt::take_list_at::<Point>(ptr.add(8)) },
+                    tags: _list3,
                 }
             }
             /// Lowers a lent `chunk` into canonical ABI memory.
@@ -626,28 +478,32 @@ pub mod witbind_fixtures {
                 match value {
                     Chunk::Bytes(_e1) => {
                         unsafe { *ptr.cast::<u8>() = 0 };
-                        let _vec2 = _e1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len2 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr2 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::lend_list(_e1),
+                            )
+                        };
                     }
-                    Chunk::Lines(_e3) => {
+                    Chunk::Lines(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
-                        let _vec4 = _e3;
-                        let _len4 = _vec4.len();
-                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                        for (i, _e4) in _vec4.iter().enumerate() {
-                            let _base4 = unsafe { _array4.add(i * 8) };
-                            let _vec5 = _e4;
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                            let _len5 = _vec5.len();
-                            unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                        }
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e2.iter(),
+                            8,
+                            4,
+                            |_e3, _base4| {
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base4,
+                                        ::witbind::rt::lend_str(_e3),
+                                    )
+                                };
+                            },
+                        );
                         _cleanup_list.push((_array4, _len4 * 8, 4));
-                        unsafe { *ptr.add(8).cast::<usize>() = _len4 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array4 };
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(4), (_array4, _len4))
+                        };
                     }
                     Chunk::Empty => {
                         unsafe { *ptr.cast::<u8>() = 2 };
@@ -665,30 +521,25 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Polygon { name: _f1, corners: _f2, tags: _f3 } = value;
-                let _vec4 = _f1;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
-                let _vec5 = _f2;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *ptr.add(12).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr5 };
-                let _vec6 = _f3;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                for (i, _e6) in _vec6.iter().enumerate() {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _vec7 = _e6;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                }
-                _cleanup_list.push((_array6, _len6 * 8, 4));
-                unsafe { *ptr.add(20).cast::<usize>() = _len6 };
-                unsafe { *ptr.add(16).cast::<*mut u8>() = _array6 };
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(8), ::witbind::rt::lend_list(_f2))
+                };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
+                _cleanup_list.push((_array5, _len5 * 8, 4));
+                unsafe { ::witbind::rt::store_list(ptr.add(16), (_array5, _len5)) };
             }
         }
     }

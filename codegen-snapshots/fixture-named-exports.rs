@@ -84,63 +84,39 @@ pub mod logger {
         }
         pub fn bump(&self) -> Snapshot {
             ::witbind::rt::wit_import!("logger", "[method]tally.bump", (i32, ptr));
-            #[repr(align(8))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                     _ptr1,
                 )
             };
-            let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-            let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-            let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
+            let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
             Snapshot {
-                name: unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                },
-                value: _l4,
+                name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
+                value: _l2,
             }
         }
     }
     pub fn describe() -> ::witbind::rt::String {
         ::witbind::rt::wit_import!("logger", "describe", (ptr));
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };
-        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-        unsafe {
-            ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-            )
-        }
+        unsafe { ::witbind::rt::take_string_at(_ptr1) }
     }
     pub fn total(t: &Tally) -> Snapshot {
         ::witbind::rt::wit_import!("logger", "total", (i32, ptr));
-        #[repr(align(8))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe {
             _wit_import(::witbind::rt::ResourceHandle::handle(&t.handle) as i32, _ptr1)
         };
-        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-        let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
+        let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
         Snapshot {
-            name: unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                )
-            },
-            value: _l4,
+            name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
+            value: _l2,
         }
     }
 }
@@ -330,84 +306,59 @@ pub mod exports {
             arg0: *mut u8,
         ) -> *mut u8 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            #[repr(align(8))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            static mut _RET_AREA: _RetArea = _RetArea(
-                [::core::mem::MaybeUninit::uninit(); 16],
-            );
+            static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
             let _ret1 = __T::bump(
                 (unsafe { TallyBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
             );
-            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            let _vec5 = (_f3).into_bytes().into_boxed_slice();
-            let _len5 = _vec5.len();
-            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
-            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
             unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
             _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_method_tally_bump<__T: GuestTally>(arg0: *mut u8) {
-            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+            let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_describe_cabi<__T: Guest>() -> *mut u8 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            #[repr(align(4))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-            static mut _RET_AREA: _RetArea = _RetArea(
-                [::core::mem::MaybeUninit::uninit(); 8],
-            );
+            static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
             let _ret1 = __T::describe();
-            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-            let _len3 = _vec3.len();
-            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-            unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-            unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+            let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+            unsafe {
+                ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_ret1))
+            };
             _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_describe<__T: Guest>(arg0: *mut u8) {
-            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+            let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_total_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            #[repr(align(8))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            static mut _RET_AREA: _RetArea = _RetArea(
-                [::core::mem::MaybeUninit::uninit(); 16],
-            );
+            static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
             let _ret1 = __T::total(unsafe {
                 TallyBorrow::lift(::witbind::rt::rep(arg0))
             });
-            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            let _vec5 = (_f3).into_bytes().into_boxed_slice();
-            let _len5 = _vec5.len();
-            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
-            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
             unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
             _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_total<__T: Guest>(arg0: *mut u8) {
-            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+            let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
         }
         #[doc(hidden)]
         #[allow(unused_macros)]
@@ -652,84 +603,59 @@ pub mod exports {
             arg0: *mut u8,
         ) -> *mut u8 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            #[repr(align(8))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            static mut _RET_AREA: _RetArea = _RetArea(
-                [::core::mem::MaybeUninit::uninit(); 16],
-            );
+            static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
             let _ret1 = __T::bump(
                 (unsafe { TallyBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
             );
-            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            let _vec5 = (_f3).into_bytes().into_boxed_slice();
-            let _len5 = _vec5.len();
-            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
-            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
             unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
             _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_method_tally_bump<__T: GuestTally>(arg0: *mut u8) {
-            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+            let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_describe_cabi<__T: Guest>() -> *mut u8 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            #[repr(align(4))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-            static mut _RET_AREA: _RetArea = _RetArea(
-                [::core::mem::MaybeUninit::uninit(); 8],
-            );
+            static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
             let _ret1 = __T::describe();
-            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-            let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-            let _len3 = _vec3.len();
-            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-            unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-            unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+            let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+            unsafe {
+                ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_ret1))
+            };
             _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_describe<__T: Guest>(arg0: *mut u8) {
-            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+            let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_total_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-            #[repr(align(8))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            static mut _RET_AREA: _RetArea = _RetArea(
-                [::core::mem::MaybeUninit::uninit(); 16],
-            );
+            static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
             let _ret1 = __T::total(unsafe {
                 TallyBorrow::lift(::witbind::rt::rep(arg0))
             });
-            let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            let _vec5 = (_f3).into_bytes().into_boxed_slice();
-            let _len5 = _vec5.len();
-            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-            unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
-            unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
             unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
             _ptr2
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_total<__T: Guest>(arg0: *mut u8) {
-            let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-            let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+            let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
         }
         #[doc(hidden)]
         #[allow(unused_macros)]

@@ -13,45 +13,32 @@ pub trait Guest {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_copy_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-    static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-    let _ret1 = __T::copy(unsafe {
-        ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
-        )
-    });
-    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-    let _vec3 = _ret1;
-    let _len3 = _vec3.len();
-    let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
-    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
-        let _base3 = unsafe { _array3.add(i * 8) };
-        let _vec4 = (_e3).into_bytes().into_boxed_slice();
-        let _len4 = _vec4.len();
-        let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
-    }
-    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-    unsafe { *_ptr2.cast::<*mut u8>() = _array3 };
+    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+    let _ret1 = __T::copy(unsafe { ::witbind::rt::take_string(arg0, arg1) });
+    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+    let (_array4, _len4) = ::witbind::rt::lower_list(
+        ::core::iter::IntoIterator::into_iter(_ret1),
+        8,
+        4,
+        |_e3, _base4| {
+            unsafe {
+                ::witbind::rt::store_list(_base4, ::witbind::rt::give_string(_e3))
+            };
+        },
+    );
+    unsafe { ::witbind::rt::store_list(_ptr2, (_array4, _len4)) };
     _ptr2
 }
 #[doc(hidden)]
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_copy<__T: Guest>(arg0: *mut u8) {
-    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-    let _base3 = _l1;
-    let _len3 = _l2;
-    for i in 0.._len3 {
-        let _elem3 = unsafe { _base3.add(i * 8) };
-        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-    }
-    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+    let _free2 = |_elem2: *mut u8| {
+        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+    };
+    unsafe { ::witbind::rt::free_list(_list1, 8, 4, _free2) };
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -206,9 +193,7 @@ pub mod primary {
             ::witbind::rt::wit_import!(
                 "primary", "[constructor]bucket", (ptr, len), i32
             );
-            let _vec1 = name;
-            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-            let _len1 = _vec1.len();
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
             let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
             Bucket {
                 handle: unsafe {
@@ -219,36 +204,24 @@ pub mod primary {
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
             ::witbind::rt::wit_import!("primary", "[method]bucket.name", (i32, ptr));
-            #[repr(align(4))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-            let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                     _ptr1,
                 )
             };
-            let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-            let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-            unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                )
-            }
+            unsafe { ::witbind::rt::take_string_at(_ptr1) }
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
             ::witbind::rt::wit_import!(
                 "primary", "[method]bucket.get", (i32, ptr, len, ptr)
             );
-            #[repr(align(4))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let _vec1 = key;
-            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-            let _len1 = _vec1.len();
-            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
+            let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -260,25 +233,15 @@ pub mod primary {
             let _l3 = unsafe { *_ptr2.cast::<u8>() };
             match _l3 {
                 0 => {
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                    let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                    let _l6 = unsafe { *_ptr2.add(12).cast::<u32>() };
+                    let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
                     ::core::result::Result::Ok(Entry {
-                        key: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
-                                ),
-                            )
-                        },
-                        value: _l6,
+                        key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
+                        value: _l4,
                     })
                 }
                 1 => {
-                    let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                    ::core::result::Result::Err(unsafe { Error::_lift(_l7) })
+                    let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    ::core::result::Result::Err(unsafe { Error::_lift(_l5) })
                 }
                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
@@ -287,49 +250,27 @@ pub mod primary {
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
         ::witbind::rt::wit_import!("primary", "describe", (ptr));
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };
-        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-        unsafe {
-            ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-            )
-        }
+        unsafe { ::witbind::rt::take_string_at(_ptr1) }
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
         ::witbind::rt::wit_import!("primary", "set", (ptr, len, i32, ptr));
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
         let Entry { key: _f1, value: _f2 } = entry;
-        let _vec3 = _f1;
-        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-        let _len3 = _vec3.len();
-        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+        let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
         let _l5 = unsafe { *_ptr4.cast::<u8>() };
         match _l5 {
             0 => ::core::option::Option::None,
             1 => {
-                let _l6 = unsafe { *_ptr4.add(4).cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr4.add(8).cast::<usize>() };
-                let _l8 = unsafe { *_ptr4.add(12).cast::<u32>() };
+                let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
                 ::core::option::Option::Some(Entry {
-                    key: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    },
-                    value: _l8,
+                    key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
+                    value: _l6,
                 })
             }
             _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -444,9 +385,7 @@ pub mod secondary {
             ::witbind::rt::wit_import!(
                 "secondary", "[constructor]bucket", (ptr, len), i32
             );
-            let _vec1 = name;
-            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-            let _len1 = _vec1.len();
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
             let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
             Bucket {
                 handle: unsafe {
@@ -457,36 +396,24 @@ pub mod secondary {
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
             ::witbind::rt::wit_import!("secondary", "[method]bucket.name", (i32, ptr));
-            #[repr(align(4))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-            let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                     _ptr1,
                 )
             };
-            let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-            let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-            unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                )
-            }
+            unsafe { ::witbind::rt::take_string_at(_ptr1) }
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
             ::witbind::rt::wit_import!(
                 "secondary", "[method]bucket.get", (i32, ptr, len, ptr)
             );
-            #[repr(align(4))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let _vec1 = key;
-            let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-            let _len1 = _vec1.len();
-            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
+            let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
             unsafe {
                 _wit_import(
                     ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -498,25 +425,15 @@ pub mod secondary {
             let _l3 = unsafe { *_ptr2.cast::<u8>() };
             match _l3 {
                 0 => {
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                    let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                    let _l6 = unsafe { *_ptr2.add(12).cast::<u32>() };
+                    let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
                     ::core::result::Result::Ok(Entry {
-                        key: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
-                                ),
-                            )
-                        },
-                        value: _l6,
+                        key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
+                        value: _l4,
                     })
                 }
                 1 => {
-                    let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                    ::core::result::Result::Err(unsafe { Error::_lift(_l7) })
+                    let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    ::core::result::Result::Err(unsafe { Error::_lift(_l5) })
                 }
                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
@@ -525,49 +442,27 @@ pub mod secondary {
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
         ::witbind::rt::wit_import!("secondary", "describe", (ptr));
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };
-        let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-        let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-        unsafe {
-            ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-            )
-        }
+        unsafe { ::witbind::rt::take_string_at(_ptr1) }
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
         ::witbind::rt::wit_import!("secondary", "set", (ptr, len, i32, ptr));
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
         let Entry { key: _f1, value: _f2 } = entry;
-        let _vec3 = _f1;
-        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-        let _len3 = _vec3.len();
-        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+        let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
         let _l5 = unsafe { *_ptr4.cast::<u8>() };
         match _l5 {
             0 => ::core::option::Option::None,
             1 => {
-                let _l6 = unsafe { *_ptr4.add(4).cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr4.add(8).cast::<usize>() };
-                let _l8 = unsafe { *_ptr4.add(12).cast::<u32>() };
+                let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
                 ::core::option::Option::Some(Entry {
-                    key: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    },
-                    value: _l8,
+                    key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
+                    value: _l6,
                 })
             }
             _ => unsafe { ::witbind::rt::invalid_discriminant() }

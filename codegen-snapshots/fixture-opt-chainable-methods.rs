@@ -59,10 +59,8 @@ impl Stack {
     }
     pub fn pop(&self) -> ::core::option::Option<u32> {
         ::witbind::rt::wit_import!("$root", "[method]stack.pop", (i32, ptr));
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe {
             _wit_import(
                 ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -146,9 +144,7 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:opt-chainable-methods/build",
                         "[method]builder.set-name", (i32, ptr, len)
                     );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -254,29 +250,15 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:opt-chainable-methods/build",
                         "[method]builder.finish", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
         }

@@ -66,9 +66,7 @@ pub mod witbind_fixtures {
                         (0i32, (::witbind::rt::as_i32(_e3)) as usize as *mut u8, 0usize)
                     }
                     Shape::Named(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (1i32, _ptr5, _len5)
                     }
                 };

@@ -49,59 +49,53 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-map-type/maps", "merge", (ptr, len, ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries1 = ::core::iter::IntoIterator::into_iter(a);
-                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
-                let mut _written1 = 0;
-                for (_key1, _value1) in _entries1.take(_len1) {
-                    let i = _written1;
-                    let _base1 = unsafe { _array1.add(i * 12) };
-                    let _vec2 = _key1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                    unsafe {
-                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                    };
-                    _written1 += 1;
-                }
-                ::witbind::rt::assert_entries(_written1, _len1);
-                let _entries3 = ::core::iter::IntoIterator::into_iter(b);
-                let _len3 = ::core::iter::ExactSizeIterator::len(&_entries3);
-                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 12, 4) };
-                let mut _written3 = 0;
-                for (_key3, _value3) in _entries3.take(_len3) {
-                    let i = _written3;
-                    let _base3 = unsafe { _array3.add(i * 12) };
-                    let _vec4 = _key3;
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len4 = _vec4.len();
-                    unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
-                    unsafe {
-                        *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value3)
-                    };
-                    _written3 += 1;
-                }
-                ::witbind::rt::assert_entries(_written3, _len3);
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _array3, _len3, _ptr5) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
-                unsafe { _lift_counts(_ptr5) }
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(a),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            )
+                        };
+                        unsafe {
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(b),
+                    12,
+                    4,
+                    |(_key4, _value4), _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_key4),
+                            )
+                        };
+                        unsafe {
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value4)
+                        };
+                    },
+                );
+                let (_ptr6, _len6) = (_array5, _len5);
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr6, _len6, _ptr7) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 12, 4) };
+                unsafe { _lift_counts(_ptr7) }
             }
             pub fn build() -> Index {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-map-type/maps", "build", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 unsafe { _lift_index(_ptr1) }
             }
@@ -113,33 +107,19 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_counts(ptr: *mut u8) -> Counts {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _array3 = _l1;
-                let _len3 = _l2;
-                let _map3: Counts = ::core::iter::FromIterator::from_iter(
-                    (0.._len3)
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                let _array2 = _list1.0;
+                let _len2 = _list1.1;
+                let _map2: Counts = ::core::iter::FromIterator::from_iter(
+                    (0.._len2)
                         .map(|i| {
-                            let _base3 = unsafe { _array3.add(i * 12) };
-                            let _l4 = unsafe { *_base3.cast::<*mut u8>() };
-                            let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
-                            let _l6 = unsafe { *_base3.add(8).cast::<u32>() };
-                            (
-                                unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l4.cast::<u8>(),
-                                            _l5,
-                                            _l5,
-                                        ),
-                                    )
-                                },
-                                _l6,
-                            )
+                            let _base2 = unsafe { _array2.add(i * 12) };
+                            let _l3 = unsafe { *_base2.add(8).cast::<u32>() };
+                            (unsafe { ::witbind::rt::take_string_at(_base2) }, _l3)
                         }),
                 );
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
-                _map3
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                _map2
             }
             /// Lifts a `index` out of canonical ABI memory.
             ///
@@ -149,46 +129,31 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_index(ptr: *mut u8) -> Index {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _array3 = _l1;
-                let _len3 = _l2;
-                let _map3: alloc::collections::BTreeMap<
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                let _array2 = _list1.0;
+                let _len2 = _list1.1;
+                let _map2: alloc::collections::BTreeMap<
                     u32,
                     ::witbind::rt::Vec<::witbind::rt::String>,
                 > = ::core::iter::FromIterator::from_iter(
-                    (0.._len3)
+                    (0.._len2)
                         .map(|i| {
-                            let _base3 = unsafe { _array3.add(i * 12) };
-                            let _l4 = unsafe { *_base3.cast::<u32>() };
-                            let _l5 = unsafe { *_base3.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *_base3.add(8).cast::<usize>() };
-                            let _array7 = _l5;
-                            let _len7 = _l6;
-                            let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                            for i in 0.._len7 {
-                                let _base7 = unsafe { _array7.add(i * 8) };
-                                let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                                let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                                _list7
-                                    .push(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l8.cast::<u8>(),
-                                                _l9,
-                                                _l9,
-                                            ),
-                                        )
-                                    });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4)
+                            let _base2 = unsafe { _array2.add(i * 12) };
+                            let _l3 = unsafe { *_base2.cast::<u32>() };
+                            let _list4 = unsafe {
+                                ::witbind::rt::list_at(_base2.add(4))
                             };
-                            (_l4, _list7)
+                            let _lift5 = |_base5: *mut u8| unsafe {
+                                ::witbind::rt::take_string_at(_base5)
+                            };
+                            let _list6 = unsafe {
+                                ::witbind::rt::lift_list(_list4, 8, 4, _lift5)
+                            };
+                            (_l3, _list6)
                         }),
                 );
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
-                Index { entries: _map3 }
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                Index { entries: _map2 }
             }
         }
     }
@@ -229,11 +194,7 @@ pub mod exports {
                     arg3: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe { _lift_flat_counts(arg0, arg1) };
                     let _array2 = arg2;
                     let _len2 = arg3;
@@ -244,28 +205,15 @@ pub mod exports {
                         (0.._len2)
                             .map(|i| {
                                 let _base2 = unsafe { _array2.add(i * 12) };
-                                let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                                let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                                let _l5 = unsafe { *_base2.add(8).cast::<u32>() };
-                                (
-                                    unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l3.cast::<u8>(),
-                                                _l4,
-                                                _l4,
-                                            ),
-                                        )
-                                    },
-                                    _l5,
-                                )
+                                let _l3 = unsafe { *_base2.add(8).cast::<u32>() };
+                                (unsafe { ::witbind::rt::take_string_at(_base2) }, _l3)
                             }),
                     );
                     unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                    let _ret6 = __T::merge(_v1, _map2);
-                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    unsafe { _lower_owned_counts(_ret6, _ptr7) };
-                    _ptr7
+                    let _ret4 = __T::merge(_v1, _map2);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe { _lower_owned_counts(_ret4, _ptr5) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -276,13 +224,9 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_build_cabi<__T: Guest>() -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::build();
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe { _lower_owned_index(_ret1, _ptr2) };
                     _ptr2
                 }
@@ -334,17 +278,12 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_counts(ptr: *mut u8) {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 12) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 12, 4, _free2) };
                 }
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `index` in canonical ABI memory owns.
@@ -355,25 +294,16 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_index(ptr: *mut u8) {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 12) };
-                        let _l4 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(8).cast::<usize>() };
-                        let _base6 = _l4;
-                        let _len6 = _l5;
-                        for i in 0.._len6 {
-                            let _elem6 = unsafe { _base6.add(i * 8) };
-                            let _l7 = unsafe { *_elem6.cast::<*mut u8>() };
-                            let _l8 = unsafe { *_elem6.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 8, 4) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2.add(4)) };
+                        let _free4 = |_elem4: *mut u8| {
+                            let _list5 = unsafe { ::witbind::rt::list_at(_elem4) };
+                            unsafe { ::witbind::rt::free_array(_list5, 1, 1) };
+                        };
+                        unsafe { ::witbind::rt::free_list(_list3, 8, 4, _free4) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 12, 4, _free2) };
                 }
                 /// Lifts a `counts` out of its core values.
                 ///
@@ -392,21 +322,8 @@ pub mod exports {
                         (0.._len1)
                             .map(|i| {
                                 let _base1 = unsafe { _array1.add(i * 12) };
-                                let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                                let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                                let _l4 = unsafe { *_base1.add(8).cast::<u32>() };
-                                (
-                                    unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l2.cast::<u8>(),
-                                                _l3,
-                                                _l3,
-                                            ),
-                                        )
-                                    },
-                                    _l4,
-                                )
+                                let _l2 = unsafe { *_base1.add(8).cast::<u32>() };
+                                (unsafe { ::witbind::rt::take_string_at(_base1) }, _l2)
                             }),
                     );
                     unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
@@ -418,26 +335,25 @@ pub mod exports {
                 ///
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_counts(value: Counts, ptr: *mut u8) {
-                    let _entries1 = ::core::iter::IntoIterator::into_iter(value);
-                    let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
-                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
-                    let mut _written1 = 0;
-                    for (_key1, _value1) in _entries1.take(_len1) {
-                        let i = _written1;
-                        let _base1 = unsafe { _array1.add(i * 12) };
-                        let _vec2 = (_key1).into_bytes().into_boxed_slice();
-                        let _len2 = _vec2.len();
-                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
-                        unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                        unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                        unsafe {
-                            *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                        };
-                        _written1 += 1;
-                    }
-                    ::witbind::rt::assert_entries(_written1, _len1);
-                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
-                    unsafe { *ptr.cast::<*mut u8>() = _array1 };
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(value),
+                        12,
+                        4,
+                        |(_key1, _value1), _base2| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::give_string(_key1),
+                                )
+                            };
+                            unsafe {
+                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                    _value1,
+                                )
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(ptr, (_array2, _len2)) };
                 }
                 /// Lowers a `index` into canonical ABI memory, handing it over.
                 ///
@@ -446,34 +362,33 @@ pub mod exports {
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_index(value: Index, ptr: *mut u8) {
                     let Index { entries: _f1 } = value;
-                    let _entries2 = ::core::iter::IntoIterator::into_iter(_f1);
-                    let _len2 = ::core::iter::ExactSizeIterator::len(&_entries2);
-                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 12, 4) };
-                    let mut _written2 = 0;
-                    for (_key2, _value2) in _entries2.take(_len2) {
-                        let i = _written2;
-                        let _base2 = unsafe { _array2.add(i * 12) };
-                        unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_key2) };
-                        let _vec3 = _value2;
-                        let _len3 = _vec3.len();
-                        let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
-                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3)
-                            .enumerate()
-                        {
-                            let _base3 = unsafe { _array3.add(i * 8) };
-                            let _vec4 = (_e3).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
-                        }
-                        unsafe { *_base2.add(8).cast::<usize>() = _len3 };
-                        unsafe { *_base2.add(4).cast::<*mut u8>() = _array3 };
-                        _written2 += 1;
-                    }
-                    ::witbind::rt::assert_entries(_written2, _len2);
-                    unsafe { *ptr.add(4).cast::<usize>() = _len2 };
-                    unsafe { *ptr.cast::<*mut u8>() = _array2 };
+                    let (_array3, _len3) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_f1),
+                        12,
+                        4,
+                        |(_key2, _value2), _base3| {
+                            unsafe {
+                                *_base3.cast::<i32>() = ::witbind::rt::as_i32(_key2)
+                            };
+                            let (_array5, _len5) = ::witbind::rt::lower_list(
+                                ::core::iter::IntoIterator::into_iter(_value2),
+                                8,
+                                4,
+                                |_e4, _base5| {
+                                    unsafe {
+                                        ::witbind::rt::store_list(
+                                            _base5,
+                                            ::witbind::rt::give_string(_e4),
+                                        )
+                                    };
+                                },
+                            );
+                            unsafe {
+                                ::witbind::rt::store_list(_base3.add(4), (_array5, _len5))
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(ptr, (_array3, _len3)) };
                 }
             }
         }

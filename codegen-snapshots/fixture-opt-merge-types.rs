@@ -124,23 +124,17 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-merge-types/a", "draw", (i32, ptr, len, i32,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
                 let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, c.clone() as i32, _ptr4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr4) }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
@@ -152,9 +146,7 @@ pub mod witbind_fixtures {
                         (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize)
                     }
                     Shape::Poly(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr3, _len3) = ::witbind::rt::lend_list(_e2);
                         (1i32, _ptr3, _len3)
                     }
                 };
@@ -219,15 +211,13 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-merge-types/b", "paint", (i32, ptr, len, i32,
                     i32, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
                 let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
                 let OtherPoint { x: _f4, y: _f5 } = o;
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _v1,
@@ -242,11 +232,7 @@ pub mod witbind_fixtures {
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l7.cast::<Point>(), _l8, _l8)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr6) }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
@@ -258,9 +244,7 @@ pub mod witbind_fixtures {
                         (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize)
                     }
                     Shape::Poly(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr3, _len3) = ::witbind::rt::lend_list(_e2);
                         (1i32, _ptr3, _len3)
                     }
                 };
@@ -327,15 +311,11 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-merge-types/c", "touch", (ptr, len, i64, i32,
                     ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let Entry { name: _f1, size: _f2 } = e;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
                 let Holds { it: _f4 } = &h;
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _ptr3,
@@ -345,20 +325,10 @@ pub mod witbind_fixtures {
                         _ptr5,
                     )
                 };
-                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
-                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
-                let _l8 = unsafe { *_ptr5.add(8).cast::<u64>() };
+                let _l6 = unsafe { *_ptr5.add(8).cast::<u64>() };
                 Entry {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            ),
-                        )
-                    },
-                    size: _l8,
+                    name: unsafe { ::witbind::rt::take_string_at(_ptr5) },
+                    size: _l6,
                 }
             }
         }
@@ -553,33 +523,24 @@ pub mod exports {
                     arg5: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
                     let _ret2 = __T::paint(
                         _v1,
                         unsafe { Color::_lift(arg3 as u8) },
                         OtherPoint { x: arg4, y: arg5 },
                     );
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr3, ::witbind::rt::give_list(_ret2))
+                    };
                     _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_paint<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -634,14 +595,9 @@ pub mod exports {
                     match arg0 {
                         0 => Shape::Circle((arg1) as usize as i32 as u32),
                         1 => {
-                            let _list1 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<Point>(),
-                                    arg2,
-                                    arg2,
-                                )
-                            };
-                            Shape::Poly(_list1)
+                            Shape::Poly(unsafe {
+                                ::witbind::rt::take_list::<Point>(arg1, arg2)
+                            })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -830,22 +786,10 @@ pub mod exports {
                     arg3: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::touch(
                         Entry {
-                            name: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg0.cast::<u8>(),
-                                        arg1,
-                                        arg1,
-                                    ),
-                                )
-                            },
+                            name: unsafe { ::witbind::rt::take_string(arg0, arg1) },
                             size: arg2 as u64,
                         },
                         Holds {
@@ -856,22 +800,19 @@ pub mod exports {
                             },
                         },
                     );
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let Entry { name: _f3, size: _f4 } = _ret1;
-                    let _vec5 = (_f3).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr5 };
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3))
+                    };
                     unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_touch<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

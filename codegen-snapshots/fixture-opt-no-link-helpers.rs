@@ -9,9 +9,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-no-link-helpers/log", "write", (ptr, len)
                 );
-                let _vec1 = line;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
                 unsafe { _wit_import(_ptr1, _len1) };
             }
         }

@@ -16,32 +16,21 @@ pub unsafe fn _export_echo_named_cabi<__T: Guest>(
     arg1: usize,
 ) -> *mut u8 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-    static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
     let _ret1 = __T::echo_named(Named {
-        name: unsafe {
-            ::witbind::rt::string_lift(
-                ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
-            )
-        },
+        name: unsafe { ::witbind::rt::take_string(arg0, arg1) },
     });
-    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
     let Named { name: _f3 } = _ret1;
-    let _vec4 = (_f3).into_bytes().into_boxed_slice();
-    let _len4 = _vec4.len();
-    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-    unsafe { *_ptr2.add(4).cast::<usize>() = _len4 };
-    unsafe { *_ptr2.cast::<*mut u8>() = _ptr4 };
+    unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
     _ptr2
 }
 #[doc(hidden)]
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_echo_named<__T: Guest>(arg0: *mut u8) {
-    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -196,32 +185,33 @@ pub mod witbind_fixtures {
                     ptr, len, i32, i32)
                 );
                 let OnlyParam { name: _f1, tags: _f2 } = p;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _vec4 = _f2;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _vec5 = _e4;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                }
-                let Point { x: _f6, y: _f7 } = pt;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
+                let (_ptr6, _len6) = (_array5, _len5);
+                let Point { x: _f7, y: _f8 } = pt;
                 unsafe {
                     _wit_import(
                         _ptr3,
                         _len3,
-                        _array4,
-                        _len4,
-                        ::witbind::rt::as_i32(_f6),
+                        _ptr6,
+                        _len6,
                         ::witbind::rt::as_i32(_f7),
+                        ::witbind::rt::as_i32(_f8),
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
             }
             pub fn f(
                 b: &[&str],
@@ -235,139 +225,128 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-ownership-borrowing/api", "f", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec2 = b;
-                let _len2 = _vec2.len();
-                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                for (i, _e2) in _vec2.iter().enumerate() {
-                    let _base2 = unsafe { _array2.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                }
-                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.cast::<*mut u8>() = _array2 };
-                let _vec4 = c;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let Named { name: _f5 } = _e4;
-                    let _vec6 = _f5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr6 };
-                }
-                unsafe { *_ptr1.add(12).cast::<usize>() = _len4 };
-                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _array4 };
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    b.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1, (_array3, _len3)) };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    c.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        let Named { name: _f6 } = _e4;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_f6),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(8), (_array5, _len5)) };
                 match h {
                     V::S(_e7) => {
                         unsafe { *_ptr1.add(16).cast::<u8>() = 0 };
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        unsafe { *_ptr1.add(24).cast::<usize>() = _len8 };
-                        unsafe { *_ptr1.add(20).cast::<*mut u8>() = _ptr8 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _ptr1.add(20),
+                                ::witbind::rt::lend_str(_e7),
+                            )
+                        };
                     }
-                    V::N(_e9) => {
+                    V::N(_e8) => {
                         unsafe { *_ptr1.add(16).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e9)
+                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8)
                         };
                     }
                 }
-                let Bholder { r: _f10, s: _f11 } = l;
+                let Bholder { r: _f9, s: _f10 } = l;
                 unsafe {
                     *_ptr1.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                        &_f10.handle,
+                        &_f9.handle,
                     ) as i32
                 };
-                let _vec12 = _f11;
-                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                let _len12 = _vec12.len();
-                unsafe { *_ptr1.add(36).cast::<usize>() = _len12 };
-                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr12 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(32),
+                        ::witbind::rt::lend_str(_f10),
+                    )
+                };
                 match o {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(40).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e14) => {
+                    ::core::option::Option::Some(_e12) => {
                         unsafe { *_ptr1.add(40).cast::<u8>() = 1 };
-                        let _vec15 = _e14;
-                        let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                        let _len15 = _vec15.len();
-                        unsafe { *_ptr1.add(48).cast::<usize>() = _len15 };
-                        unsafe { *_ptr1.add(44).cast::<*mut u8>() = _ptr15 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _ptr1.add(44),
+                                ::witbind::rt::lend_str(_e12),
+                            )
+                        };
                     }
                 }
-                let _entries16 = ::core::iter::IntoIterator::into_iter(mm);
-                let _len16 = ::core::iter::ExactSizeIterator::len(&_entries16);
-                let _array16 = unsafe { ::witbind::rt::alloc_list(_len16, 12, 4) };
-                let mut _written16 = 0;
-                for (_key16, _value16) in _entries16.take(_len16) {
-                    let i = _written16;
-                    let _base16 = unsafe { _array16.add(i * 12) };
-                    let _vec17 = _key16;
-                    let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len17 = _vec17.len();
-                    unsafe { *_base16.add(4).cast::<usize>() = _len17 };
-                    unsafe { *_base16.cast::<*mut u8>() = _ptr17 };
-                    unsafe {
-                        *_base16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value16)
-                    };
-                    _written16 += 1;
-                }
-                ::witbind::rt::assert_entries(_written16, _len16);
-                unsafe { *_ptr1.add(56).cast::<usize>() = _len16 };
-                unsafe { *_ptr1.add(52).cast::<*mut u8>() = _array16 };
-                let Holds { r: _f18, s: _f19 } = &hh;
+                let (_array14, _len14) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(mm),
+                    12,
+                    4,
+                    |(_key13, _value13), _base14| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base14,
+                                ::witbind::rt::lend_str(_key13),
+                            )
+                        };
+                        unsafe {
+                            *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value13,
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(52), (_array14, _len14)) };
+                let Holds { r: _f15, s: _f16 } = &hh;
                 unsafe {
                     *_ptr1.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                        &_f18.handle,
+                        &_f15.handle,
                     ) as i32
                 };
-                let _vec20 = _f19;
-                let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                let _len20 = _vec20.len();
-                unsafe { *_ptr1.add(68).cast::<usize>() = _len20 };
-                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr20 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(64),
+                        ::witbind::rt::lend_str(_f16),
+                    )
+                };
                 unsafe { _wit_import(_ptr1) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
             }
             pub fn echo(n: &Named) -> Named {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-ownership-borrowing/api", "echo", (ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let Named { name: _f1 } = n;
-                let _vec2 = _f1;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_f1);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 Named {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l4.cast::<u8>(),
-                                _l5,
-                                _l5,
-                            ),
-                        )
-                    },
+                    name: unsafe { ::witbind::rt::take_string_at(_ptr3) },
                 }
             }
         }

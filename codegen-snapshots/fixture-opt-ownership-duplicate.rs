@@ -153,32 +153,33 @@ pub mod witbind_fixtures {
                     ptr, len, i32, i32)
                 );
                 let OnlyParamParam { name: _f1, tags: _f2 } = p;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _vec4 = _f2;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _vec5 = _e4;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                }
-                let Point { x: _f6, y: _f7 } = pt;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
+                let (_ptr6, _len6) = (_array5, _len5);
+                let Point { x: _f7, y: _f8 } = pt;
                 unsafe {
                     _wit_import(
                         _ptr3,
                         _len3,
-                        _array4,
-                        _len4,
-                        ::witbind::rt::as_i32(_f6),
+                        _ptr6,
+                        _len6,
                         ::witbind::rt::as_i32(_f7),
+                        ::witbind::rt::as_i32(_f8),
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
             }
             pub fn f(
                 b: &[&str],
@@ -192,139 +193,128 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-ownership-duplicate/api", "f", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec2 = b;
-                let _len2 = _vec2.len();
-                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                for (i, _e2) in _vec2.iter().enumerate() {
-                    let _base2 = unsafe { _array2.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                }
-                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.cast::<*mut u8>() = _array2 };
-                let _vec4 = c;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let NamedParam { name: _f5 } = _e4;
-                    let _vec6 = _f5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr6 };
-                }
-                unsafe { *_ptr1.add(12).cast::<usize>() = _len4 };
-                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _array4 };
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    b.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1, (_array3, _len3)) };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    c.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        let NamedParam { name: _f6 } = _e4;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_f6),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(8), (_array5, _len5)) };
                 match h {
                     VParam::S(_e7) => {
                         unsafe { *_ptr1.add(16).cast::<u8>() = 0 };
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        unsafe { *_ptr1.add(24).cast::<usize>() = _len8 };
-                        unsafe { *_ptr1.add(20).cast::<*mut u8>() = _ptr8 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _ptr1.add(20),
+                                ::witbind::rt::lend_str(_e7),
+                            )
+                        };
                     }
-                    VParam::N(_e9) => {
+                    VParam::N(_e8) => {
                         unsafe { *_ptr1.add(16).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e9)
+                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8)
                         };
                     }
                 }
-                let BholderParam { r: _f10, s: _f11 } = l;
+                let BholderParam { r: _f9, s: _f10 } = l;
                 unsafe {
                     *_ptr1.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                        &_f10.handle,
+                        &_f9.handle,
                     ) as i32
                 };
-                let _vec12 = _f11;
-                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                let _len12 = _vec12.len();
-                unsafe { *_ptr1.add(36).cast::<usize>() = _len12 };
-                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr12 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(32),
+                        ::witbind::rt::lend_str(_f10),
+                    )
+                };
                 match o {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(40).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e14) => {
+                    ::core::option::Option::Some(_e12) => {
                         unsafe { *_ptr1.add(40).cast::<u8>() = 1 };
-                        let _vec15 = _e14;
-                        let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                        let _len15 = _vec15.len();
-                        unsafe { *_ptr1.add(48).cast::<usize>() = _len15 };
-                        unsafe { *_ptr1.add(44).cast::<*mut u8>() = _ptr15 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _ptr1.add(44),
+                                ::witbind::rt::lend_str(_e12),
+                            )
+                        };
                     }
                 }
-                let _entries16 = ::core::iter::IntoIterator::into_iter(mm);
-                let _len16 = ::core::iter::ExactSizeIterator::len(&_entries16);
-                let _array16 = unsafe { ::witbind::rt::alloc_list(_len16, 12, 4) };
-                let mut _written16 = 0;
-                for (_key16, _value16) in _entries16.take(_len16) {
-                    let i = _written16;
-                    let _base16 = unsafe { _array16.add(i * 12) };
-                    let _vec17 = _key16;
-                    let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len17 = _vec17.len();
-                    unsafe { *_base16.add(4).cast::<usize>() = _len17 };
-                    unsafe { *_base16.cast::<*mut u8>() = _ptr17 };
-                    unsafe {
-                        *_base16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value16)
-                    };
-                    _written16 += 1;
-                }
-                ::witbind::rt::assert_entries(_written16, _len16);
-                unsafe { *_ptr1.add(56).cast::<usize>() = _len16 };
-                unsafe { *_ptr1.add(52).cast::<*mut u8>() = _array16 };
-                let Holds { r: _f18, s: _f19 } = &hh;
+                let (_array14, _len14) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(mm),
+                    12,
+                    4,
+                    |(_key13, _value13), _base14| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base14,
+                                ::witbind::rt::lend_str(_key13),
+                            )
+                        };
+                        unsafe {
+                            *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value13,
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(52), (_array14, _len14)) };
+                let Holds { r: _f15, s: _f16 } = &hh;
                 unsafe {
                     *_ptr1.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                        &_f18.handle,
+                        &_f15.handle,
                     ) as i32
                 };
-                let _vec20 = _f19;
-                let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                let _len20 = _vec20.len();
-                unsafe { *_ptr1.add(68).cast::<usize>() = _len20 };
-                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr20 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(64),
+                        ::witbind::rt::lend_str(_f16),
+                    )
+                };
                 unsafe { _wit_import(_ptr1) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
             }
             pub fn echo(n: NamedParam<'_>) -> NamedResult {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-ownership-duplicate/api", "echo", (ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let NamedParam { name: _f1 } = n;
-                let _vec2 = _f1;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_f1);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 NamedResult {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l4.cast::<u8>(),
-                                _l5,
-                                _l5,
-                            ),
-                        )
-                    },
+                    name: unsafe { ::witbind::rt::take_string_at(_ptr3) },
                 }
             }
         }
@@ -605,130 +595,64 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_f_cabi<__T: Guest>(arg0: *mut u8) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _array3 = _l1;
-                    let _len3 = _l2;
-                    let mut _list3 = ::witbind::rt::Vec::with_capacity(_len3);
-                    for i in 0.._len3 {
-                        let _base3 = unsafe { _array3.add(i * 8) };
-                        let _l4 = unsafe { *_base3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
-                        _list3
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l4.cast::<u8>(),
-                                        _l5,
-                                        _l5,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
-                    let _l6 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                    let _l7 = unsafe { *arg0.add(12).cast::<usize>() };
-                    let _array8 = _l6;
-                    let _len8 = _l7;
-                    let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
-                    for i in 0.._len8 {
-                        let _base8 = unsafe { _array8.add(i * 8) };
-                        let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                        let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                        _list8
-                            .push(NamedResult {
-                                name: unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l9.cast::<u8>(),
-                                            _l10,
-                                            _l10,
-                                        ),
-                                    )
-                                },
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                    let _l11 = unsafe { *arg0.add(16).cast::<u8>() };
-                    let _v15 = match _l11 {
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _lift2 = |_base2: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base2)
+                    };
+                    let _list3 = unsafe {
+                        ::witbind::rt::lift_list(_list1, 8, 4, _lift2)
+                    };
+                    let _list4 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                    let _lift5 = |_base5: *mut u8| NamedResult {
+                        name: unsafe { ::witbind::rt::take_string_at(_base5) },
+                    };
+                    let _list6 = unsafe {
+                        ::witbind::rt::lift_list(_list4, 8, 4, _lift5)
+                    };
+                    let _l7 = unsafe { *arg0.add(16).cast::<u8>() };
+                    let _v9 = match _l7 {
                         0 => {
-                            let _l12 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l13 = unsafe { *arg0.add(24).cast::<usize>() };
                             VResult::S(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _l13,
-                                        _l13,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(arg0.add(20))
                             })
                         }
                         1 => {
-                            let _l14 = unsafe { *arg0.add(20).cast::<u32>() };
-                            VResult::N(_l14)
+                            let _l8 = unsafe { *arg0.add(20).cast::<u32>() };
+                            VResult::N(_l8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _l16 = unsafe { *arg0.add(28).cast::<i32>() };
-                    let _l17 = unsafe { *arg0.add(32).cast::<*mut u8>() };
-                    let _l18 = unsafe { *arg0.add(36).cast::<usize>() };
-                    let _l19 = unsafe { *arg0.add(40).cast::<u8>() };
-                    let _v22 = match _l19 {
+                    let _l10 = unsafe { *arg0.add(28).cast::<i32>() };
+                    let _l11 = unsafe { *arg0.add(40).cast::<u8>() };
+                    let _v12 = match _l11 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l20 = unsafe { *arg0.add(44).cast::<*mut u8>() };
-                            let _l21 = unsafe { *arg0.add(48).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l20.cast::<u8>(),
-                                        _l21,
-                                        _l21,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(arg0.add(44))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _v23 = unsafe { _lift_m(arg0.add(52)) };
-                    let _l24 = unsafe { *arg0.add(60).cast::<i32>() };
-                    let _l25 = unsafe { *arg0.add(64).cast::<*mut u8>() };
-                    let _l26 = unsafe { *arg0.add(68).cast::<usize>() };
+                    let _v13 = unsafe { _lift_m(arg0.add(52)) };
+                    let _l14 = unsafe { *arg0.add(60).cast::<i32>() };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 72, 4) };
                     __T::f(
                         _list3,
-                        _list8,
-                        _v15,
+                        _list6,
+                        _v9,
                         BholderResult {
-                            r: unsafe { ResBorrow::lift(::witbind::rt::rep(_l16)) },
-                            s: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l17.cast::<u8>(),
-                                        _l18,
-                                        _l18,
-                                    ),
-                                )
-                            },
+                            r: unsafe { ResBorrow::lift(::witbind::rt::rep(_l10)) },
+                            s: unsafe { ::witbind::rt::take_string_at(arg0.add(32)) },
                         },
-                        _v22,
-                        _v23,
+                        _v12,
+                        _v13,
                         Holds {
                             r: Res {
                                 handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l24 as u32)
+                                    ::witbind::rt::ResourceHandle::from_handle(_l14 as u32)
                                 },
                             },
-                            s: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l25.cast::<u8>(),
-                                        _l26,
-                                        _l26,
-                                    ),
-                                )
-                            },
+                            s: unsafe { ::witbind::rt::take_string_at(arg0.add(64)) },
                         },
                     );
                 }
@@ -739,37 +663,22 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::echo(NamedResult {
-                        name: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                ),
-                            )
-                        },
+                        name: unsafe { ::witbind::rt::take_string(arg0, arg1) },
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let NamedResult { name: _f3 } = _ret1;
-                    let _vec4 = (_f3).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr4 };
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3))
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -842,36 +751,15 @@ pub mod exports {
                     arg2: *mut u8,
                     arg3: usize,
                 ) -> OnlyParamResult {
-                    let _array1 = arg2;
-                    let _len1 = arg3;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        _list1
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base1)
+                    };
+                    let _list2 = unsafe {
+                        ::witbind::rt::lift_list((arg2, arg3), 8, 4, _lift1)
+                    };
                     OnlyParamResult {
-                        name: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                ),
-                            )
-                        },
-                        tags: _list1,
+                        name: unsafe { ::witbind::rt::take_string(arg0, arg1) },
+                        tags: _list2,
                     }
                 }
                 /// Lifts a `m` out of canonical ABI memory.
@@ -882,33 +770,19 @@ pub mod exports {
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
                 pub(crate) unsafe fn _lift_m(ptr: *mut u8) -> MResult {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    let _array3 = _l1;
-                    let _len3 = _l2;
-                    let _map3: MResult = ::core::iter::FromIterator::from_iter(
-                        (0.._len3)
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    let _array2 = _list1.0;
+                    let _len2 = _list1.1;
+                    let _map2: MResult = ::core::iter::FromIterator::from_iter(
+                        (0.._len2)
                             .map(|i| {
-                                let _base3 = unsafe { _array3.add(i * 12) };
-                                let _l4 = unsafe { *_base3.cast::<*mut u8>() };
-                                let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
-                                let _l6 = unsafe { *_base3.add(8).cast::<u32>() };
-                                (
-                                    unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l4.cast::<u8>(),
-                                                _l5,
-                                                _l5,
-                                            ),
-                                        )
-                                    },
-                                    _l6,
-                                )
+                                let _base2 = unsafe { _array2.add(i * 12) };
+                                let _l3 = unsafe { *_base2.add(8).cast::<u32>() };
+                                (unsafe { ::witbind::rt::take_string_at(_base2) }, _l3)
                             }),
                     );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
-                    _map3
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                    _map2
                 }
             }
         }

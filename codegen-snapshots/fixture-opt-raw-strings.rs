@@ -13,29 +13,21 @@ pub trait Guest {
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_echo_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-    static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-    let _ret1 = __T::echo(unsafe {
-        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
-    });
-    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
+    let _ret1 = __T::echo(unsafe { ::witbind::rt::take_list::<u8>(arg0, arg1) });
+    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
     match _ret1 {
         ::core::result::Result::Ok(_e3) => {
             unsafe { *_ptr2.cast::<u8>() = 0 };
-            let _vec4 = (_e3).into_boxed_slice();
-            let _len4 = _vec4.len();
-            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-            unsafe { *_ptr2.add(8).cast::<usize>() = _len4 };
-            unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr4 };
+            unsafe {
+                ::witbind::rt::store_list(_ptr2.add(4), ::witbind::rt::give_list(_e3))
+            };
         }
-        ::core::result::Result::Err(_e5) => {
+        ::core::result::Result::Err(_e4) => {
             unsafe { *_ptr2.cast::<u8>() = 1 };
-            let _vec6 = (_e5).into_boxed_slice();
-            let _len6 = _vec6.len();
-            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-            unsafe { *_ptr2.add(8).cast::<usize>() = _len6 };
-            unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr6 };
+            unsafe {
+                ::witbind::rt::store_list(_ptr2.add(4), ::witbind::rt::give_list(_e4))
+            };
         }
     }
     _ptr2
@@ -47,14 +39,12 @@ pub unsafe fn __post_return_echo<__T: Guest>(arg0: *mut u8) {
     let _l1 = unsafe { *arg0.cast::<u8>() };
     match _l1 {
         0 => {
-            let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-            let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
         }
         1 => {
-            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+            let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+            unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
         }
         _ => {}
     }
@@ -126,9 +116,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-raw-strings/text", "log", (ptr, len)
                 );
-                let _vec1 = message;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(message);
                 unsafe { _wit_import(_ptr1, _len1) };
             }
             #[allow(clippy::needless_borrow)]
@@ -137,9 +125,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-raw-strings/text", "greet", (ptr, len, ptr,
                     len, i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -147,49 +133,26 @@ pub mod witbind_fixtures {
                     &who,
                     &mut _cleanup_list,
                 );
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10)
-                }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr8) }
             }
             pub fn parts(text: &[u8]) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-raw-strings/text", "parts", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = text;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(text);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list5
-                        .push(unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                _list5
+                let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                let _lift4 = |_base4: *mut u8| unsafe {
+                    ::witbind::rt::take_list_at::<u8>(_base4)
+                };
+                unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
             }
             /// A lent `named` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_named(
@@ -197,33 +160,32 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (*mut u8, usize, *mut u8, usize, i32, *mut u8, usize) {
                 let Named { name: _f1, tags: _f2, note: _f3 } = value;
-                let _vec4 = _f1;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _vec5 = _f2;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in _vec5.iter().enumerate() {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
-                _cleanup_list.push((_array5, _len5 * 8, 4));
-                let (_v10, _v11, _v12) = match _f3 {
+                let (_ptr4, _len4) = ::witbind::rt::lend_list(_f1);
+                let (_array6, _len6) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    8,
+                    4,
+                    |_e5, _base6| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base6,
+                                ::witbind::rt::lend_list(_e5),
+                            )
+                        };
+                    },
+                );
+                _cleanup_list.push((_array6, _len6 * 8, 4));
+                let (_ptr7, _len7) = (_array6, _len6);
+                let (_v11, _v12, _v13) = match _f3 {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e8) => {
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        (1i32, _ptr9, _len9)
+                    ::core::option::Option::Some(_e9) => {
+                        let (_ptr10, _len10) = ::witbind::rt::lend_list(_e9);
+                        (1i32, _ptr10, _len10)
                     }
                 };
-                (_ptr4, _len4, _array5, _len5, _v10, _v11, _v12)
+                (_ptr4, _len4, _ptr7, _len7, _v11, _v12, _v13)
             }
         }
     }
@@ -254,9 +216,7 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_log_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    __T::log(unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
-                    });
+                    __T::log(unsafe { ::witbind::rt::take_list::<u8>(arg0, arg1) });
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -270,29 +230,22 @@ pub mod exports {
                     arg6: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe {
                         _lift_flat_named(arg0, arg1, arg2, arg3, arg4, arg5, arg6)
                     };
                     let _ret2 = __T::greet(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr3, ::witbind::rt::give_list(_ret2))
+                    };
                     _ptr3
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_greet<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -301,46 +254,36 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::parts(unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
+                        ::witbind::rt::take_list::<u8>(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = _ret1;
-                    let _len3 = _vec3.len();
-                    let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 8, 4) };
-                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec3)
-                        .enumerate()
-                    {
-                        let _base3 = unsafe { _array3.add(i * 8) };
-                        let _vec4 = (_e3).into_boxed_slice();
-                        let _len4 = _vec4.len();
-                        let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
-                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
-                    }
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _array3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array4, _len4) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret1),
+                        8,
+                        4,
+                        |_e3, _base4| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base4,
+                                    ::witbind::rt::give_list(_e3),
+                                )
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr2, (_array4, _len4)) };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_parts<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 8) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 8, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -401,46 +344,25 @@ pub mod exports {
                     arg5: *mut u8,
                     arg6: usize,
                 ) -> Named {
-                    let _array1 = arg2;
-                    let _len1 = arg3;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        _list1
-                            .push(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _v4 = match arg4 {
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_base1)
+                    };
+                    let _list2 = unsafe {
+                        ::witbind::rt::lift_list((arg2, arg3), 8, 4, _lift1)
+                    };
+                    let _v3 = match arg4 {
                         0 => ::core::option::Option::None,
                         1 => {
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg5.cast::<u8>(),
-                                    arg6,
-                                    arg6,
-                                )
+                                ::witbind::rt::take_list::<u8>(arg5, arg6)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     Named {
-                        name: unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            )
-                        },
-                        tags: _list1,
-                        note: _v4,
+                        name: unsafe { ::witbind::rt::take_list::<u8>(arg0, arg1) },
+                        tags: _list2,
+                        note: _v3,
                     }
                 }
             }

@@ -44,11 +44,9 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:opt-runtime-path/api", "store", (ptr, len, ptr,
                     len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v1, _v2, _v3, _v4) = _lower_flat_entry(&e);
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
                 match _l6 {
@@ -57,12 +55,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_l7)
                     }
                     1 => {
-                        let _l8 = unsafe { *_ptr5.add(8).cast::<*mut u8>() };
-                        let _l9 = unsafe { *_ptr5.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            witbind::rt::string_lift(
-                                witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
-                            )
+                            witbind::rt::take_string_at(_ptr5.add(8))
                         })
                     }
                     _ => unsafe { witbind::rt::invalid_discriminant() }
@@ -73,12 +67,8 @@ pub mod witbind_fixtures {
                 value: &Entry,
             ) -> (*mut u8, usize, *mut u8, usize) {
                 let Entry { key: _f1, values: _f2 } = value;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
+                let (_ptr3, _len3) = witbind::rt::lend_str(_f1);
+                let (_ptr4, _len4) = witbind::rt::lend_list(_f2);
                 (_ptr3, _len3, _ptr4, _len4)
             }
         }
@@ -112,14 +102,10 @@ pub mod exports {
                     arg3: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe { _lift_flat_entry(arg0, arg1, arg2, arg3) };
                     let _ret2 = __T::store(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::result::Result::Ok(_e4) => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
@@ -129,11 +115,12 @@ pub mod exports {
                         }
                         ::core::result::Result::Err(_e5) => {
                             unsafe { *_ptr3.cast::<u8>() = 1 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr3.add(12).cast::<usize>() = _len6 };
-                            unsafe { *_ptr3.add(8).cast::<*mut u8>() = _ptr6 };
+                            unsafe {
+                                witbind::rt::store_list(
+                                    _ptr3.add(8),
+                                    witbind::rt::give_string(_e5),
+                                )
+                            };
                         }
                     }
                     _ptr3
@@ -143,9 +130,8 @@ pub mod exports {
                 pub unsafe fn __post_return_store<__T: Guest>(arg0: *mut u8) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                        unsafe { witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { witbind::rt::list_at(arg0.add(8)) };
+                        unsafe { witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -187,20 +173,9 @@ pub mod exports {
                     arg2: *mut u8,
                     arg3: usize,
                 ) -> Entry {
-                    let _list1 = unsafe {
-                        witbind::rt::Vec::from_raw_parts(arg2.cast::<u32>(), arg3, arg3)
-                    };
                     Entry {
-                        key: unsafe {
-                            witbind::rt::string_lift(
-                                witbind::rt::Vec::from_raw_parts(
-                                    arg0.cast::<u8>(),
-                                    arg1,
-                                    arg1,
-                                ),
-                            )
-                        },
-                        values: _list1,
+                        key: unsafe { witbind::rt::take_string(arg0, arg1) },
+                        values: unsafe { witbind::rt::take_list::<u32>(arg2, arg3) },
                     }
                 }
             }

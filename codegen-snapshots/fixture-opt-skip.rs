@@ -88,23 +88,15 @@ pub mod witbind_fixtures {
                     ::witbind::rt::wit_import!(
                         "witbind-fixtures:opt-skip/api", "[method]blob.read", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3)
-                    }
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
                 }
             }
             pub fn now() -> u64 {
@@ -305,20 +297,14 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::read(
                         (unsafe { BlobBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
                     );
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
@@ -326,11 +312,8 @@ pub mod exports {
                 pub unsafe fn __post_return_method_blob_read<__T: GuestBlob>(
                     arg0: *mut u8,
                 ) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

@@ -100,10 +100,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-std-feature/errors", "a", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -122,10 +120,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-std-feature/errors", "b", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -135,18 +131,10 @@ pub mod witbind_fixtures {
                     }
                     1 => {
                         let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        let _l5 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *_ptr1.add(12).cast::<usize>() };
                         ::core::result::Result::Err(Failure {
                             code: unsafe { Code::_lift(_l4) },
                             detail: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l5.cast::<u8>(),
-                                        _l6,
-                                        _l6,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(8))
                             },
                         })
                     }
@@ -157,10 +145,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-std-feature/errors", "c", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -170,27 +156,19 @@ pub mod witbind_fixtures {
                     }
                     1 => {
                         let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        let _v8 = match _l4 {
+                        let _v6 = match _l4 {
                             0 => {
                                 let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
                                 Problem::Code(unsafe { Code::_lift(_l5) })
                             }
                             1 => {
-                                let _l6 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
-                                let _l7 = unsafe { *_ptr1.add(12).cast::<usize>() };
                                 Problem::Other(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l6.cast::<u8>(),
-                                            _l7,
-                                            _l7,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(_ptr1.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ::core::result::Result::Err(_v8)
+                        ::core::result::Result::Err(_v6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

@@ -278,34 +278,24 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::greet(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_greet<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -39,11 +39,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-with/team", "lead", (i32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let Wrapper { inner: _f1 } = w;
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr2) };
                 unsafe { super::super::super::_lift_scalars(_ptr2) }
             }

@@ -34,16 +34,14 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "echo-option", (i32,
                     i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_v3, _v4) = match x {
                     ::core::option::Option::None => (0i32, 0i32),
                     ::core::option::Option::Some(_e2) => {
                         (1i32, ::witbind::rt::as_i32(_e2))
                     }
                 };
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
                 match _l6 {
@@ -63,36 +61,24 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "echo-option-string",
                     (i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match x {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                         (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
                 match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr7.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -106,9 +92,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "echo-option-option",
                     (i32, i32, i32, ptr)
                 );
-                #[repr(align(1))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 3]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 3]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 3]>::uninit();
                 let (_v7, _v8, _v9) = match x {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
                     ::core::option::Option::Some(_e2) => {
@@ -121,7 +105,7 @@ pub mod witbind_fixtures {
                         (1i32, _v5, _v6)
                     }
                 };
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
                 match _l11 {
@@ -169,35 +153,23 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "ok-only", (i32, ptr,
                     len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match x {
                     ::core::result::Result::Ok(_e1) => {
-                        let _vec2 = _e1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
                         (0i32, _ptr2, _len2)
                     }
                     ::core::result::Result::Err(_) => {
                         (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                 };
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
                 match _l8 {
                     0 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr7.add(4))
                         })
                     }
                     1 => ::core::result::Result::Err(()),
@@ -212,40 +184,28 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "err-only", (i32, i32,
                     ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_v6, _v7, _v8, _v9) = match x {
                     ::core::result::Result::Ok(_) => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::result::Result::Err(_e2) => {
                         let Failure { code: _f3, message: _f4 } = _e2;
-                        let _vec5 = _f4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_f4);
                         (1i32, ::witbind::rt::as_i32(_f3), _ptr5, _len5)
                     }
                 };
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
                 match _l11 {
                     0 => ::core::result::Result::Ok(()),
                     1 => {
                         let _l12 = unsafe { *_ptr10.add(4).cast::<u16>() };
-                        let _l13 = unsafe { *_ptr10.add(8).cast::<*mut u8>() };
-                        let _l14 = unsafe { *_ptr10.add(12).cast::<usize>() };
                         ::core::result::Result::Err(Failure {
                             code: _l12,
                             message: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l13.cast::<u8>(),
-                                        _l14,
-                                        _l14,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr10.add(8))
                             },
                         })
                     }
@@ -260,9 +220,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "both", (i32, i64, ptr,
                     len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_v6, _v7, _v8, _v9) = match x {
                     ::core::result::Result::Ok(_e1) => {
                         (
@@ -274,13 +232,11 @@ pub mod witbind_fixtures {
                     }
                     ::core::result::Result::Err(_e2) => {
                         let Failure { code: _f3, message: _f4 } = _e2;
-                        let _vec5 = _f4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_f4);
                         (1i32, i64::from(::witbind::rt::as_i32(_f3)), _ptr5, _len5)
                     }
                 };
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
                 match _l11 {
@@ -290,18 +246,10 @@ pub mod witbind_fixtures {
                     }
                     1 => {
                         let _l13 = unsafe { *_ptr10.add(8).cast::<u16>() };
-                        let _l14 = unsafe { *_ptr10.add(12).cast::<*mut u8>() };
-                        let _l15 = unsafe { *_ptr10.add(16).cast::<usize>() };
                         ::core::result::Result::Err(Failure {
                             code: _l13,
                             message: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _l15,
-                                        _l15,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr10.add(12))
                             },
                         })
                     }
@@ -316,9 +264,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "uneven", (i32, i64,
                     ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v3, _v4) = match x {
                     ::core::result::Result::Ok(_e1) => {
                         (0i32, i64::from(::witbind::rt::as_i32(_e1)))
@@ -327,7 +273,7 @@ pub mod witbind_fixtures {
                         (1i32, (::witbind::rt::as_f64(_e2)).to_bits() as i64)
                     }
                 };
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
                 match _l6 {
@@ -358,9 +304,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:options-results/fallible", "nested", (i32, i32,
                     i32, ptr, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_v25, _v26, _v27, _v28, _v29, _v30) = match x {
                     ::core::option::Option::None => {
                         (
@@ -380,9 +324,7 @@ pub mod witbind_fixtures {
                                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                     }
                                     ::core::option::Option::Some(_e5) => {
-                                        let _vec6 = _e5;
-                                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                                        let _len6 = _vec6.len();
+                                        let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
                                         (1i32, _ptr6, _len6)
                                     }
                                 };
@@ -395,9 +337,7 @@ pub mod witbind_fixtures {
                                     }
                                     ::core::option::Option::Some(_e12) => {
                                         let Failure { code: _f13, message: _f14 } = _e12;
-                                        let _vec15 = _f14;
-                                        let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                                        let _len15 = _vec15.len();
+                                        let (_ptr15, _len15) = ::witbind::rt::lend_str(_f14);
                                         (1i32, ::witbind::rt::as_i32(_f13), _ptr15, _len15)
                                     }
                                 };
@@ -407,7 +347,7 @@ pub mod witbind_fixtures {
                         (1i32, _v20, _v21, _v22, _v23, _v24)
                     }
                 };
-                let _ptr31 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr31 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v25, _v26, _v27, _v28, _v29, _v30, _ptr31) };
                 let _l32 = unsafe { *_ptr31.cast::<u8>() };
                 match _l32 {
@@ -432,16 +372,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_v37)
                     }
                     1 => {
-                        let _l38 = unsafe { *_ptr31.add(4).cast::<*mut u8>() };
-                        let _l39 = unsafe { *_ptr31.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l38.cast::<u8>(),
-                                    _l39,
-                                    _l39,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr31.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -454,13 +386,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:options-results/fallible", "parse", (ptr, len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec1 = text;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(text);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                 let _l3 = unsafe { *_ptr2.cast::<u8>() };
                 match _l3 {
@@ -469,16 +397,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_l4)
                     }
                     1 => {
-                        let _l5 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *_ptr2.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr2.add(8))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }

@@ -162,9 +162,7 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:options-runtime/host", "[method]tally.add",
                         (i32, ptr, len)
                     );
-                    let _vec1 = word;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(word);
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -202,21 +200,11 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:options-runtime/host", "reverse", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = s;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             /// Each count doubled.
             pub fn double(
@@ -225,53 +213,36 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:options-runtime/host", "double", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _entries1 = ::core::iter::IntoIterator::into_iter(counts);
-                let _len1 = ::core::iter::ExactSizeIterator::len(&_entries1);
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 12, 4) };
-                let mut _written1 = 0;
-                for (_key1, _value1) in _entries1.take(_len1) {
-                    let i = _written1;
-                    let _base1 = unsafe { _array1.add(i * 12) };
-                    let _vec2 = _key1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                    unsafe {
-                        *_base1.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                    };
-                    _written1 += 1;
-                }
-                ::witbind::rt::assert_entries(_written1, _len1);
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 12, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(counts),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            )
+                        };
+                        unsafe {
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _array6 = _list5.0;
+                let _len6 = _list5.1;
                 let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
                     (0.._len6)
                         .map(|i| {
                             let _base6 = unsafe { _array6.add(i * 12) };
-                            let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                            let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                            let _l9 = unsafe { *_base6.add(8).cast::<u32>() };
-                            (
-                                unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l7.cast::<u8>(),
-                                            _l8,
-                                            _l8,
-                                        ),
-                                    )
-                                },
-                                _l9,
-                            )
+                            let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
+                            (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
                         }),
                 );
                 unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
@@ -294,20 +265,14 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _base5 = _l3;
-                let _len5 = _l4;
-                for i in 0.._len5 {
-                    let _elem5 = unsafe { _base5.add(i * 8) };
-                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                let _free3 = |_elem3: *mut u8| {
+                    let _list4 = unsafe { ::witbind::rt::list_at(_elem3) };
+                    unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+                };
+                unsafe { ::witbind::rt::free_list(_list2, 8, 4, _free3) };
             }
             /// Lifts a `entry` out of canonical ABI memory.
             ///
@@ -317,40 +282,14 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list5
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                let _lift2 = |_base2: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base2)
+                };
+                let _list3 = unsafe { ::witbind::rt::lift_list(_list1, 8, 4, _lift2) };
                 Entry {
-                    key: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    tags: _list5,
+                    key: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    tags: _list3,
                 }
             }
             /// Lowers a `entry` into canonical ABI memory, handing it over.
@@ -360,25 +299,23 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_entry(value: Entry, ptr: *mut u8) {
                 let Entry { key: _f1, tags: _f2 } = value;
-                let _vec3 = (_f1).into_bytes().into_boxed_slice();
-                let _len3 = _vec3.len();
-                let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
-                let _vec4 = _f2;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
-                {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _vec5 = (_e4).into_bytes().into_boxed_slice();
-                    let _len5 = _vec5.len();
-                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                }
-                unsafe { *ptr.add(12).cast::<usize>() = _len4 };
-                unsafe { *ptr.add(8).cast::<*mut u8>() = _array4 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1))
+                };
+                let (_array4, _len4) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(_f2),
+                    8,
+                    4,
+                    |_e3, _base4| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base4,
+                                ::witbind::rt::give_string(_e3),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(ptr.add(8), (_array4, _len4)) };
             }
         }
         /// Implemented by the test host. Its `entry` equals `host`'s: with
@@ -398,37 +335,28 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:options-runtime/mirror", "reflect", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = entries;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 16) };
-                    unsafe { _lower_entry(&_e1, _base1, &mut _cleanup_list) };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    entries.iter(),
+                    16,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { _lower_entry(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 16) };
-                    let _v6 = unsafe { _lift_entry(_base5) };
-                    _list5.push(_v6);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 16, 4) };
-                _list5
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe { _lift_entry(_base6) };
+                unsafe { ::witbind::rt::lift_list(_list5, 16, 4, _lift6) }
             }
             /// Lifts a `entry` out of canonical ABI memory.
             ///
@@ -438,40 +366,14 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list5
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                let _lift2 = |_base2: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base2)
+                };
+                let _list3 = unsafe { ::witbind::rt::lift_list(_list1, 8, 4, _lift2) };
                 Entry {
-                    key: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    tags: _list5,
+                    key: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    tags: _list3,
                 }
             }
             /// Lowers a lent `entry` into canonical ABI memory.
@@ -485,25 +387,22 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Entry { key: _f1, tags: _f2 } = value;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
-                let _vec4 = _f2;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _vec5 = _e4;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                }
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
+                let (_array4, _len4) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    8,
+                    4,
+                    |_e3, _base4| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base4,
+                                ::witbind::rt::lend_str(_e3),
+                            )
+                        };
+                    },
+                );
                 _cleanup_list.push((_array4, _len4 * 8, 4));
-                unsafe { *ptr.add(12).cast::<usize>() = _len4 };
-                unsafe { *ptr.add(8).cast::<*mut u8>() = _array4 };
+                unsafe { ::witbind::rt::store_list(ptr.add(8), (_array4, _len4)) };
             }
         }
     }
@@ -551,34 +450,24 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::shout(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_shout<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -587,60 +476,45 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
+                            _base1,
+                        )
+                    };
+                    let _list3 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 16, 4, _lift1)
+                    };
+                    let _ret4 = __T::entries(_list3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array7, _len7) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret4),
+                        16,
+                        4,
+                        |_e6, _base7| {
+                            unsafe {
+                                super::super::super::super::witbind_fixtures::options_runtime::host::_lower_owned_entry(
+                                    _e6,
+                                    _base7,
+                                )
+                            };
+                        },
                     );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 16) };
-                        let _v2 = unsafe {
-                            super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
-                                _base1,
-                            )
-                        };
-                        _list1.push(_v2);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
-                    let _ret3 = __T::entries(_list1);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = _ret3;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
-                        .enumerate()
-                    {
-                        let _base5 = unsafe { _array5.add(i * 16) };
-                        unsafe {
-                            super::super::super::super::witbind_fixtures::options_runtime::host::_lower_owned_entry(
-                                _e5,
-                                _base5,
-                            )
-                        };
-                    }
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
-                    _ptr4
+                    unsafe { ::witbind::rt::store_list(_ptr5, (_array7, _len7)) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_entries<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 16) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
                         unsafe {
                             super::super::super::super::witbind_fixtures::options_runtime::host::_free_entry(
-                                _elem3,
+                                _elem2,
                             )
                         };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 16, 4) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 16, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -656,80 +530,53 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        _list1
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base1)
+                    };
+                    let _list2 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                    };
+                    let _ret3 = __T::tally(_list2);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array6, _len6) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret3),
+                        12,
+                        4,
+                        |(_key5, _value5), _base6| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base6,
+                                    ::witbind::rt::give_string(_key5),
                                 )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret4 = __T::tally(_list1);
-                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _entries6 = ::core::iter::IntoIterator::into_iter(_ret4);
-                    let _len6 = ::core::iter::ExactSizeIterator::len(&_entries6);
-                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 12, 4) };
-                    let mut _written6 = 0;
-                    for (_key6, _value6) in _entries6.take(_len6) {
-                        let i = _written6;
-                        let _base6 = unsafe { _array6.add(i * 12) };
-                        let _vec7 = (_key6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                        unsafe {
-                            *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value6)
-                        };
-                        _written6 += 1;
-                    }
-                    ::witbind::rt::assert_entries(_written6, _len6);
-                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_ptr5.cast::<*mut u8>() = _array6 };
-                    _ptr5
+                            };
+                            unsafe {
+                                *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                    _value5,
+                                )
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_tally<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 12) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 12, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 12, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_check_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::check(unsafe { Level::_lift(arg0 as u8) });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
                             unsafe { *_ptr2.cast::<u8>() = 0 };
@@ -751,27 +598,14 @@ pub mod exports {
                     arg1: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        _list1
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret4 = __T::count(_list1);
-                    ::witbind::rt::as_i32(_ret4)
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base1)
+                    };
+                    let _list2 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                    };
+                    let _ret3 = __T::count(_list2);
+                    ::witbind::rt::as_i32(_ret3)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -780,60 +614,45 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
+                            _base1,
+                        )
+                    };
+                    let _list3 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 16, 4, _lift1)
+                    };
+                    let _ret4 = __T::reflect(_list3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array7, _len7) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret4),
+                        16,
+                        4,
+                        |_e6, _base7| {
+                            unsafe {
+                                super::super::super::super::witbind_fixtures::options_runtime::host::_lower_owned_entry(
+                                    _e6,
+                                    _base7,
+                                )
+                            };
+                        },
                     );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 16) };
-                        let _v2 = unsafe {
-                            super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
-                                _base1,
-                            )
-                        };
-                        _list1.push(_v2);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
-                    let _ret3 = __T::reflect(_list1);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = _ret3;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
-                        .enumerate()
-                    {
-                        let _base5 = unsafe { _array5.add(i * 16) };
-                        unsafe {
-                            super::super::super::super::witbind_fixtures::options_runtime::host::_lower_owned_entry(
-                                _e5,
-                                _base5,
-                            )
-                        };
-                    }
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
-                    _ptr4
+                    unsafe { ::witbind::rt::store_list(_ptr5, (_array7, _len7)) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_reflect<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 16) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
                         unsafe {
                             super::super::super::super::witbind_fixtures::options_runtime::host::_free_entry(
-                                _elem3,
+                                _elem2,
                             )
                         };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 16, 4) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 16, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -84,9 +84,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:owned-params/owned", "take", (i32, ptr, len, ptr,
                     len, i32, i32, ptr, len, i32, ptr, ptr, len, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -100,9 +98,7 @@ pub mod witbind_fixtures {
                     }
                     ::core::option::Option::Some(_e7) => {
                         let (_t8_0, _t8_1) = _e7;
-                        let _vec9 = _t8_1;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
+                        let (_ptr9, _len9) = ::witbind::rt::lend_str(_t8_1);
                         (
                             1i32,
                             ::witbind::rt::ResourceHandle::take_handle(&_t8_0.handle)
@@ -113,14 +109,16 @@ pub mod witbind_fixtures {
                     }
                 };
                 let (_v14, _v15, _v16, _v17) = _lower_flat_payload(&&choice);
-                let _vec18 = &many;
-                let _len18 = _vec18.len();
-                let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 20, 4) };
-                for (i, _e18) in _vec18.iter().enumerate() {
-                    let _base18 = unsafe { _array18.add(i * 20) };
-                    unsafe { _lower_holder(&_e18, _base18, &mut _cleanup_list) };
-                }
-                let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_array19, _len19) = ::witbind::rt::lower_list(
+                    many.iter(),
+                    20,
+                    4,
+                    |_e18, _base19| {
+                        unsafe { _lower_holder(&_e18, _base19, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr20, _len20) = (_array19, _len19);
+                let _ptr21 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _v1,
@@ -136,22 +134,16 @@ pub mod witbind_fixtures {
                         _v15,
                         _v16,
                         _v17,
-                        _array18,
-                        _len18,
-                        _ptr19,
+                        _ptr20,
+                        _len20,
+                        _ptr21,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 20, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array19, _len19 * 20, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l20 = unsafe { *_ptr19.cast::<*mut u8>() };
-                let _l21 = unsafe { *_ptr19.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l20.cast::<u8>(), _l21, _l21),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr21) }
             }
             /// A lent `holder` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_holder(
@@ -159,27 +151,28 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize, *mut u8, usize) {
                 let Holder { token: _f1, name: _f2, tags: _f3 } = value;
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                let _vec5 = _f3;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in _vec5.iter().enumerate() {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
-                _cleanup_list.push((_array5, _len5 * 8, 4));
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(_f2);
+                let (_array6, _len6) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    8,
+                    4,
+                    |_e5, _base6| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base6,
+                                ::witbind::rt::lend_str(_e5),
+                            )
+                        };
+                    },
+                );
+                _cleanup_list.push((_array6, _len6 * 8, 4));
+                let (_ptr7, _len7) = (_array6, _len6);
                 (
                     ::witbind::rt::ResourceHandle::take_handle(&_f1.handle) as i32,
                     _ptr4,
                     _len4,
-                    _array5,
-                    _len5,
+                    _ptr7,
+                    _len7,
                 )
             }
             /// A lent `payload` as its core values (its lists and strings point into `value`).
@@ -189,9 +182,7 @@ pub mod witbind_fixtures {
                 let (_v6, _v7, _v8, _v9) = match value {
                     Payload::Pair(_e1) => {
                         let (_t2_0, _t2_1) = _e1;
-                        let _vec3 = _t2_1;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_t2_1);
                         (
                             0i32,
                             (::witbind::rt::ResourceHandle::take_handle(&_t2_0.handle)
@@ -201,9 +192,7 @@ pub mod witbind_fixtures {
                         )
                     }
                     Payload::Text(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (1i32, _ptr5, (_len5) as *mut u8, 0usize)
                     }
                 };
@@ -225,25 +214,24 @@ pub mod witbind_fixtures {
                         &_f1.handle,
                     ) as i32
                 };
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *ptr.add(8).cast::<usize>() = _len4 };
-                unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = _f3;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in _vec5.iter().enumerate() {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2))
+                };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
                 _cleanup_list.push((_array5, _len5 * 8, 4));
-                unsafe { *ptr.add(16).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(12).cast::<*mut u8>() = _array5 };
+                unsafe { ::witbind::rt::store_list(ptr.add(12), (_array5, _len5)) };
             }
         }
     }

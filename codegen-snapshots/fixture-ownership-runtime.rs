@@ -59,26 +59,18 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:ownership-runtime/host", "describe", (ptr, len,
                     ptr, len, i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
                 let (_v1, _v2, _v3, _v4) = _lower_flat_only_in(&a, &mut _cleanup_list);
                 let (_v5, _v6, _v7) = _lower_flat_pick(&p, &mut _cleanup_list);
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr8) }
             }
             /// `b` with its items reversed.
             #[allow(clippy::needless_borrow)]
@@ -87,11 +79,9 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:ownership-runtime/host", "roundtrip", (ptr, len,
                     ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_v1, _v2, _v3, _v4) = _lower_flat_both(&b);
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
                 unsafe { _lift_both(_ptr5) }
             }
@@ -105,56 +95,49 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:ownership-runtime/host", "join", (ptr, len, i32,
                     ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = parts;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _len2 = _vec2.len();
-                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                    for (i, _e2) in _vec2.iter().enumerate() {
-                        let _base2 = unsafe { _array2.add(i * 8) };
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                    }
-                    _cleanup_list.push((_array2, _len2 * 8, 4));
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
-                }
-                let (_v7, _v8, _v9) = match sep {
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    parts.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            8,
+                            4,
+                            |_e3, _base4| {
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base4,
+                                        ::witbind::rt::lend_str(_e3),
+                                    )
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr5, _len5) = (_array2, _len2);
+                let (_v9, _v10, _v11) = match sep {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e5) => {
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (1i32, _ptr6, _len6)
+                    ::core::option::Option::Some(_e7) => {
+                        let (_ptr8, _len8) = ::witbind::rt::lend_str(_e7);
+                        (1i32, _ptr8, _len8)
                     }
                 };
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _v7, _v8, _v9, _ptr10) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr5, _len5, _v9, _v10, _v11, _ptr12) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
-                let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _l12, _l12),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr12) }
             }
             /// Lifts a `both` out of canonical ABI memory.
             ///
@@ -164,24 +147,9 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_both(ptr: *mut u8) -> Both {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list5 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
-                };
                 Both {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    items: _list5,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    items: unsafe { ::witbind::rt::take_list_at::<u32>(ptr.add(8)) },
                 }
             }
             /// A lent `both` as its core values (its lists and strings point into `value`).
@@ -189,12 +157,8 @@ pub mod witbind_fixtures {
                 value: &Both,
             ) -> (*mut u8, usize, *mut u8, usize) {
                 let Both { name: _f1, items: _f2 } = value;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _vec4 = _f2;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                let (_ptr4, _len4) = ::witbind::rt::lend_list(_f2);
                 (_ptr3, _len3, _ptr4, _len4)
             }
             /// A lent `only-in` as its core values (its lists and strings point into `value`).
@@ -203,53 +167,55 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (*mut u8, usize, *mut u8, usize) {
                 let OnlyIn { name: _f1, tags: _f2 } = value;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _vec4 = _f2;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _vec5 = _e4;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                }
-                _cleanup_list.push((_array4, _len4 * 8, 4));
-                (_ptr3, _len3, _array4, _len4)
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
+                _cleanup_list.push((_array5, _len5 * 8, 4));
+                let (_ptr6, _len6) = (_array5, _len5);
+                (_ptr3, _len3, _ptr6, _len6)
             }
             /// A lent `pick` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_pick(
                 value: &Pick,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize) {
-                let (_v7, _v8, _v9) = match value {
+                let (_v8, _v9, _v10) = match value {
                     Pick::Text(_e1) => {
-                        let _vec2 = _e1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
                         (0i32, _ptr2, _len2)
                     }
                     Pick::Many(_e3) => {
-                        let _vec4 = _e3;
-                        let _len4 = _vec4.len();
-                        let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
-                        for (i, _e4) in _vec4.iter().enumerate() {
-                            let _base4 = unsafe { _array4.add(i * 8) };
-                            let _vec5 = _e4;
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                            let _len5 = _vec5.len();
-                            unsafe { *_base4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_base4.cast::<*mut u8>() = _ptr5 };
-                        }
-                        _cleanup_list.push((_array4, _len4 * 8, 4));
-                        (1i32, _array4, _len4)
+                        let (_array5, _len5) = ::witbind::rt::lower_list(
+                            _e3.iter(),
+                            8,
+                            4,
+                            |_e4, _base5| {
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base5,
+                                        ::witbind::rt::lend_str(_e4),
+                                    )
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array5, _len5 * 8, 4));
+                        let (_ptr6, _len6) = (_array5, _len5);
+                        (1i32, _ptr6, _len6)
                     }
                     Pick::Nothing => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
                 };
-                (_v7, _v8, _v9)
+                (_v8, _v9, _v10)
             }
         }
     }
@@ -276,34 +242,24 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::run(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_run<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -294,30 +294,17 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
-                    let _vec1 = (value).into_bytes().into_boxed_slice();
-                    let _len1 = _vec1.len();
-                    let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
-                    unsafe { *ptr.add(4).cast::<usize>() = _len1 };
-                    unsafe { *ptr.cast::<*mut u8>() = _ptr1 };
+                    unsafe {
+                        ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(value))
+                    };
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::witbind::rt::String {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
-                    let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<
                     ::witbind::rt::String,

@@ -480,126 +480,115 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:prelude-names/prelude", "everything", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 116]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 116]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 29]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 let Option { some: _f2, none: _f3 } = a;
                 unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
                 unsafe { *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
                 match b {
                     Result::Ok(_e4) => {
                         unsafe { *_ptr1.add(8).cast::<u8>() = 0 };
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        unsafe { *_ptr1.add(16).cast::<usize>() = _len5 };
-                        unsafe { *_ptr1.add(12).cast::<*mut u8>() = _ptr5 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _ptr1.add(12),
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
                     }
-                    Result::Err(_e6) => {
+                    Result::Err(_e5) => {
                         unsafe { *_ptr1.add(8).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e6)
+                            *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e5)
                         };
                     }
                 }
-                let String { vec: _f7, len: _f8 } = c;
-                let _vec9 = _f7;
-                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                let _len9 = _vec9.len();
-                unsafe { *_ptr1.add(24).cast::<usize>() = _len9 };
-                unsafe { *_ptr1.add(20).cast::<*mut u8>() = _ptr9 };
-                unsafe { *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
+                let String { vec: _f6, len: _f7 } = c;
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(20),
+                        ::witbind::rt::lend_list(_f6),
+                    )
+                };
+                unsafe { *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
                 unsafe { _lower_vec(&d, _ptr1.add(32), &mut _cleanup_list) };
                 unsafe { _lower_box(&e, _ptr1.add(64), &mut _cleanup_list) };
                 unsafe { *_ptr1.add(100).cast::<u8>() = f.clone() as u8 };
                 unsafe { *_ptr1.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8 };
-                let _vec10 = h;
-                let _len10 = _vec10.len();
-                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
-                for (i, _e10) in _vec10.iter().enumerate() {
-                    let _base10 = unsafe { _array10.add(i * 8) };
-                    let Option { some: _f11, none: _f12 } = _e10;
-                    unsafe { *_base10.cast::<i32>() = ::witbind::rt::as_i32(_f11) };
-                    unsafe {
-                        *_base10.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
-                    };
-                }
-                unsafe { *_ptr1.add(108).cast::<usize>() = _len10 };
-                unsafe { *_ptr1.add(104).cast::<*mut u8>() = _array10 };
+                let (_array9, _len9) = ::witbind::rt::lower_list(
+                    h.iter(),
+                    8,
+                    4,
+                    |_e8, _base9| {
+                        let Option { some: _f10, none: _f11 } = _e8;
+                        unsafe { *_base9.cast::<i32>() = ::witbind::rt::as_i32(_f10) };
+                        unsafe {
+                            *_base9.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f11)
+                                as u8
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(104), (_array9, _len9)) };
                 unsafe { *_ptr1.add(112).cast::<u8>() = i.bits() };
-                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr13) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
+                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr12) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l14 = unsafe { *_ptr13.cast::<u32>() };
-                let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                let _v20 = match _l16 {
+                let _l13 = unsafe { *_ptr12.cast::<u32>() };
+                let _l14 = unsafe { *_ptr12.add(4).cast::<u8>() };
+                let _l15 = unsafe { *_ptr12.add(8).cast::<u8>() };
+                let _v17 = match _l15 {
                     0 => {
-                        let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                        let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                         Result::Ok(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l17.cast::<u8>(),
-                                    _l18,
-                                    _l18,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr12.add(12))
                         })
                     }
                     1 => {
-                        let _l19 = unsafe { *_ptr13.add(12).cast::<u32>() };
-                        Result::Err(_l19)
+                        let _l16 = unsafe { *_ptr12.add(12).cast::<u32>() };
+                        Result::Err(_l16)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l21 = unsafe { *_ptr13.add(20).cast::<*mut u8>() };
-                let _l22 = unsafe { *_ptr13.add(24).cast::<usize>() };
-                let _list23 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22)
+                let _l18 = unsafe { *_ptr12.add(28).cast::<u32>() };
+                let _v19 = unsafe { _lift_vec(_ptr12.add(32)) };
+                let _v20 = unsafe { _lift_box(_ptr12.add(64)) };
+                let _l21 = unsafe { *_ptr12.add(100).cast::<u8>() };
+                let _l22 = unsafe { *_ptr12.add(101).cast::<u8>() };
+                let _list23 = unsafe { ::witbind::rt::list_at(_ptr12.add(104)) };
+                let _lift24 = |_base24: *mut u8| {
+                    let _l25 = unsafe { *_base24.cast::<u32>() };
+                    let _l26 = unsafe { *_base24.add(4).cast::<u8>() };
+                    Option {
+                        some: _l25,
+                        none: ::witbind::rt::bool_lift(_l26),
+                    }
                 };
-                let _l24 = unsafe { *_ptr13.add(28).cast::<u32>() };
-                let _v25 = unsafe { _lift_vec(_ptr13.add(32)) };
-                let _v26 = unsafe { _lift_box(_ptr13.add(64)) };
-                let _l27 = unsafe { *_ptr13.add(100).cast::<u8>() };
-                let _l28 = unsafe { *_ptr13.add(101).cast::<u8>() };
-                let _l29 = unsafe { *_ptr13.add(104).cast::<*mut u8>() };
-                let _l30 = unsafe { *_ptr13.add(108).cast::<usize>() };
-                let _array31 = _l29;
-                let _len31 = _l30;
-                let mut _list31 = ::witbind::rt::Vec::with_capacity(_len31);
-                for i in 0.._len31 {
-                    let _base31 = unsafe { _array31.add(i * 8) };
-                    let _l32 = unsafe { *_base31.cast::<u32>() };
-                    let _l33 = unsafe { *_base31.add(4).cast::<u8>() };
-                    _list31
-                        .push(Option {
-                            some: _l32,
-                            none: ::witbind::rt::bool_lift(_l33),
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array31, _len31 * 8, 4) };
-                let _l34 = unsafe { *_ptr13.add(112).cast::<u8>() };
+                let _list27 = unsafe {
+                    ::witbind::rt::lift_list(_list23, 8, 4, _lift24)
+                };
+                let _l28 = unsafe { *_ptr12.add(112).cast::<u8>() };
                 (
                     Option {
-                        some: _l14,
-                        none: ::witbind::rt::bool_lift(_l15),
+                        some: _l13,
+                        none: ::witbind::rt::bool_lift(_l14),
                     },
+                    _v17,
+                    String {
+                        vec: unsafe {
+                            ::witbind::rt::take_list_at::<u8>(_ptr12.add(20))
+                        },
+                        len: _l18,
+                    },
+                    _v19,
                     _v20,
-                    String { vec: _list23, len: _l24 },
-                    _v25,
-                    _v26,
-                    unsafe { Ok::_lift(_l27) },
-                    _l28,
-                    _list31,
-                    None::from_bits_retain(_l34),
+                    unsafe { Ok::_lift(_l21) },
+                    _l22,
+                    _list27,
+                    None::from_bits_retain(_l28),
                 )
             }
             /// Takes and returns every std-trait-named type.
@@ -628,10 +617,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:prelude-names/prelude", "traits", (ptr, ptr)
                 );
-                #[repr(align(1))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 19]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 19]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 19]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 let Drop { clone: _f2 } = a;
                 unsafe { *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
                 let Clone { copy: _f3 } = b;
@@ -692,7 +679,7 @@ pub mod witbind_fixtures {
                 unsafe {
                     *_ptr1.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
                 };
-                let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr21 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr21) };
                 let _l22 = unsafe { *_ptr21.cast::<u8>() };
                 match _l22 {
@@ -716,9 +703,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:prelude-names/prelude", "mixed", (i32, i32, i32,
                     i32, i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 10]>::uninit();
                 let (_v5, _v6, _v7) = match x {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
                     ::core::option::Option::Some(_e2) => {
@@ -730,9 +715,7 @@ pub mod witbind_fixtures {
                     ::core::result::Result::Ok(_e8) => {
                         let (_v12, _v13, _v14) = match _e8 {
                             Result::Ok(_e9) => {
-                                let _vec10 = _e9;
-                                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                                let _len10 = _vec10.len();
+                                let (_ptr10, _len10) = ::witbind::rt::lend_str(_e9);
                                 (0i32, _ptr10, _len10)
                             }
                             Result::Err(_e11) => {
@@ -748,9 +731,7 @@ pub mod witbind_fixtures {
                     ::core::result::Result::Err(_e15) => {
                         let (_v19, _v20, _v21) = match _e15 {
                             Result::Ok(_e16) => {
-                                let _vec17 = _e16;
-                                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                                let _len17 = _vec17.len();
+                                let (_ptr17, _len17) = ::witbind::rt::lend_str(_e16);
                                 (0i32, _ptr17, _len17)
                             }
                             Result::Err(_e18) => {
@@ -764,37 +745,30 @@ pub mod witbind_fixtures {
                         (1i32, _v19, _v20, _v21)
                     }
                 };
-                let _ptr26 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr26 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v5, _v6, _v7, _v22, _v23, _v24, _v25, _ptr26) };
                 let _l27 = unsafe { *_ptr26.cast::<u8>() };
                 match _l27 {
                     0 => ::core::option::Option::None,
                     1 => {
                         let _l28 = unsafe { *_ptr26.add(4).cast::<u8>() };
-                        let _v34 = match _l28 {
+                        let _v31 = match _l28 {
                             0 => {
-                                let _l29 = unsafe { *_ptr26.add(8).cast::<*mut u8>() };
-                                let _l30 = unsafe { *_ptr26.add(12).cast::<usize>() };
-                                let _list31 = unsafe {
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l29.cast::<u8>(),
-                                        _l30,
-                                        _l30,
-                                    )
-                                };
-                                let _l32 = unsafe { *_ptr26.add(16).cast::<u32>() };
+                                let _l29 = unsafe { *_ptr26.add(16).cast::<u32>() };
                                 ::core::result::Result::Ok(String {
-                                    vec: _list31,
-                                    len: _l32,
+                                    vec: unsafe {
+                                        ::witbind::rt::take_list_at::<u8>(_ptr26.add(8))
+                                    },
+                                    len: _l29,
                                 })
                             }
                             1 => {
-                                let _v33 = unsafe { _lift_vec(_ptr26.add(8)) };
-                                ::core::result::Result::Err(_v33)
+                                let _v30 = unsafe { _lift_vec(_ptr26.add(8)) };
+                                ::core::result::Result::Err(_v30)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ::core::option::Option::Some(_v34)
+                        ::core::option::Option::Some(_v31)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -825,60 +799,45 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_vec(ptr: *mut u8) -> Vec {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _array3 = _l1;
-                let _len3 = _l2;
-                let mut _list3 = ::witbind::rt::Vec::with_capacity(_len3);
-                for i in 0.._len3 {
-                    let _base3 = unsafe { _array3.add(i * 12) };
-                    let _l4 = unsafe { *_base3.cast::<*mut u8>() };
-                    let _l5 = unsafe { *_base3.add(4).cast::<usize>() };
-                    let _list6 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
-                    };
-                    let _l7 = unsafe { *_base3.add(8).cast::<u32>() };
-                    _list3.push(String { vec: _list6, len: _l7 });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
-                let _l8 = unsafe { *ptr.add(8).cast::<u32>() };
-                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _l10 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _v16 = match _l10 {
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                let _lift2 = |_base2: *mut u8| {
+                    let _l3 = unsafe { *_base2.add(8).cast::<u32>() };
+                    String {
+                        vec: unsafe { ::witbind::rt::take_list_at::<u8>(_base2) },
+                        len: _l3,
+                    }
+                };
+                let _list4 = unsafe { ::witbind::rt::lift_list(_list1, 12, 4, _lift2) };
+                let _l5 = unsafe { *ptr.add(8).cast::<u32>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _l7 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _v11 = match _l7 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l11 = unsafe { *ptr.add(20).cast::<u8>() };
-                        let _v15 = match _l11 {
+                        let _l8 = unsafe { *ptr.add(20).cast::<u8>() };
+                        let _v10 = match _l8 {
                             0 => {
-                                let _l12 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                let _l13 = unsafe { *ptr.add(28).cast::<usize>() };
                                 Result::Ok(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l12.cast::<u8>(),
-                                            _l13,
-                                            _l13,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(24))
                                 })
                             }
                             1 => {
-                                let _l14 = unsafe { *ptr.add(24).cast::<u32>() };
-                                Result::Err(_l14)
+                                let _l9 = unsafe { *ptr.add(24).cast::<u32>() };
+                                Result::Err(_l9)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ::core::option::Option::Some(_v15)
+                        ::core::option::Option::Some(_v10)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 Vec {
-                    box_: _list3,
+                    box_: _list4,
                     ok: Option {
-                        some: _l8,
-                        none: ::witbind::rt::bool_lift(_l9),
+                        some: _l5,
+                        none: ::witbind::rt::bool_lift(_l6),
                     },
-                    err: _v16,
+                    err: _v11,
                 }
             }
             #[allow(clippy::needless_borrow)]
@@ -913,22 +872,25 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Vec { box_: _f1, ok: _f2, err: _f3 } = value;
-                let _vec4 = _f1;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 12) };
-                    let String { vec: _f5, len: _f6 } = _e4;
-                    let _vec7 = _f5;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    unsafe { *_base4.add(4).cast::<usize>() = _len7 };
-                    unsafe { *_base4.cast::<*mut u8>() = _ptr7 };
-                    unsafe { *_base4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f6) };
-                }
-                _cleanup_list.push((_array4, _len4 * 12, 4));
-                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                unsafe { *ptr.cast::<*mut u8>() = _array4 };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f1.iter(),
+                    12,
+                    4,
+                    |_e4, _base5| {
+                        let String { vec: _f6, len: _f7 } = _e4;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_list(_f6),
+                            )
+                        };
+                        unsafe {
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
+                        };
+                    },
+                );
+                _cleanup_list.push((_array5, _len5 * 12, 4));
+                unsafe { ::witbind::rt::store_list(ptr, (_array5, _len5)) };
                 let Option { some: _f8, none: _f9 } = _f2;
                 unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
                 unsafe { *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
@@ -941,16 +903,17 @@ pub mod witbind_fixtures {
                         match _e11 {
                             Result::Ok(_e12) => {
                                 unsafe { *ptr.add(20).cast::<u8>() = 0 };
-                                let _vec13 = _e12;
-                                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                                let _len13 = _vec13.len();
-                                unsafe { *ptr.add(28).cast::<usize>() = _len13 };
-                                unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr13 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(24),
+                                        ::witbind::rt::lend_str(_e12),
+                                    )
+                                };
                             }
-                            Result::Err(_e14) => {
+                            Result::Err(_e13) => {
                                 unsafe { *ptr.add(20).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_e14)
+                                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_e13)
                                 };
                             }
                         }
@@ -1121,9 +1084,7 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:prelude-names/locals", "[static]twice.new",
                         (ptr, len), i32
                     );
-                    let _vec1 = y;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(y);
                     let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                     Twice {
                         handle: unsafe {
@@ -1157,72 +1118,76 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:prelude-names/locals", "lowering", (ptr, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                let _vec2 = ptr;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                unsafe { *_ptr1.add(4).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.cast::<*mut u8>() = _ptr2 };
-                let _vec3 = len;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                unsafe { *_ptr1.add(12).cast::<usize>() = _len3 };
-                unsafe { *_ptr1.add(8).cast::<*mut u8>() = _ptr3 };
-                let _vec4 = ptr0;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *_ptr1.add(20).cast::<usize>() = _len4 };
-                unsafe { *_ptr1.add(16).cast::<*mut u8>() = _ptr4 };
-                let _vec5 = len0;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                for (i, _e5) in _vec5.iter().enumerate() {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _vec6 = _e5;
-                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec6.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
-                }
-                unsafe { *_ptr1.add(28).cast::<usize>() = _len5 };
-                unsafe { *_ptr1.add(24).cast::<*mut u8>() = _array5 };
-                let _vec7 = vec;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                unsafe { *_ptr1.add(36).cast::<usize>() = _len7 };
-                unsafe { *_ptr1.add(32).cast::<*mut u8>() = _ptr7 };
-                let _vec8 = vec0;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                unsafe { *_ptr1.add(44).cast::<usize>() = _len8 };
-                unsafe { *_ptr1.add(40).cast::<*mut u8>() = _ptr8 };
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(ptr))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(8),
+                        ::witbind::rt::lend_list(len),
+                    )
+                };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(16),
+                        ::witbind::rt::lend_str(ptr0),
+                    )
+                };
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    len0.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(24), (_array3, _len3)) };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(32),
+                        ::witbind::rt::lend_list(vec),
+                    )
+                };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(40),
+                        ::witbind::rt::lend_list(vec0),
+                    )
+                };
                 match result {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(48).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e10) => {
+                    ::core::option::Option::Some(_e5) => {
                         unsafe { *_ptr1.add(48).cast::<u8>() = 1 };
-                        let _vec11 = _e10;
-                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                        let _len11 = _vec11.len();
-                        unsafe { *_ptr1.add(56).cast::<usize>() = _len11 };
-                        unsafe { *_ptr1.add(52).cast::<*mut u8>() = _ptr11 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _ptr1.add(52),
+                                ::witbind::rt::lend_str(_e5),
+                            )
+                        };
                     }
                 }
                 unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0) };
-                let _vec12 = ret;
-                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                let _len12 = _vec12.len();
-                unsafe { *_ptr1.add(68).cast::<usize>() = _len12 };
-                unsafe { *_ptr1.add(64).cast::<*mut u8>() = _ptr12 };
-                let _vec13 = ret_area;
-                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                let _len13 = _vec13.len();
-                unsafe { *_ptr1.add(76).cast::<usize>() = _len13 };
-                unsafe { *_ptr1.add(72).cast::<*mut u8>() = _ptr13 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(64),
+                        ::witbind::rt::lend_str(ret),
+                    )
+                };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(72),
+                        ::witbind::rt::lend_list(ret_area),
+                    )
+                };
                 unsafe { *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(base) };
                 unsafe { *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(address) };
                 unsafe {
@@ -1230,50 +1195,37 @@ pub mod witbind_fixtures {
                         &handle.handle,
                     ) as i32
                 };
-                let _vec14 = layout;
-                let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                let _len14 = _vec14.len();
-                unsafe { *_ptr1.add(104).cast::<usize>() = _len14 };
-                unsafe { *_ptr1.add(100).cast::<*mut u8>() = _ptr14 };
-                let _vec15 = cleanup;
-                let _len15 = _vec15.len();
-                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 8, 4) };
-                for (i, _e15) in _vec15.iter().enumerate() {
-                    let _base15 = unsafe { _array15.add(i * 8) };
-                    let _vec16 = _e15;
-                    let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                    let _len16 = _vec16.len();
-                    unsafe { *_base15.add(4).cast::<usize>() = _len16 };
-                    unsafe { *_base15.cast::<*mut u8>() = _ptr16 };
-                }
-                unsafe { *_ptr1.add(112).cast::<usize>() = _len15 };
-                unsafe { *_ptr1.add(108).cast::<*mut u8>() = _array15 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(100),
+                        ::witbind::rt::lend_list(layout),
+                    )
+                };
+                let (_array7, _len7) = ::witbind::rt::lower_list(
+                    cleanup.iter(),
+                    8,
+                    4,
+                    |_e6, _base7| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base7,
+                                ::witbind::rt::lend_str(_e6),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(108), (_array7, _len7)) };
                 unsafe { *_ptr1.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8 };
                 unsafe { *_ptr1.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1) };
-                let _vec17 = t;
-                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                let _len17 = _vec17.len();
-                unsafe { *_ptr1.add(128).cast::<usize>() = _len17 };
-                unsafe { *_ptr1.add(124).cast::<*mut u8>() = _ptr17 };
-                let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr18) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 8, 4) };
-                let _l19 = unsafe { *_ptr18.cast::<*mut u8>() };
-                let _l20 = unsafe { *_ptr18.add(4).cast::<usize>() };
-                let _l21 = unsafe { *_ptr18.add(8).cast::<u32>() };
-                (
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l19.cast::<u8>(),
-                                _l20,
-                                _l20,
-                            ),
-                        )
-                    },
-                    _l21,
-                )
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(124), ::witbind::rt::lend_str(t))
+                };
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                let _l9 = unsafe { *_ptr8.add(8).cast::<u32>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr8) }, _l9)
             }
             /// Parameters named like the wrapper's other conventional names.
             #[allow(clippy::too_many_arguments)]
@@ -1295,37 +1247,37 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:prelude-names/locals", "wrapper", (ptr, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(self_ptr) };
-                let _vec2 = args;
-                let _len2 = _vec2.len();
-                let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                for (i, _e2) in _vec2.iter().enumerate() {
-                    let _base2 = unsafe { _array2.add(i * 8) };
-                    let _vec3 = _e2;
-                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec3.len();
-                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                }
-                unsafe { *_ptr1.add(8).cast::<usize>() = _len2 };
-                unsafe { *_ptr1.add(4).cast::<*mut u8>() = _array2 };
-                let _vec4 = out;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *_ptr1.add(16).cast::<usize>() = _len4 };
-                unsafe { *_ptr1.add(12).cast::<*mut u8>() = _ptr4 };
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    args.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(4), (_array3, _len3)) };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(12),
+                        ::witbind::rt::lend_str(out),
+                    )
+                };
                 match value {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(24).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e6) => {
+                    ::core::option::Option::Some(_e5) => {
                         unsafe { *_ptr1.add(24).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e6)
+                            *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e5)
                         };
                     }
                 }
@@ -1333,50 +1285,36 @@ pub mod witbind_fixtures {
                     *_ptr1.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8
                 };
                 unsafe { *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits) };
-                let _vec7 = src;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                unsafe { *_ptr1.add(52).cast::<usize>() = _len7 };
-                unsafe { *_ptr1.add(48).cast::<*mut u8>() = _ptr7 };
-                let _vec8 = dst;
-                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                let _len8 = _vec8.len();
-                unsafe { *_ptr1.add(60).cast::<usize>() = _len8 };
-                unsafe { *_ptr1.add(56).cast::<*mut u8>() = _ptr8 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(48),
+                        ::witbind::rt::lend_str(src),
+                    )
+                };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(56),
+                        ::witbind::rt::lend_str(dst),
+                    )
+                };
                 unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc) };
                 unsafe { *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc) };
                 unsafe { *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc) };
                 unsafe { *_ptr1.add(76).cast::<i32>() = ::witbind::rt::as_i32(size) };
                 unsafe { *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(align) };
-                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr9) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                let _l10 = unsafe { *_ptr9.cast::<u8>() };
-                match _l10 {
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                match _l7 {
                     0 => {
-                        let _l11 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
-                        let _l12 = unsafe { *_ptr9.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr6.add(4))
                         })
                     }
                     1 => {
-                        let _l13 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
-                        let _l14 = unsafe { *_ptr9.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l13.cast::<u8>(),
-                                    _l14,
-                                    _l14,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr6.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }

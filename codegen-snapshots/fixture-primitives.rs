@@ -17,18 +17,10 @@ pub fn small(a: i8, b: u8, c: i16, d: u16) -> i32 {
 #[rustfmt::skip]
 pub fn greeting() -> ::witbind::rt::String {
     ::witbind::rt::wit_import!("$root", "greeting", (ptr));
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_ptr1) };
-    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-    unsafe {
-        ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-        )
-    }
+    unsafe { ::witbind::rt::take_string_at(_ptr1) }
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -136,21 +128,11 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:primitives/scalars", "echo-string", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = x;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(x);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             /// Takes one of each primitive, in an order that mixes alignments.
             #[allow(clippy::too_many_arguments)]
@@ -170,9 +152,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:primitives/scalars", "mixed", (i32, i64, i32, f32,
                     i32, f64, i32, i32, ptr, len, i32)
                 );
-                let _vec1 = i;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(i);
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(a),

@@ -89,11 +89,9 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:records/people", "echo-scalars", (i32, i32, i64,
                     f32, i32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_scalars(&x);
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
                 unsafe { _lift_scalars(_ptr6) }
             }
@@ -104,9 +102,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:records/people", "echo-person", (ptr, len, i32,
                     ptr, len, i32, ptr, len, ptr, len, i32, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 12]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -114,7 +110,7 @@ pub mod witbind_fixtures {
                     &x,
                     &mut _cleanup_list,
                 );
-                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _v1,
@@ -143,15 +139,13 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:records/people", "echo-team", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_team(&x, _ptr1, &mut _cleanup_list) };
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
@@ -168,13 +162,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:records/people", "find", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-                let _vec1 = name;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 14]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                 let _l3 = unsafe { *_ptr2.cast::<u8>() };
                 match _l3 {
@@ -191,16 +181,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_v6)
                     }
                     1 => {
-                        let _l7 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_ptr2.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr2.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -214,83 +196,39 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    _list6
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _v12 = match _l9 {
+                let _l1 = unsafe { *ptr.add(8).cast::<u8>() };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                let _lift3 = |_base3: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base3)
+                };
+                let _list4 = unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) };
+                let _l5 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _v6 = match _l5 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l10 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(28).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(24))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l13 = unsafe { *ptr.add(32).cast::<*mut u8>() };
-                let _l14 = unsafe { *ptr.add(36).cast::<usize>() };
-                let _l15 = unsafe { *ptr.add(40).cast::<u8>() };
-                let _v17 = match _l15 {
+                let _l7 = unsafe { *ptr.add(40).cast::<u8>() };
+                let _v9 = match _l7 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l16 = unsafe { *ptr.add(44).cast::<u32>() };
-                        ::core::option::Option::Some(_l16)
+                        let _l8 = unsafe { *ptr.add(44).cast::<u32>() };
+                        ::core::option::Option::Some(_l8)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 Person {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    age: _l3,
-                    emails: _list6,
-                    nickname: _v12,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    age: _l1,
+                    emails: _list4,
+                    nickname: _v6,
                     address: Address {
-                        street: unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l13.cast::<u8>(),
-                                    _l14,
-                                    _l14,
-                                ),
-                            )
-                        },
-                        postal_code: _v17,
+                        street: unsafe { ::witbind::rt::take_string_at(ptr.add(32)) },
+                        postal_code: _v9,
                     },
                 }
             }
@@ -323,44 +261,21 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_team(ptr: *mut u8) -> Team {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _v3 = unsafe { _lift_person(ptr.add(8)) };
-                let _l4 = unsafe { *ptr.add(56).cast::<*mut u8>() };
-                let _l5 = unsafe { *ptr.add(60).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 48) };
-                    let _v7 = unsafe { _lift_person(_base6) };
-                    _list6.push(_v7);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 48, 4) };
-                let _l8 = unsafe { *ptr.add(64).cast::<*mut u8>() };
-                let _l9 = unsafe { *ptr.add(68).cast::<usize>() };
-                let _array10 = _l8;
-                let _len10 = _l9;
-                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                for i in 0.._len10 {
-                    let _base10 = unsafe { _array10.add(i * 32) };
-                    let _l11 = unsafe { *_base10.cast::<u32>() };
-                    let _v12 = unsafe { _lift_scalars(_base10.add(8)) };
-                    _list10.push((_l11, _v12));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 32, 8) };
+                let _v1 = unsafe { _lift_person(ptr.add(8)) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(56)) };
+                let _lift3 = |_base3: *mut u8| unsafe { _lift_person(_base3) };
+                let _list5 = unsafe { ::witbind::rt::lift_list(_list2, 48, 4, _lift3) };
+                let _list6 = unsafe { ::witbind::rt::list_at(ptr.add(64)) };
+                let _lift7 = |_base7: *mut u8| {
+                    let _l8 = unsafe { *_base7.cast::<u32>() };
+                    let _v9 = unsafe { _lift_scalars(_base7.add(8)) };
+                    (_l8, _v9)
+                };
+                let _list10 = unsafe { ::witbind::rt::lift_list(_list6, 32, 8, _lift7) };
                 Team {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    lead: _v3,
-                    members: _list6,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    lead: _v1,
+                    members: _list5,
                     scores: _list10,
                 }
             }
@@ -389,55 +304,52 @@ pub mod witbind_fixtures {
                     nickname: _f4,
                     address: _f5,
                 } = value;
-                let _vec6 = _f1;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                let _vec7 = _f3;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                for (i, _e7) in _vec7.iter().enumerate() {
-                    let _base7 = unsafe { _array7.add(i * 8) };
-                    let _vec8 = _e7;
-                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                    let _len8 = _vec8.len();
-                    unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-                    unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
-                }
-                _cleanup_list.push((_array7, _len7 * 8, 4));
-                let (_v12, _v13, _v14) = match _f4 {
+                let (_ptr6, _len6) = ::witbind::rt::lend_str(_f1);
+                let (_array8, _len8) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    8,
+                    4,
+                    |_e7, _base8| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base8,
+                                ::witbind::rt::lend_str(_e7),
+                            )
+                        };
+                    },
+                );
+                _cleanup_list.push((_array8, _len8 * 8, 4));
+                let (_ptr9, _len9) = (_array8, _len8);
+                let (_v13, _v14, _v15) = match _f4 {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e10) => {
-                        let _vec11 = _e10;
-                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                        let _len11 = _vec11.len();
-                        (1i32, _ptr11, _len11)
+                    ::core::option::Option::Some(_e11) => {
+                        let (_ptr12, _len12) = ::witbind::rt::lend_str(_e11);
+                        (1i32, _ptr12, _len12)
                     }
                 };
-                let Address { street: _f15, postal_code: _f16 } = _f5;
-                let _vec17 = _f15;
-                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                let _len17 = _vec17.len();
-                let (_v20, _v21) = match _f16 {
+                let Address { street: _f16, postal_code: _f17 } = _f5;
+                let (_ptr18, _len18) = ::witbind::rt::lend_str(_f16);
+                let (_v21, _v22) = match _f17 {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e19) => {
-                        (1i32, ::witbind::rt::as_i32(_e19))
+                    ::core::option::Option::Some(_e20) => {
+                        (1i32, ::witbind::rt::as_i32(_e20))
                     }
                 };
                 (
                     _ptr6,
                     _len6,
                     ::witbind::rt::as_i32(_f2),
-                    _array7,
-                    _len7,
-                    _v12,
+                    _ptr9,
+                    _len9,
                     _v13,
                     _v14,
-                    _ptr17,
-                    _len17,
-                    _v20,
+                    _v15,
+                    _ptr18,
+                    _len18,
                     _v21,
+                    _v22,
                 )
             }
             /// A lent `scalars` as its core values (its lists and strings point into `value`).
@@ -476,53 +388,49 @@ pub mod witbind_fixtures {
                     nickname: _f4,
                     address: _f5,
                 } = value;
-                let _vec6 = _f1;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len6 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr6 };
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
                 unsafe { *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
-                let _vec7 = _f3;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
-                for (i, _e7) in _vec7.iter().enumerate() {
-                    let _base7 = unsafe { _array7.add(i * 8) };
-                    let _vec8 = _e7;
-                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                    let _len8 = _vec8.len();
-                    unsafe { *_base7.add(4).cast::<usize>() = _len8 };
-                    unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
-                }
+                let (_array7, _len7) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    8,
+                    4,
+                    |_e6, _base7| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base7,
+                                ::witbind::rt::lend_str(_e6),
+                            )
+                        };
+                    },
+                );
                 _cleanup_list.push((_array7, _len7 * 8, 4));
-                unsafe { *ptr.add(16).cast::<usize>() = _len7 };
-                unsafe { *ptr.add(12).cast::<*mut u8>() = _array7 };
+                unsafe { ::witbind::rt::store_list(ptr.add(12), (_array7, _len7)) };
                 match _f4 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(20).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e10) => {
+                    ::core::option::Option::Some(_e9) => {
                         unsafe { *ptr.add(20).cast::<u8>() = 1 };
-                        let _vec11 = _e10;
-                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                        let _len11 = _vec11.len();
-                        unsafe { *ptr.add(28).cast::<usize>() = _len11 };
-                        unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr11 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(24),
+                                ::witbind::rt::lend_str(_e9),
+                            )
+                        };
                     }
                 }
-                let Address { street: _f12, postal_code: _f13 } = _f5;
-                let _vec14 = _f12;
-                let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                let _len14 = _vec14.len();
-                unsafe { *ptr.add(36).cast::<usize>() = _len14 };
-                unsafe { *ptr.add(32).cast::<*mut u8>() = _ptr14 };
-                match _f13 {
+                let Address { street: _f10, postal_code: _f11 } = _f5;
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(32), ::witbind::rt::lend_str(_f10))
+                };
+                match _f11 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(40).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e16) => {
+                    ::core::option::Option::Some(_e13) => {
                         unsafe { *ptr.add(40).cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e16)
+                            *ptr.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e13)
                         };
                     }
                 }
@@ -558,34 +466,30 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Team { name: _f1, lead: _f2, members: _f3, scores: _f4 } = value;
-                let _vec5 = _f1;
-                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                let _len5 = _vec5.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len5 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr5 };
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
                 unsafe { _lower_person(&_f2, ptr.add(8), _cleanup_list) };
-                let _vec6 = _f3;
-                let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 48, 4) };
-                for (i, _e6) in _vec6.iter().enumerate() {
-                    let _base6 = unsafe { _array6.add(i * 48) };
-                    unsafe { _lower_person(&_e6, _base6, _cleanup_list) };
-                }
+                let (_array6, _len6) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    48,
+                    4,
+                    |_e5, _base6| {
+                        unsafe { _lower_person(&_e5, _base6, _cleanup_list) };
+                    },
+                );
                 _cleanup_list.push((_array6, _len6 * 48, 4));
-                unsafe { *ptr.add(60).cast::<usize>() = _len6 };
-                unsafe { *ptr.add(56).cast::<*mut u8>() = _array6 };
-                let _vec7 = _f4;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 32, 8) };
-                for (i, _e7) in _vec7.iter().enumerate() {
-                    let _base7 = unsafe { _array7.add(i * 32) };
-                    let (_t8_0, _t8_1) = _e7;
-                    unsafe { *_base7.cast::<i32>() = ::witbind::rt::as_i32(_t8_0) };
-                    unsafe { _lower_scalars(&_t8_1, _base7.add(8)) };
-                }
-                _cleanup_list.push((_array7, _len7 * 32, 8));
-                unsafe { *ptr.add(68).cast::<usize>() = _len7 };
-                unsafe { *ptr.add(64).cast::<*mut u8>() = _array7 };
+                unsafe { ::witbind::rt::store_list(ptr.add(56), (_array6, _len6)) };
+                let (_array8, _len8) = ::witbind::rt::lower_list(
+                    _f4.iter(),
+                    32,
+                    8,
+                    |_e7, _base8| {
+                        let (_t9_0, _t9_1) = _e7;
+                        unsafe { *_base8.cast::<i32>() = ::witbind::rt::as_i32(_t9_0) };
+                        unsafe { _lower_scalars(&_t9_1, _base8.add(8)) };
+                    },
+                );
+                _cleanup_list.push((_array8, _len8 * 32, 8));
+                unsafe { ::witbind::rt::store_list(ptr.add(64), (_array8, _len8)) };
             }
         }
     }

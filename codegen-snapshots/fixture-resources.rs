@@ -128,15 +128,9 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[static]file.open", (ptr,
                         len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
@@ -164,12 +158,8 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[method]file.read", (i32,
                         i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -180,20 +170,13 @@ pub mod witbind_fixtures {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -207,15 +190,9 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[method]file.write", (i32,
                         ptr, len, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _vec1 = data;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -276,12 +253,8 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[method]file.copy-to", (i32,
                         i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -375,15 +348,9 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[constructor]directory",
                         (ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
@@ -411,15 +378,9 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files",
                         "[method]directory.open-file", (i32, ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -451,35 +412,24 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[method]directory.files",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    let _array4 = _l2;
-                    let _len4 = _l3;
-                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                    for i in 0.._len4 {
-                        let _base4 = unsafe { _array4.add(i * 4) };
-                        let _l5 = unsafe { *_base4.cast::<i32>() };
-                        _list4
-                            .push(File {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                },
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 4, 4) };
-                    _list4
+                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                    let _lift3 = |_base3: *mut u8| {
+                        let _l4 = unsafe { *_base3.cast::<i32>() };
+                        File {
+                            handle: unsafe {
+                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
+                            },
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list2, 4, 4, _lift3) }
                 }
                 /// The file called `name`, if any.
                 pub fn find(&self, name: &str) -> ::core::option::Option<File> {
@@ -487,15 +437,9 @@ pub mod witbind_fixtures {
                         "witbind-fixtures:resources/files", "[method]directory.find",
                         (i32, ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -595,23 +539,15 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:resources/files", "inspect", (i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&f.handle) as i32,
                         _ptr1,
                     )
                 };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr1) }
             }
             /// Returns a new, owned file.
             pub fn produce() -> File {
@@ -634,63 +570,57 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:resources/files", "shuffle", (ptr, len, i32, i32,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec1 = &files;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 4) };
-                    unsafe {
-                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &_e1.handle,
-                        ) as i32
-                    };
-                }
-                let (_v4, _v5) = match &maybe {
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    files.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                                &_e1.handle,
+                            ) as i32
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match &maybe {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => {
+                    ::core::option::Option::Some(_e5) => {
                         (
                             1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e3.handle)
+                            ::witbind::rt::ResourceHandle::take_handle(&_e5.handle)
                                 as i32,
                         )
                     }
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _v4, _v5, _ptr6) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                let _array9 = _l7;
-                let _len9 = _l8;
-                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                for i in 0.._len9 {
-                    let _base9 = unsafe { _array9.add(i * 4) };
-                    let _l10 = unsafe { *_base9.cast::<i32>() };
-                    _list9
-                        .push(File {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
-                            },
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 4, 4) };
-                let _l11 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                let _v13 = match _l11 {
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                let _list9 = unsafe { ::witbind::rt::list_at(_ptr8) };
+                let _lift10 = |_base10: *mut u8| {
+                    let _l11 = unsafe { *_base10.cast::<i32>() };
+                    File {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
+                        },
+                    }
+                };
+                let _list12 = unsafe { ::witbind::rt::lift_list(_list9, 4, 4, _lift10) };
+                let _l13 = unsafe { *_ptr8.add(8).cast::<u8>() };
+                let _v15 = match _l13 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *_ptr6.add(12).cast::<i32>() };
+                        let _l14 = unsafe { *_ptr8.add(12).cast::<i32>() };
                         ::core::option::Option::Some(File {
                             handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l12 as u32)
+                                ::witbind::rt::ResourceHandle::from_handle(_l14 as u32)
                             },
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                (_list9, _v13)
+                (_list12, _v15)
             }
             /// Borrowed handles in containers.
             pub fn inspect_all(
@@ -699,45 +629,28 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:resources/files", "inspect-all", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = files;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 4) };
-                    unsafe {
-                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e1.handle,
-                        ) as i32
-                    };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 8) };
-                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                    _list5
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6.cast::<u8>(),
-                                    _l7,
-                                    _l7,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                _list5
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    files.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                &_e1.handle,
+                            ) as i32
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             /// Resources inside records and variants.
             #[allow(clippy::needless_borrow)]
@@ -746,9 +659,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:resources/files", "unpack", (i32, ptr, len, i32,
                     i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -756,43 +667,36 @@ pub mod witbind_fixtures {
                     &&b,
                     &mut _cleanup_list,
                 );
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                let _array9 = _l7;
-                let _len9 = _l8;
-                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                for i in 0.._len9 {
-                    let _base9 = unsafe { _array9.add(i * 8) };
-                    let _l10 = unsafe { *_base9.cast::<u8>() };
-                    let _v13 = match _l10 {
+                let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
+                let _lift8 = |_base8: *mut u8| {
+                    let _l9 = unsafe { *_base8.cast::<u8>() };
+                    match _l9 {
                         0 => {
-                            let _l11 = unsafe { *_base9.add(4).cast::<i32>() };
+                            let _l10 = unsafe { *_base8.add(4).cast::<i32>() };
                             Entry::File(File {
+                                handle: unsafe {
+                                    ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
+                                },
+                            })
+                        }
+                        1 => {
+                            let _l11 = unsafe { *_base8.add(4).cast::<i32>() };
+                            Entry::Dir(Directory {
                                 handle: unsafe {
                                     ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
                                 },
                             })
                         }
-                        1 => {
-                            let _l12 = unsafe { *_base9.add(4).cast::<i32>() };
-                            Entry::Dir(Directory {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l12 as u32)
-                                },
-                            })
-                        }
                         2 => Entry::Missing,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    _list9.push(_v13);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
-                _list9
+                    }
+                };
+                unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
             }
             /// Handles in results, on both sides.
             pub fn try_token(
@@ -801,9 +705,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:resources/files", "try-token", (i32, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_v3, _v4) = match &x {
                     ::core::result::Result::Ok(_e1) => {
                         (
@@ -820,7 +722,7 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
                 match _l6 {
@@ -845,34 +747,36 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize, i32, i32) {
                 let Bundle { main: _f1, others: _f2, parent: _f3 } = value;
-                let _vec4 = _f2;
-                let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 4, 4) };
-                for (i, _e4) in _vec4.iter().enumerate() {
-                    let _base4 = unsafe { _array4.add(i * 4) };
-                    unsafe {
-                        *_base4.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &_e4.handle,
-                        ) as i32
-                    };
-                }
-                _cleanup_list.push((_array4, _len4 * 4, 4));
-                let (_v7, _v8) = match _f3 {
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    4,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            *_base5.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
+                                &_e4.handle,
+                            ) as i32
+                        };
+                    },
+                );
+                _cleanup_list.push((_array5, _len5 * 4, 4));
+                let (_ptr6, _len6) = (_array5, _len5);
+                let (_v9, _v10) = match _f3 {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e6) => {
+                    ::core::option::Option::Some(_e8) => {
                         (
                             1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e6.handle)
+                            ::witbind::rt::ResourceHandle::take_handle(&_e8.handle)
                                 as i32,
                         )
                     }
                 };
                 (
                     ::witbind::rt::ResourceHandle::take_handle(&_f1.handle) as i32,
-                    _array4,
-                    _len4,
-                    _v7,
-                    _v8,
+                    _ptr6,
+                    _len6,
+                    _v9,
+                    _v10,
                 )
             }
         }
@@ -889,10 +793,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:resources/archive", "pack", (i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&dir.handle) as i32,
@@ -924,10 +826,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:resources/archive", "unpack", (i32, i32, ptr)
                 );
-                #[repr(align(1))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::take_handle(&archive.handle)

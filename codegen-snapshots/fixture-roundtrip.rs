@@ -232,9 +232,8 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 3 {
-                    let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 }
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
@@ -246,30 +245,18 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _base5 = _l3;
-                let _len5 = _l4;
-                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
-                let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _base8 = _l6;
-                let _len8 = _l7;
-                for i in 0.._len8 {
-                    let _elem8 = unsafe { _base8.add(i * 8) };
-                    let _l9 = unsafe { *_elem8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_elem8.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l9, _l10, 1) };
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_base8, _len8 * 8, 4) };
-                let _l11 = unsafe { *ptr.add(36).cast::<*mut u8>() };
-                let _l12 = unsafe { *ptr.add(40).cast::<usize>() };
-                let _base13 = _l11;
-                let _len13 = _l12;
-                unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13, 1) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                unsafe { ::witbind::rt::free_array(_list2, 8, 4) };
+                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                let _free5 = |_elem5: *mut u8| {
+                    let _list6 = unsafe { ::witbind::rt::list_at(_elem5) };
+                    unsafe { ::witbind::rt::free_array(_list6, 1, 1) };
+                };
+                unsafe { ::witbind::rt::free_list(_list4, 8, 4, _free5) };
+                let _list7 = unsafe { ::witbind::rt::list_at(ptr.add(36)) };
+                unsafe { ::witbind::rt::free_array(_list7, 1, 1) };
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `shape` in canonical ABI memory owns.
@@ -282,9 +269,8 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 3 {
-                    let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 }
             }
             /// Lifts a `mixed` out of its core values.
@@ -316,15 +302,7 @@ pub mod witbind_fixtures {
                     }
                     3 => {
                         let _c4 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        Mixed::D(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _c4.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        })
+                        Mixed::D(unsafe { ::witbind::rt::take_string(_c4, arg2) })
                     }
                     4 => {
                         let _c5 = f64::from_bits(
@@ -356,50 +334,23 @@ pub mod witbind_fixtures {
                 arg9: *mut u8,
                 arg10: usize,
             ) -> Nested {
-                let _list1 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(arg2.cast::<Point>(), arg3, arg3)
+                let _lift1 = |_base1: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base1)
                 };
-                let _array2 = arg4;
-                let _len2 = arg5;
-                let mut _list2 = ::witbind::rt::Vec::with_capacity(_len2);
-                for i in 0.._len2 {
-                    let _base2 = unsafe { _array2.add(i * 8) };
-                    let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                    _list2
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                let _v5 = match arg6 {
+                let _list2 = unsafe {
+                    ::witbind::rt::lift_list((arg4, arg5), 8, 4, _lift1)
+                };
+                let _v3 = match arg6 {
                     0 => ::core::option::Option::None,
                     1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _list6 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(arg9.cast::<u8>(), arg10, arg10)
-                };
                 Nested {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    },
-                    points: _list1,
+                    name: unsafe { ::witbind::rt::take_string(arg0, arg1) },
+                    points: unsafe { ::witbind::rt::take_list::<Point>(arg2, arg3) },
                     tags: _list2,
-                    inner: _v5,
-                    bytes: _list6,
+                    inner: _v3,
+                    bytes: unsafe { ::witbind::rt::take_list::<u8>(arg9, arg10) },
                 }
             }
             /// Lifts a `shape` out of its core values.
@@ -428,15 +379,7 @@ pub mod witbind_fixtures {
                     2 => Shape::Empty,
                     3 => {
                         let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _c3.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        })
+                        Shape::Named(unsafe { ::witbind::rt::take_string(_c3, arg2) })
                     }
                     4 => {
                         let _c4 = unsafe { (arg1).assume_init() } as i64;
@@ -467,23 +410,11 @@ pub mod witbind_fixtures {
                         let _l4 = unsafe { *ptr.add(8).cast::<u64>() };
                         Mixed::C(_l4)
                     }
-                    3 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                        Mixed::D(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
-                        })
-                    }
+                    3 => Mixed::D(unsafe { ::witbind::rt::take_string_at(ptr.add(8)) }),
                     4 => {
-                        let _l7 = unsafe { *ptr.add(8).cast::<f64>() };
-                        let _l8 = unsafe { *ptr.add(16).cast::<u32>() };
-                        Mixed::E((_l7, _l8))
+                        let _l5 = unsafe { *ptr.add(8).cast::<f64>() };
+                        let _l6 = unsafe { *ptr.add(16).cast::<u32>() };
+                        Mixed::E((_l5, _l6))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -496,63 +427,27 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list5 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                let _lift2 = |_base2: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base2)
                 };
-                let _l6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _array8 = _l6;
-                let _len8 = _l7;
-                let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
-                for i in 0.._len8 {
-                    let _base8 = unsafe { _array8.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list8
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
-                let _l11 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v14 = match _l11 {
+                let _list3 = unsafe { ::witbind::rt::lift_list(_list1, 8, 4, _lift2) };
+                let _l4 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _v7 = match _l4 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l12 = unsafe { *ptr.add(28).cast::<i32>() };
-                        let _l13 = unsafe { *ptr.add(32).cast::<i32>() };
-                        ::core::option::Option::Some(Point { x: _l12, y: _l13 })
+                        let _l5 = unsafe { *ptr.add(28).cast::<i32>() };
+                        let _l6 = unsafe { *ptr.add(32).cast::<i32>() };
+                        ::core::option::Option::Some(Point { x: _l5, y: _l6 })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l15 = unsafe { *ptr.add(36).cast::<*mut u8>() };
-                let _l16 = unsafe { *ptr.add(40).cast::<usize>() };
-                let _list17 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l15.cast::<u8>(), _l16, _l16)
-                };
                 Nested {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    points: _list5,
-                    tags: _list8,
-                    inner: _v14,
-                    bytes: _list17,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    points: unsafe { ::witbind::rt::take_list_at::<Point>(ptr.add(8)) },
+                    tags: _list3,
+                    inner: _v7,
+                    bytes: unsafe { ::witbind::rt::take_list_at::<u8>(ptr.add(36)) },
                 }
             }
             /// Lifts a `shape` out of canonical ABI memory.
@@ -576,21 +471,13 @@ pub mod witbind_fixtures {
                     }
                     2 => Shape::Empty,
                     3 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(8))
                         })
                     }
                     4 => {
-                        let _l7 = unsafe { *ptr.add(8).cast::<u64>() };
-                        Shape::Big(_l7)
+                        let _l5 = unsafe { *ptr.add(8).cast::<u64>() };
+                        Shape::Big(_l5)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -628,9 +515,7 @@ pub mod witbind_fixtures {
                         )
                     }
                     Mixed::D(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (3i32, ::witbind::rt::ptr_to_p64(_ptr5), _len5)
                     }
                     Mixed::E(_e6) => {
@@ -670,46 +555,43 @@ pub mod witbind_fixtures {
                     inner: _f4,
                     bytes: _f5,
                 } = value;
-                let _vec6 = _f1;
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                let _vec7 = _f2;
-                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                let _len7 = _vec7.len();
-                let _vec8 = _f3;
-                let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                for (i, _e8) in _vec8.iter().enumerate() {
-                    let _base8 = unsafe { _array8.add(i * 8) };
-                    let _vec9 = _e8;
-                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                    let _len9 = _vec9.len();
-                    unsafe { *_base8.add(4).cast::<usize>() = _len9 };
-                    unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
-                }
-                _cleanup_list.push((_array8, _len8 * 8, 4));
-                let (_v14, _v15, _v16) = match _f4 {
+                let (_ptr6, _len6) = ::witbind::rt::lend_str(_f1);
+                let (_ptr7, _len7) = ::witbind::rt::lend_list(_f2);
+                let (_array9, _len9) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    8,
+                    4,
+                    |_e8, _base9| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base9,
+                                ::witbind::rt::lend_str(_e8),
+                            )
+                        };
+                    },
+                );
+                _cleanup_list.push((_array9, _len9 * 8, 4));
+                let (_ptr10, _len10) = (_array9, _len9);
+                let (_v15, _v16, _v17) = match _f4 {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
-                    ::core::option::Option::Some(_e11) => {
-                        let Point { x: _f12, y: _f13 } = _e11;
-                        (1i32, ::witbind::rt::as_i32(_f12), ::witbind::rt::as_i32(_f13))
+                    ::core::option::Option::Some(_e12) => {
+                        let Point { x: _f13, y: _f14 } = _e12;
+                        (1i32, ::witbind::rt::as_i32(_f13), ::witbind::rt::as_i32(_f14))
                     }
                 };
-                let _vec17 = _f5;
-                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                let _len17 = _vec17.len();
+                let (_ptr18, _len18) = ::witbind::rt::lend_list(_f5);
                 (
                     _ptr6,
                     _len6,
                     _ptr7,
                     _len7,
-                    _array8,
-                    _len8,
-                    _v14,
+                    _ptr10,
+                    _len10,
                     _v15,
                     _v16,
-                    _ptr17,
-                    _len17,
+                    _v17,
+                    _ptr18,
+                    _len18,
                 )
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
@@ -740,9 +622,7 @@ pub mod witbind_fixtures {
                         (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
                     }
                     Shape::Named(_e6) => {
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
+                        let (_ptr7, _len7) = ::witbind::rt::lend_str(_e6);
                         (3i32, ::witbind::rt::ptr_to_p64(_ptr7), _len7)
                     }
                     Shape::Big(_e8) => {
@@ -784,20 +664,21 @@ pub mod witbind_fixtures {
                     }
                     Mixed::D(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 3 };
-                        let _vec5 = (_e4).into_bytes().into_boxed_slice();
-                        let _len5 = _vec5.len();
-                        let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len5 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr5 };
-                    }
-                    Mixed::E(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 4 };
-                        let (_t7_0, _t7_1) = _e6;
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t7_0)
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::give_string(_e4),
+                            )
+                        };
+                    }
+                    Mixed::E(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                        let (_t6_0, _t6_1) = _e5;
+                        unsafe {
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t6_0)
                         };
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t7_1)
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t6_1)
                         };
                     }
                 }
@@ -815,50 +696,44 @@ pub mod witbind_fixtures {
                     inner: _f4,
                     bytes: _f5,
                 } = value;
-                let _vec6 = (_f1).into_bytes().into_boxed_slice();
-                let _len6 = _vec6.len();
-                let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                unsafe { *ptr.add(4).cast::<usize>() = _len6 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr6 };
-                let _vec7 = (_f2).into_boxed_slice();
-                let _len7 = _vec7.len();
-                let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
-                let _vec8 = _f3;
-                let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
-                for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate()
-                {
-                    let _base8 = unsafe { _array8.add(i * 8) };
-                    let _vec9 = (_e8).into_bytes().into_boxed_slice();
-                    let _len9 = _vec9.len();
-                    let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
-                    unsafe { *_base8.add(4).cast::<usize>() = _len9 };
-                    unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
-                }
-                unsafe { *ptr.add(20).cast::<usize>() = _len8 };
-                unsafe { *ptr.add(16).cast::<*mut u8>() = _array8 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1))
+                };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(8), ::witbind::rt::give_list(_f2))
+                };
+                let (_array7, _len7) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(_f3),
+                    8,
+                    4,
+                    |_e6, _base7| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base7,
+                                ::witbind::rt::give_string(_e6),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(ptr.add(16), (_array7, _len7)) };
                 match _f4 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(24).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e11) => {
+                    ::core::option::Option::Some(_e9) => {
                         unsafe { *ptr.add(24).cast::<u8>() = 1 };
-                        let Point { x: _f12, y: _f13 } = _e11;
+                        let Point { x: _f10, y: _f11 } = _e9;
                         unsafe {
-                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f10)
                         };
                         unsafe {
-                            *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                            *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f11)
                         };
                     }
                 }
-                let _vec14 = (_f5).into_boxed_slice();
-                let _len14 = _vec14.len();
-                let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
-                unsafe { *ptr.add(40).cast::<usize>() = _len14 };
-                unsafe { *ptr.add(36).cast::<*mut u8>() = _ptr14 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(36), ::witbind::rt::give_list(_f5))
+                };
             }
             /// Lowers a `shape` into canonical ABI memory, handing it over.
             ///
@@ -888,16 +763,17 @@ pub mod witbind_fixtures {
                     }
                     Shape::Named(_e6) => {
                         unsafe { *ptr.cast::<u8>() = 3 };
-                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::give_string(_e6),
+                            )
+                        };
                     }
-                    Shape::Big(_e8) => {
+                    Shape::Big(_e7) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e8)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7)
                         };
                     }
                 }
@@ -930,16 +806,17 @@ pub mod witbind_fixtures {
                     }
                     Shape::Named(_e6) => {
                         unsafe { *ptr.cast::<u8>() = 3 };
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::lend_str(_e6),
+                            )
+                        };
                     }
-                    Shape::Big(_e8) => {
+                    Shape::Big(_e7) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e8)
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7)
                         };
                     }
                 }
@@ -1045,73 +922,41 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-string", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             pub fn echo_bytes(v: &[u8]) -> ::witbind::rt::Vec<u8> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-bytes", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-u32s", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-f64s", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<f64>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<f64>(_ptr2) }
             }
             pub fn echo_strings(
                 v: &[::witbind::rt::String],
@@ -1119,135 +964,79 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-strings", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _ptr2 };
-                }
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr3) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 8) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    _list6
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l7.cast::<u8>(),
-                                    _l8,
-                                    _l8,
-                                ),
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    v.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
                             )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                _list6
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-points", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Point>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
             }
             pub fn echo_align1(v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-align1", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align1>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Align1>(_ptr2) }
             }
             pub fn echo_align2(v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-align2", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align2>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Align2>(_ptr2) }
             }
             pub fn echo_align4(v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-align4", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align4>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Align4>(_ptr2) }
             }
             pub fn echo_align8(v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-align8", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<Align8>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<Align8>(_ptr2) }
             }
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
@@ -1256,70 +1045,48 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:roundtrip/host", "echo-nested-lists", (ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = v;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let _vec2 = _e1;
-                    let _len2 = _vec2.len();
-                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                    for (i, _e2) in _vec2.iter().enumerate() {
-                        let _base2 = unsafe { _array2.add(i * 8) };
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                    }
-                    _cleanup_list.push((_array2, _len2 * 8, 4));
-                    unsafe { *_base1.add(4).cast::<usize>() = _len2 };
-                    unsafe { *_base1.cast::<*mut u8>() = _array2 };
-                }
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    v.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            8,
+                            4,
+                            |_e3, _base4| {
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base4,
+                                        ::witbind::rt::lend_str(_e3),
+                                    )
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr5, _len5) = (_array2, _len2);
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr5, _len5, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
-                let _array7 = _l5;
-                let _len7 = _l6;
-                let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                for i in 0.._len7 {
-                    let _base7 = unsafe { _array7.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    let _array10 = _l8;
-                    let _len10 = _l9;
-                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                    for i in 0.._len10 {
-                        let _base10 = unsafe { _array10.add(i * 8) };
-                        let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                        let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                        _list10
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l11.cast::<u8>(),
-                                        _l12,
-                                        _l12,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                    _list7.push(_list10);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                _list7
+                let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
+                let _lift8 = |_base8: *mut u8| {
+                    let _list9 = unsafe { ::witbind::rt::list_at(_base8) };
+                    let _lift10 = |_base10: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base10)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
+                };
+                unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
             }
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
@@ -1328,36 +1095,24 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:roundtrip/host", "echo-opt-string", (i32, ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match v {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                         (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
                 match _l8 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr7.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1370,9 +1125,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:roundtrip/host", "echo-opt-opt", (i32, i32, i32,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v7, _v8, _v9) = match v {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
                     ::core::option::Option::Some(_e2) => {
@@ -1385,7 +1138,7 @@ pub mod witbind_fixtures {
                         (1i32, _v5, _v6)
                     }
                 };
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
                 match _l11 {
@@ -1413,40 +1166,28 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:roundtrip/host", "echo-res-full", (i32, ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match v {
                     ::core::result::Result::Ok(_e1) => {
-                        let _vec2 = _e1;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
                         (0i32, _ptr2, _len2)
                     }
                     ::core::result::Result::Err(_e3) => {
                         (1i32, (_e3.clone() as i32) as usize as *mut u8, 0usize)
                     }
                 };
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
                 match _l8 {
                     0 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr7.add(4))
                         })
                     }
                     1 => {
-                        let _l11 = unsafe { *_ptr7.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Color::_lift(_l11) })
+                        let _l9 = unsafe { *_ptr7.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { Color::_lift(_l9) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1476,36 +1217,24 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:roundtrip/host", "echo-res-err", (i32, ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match v {
                     ::core::result::Result::Ok(_) => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::result::Result::Err(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                         (1i32, _ptr3, _len3)
                     }
                 };
-                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
                 match _l8 {
                     0 => ::core::result::Result::Ok(()),
                     1 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<*mut u8>() };
-                        let _l10 = unsafe { *_ptr7.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr7.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1518,14 +1247,12 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-res-ok", (i32, i64, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v3, _v4) = match v {
                     ::core::result::Result::Ok(_e1) => (0i32, ::witbind::rt::as_i64(_e1)),
                     ::core::result::Result::Err(_) => (1i32, 0i64),
                 };
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
                 match _l6 {
@@ -1542,14 +1269,10 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:roundtrip/host", "echo-tuple", (i32, ptr, len, f64,
                     ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_t1_0, _t1_1, _t1_2) = v;
-                let _vec2 = _t1_1;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_1);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(_t1_0),
@@ -1560,32 +1283,16 @@ pub mod witbind_fixtures {
                     )
                 };
                 let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                let _l6 = unsafe { *_ptr3.add(8).cast::<usize>() };
-                let _l7 = unsafe { *_ptr3.add(16).cast::<f64>() };
-                (
-                    _l4,
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l5.cast::<u8>(),
-                                _l6,
-                                _l6,
-                            ),
-                        )
-                    },
-                    _l7,
-                )
+                let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                (_l4, unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) }, _l5)
             }
             pub fn echo_point(v: Point) -> Point {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-point", (i32, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let Point { x: _f1, y: _f2 } = v;
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(_f1),
@@ -1603,9 +1310,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:roundtrip/host", "echo-nested", (ptr, len, ptr,
                     len, ptr, len, i32, i32, i32, ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 11]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -1613,7 +1318,7 @@ pub mod witbind_fixtures {
                     &v,
                     &mut _cleanup_list,
                 );
-                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _v1,
@@ -1640,11 +1345,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-shape", (i32, p64, len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v1, _v2, _v3) = super::types::_lower_flat_shape(&v);
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
                 unsafe { super::types::_lift_shape(_ptr4) }
             }
@@ -1653,31 +1356,24 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-shapes", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = v;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 8) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 16) };
-                    unsafe { super::types::_lower_shape(&_e1, _base1) };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 8) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 16) };
-                    let _v6 = unsafe { super::types::_lift_shape(_base5) };
-                    _list5.push(_v6);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 16, 8) };
-                _list5
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    v.iter(),
+                    16,
+                    8,
+                    |_e1, _base2| {
+                        unsafe { super::types::_lower_shape(&_e1, _base2) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 8) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    super::types::_lift_shape(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 16, 8, _lift6) }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(v: Color) -> Color {
@@ -1706,11 +1402,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-mixed", (i32, p64, len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_v1, _v2, _v3) = super::types::_lower_flat_mixed(&v);
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
                 unsafe { super::types::_lift_mixed(_ptr4) }
             }
@@ -1738,10 +1432,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-many", (ptr, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0) };
                 unsafe { *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1) };
                 unsafe { *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2) };
@@ -1759,13 +1451,9 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14) };
                 unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15) };
                 unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16) };
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
-                }
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
             }
         }
     }
@@ -2158,34 +1846,24 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::echo_string(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec3 = (_ret1).into_bytes().into_boxed_slice();
-                    let _len3 = _vec3.len();
-                    let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                    unsafe { *_ptr2.add(4).cast::<usize>() = _len3 };
-                    unsafe { *_ptr2.cast::<*mut u8>() = _ptr3 };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_ret1),
+                        )
+                    };
                     _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_string<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2194,31 +1872,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_bytes(unsafe {
+                        ::witbind::rt::take_list::<u8>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_bytes(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_bytes<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2227,35 +1895,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<u32>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_u32s(unsafe {
+                        ::witbind::rt::take_list::<u32>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_u32s(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_u32s<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 4, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 4, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2264,35 +1918,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<f64>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_f64s(unsafe {
+                        ::witbind::rt::take_list::<f64>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_f64s(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_f64s<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 8) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 8, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2301,63 +1941,40 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        _list1
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l2.cast::<u8>(),
-                                        _l3,
-                                        _l3,
-                                    ),
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base1)
+                    };
+                    let _list2 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                    };
+                    let _ret3 = __T::echo_strings(_list2);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array6, _len6) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret3),
+                        8,
+                        4,
+                        |_e5, _base6| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base6,
+                                    ::witbind::rt::give_string(_e5),
                                 )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret4 = __T::echo_strings(_list1);
-                    let _ptr5 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec6 = _ret4;
-                    let _len6 = _vec6.len();
-                    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
-                        .enumerate()
-                    {
-                        let _base6 = unsafe { _array6.add(i * 8) };
-                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-                    }
-                    unsafe { *_ptr5.add(4).cast::<usize>() = _len6 };
-                    unsafe { *_ptr5.cast::<*mut u8>() = _array6 };
-                    _ptr5
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_strings<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 8) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 8, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2366,35 +1983,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<Point>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_points(unsafe {
+                        ::witbind::rt::take_list::<Point>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_points(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_points<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2403,35 +2006,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<Align1>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_align1(unsafe {
+                        ::witbind::rt::take_list::<Align1>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_align1(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align1<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 3, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 3, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2440,35 +2029,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<Align2>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_align2(unsafe {
+                        ::witbind::rt::take_list::<Align2>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_align2(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align2<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 4, 2) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 4, 2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2477,35 +2052,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<Align4>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_align4(unsafe {
+                        ::witbind::rt::take_list::<Align4>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_align4(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align4<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2514,35 +2075,21 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _list1 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            arg0.cast::<Align8>(),
-                            arg1,
-                            arg1,
-                        )
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _ret1 = __T::echo_align8(unsafe {
+                        ::witbind::rt::take_list::<Align8>(arg0, arg1)
+                    });
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_list(_ret1))
                     };
-                    let _ret2 = __T::echo_align8(_list1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec4 = (_ret2).into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
-                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
-                    _ptr3
+                    _ptr2
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align8<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 32, 8) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 32, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2551,96 +2098,60 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 8) };
-                        let _l2 = unsafe { *_base1.cast::<*mut u8>() };
-                        let _l3 = unsafe { *_base1.add(4).cast::<usize>() };
-                        let _array4 = _l2;
-                        let _len4 = _l3;
-                        let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                        for i in 0.._len4 {
-                            let _base4 = unsafe { _array4.add(i * 8) };
-                            let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                            let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                            _list4
-                                .push(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l5.cast::<u8>(),
-                                            _l6,
-                                            _l6,
-                                        ),
-                                    )
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                        _list1.push(_list4);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                    let _ret7 = __T::echo_nested_lists(_list1);
-                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec9 = _ret7;
-                    let _len9 = _vec9.len();
-                    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
-                    for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec9)
-                        .enumerate()
-                    {
-                        let _base9 = unsafe { _array9.add(i * 8) };
-                        let _vec10 = _e9;
-                        let _len10 = _vec10.len();
-                        let _array10 = unsafe {
-                            ::witbind::rt::alloc_list(_len10, 8, 4)
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| {
+                        let _list2 = unsafe { ::witbind::rt::list_at(_base1) };
+                        let _lift3 = |_base3: *mut u8| unsafe {
+                            ::witbind::rt::take_string_at(_base3)
                         };
-                        for (i, _e10) in ::core::iter::IntoIterator::into_iter(_vec10)
-                            .enumerate()
-                        {
-                            let _base10 = unsafe { _array10.add(i * 8) };
-                            let _vec11 = (_e10).into_bytes().into_boxed_slice();
-                            let _len11 = _vec11.len();
-                            let _ptr11 = ::witbind::rt::Box::into_raw(_vec11)
-                                .cast::<u8>();
-                            unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                            unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
-                        }
-                        unsafe { *_base9.add(4).cast::<usize>() = _len10 };
-                        unsafe { *_base9.cast::<*mut u8>() = _array10 };
-                    }
-                    unsafe { *_ptr8.add(4).cast::<usize>() = _len9 };
-                    unsafe { *_ptr8.cast::<*mut u8>() = _array9 };
-                    _ptr8
+                        unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) }
+                    };
+                    let _list5 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
+                    };
+                    let _ret6 = __T::echo_nested_lists(_list5);
+                    let _ptr7 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array9, _len9) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret6),
+                        8,
+                        4,
+                        |_e8, _base9| {
+                            let (_array11, _len11) = ::witbind::rt::lower_list(
+                                ::core::iter::IntoIterator::into_iter(_e8),
+                                8,
+                                4,
+                                |_e10, _base11| {
+                                    unsafe {
+                                        ::witbind::rt::store_list(
+                                            _base11,
+                                            ::witbind::rt::give_string(_e10),
+                                        )
+                                    };
+                                },
+                            );
+                            unsafe {
+                                ::witbind::rt::store_list(_base9, (_array11, _len11))
+                            };
+                        },
+                    );
+                    unsafe { ::witbind::rt::store_list(_ptr7, (_array9, _len9)) };
+                    _ptr7
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_nested_lists<__T: Guest>(
                     arg0: *mut u8,
                 ) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 8) };
-                        let _l4 = unsafe { *_elem3.cast::<*mut u8>() };
-                        let _l5 = unsafe { *_elem3.add(4).cast::<usize>() };
-                        let _base6 = _l4;
-                        let _len6 = _l5;
-                        for i in 0.._len6 {
-                            let _elem6 = unsafe { _base6.add(i * 8) };
-                            let _l7 = unsafe { *_elem6.cast::<*mut u8>() };
-                            let _l8 = unsafe { *_elem6.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6 * 8, 4) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_elem2) };
+                        let _free4 = |_elem4: *mut u8| {
+                            let _list5 = unsafe { ::witbind::rt::list_at(_elem4) };
+                            unsafe { ::witbind::rt::free_array(_list5, 1, 1) };
+                        };
+                        unsafe { ::witbind::rt::free_list(_list3, 8, 4, _free4) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 8, 4, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2650,39 +2161,30 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
+                                ::witbind::rt::take_string(arg1, arg2)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret2 = __T::echo_opt_string(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::option::Option::None => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
                         ::core::option::Option::Some(_e5) => {
                             unsafe { *_ptr3.cast::<u8>() = 1 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
-                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(4),
+                                    ::witbind::rt::give_string(_e5),
+                                )
+                            };
                         }
                     }
                     _ptr3
@@ -2692,9 +2194,8 @@ pub mod exports {
                 pub unsafe fn __post_return_echo_opt_string<__T: Guest>(arg0: *mut u8) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2705,11 +2206,7 @@ pub mod exports {
                     arg2: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v2 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
@@ -2723,7 +2220,7 @@ pub mod exports {
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret3 = __T::echo_opt_opt(_v2);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret3 {
                         ::core::option::Option::None => {
                             unsafe { *_ptr4.cast::<u8>() = 0 };
@@ -2753,21 +2250,11 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = match arg0 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
+                                ::witbind::rt::take_string(arg1, arg2)
                             })
                         }
                         1 => {
@@ -2778,19 +2265,20 @@ pub mod exports {
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret2 = __T::echo_res_full(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::result::Result::Ok(_e4) => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
-                            let _vec5 = (_e4).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_ptr3.add(8).cast::<usize>() = _len5 };
-                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr5 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(4),
+                                    ::witbind::rt::give_string(_e4),
+                                )
+                            };
                         }
-                        ::core::result::Result::Err(_e6) => {
+                        ::core::result::Result::Err(_e5) => {
                             unsafe { *_ptr3.cast::<u8>() = 1 };
-                            unsafe { *_ptr3.add(4).cast::<u8>() = _e6.clone() as u8 };
+                            unsafe { *_ptr3.add(4).cast::<u8>() = _e5.clone() as u8 };
                         }
                     }
                     _ptr3
@@ -2800,9 +2288,8 @@ pub mod exports {
                 pub unsafe fn __post_return_echo_res_full<__T: Guest>(arg0: *mut u8) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 0 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2829,39 +2316,30 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = match arg0 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             ::core::result::Result::Err(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
+                                ::witbind::rt::take_string(arg1, arg2)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret2 = __T::echo_res_err(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::result::Result::Ok(_) => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e5) => {
                             unsafe { *_ptr3.cast::<u8>() = 1 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr3.add(8).cast::<usize>() = _len6 };
-                            unsafe { *_ptr3.add(4).cast::<*mut u8>() = _ptr6 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(4),
+                                    ::witbind::rt::give_string(_e5),
+                                )
+                            };
                         }
                     }
                     _ptr3
@@ -2871,9 +2349,8 @@ pub mod exports {
                 pub unsafe fn __post_return_echo_res_err<__T: Guest>(arg0: *mut u8) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2883,18 +2360,14 @@ pub mod exports {
                     arg1: i64,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = match arg0 {
                         0 => ::core::result::Result::Ok(arg1 as u64),
                         1 => ::core::result::Result::Err(()),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
                     let _ret2 = __T::echo_res_ok(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::result::Result::Ok(_e4) => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
@@ -2917,32 +2390,21 @@ pub mod exports {
                     arg3: f64,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::echo_tuple((
                         arg0 as u8,
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<u8>(),
-                                    arg2,
-                                    arg2,
-                                ),
-                            )
-                        },
+                        unsafe { ::witbind::rt::take_string(arg1, arg2) },
                         arg3,
                     ));
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let (_t3_0, _t3_1, _t3_2) = _ret1;
                     unsafe { *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
-                    let _vec4 = (_t3_1).into_bytes().into_boxed_slice();
-                    let _len4 = _vec4.len();
-                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                    unsafe { *_ptr2.add(8).cast::<usize>() = _len4 };
-                    unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr4 };
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr2.add(4),
+                            ::witbind::rt::give_string(_t3_1),
+                        )
+                    };
                     unsafe {
                         *_ptr2.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t3_2)
                     };
@@ -2951,9 +2413,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_tuple<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                    unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2962,13 +2423,9 @@ pub mod exports {
                     arg1: i32,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::echo_point(Point { x: arg0, y: arg1 });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let Point { x: _f3, y: _f4 } = _ret1;
                     unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
                     unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
@@ -2990,11 +2447,7 @@ pub mod exports {
                     arg10: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 44],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 11]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_nested(
                             arg0,
@@ -3011,7 +2464,7 @@ pub mod exports {
                         )
                     };
                     let _ret2 = __T::echo_nested(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_nested(
                             _ret2,
@@ -3037,11 +2490,7 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_shape(
                             arg0,
@@ -3050,7 +2499,7 @@ pub mod exports {
                         )
                     };
                     let _ret2 = __T::echo_shape(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_shape(
                             _ret2,
@@ -3075,60 +2524,45 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_lift_shape(
+                            _base1,
+                        )
+                    };
+                    let _list3 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 16, 8, _lift1)
+                    };
+                    let _ret4 = __T::echo_shapes(_list3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array7, _len7) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret4),
+                        16,
+                        8,
+                        |_e6, _base7| {
+                            unsafe {
+                                super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_shape(
+                                    _e6,
+                                    _base7,
+                                )
+                            };
+                        },
                     );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 16) };
-                        let _v2 = unsafe {
-                            super::super::super::super::witbind_fixtures::roundtrip::types::_lift_shape(
-                                _base1,
-                            )
-                        };
-                        _list1.push(_v2);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 8) };
-                    let _ret3 = __T::echo_shapes(_list1);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = _ret3;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 8) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
-                        .enumerate()
-                    {
-                        let _base5 = unsafe { _array5.add(i * 16) };
-                        unsafe {
-                            super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_shape(
-                                _e5,
-                                _base5,
-                            )
-                        };
-                    }
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
-                    _ptr4
+                    unsafe { ::witbind::rt::store_list(_ptr5, (_array7, _len7)) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_shapes<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 16) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
                         unsafe {
                             super::super::super::super::witbind_fixtures::roundtrip::types::_free_shape(
-                                _elem3,
+                                _elem2,
                             )
                         };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 16, 8) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 16, 8, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3159,11 +2593,7 @@ pub mod exports {
                     arg2: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_mixed(
                             arg0,
@@ -3172,7 +2602,7 @@ pub mod exports {
                         )
                     };
                     let _ret2 = __T::echo_mixed(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_mixed(
                             _ret2,
@@ -3196,11 +2626,7 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _l1 = unsafe { *arg0.cast::<u32>() };
                     let _l2 = unsafe { *arg0.add(4).cast::<u32>() };
                     let _l3 = unsafe { *arg0.add(8).cast::<u32>() };
@@ -3238,22 +2664,20 @@ pub mod exports {
                         _l16,
                         _l17,
                     );
-                    let _ptr19 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec20 = (_ret18).into_boxed_slice();
-                    let _len20 = _vec20.len();
-                    let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
-                    unsafe { *_ptr19.add(4).cast::<usize>() = _len20 };
-                    unsafe { *_ptr19.cast::<*mut u8>() = _ptr20 };
+                    let _ptr19 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe {
+                        ::witbind::rt::store_list(
+                            _ptr19,
+                            ::witbind::rt::give_list(_ret18),
+                        )
+                    };
                     _ptr19
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_many<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 4, 4) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    unsafe { ::witbind::rt::free_array(_list1, 4, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3326,21 +2750,11 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::parse(unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
+                        ::witbind::rt::take_string(arg0, arg1)
                     });
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
                             unsafe { *_ptr2.cast::<u8>() = 0 };
@@ -3352,11 +2766,12 @@ pub mod exports {
                         }
                         ::core::result::Result::Err(_e4) => {
                             unsafe { *_ptr2.cast::<u8>() = 1 };
-                            let _vec5 = (_e4).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_ptr2.add(8).cast::<usize>() = _len5 };
-                            unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr5 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr2.add(4),
+                                    ::witbind::rt::give_string(_e4),
+                                )
+                            };
                         }
                     }
                     _ptr2
@@ -3368,9 +2783,8 @@ pub mod exports {
                 ) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                 }
                 #[doc(hidden)]

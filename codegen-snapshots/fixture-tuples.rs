@@ -29,32 +29,15 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:tuples/pairs", "echo-pair", (ptr, len, f64, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_t1_0, _t1_1) = x;
-                let _vec2 = _t1_0;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(_ptr2, _len2, ::witbind::rt::as_f64(_t1_1), _ptr3)
                 };
-                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
-                let _l6 = unsafe { *_ptr3.add(8).cast::<f64>() };
-                (
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l4.cast::<u8>(),
-                                _l5,
-                                _l5,
-                            ),
-                        )
-                    },
-                    _l6,
-                )
+                let _l4 = unsafe { *_ptr3.add(8).cast::<f64>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4)
             }
             /// Echoes nested tuples.
             pub fn echo_nested(x: &Nested) -> Nested {
@@ -62,17 +45,13 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:tuples/pairs", "echo-nested", (i32, i32, ptr, len,
                     i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_t1_0, _t1_1) = x;
                 let (_t2_0, _t2_1) = _t1_0;
                 let (_t3_0, _t3_1) = _t1_1;
-                let _vec4 = _t3_0;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(_t3_0);
                 let (_t5_0,) = _t3_1;
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(_t2_0),
@@ -102,17 +81,11 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:tuples/pairs", "wide", (i32, i64, i32, f32, i32,
                     i32, ptr, len, ptr, len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
                 let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = x;
-                let _vec2 = _t1_6;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _vec3 = _t1_7;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_6);
+                let (_ptr3, _len3) = ::witbind::rt::lend_list(_t1_7);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(_t1_0),
@@ -134,13 +107,6 @@ pub mod witbind_fixtures {
                 let _l8 = unsafe { *_ptr4.add(20).cast::<f32>() };
                 let _l9 = unsafe { *_ptr4.add(24).cast::<u32>() };
                 let _l10 = unsafe { *_ptr4.add(28).cast::<u8>() };
-                let _l11 = unsafe { *_ptr4.add(32).cast::<*mut u8>() };
-                let _l12 = unsafe { *_ptr4.add(36).cast::<usize>() };
-                let _l13 = unsafe { *_ptr4.add(40).cast::<*mut u8>() };
-                let _l14 = unsafe { *_ptr4.add(44).cast::<usize>() };
-                let _list15 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l13.cast::<u8>(), _l14, _l14)
-                };
                 (
                     _l5,
                     _l6,
@@ -148,16 +114,8 @@ pub mod witbind_fixtures {
                     _l8,
                     unsafe { ::witbind::rt::char_lift(_l9) },
                     ::witbind::rt::bool_lift(_l10),
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l11.cast::<u8>(),
-                                _l12,
-                                _l12,
-                            ),
-                        )
-                    },
-                    _list15,
+                    unsafe { ::witbind::rt::take_string_at(_ptr4.add(32)) },
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(40)) },
                 )
             }
             /// Tuples inside containers.
@@ -169,56 +127,44 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:tuples/pairs", "in-containers", (ptr, len, i32,
                     ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 8, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 8) };
-                    let (_t2_0, _t2_1) = _e1;
-                    unsafe { *_base1.cast::<i32>() = ::witbind::rt::as_i32(_t2_0) };
-                    unsafe {
-                        *_base1.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t2_1)
-                    };
-                }
-                let (_v7, _v8, _v9) = match y {
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_t3_0, _t3_1) = _e1;
+                        unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0) };
+                        unsafe {
+                            *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t3_1)
+                        };
+                    },
+                );
+                let (_ptr4, _len4) = (_array2, _len2);
+                let (_v9, _v10, _v11) = match y {
                     ::core::option::Option::None => {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    ::core::option::Option::Some(_e4) => {
-                        let (_t5_0,) = _e4;
-                        let _vec6 = _t5_0;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (1i32, _ptr6, _len6)
+                    ::core::option::Option::Some(_e6) => {
+                        let (_t7_0,) = _e6;
+                        let (_ptr8, _len8) = ::witbind::rt::lend_str(_t7_0);
+                        (1i32, _ptr8, _len8)
                     }
                 };
-                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _v7, _v8, _v9, _ptr10) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 8, 4) };
-                let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                match _l11 {
+                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr4, _len4, _v9, _v10, _v11, _ptr12) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _l13 = unsafe { *_ptr12.cast::<u8>() };
+                match _l13 {
                     0 => {
-                        let _l12 = unsafe { *_ptr10.add(4).cast::<i8>() };
-                        let _l13 = unsafe { *_ptr10.add(5).cast::<i8>() };
-                        ::core::result::Result::Ok((_l12, _l13))
+                        let _l14 = unsafe { *_ptr12.add(4).cast::<i8>() };
+                        let _l15 = unsafe { *_ptr12.add(5).cast::<i8>() };
+                        ::core::result::Result::Ok((_l14, _l15))
                     }
                     1 => {
-                        let _l14 = unsafe { *_ptr10.add(4).cast::<*mut u8>() };
-                        let _l15 = unsafe { *_ptr10.add(8).cast::<usize>() };
-                        let _l16 = unsafe { *_ptr10.add(12).cast::<u32>() };
+                        let _l16 = unsafe { *_ptr12.add(12).cast::<u32>() };
                         ::core::result::Result::Err((
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _l15,
-                                        _l15,
-                                    ),
-                                )
-                            },
+                            unsafe { ::witbind::rt::take_string_at(_ptr12.add(4)) },
                             _l16,
                         ))
                     }
@@ -235,22 +181,12 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
-                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
                 (
                     (_l1, _l2),
                     (
-                        unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
-                        },
-                        (::witbind::rt::bool_lift(_l5),),
+                        unsafe { ::witbind::rt::take_string_at(ptr.add(4)) },
+                        (::witbind::rt::bool_lift(_l3),),
                     ),
                 )
             }

@@ -156,26 +156,21 @@ pub mod witbind_fixtures {
                         }
                     }
                     5 => {
-                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _base5 = _l3;
-                        let _len5 = _l4;
-                        for i in 0.._len5 {
-                            let _elem5 = unsafe { _base5.add(i * 24) };
-                            unsafe { _free_leaf(_elem5) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 24, 8) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _free4 = |_elem4: *mut u8| {
+                            unsafe { _free_leaf(_elem4) };
+                        };
+                        unsafe { ::witbind::rt::free_list(_list3, 24, 8, _free4) };
                     }
                     6 => {
-                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
-                        match _l6 {
+                        let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
+                        match _l5 {
                             0 => {
                                 unsafe { _free_leaf(ptr.add(16)) };
                             }
                             1 => {
-                                let _l7 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                                let _l8 = unsafe { *ptr.add(20).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
+                                let _list6 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                                unsafe { ::witbind::rt::free_array(_list6, 1, 1) };
                             }
                             _ => {}
                         }
@@ -195,26 +190,20 @@ pub mod witbind_fixtures {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
                     4 => {
-                        let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                     }
                     5 => {
-                        let _l4 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l5 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _base6 = _l4;
-                        let _len6 = _l5;
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len6, 1) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                     6 => {
-                        let _l7 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
+                        let _list5 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list5, 1, 1) };
                     }
                     7 => {
-                        let _l9 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                        let _l10 = unsafe { *ptr.add(16).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l9, _l10, 1) };
+                        let _list6 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                        unsafe { ::witbind::rt::free_array(_list6, 1, 1) };
                     }
                     _ => {}
                 }
@@ -249,15 +238,11 @@ pub mod witbind_fixtures {
                         }
                     }
                     5 => {
-                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _base5 = _l3;
-                        let _len5 = _l4;
-                        for i in 0.._len5 {
-                            let _elem5 = unsafe { _base5.add(i * 40) };
-                            unsafe { _free_branch(_elem5) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 40, 8) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _free4 = |_elem4: *mut u8| {
+                            unsafe { _free_branch(_elem4) };
+                        };
+                        unsafe { ::witbind::rt::free_list(_list3, 40, 8, _free4) };
                     }
                     _ => {}
                 }
@@ -271,21 +256,15 @@ pub mod witbind_fixtures {
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                 unsafe { _free_trunk(ptr.add(8)) };
-                let _l3 = unsafe { *ptr.add(72).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(76).cast::<usize>() };
-                let _base5 = _l3;
-                let _len5 = _l4;
-                for i in 0.._len5 {
-                    let _elem5 = unsafe { _base5.add(i * 16) };
-                    let _l6 = unsafe { *_elem5.cast::<*mut u8>() };
-                    let _l7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l6, _l7, 1) };
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 16, 4) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(72)) };
+                let _free3 = |_elem3: *mut u8| {
+                    let _list4 = unsafe { ::witbind::rt::list_at(_elem3) };
+                    unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+                };
+                unsafe { ::witbind::rt::free_list(_list2, 16, 4, _free3) };
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `trunk` in canonical ABI memory owns.
@@ -311,15 +290,11 @@ pub mod witbind_fixtures {
                         unsafe { _free_limb(ptr.add(8)) };
                     }
                     4 => {
-                        let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _base4 = _l2;
-                        let _len4 = _l3;
-                        for i in 0.._len4 {
-                            let _elem4 = unsafe { _base4.add(i * 56) };
-                            unsafe { _free_limb(_elem4) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len4 * 56, 8) };
+                        let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _free3 = |_elem3: *mut u8| {
+                            unsafe { _free_limb(_elem3) };
+                        };
+                        unsafe { ::witbind::rt::free_list(_list2, 56, 8, _free3) };
                     }
                     _ => {}
                 }
@@ -363,42 +338,28 @@ pub mod witbind_fixtures {
                         Branch::Maybe(_v8)
                     }
                     5 => {
-                        let _l9 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l10 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array11 = _l9;
-                        let _len11 = _l10;
-                        let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                        for i in 0.._len11 {
-                            let _base11 = unsafe { _array11.add(i * 24) };
-                            let _v12 = unsafe { _lift_leaf(_base11) };
-                            _list11.push(_v12);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 24, 8) };
-                        Branch::Many(_list11)
+                        let _list9 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _lift10 = |_base10: *mut u8| unsafe { _lift_leaf(_base10) };
+                        let _list12 = unsafe {
+                            ::witbind::rt::lift_list(_list9, 24, 8, _lift10)
+                        };
+                        Branch::Many(_list12)
                     }
                     6 => {
                         let _l13 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v17 = match _l13 {
+                        let _v15 = match _l13 {
                             0 => {
                                 let _v14 = unsafe { _lift_leaf(ptr.add(16)) };
                                 ::core::result::Result::Ok(_v14)
                             }
                             1 => {
-                                let _l15 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                                let _l16 = unsafe { *ptr.add(20).cast::<usize>() };
                                 ::core::result::Result::Err(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l15.cast::<u8>(),
-                                            _l16,
-                                            _l16,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(16))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        Branch::Checked(_v17)
+                        Branch::Checked(_v15)
                     }
                     7 => Branch::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -489,48 +450,37 @@ pub mod witbind_fixtures {
                     }
                     5 => {
                         let _c12 = (unsafe { (arg2).assume_init() } as i64) as usize;
-                        let _array13 = arg1;
-                        let _len13 = _c12;
-                        let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
-                        for i in 0.._len13 {
-                            let _base13 = unsafe { _array13.add(i * 24) };
-                            let _v14 = unsafe { _lift_leaf(_base13) };
-                            _list13.push(_v14);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 24, 8) };
-                        Branch::Many(_list13)
+                        let _lift13 = |_base13: *mut u8| unsafe { _lift_leaf(_base13) };
+                        let _list15 = unsafe {
+                            ::witbind::rt::lift_list((arg1, _c12), 24, 8, _lift13)
+                        };
+                        Branch::Many(_list15)
                     }
                     6 => {
-                        let _c15 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
-                        let _v18 = match (arg1) as usize as i32 {
+                        let _c16 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
+                        let _v19 = match (arg1) as usize as i32 {
                             0 => {
-                                let _v16 = unsafe {
+                                let _v17 = unsafe {
                                     _lift_flat_leaf(
-                                        (_c15) as usize as i32,
+                                        (_c16) as usize as i32,
                                         arg3,
                                         arg4,
                                         arg5,
                                         arg6,
                                     )
                                 };
-                                ::core::result::Result::Ok(_v16)
+                                ::core::result::Result::Ok(_v17)
                             }
                             1 => {
-                                let _c17 = (unsafe { (arg3).assume_init() } as i64)
+                                let _c18 = (unsafe { (arg3).assume_init() } as i64)
                                     as usize;
                                 ::core::result::Result::Err(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _c15.cast::<u8>(),
-                                            _c17,
-                                            _c17,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string(_c16, _c18)
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        Branch::Checked(_v18)
+                        Branch::Checked(_v19)
                     }
                     7 => Branch::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -568,59 +518,31 @@ pub mod witbind_fixtures {
                     }
                     4 => {
                         let _c4 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        let _len5 = (arg2) as usize;
                         Leaf::Text(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _c4.cast::<u8>(),
-                                    _len5,
-                                    _len5,
-                                ),
-                            )
+                            ::witbind::rt::take_string(_c4, (arg2) as usize)
                         })
                     }
                     5 => {
-                        let _c6 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        let _len7 = (arg2) as usize;
-                        let _list8 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _c6.cast::<u8>(),
-                                _len7,
-                                _len7,
-                            )
-                        };
-                        Leaf::Bytes(_list8)
+                        let _c5 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        Leaf::Bytes(unsafe {
+                            ::witbind::rt::take_list::<u8>(_c5, (arg2) as usize)
+                        })
                     }
                     6 => {
-                        let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                        let _len10 = (arg2) as usize;
+                        let _c6 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
                         Leaf::Located(Span {
                             file: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _c9.cast::<u8>(),
-                                        _len10,
-                                        _len10,
-                                    ),
-                                )
+                                ::witbind::rt::take_string(_c6, (arg2) as usize)
                             },
                             start: (arg3) as i32 as u32,
                             end: arg4 as u32,
                         })
                     }
                     7 => {
-                        let _c11 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        let _c7 = (unsafe { (arg1).assume_init() } as i64) as i32;
                         Leaf::Pair((
-                            _c11 as u32,
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg2.cast::<u8>(),
-                                        arg3,
-                                        arg3,
-                                    ),
-                                )
-                            },
+                            _c7 as u32,
+                            unsafe { ::witbind::rt::take_string(arg2, arg3) },
                         ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -729,16 +651,18 @@ pub mod witbind_fixtures {
                         Limb::Maybe(_v11)
                     }
                     5 => {
-                        let _array12 = arg1;
-                        let _len12 = (arg2) as usize;
-                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base12 = unsafe { _array12.add(i * 40) };
-                            let _v13 = unsafe { _lift_branch(_base12) };
-                            _list12.push(_v13);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 40, 8) };
-                        Limb::Many(_list12)
+                        let _lift12 = |_base12: *mut u8| unsafe {
+                            _lift_branch(_base12)
+                        };
+                        let _list14 = unsafe {
+                            ::witbind::rt::lift_list(
+                                (arg1, (arg2) as usize),
+                                40,
+                                8,
+                                _lift12,
+                            )
+                        };
+                        Limb::Many(_list14)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -781,43 +705,22 @@ pub mod witbind_fixtures {
                         arg11,
                     )
                 };
-                let _array2 = arg12;
-                let _len2 = arg13;
-                let mut _list2 = ::witbind::rt::Vec::with_capacity(_len2);
-                for i in 0.._len2 {
-                    let _base2 = unsafe { _array2.add(i * 16) };
-                    let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                    let _l5 = unsafe { *_base2.add(8).cast::<u32>() };
-                    let _l6 = unsafe { *_base2.add(12).cast::<u32>() };
-                    _list2
-                        .push(Span {
-                            file: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
-                            },
-                            start: _l5,
-                            end: _l6,
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
+                let _lift2 = |_base2: *mut u8| {
+                    let _l3 = unsafe { *_base2.add(8).cast::<u32>() };
+                    let _l4 = unsafe { *_base2.add(12).cast::<u32>() };
+                    Span {
+                        file: unsafe { ::witbind::rt::take_string_at(_base2) },
+                        start: _l3,
+                        end: _l4,
+                    }
+                };
+                let _list5 = unsafe {
+                    ::witbind::rt::lift_list((arg12, arg13), 16, 4, _lift2)
+                };
                 Tree {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                arg0.cast::<u8>(),
-                                arg1,
-                                arg1,
-                            ),
-                        )
-                    },
+                    name: unsafe { ::witbind::rt::take_string(arg0, arg1) },
                     root: _v1,
-                    spans: _list2,
+                    spans: _list5,
                 }
             }
             #[allow(clippy::too_many_arguments)]
@@ -906,16 +809,16 @@ pub mod witbind_fixtures {
                         Trunk::D(_v4)
                     }
                     4 => {
-                        let _array5 = arg1;
-                        let _len5 = (arg2) as usize;
-                        let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                        for i in 0.._len5 {
-                            let _base5 = unsafe { _array5.add(i * 56) };
-                            let _v6 = unsafe { _lift_limb(_base5) };
-                            _list5.push(_v6);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 56, 8) };
-                        Trunk::Many(_list5)
+                        let _lift5 = |_base5: *mut u8| unsafe { _lift_limb(_base5) };
+                        let _list7 = unsafe {
+                            ::witbind::rt::lift_list(
+                                (arg1, (arg2) as usize),
+                                56,
+                                8,
+                                _lift5,
+                            )
+                        };
+                        Trunk::Many(_list7)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -943,65 +846,26 @@ pub mod witbind_fixtures {
                         let _l4 = unsafe { *ptr.add(8).cast::<f64>() };
                         Leaf::Float(_l4)
                     }
-                    4 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                        Leaf::Text(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
+                    4 => Leaf::Text(unsafe { ::witbind::rt::take_string_at(ptr.add(8)) }),
+                    5 => {
+                        Leaf::Bytes(unsafe {
+                            ::witbind::rt::take_list_at::<u8>(ptr.add(8))
                         })
                     }
-                    5 => {
-                        let _l7 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _list9 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            )
-                        };
-                        Leaf::Bytes(_list9)
-                    }
                     6 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _l12 = unsafe { *ptr.add(16).cast::<u32>() };
-                        let _l13 = unsafe { *ptr.add(20).cast::<u32>() };
+                        let _l5 = unsafe { *ptr.add(16).cast::<u32>() };
+                        let _l6 = unsafe { *ptr.add(20).cast::<u32>() };
                         Leaf::Located(Span {
-                            file: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l10.cast::<u8>(),
-                                        _l11,
-                                        _l11,
-                                    ),
-                                )
-                            },
-                            start: _l12,
-                            end: _l13,
+                            file: unsafe { ::witbind::rt::take_string_at(ptr.add(8)) },
+                            start: _l5,
+                            end: _l6,
                         })
                     }
                     7 => {
-                        let _l14 = unsafe { *ptr.add(8).cast::<u32>() };
-                        let _l15 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                        let _l16 = unsafe { *ptr.add(16).cast::<usize>() };
+                        let _l7 = unsafe { *ptr.add(8).cast::<u32>() };
                         Leaf::Pair((
-                            _l14,
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l15.cast::<u8>(),
-                                        _l16,
-                                        _l16,
-                                    ),
-                                )
-                            },
+                            _l7,
+                            unsafe { ::witbind::rt::take_string_at(ptr.add(12)) },
                         ))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1046,18 +910,14 @@ pub mod witbind_fixtures {
                         Limb::Maybe(_v8)
                     }
                     5 => {
-                        let _l9 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l10 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array11 = _l9;
-                        let _len11 = _l10;
-                        let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                        for i in 0.._len11 {
-                            let _base11 = unsafe { _array11.add(i * 40) };
-                            let _v12 = unsafe { _lift_branch(_base11) };
-                            _list11.push(_v12);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 40, 8) };
-                        Limb::Many(_list11)
+                        let _list9 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _lift10 = |_base10: *mut u8| unsafe {
+                            _lift_branch(_base10)
+                        };
+                        let _list12 = unsafe {
+                            ::witbind::rt::lift_list(_list9, 40, 8, _lift10)
+                        };
+                        Limb::Many(_list12)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1070,47 +930,21 @@ pub mod witbind_fixtures {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_tree(ptr: *mut u8) -> Tree {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _v3 = unsafe { _lift_trunk(ptr.add(8)) };
-                let _l4 = unsafe { *ptr.add(72).cast::<*mut u8>() };
-                let _l5 = unsafe { *ptr.add(76).cast::<usize>() };
-                let _array6 = _l4;
-                let _len6 = _l5;
-                let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                for i in 0.._len6 {
-                    let _base6 = unsafe { _array6.add(i * 16) };
-                    let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                    let _l9 = unsafe { *_base6.add(8).cast::<u32>() };
-                    let _l10 = unsafe { *_base6.add(12).cast::<u32>() };
-                    _list6
-                        .push(Span {
-                            file: unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l7.cast::<u8>(),
-                                        _l8,
-                                        _l8,
-                                    ),
-                                )
-                            },
-                            start: _l9,
-                            end: _l10,
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 16, 4) };
+                let _v1 = unsafe { _lift_trunk(ptr.add(8)) };
+                let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(72)) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.add(8).cast::<u32>() };
+                    let _l5 = unsafe { *_base3.add(12).cast::<u32>() };
+                    Span {
+                        file: unsafe { ::witbind::rt::take_string_at(_base3) },
+                        start: _l4,
+                        end: _l5,
+                    }
+                };
+                let _list6 = unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) };
                 Tree {
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l1.cast::<u8>(),
-                                _l2,
-                                _l2,
-                            ),
-                        )
-                    },
-                    root: _v3,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    root: _v1,
                     spans: _list6,
                 }
             }
@@ -1141,18 +975,12 @@ pub mod witbind_fixtures {
                         Trunk::D(_v5)
                     }
                     4 => {
-                        let _l6 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l7 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array8 = _l6;
-                        let _len8 = _l7;
-                        let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
-                        for i in 0.._len8 {
-                            let _base8 = unsafe { _array8.add(i * 56) };
-                            let _v9 = unsafe { _lift_limb(_base8) };
-                            _list8.push(_v9);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 56, 8) };
-                        Trunk::Many(_list8)
+                        let _list6 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _lift7 = |_base7: *mut u8| unsafe { _lift_limb(_base7) };
+                        let _list9 = unsafe {
+                            ::witbind::rt::lift_list(_list6, 56, 8, _lift7)
+                        };
+                        Trunk::Many(_list9)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -1199,31 +1027,34 @@ pub mod witbind_fixtures {
                     }
                     Branch::Many(_e8) => {
                         unsafe { *ptr.cast::<u8>() = 5 };
-                        let _vec9 = _e8;
-                        let _len9 = _vec9.len();
-                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 24, 8) };
-                        for (i, _e9) in _vec9.iter().enumerate() {
-                            let _base9 = unsafe { _array9.add(i * 24) };
-                            unsafe { _lower_leaf(&_e9, _base9) };
-                        }
-                        _cleanup_list.push((_array9, _len9 * 24, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
+                        let (_array10, _len10) = ::witbind::rt::lower_list(
+                            _e8.iter(),
+                            24,
+                            8,
+                            |_e9, _base10| {
+                                unsafe { _lower_leaf(&_e9, _base10) };
+                            },
+                        );
+                        _cleanup_list.push((_array10, _len10 * 24, 8));
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(8), (_array10, _len10))
+                        };
                     }
-                    Branch::Checked(_e10) => {
+                    Branch::Checked(_e11) => {
                         unsafe { *ptr.cast::<u8>() = 6 };
-                        match _e10 {
-                            ::core::result::Result::Ok(_e11) => {
+                        match _e11 {
+                            ::core::result::Result::Ok(_e12) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                unsafe { _lower_leaf(&_e11, ptr.add(16)) };
+                                unsafe { _lower_leaf(&_e12, ptr.add(16)) };
                             }
-                            ::core::result::Result::Err(_e12) => {
+                            ::core::result::Result::Err(_e13) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                let _vec13 = _e12;
-                                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                                let _len13 = _vec13.len();
-                                unsafe { *ptr.add(20).cast::<usize>() = _len13 };
-                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr13 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(16),
+                                        ::witbind::rt::lend_str(_e13),
+                                    )
+                                };
                             }
                         }
                     }
@@ -1246,7 +1077,7 @@ pub mod witbind_fixtures {
                 usize,
                 i32,
             ) {
-                let (_v57, _v58, _v59, _v60, _v61, _v62, _v63) = match value {
+                let (_v59, _v60, _v61, _v62, _v63, _v64, _v65) = match value {
                     Branch::First(_e1) => {
                         let (_v2, _v3, _v4, _v5, _v6) = _lower_flat_leaf(&_e1);
                         (
@@ -1325,42 +1156,40 @@ pub mod witbind_fixtures {
                         )
                     }
                     Branch::Many(_e39) => {
-                        let _vec40 = _e39;
-                        let _len40 = _vec40.len();
-                        let _array40 = unsafe {
-                            ::witbind::rt::alloc_list(_len40, 24, 8)
-                        };
-                        for (i, _e40) in _vec40.iter().enumerate() {
-                            let _base40 = unsafe { _array40.add(i * 24) };
-                            unsafe { _lower_leaf(&_e40, _base40) };
-                        }
-                        _cleanup_list.push((_array40, _len40 * 24, 8));
+                        let (_array41, _len41) = ::witbind::rt::lower_list(
+                            _e39.iter(),
+                            24,
+                            8,
+                            |_e40, _base41| {
+                                unsafe { _lower_leaf(&_e40, _base41) };
+                            },
+                        );
+                        _cleanup_list.push((_array41, _len41 * 24, 8));
+                        let (_ptr42, _len42) = (_array41, _len41);
                         (
                             5i32,
-                            _array40,
-                            ::core::mem::MaybeUninit::new(((_len40) as i64) as u64),
+                            _ptr42,
+                            ::core::mem::MaybeUninit::new(((_len42) as i64) as u64),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::ptr::null_mut::<u8>(),
                             0usize,
                             0i32,
                         )
                     }
-                    Branch::Checked(_e41) => {
-                        let (_v50, _v51, _v52, _v53, _v54, _v55) = match _e41 {
-                            ::core::result::Result::Ok(_e42) => {
-                                let (_v43, _v44, _v45, _v46, _v47) = _lower_flat_leaf(
-                                    &_e42,
+                    Branch::Checked(_e43) => {
+                        let (_v52, _v53, _v54, _v55, _v56, _v57) = match _e43 {
+                            ::core::result::Result::Ok(_e44) => {
+                                let (_v45, _v46, _v47, _v48, _v49) = _lower_flat_leaf(
+                                    &_e44,
                                 );
-                                (0i32, (_v43) as usize as *mut u8, _v44, _v45, _v46, _v47)
+                                (0i32, (_v45) as usize as *mut u8, _v46, _v47, _v48, _v49)
                             }
-                            ::core::result::Result::Err(_e48) => {
-                                let _vec49 = _e48;
-                                let _ptr49 = _vec49.as_ptr().cast::<u8>().cast_mut();
-                                let _len49 = _vec49.len();
+                            ::core::result::Result::Err(_e50) => {
+                                let (_ptr51, _len51) = ::witbind::rt::lend_str(_e50);
                                 (
                                     1i32,
-                                    _ptr49,
-                                    ::core::mem::MaybeUninit::new(((_len49) as i64) as u64),
+                                    _ptr51,
+                                    ::core::mem::MaybeUninit::new(((_len51) as i64) as u64),
                                     ::core::ptr::null_mut::<u8>(),
                                     0usize,
                                     0i32,
@@ -1369,12 +1198,12 @@ pub mod witbind_fixtures {
                         };
                         (
                             6i32,
-                            (_v50) as usize as *mut u8,
-                            ::witbind::rt::ptr_to_p64(_v51),
-                            _v52,
-                            _v53,
+                            (_v52) as usize as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_v53),
                             _v54,
                             _v55,
+                            _v56,
+                            _v57,
                         )
                     }
                     Branch::Empty => {
@@ -1389,7 +1218,7 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                (_v57, _v58, _v59, _v60, _v61, _v62, _v63)
+                (_v59, _v60, _v61, _v62, _v63, _v64, _v65)
             }
             /// A lent `leaf` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_leaf(
@@ -1439,9 +1268,7 @@ pub mod witbind_fixtures {
                         )
                     }
                     Leaf::Text(_e5) => {
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
+                        let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
                         (
                             4i32,
                             ::witbind::rt::ptr_to_p64(_ptr6),
@@ -1451,9 +1278,7 @@ pub mod witbind_fixtures {
                         )
                     }
                     Leaf::Bytes(_e7) => {
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
+                        let (_ptr8, _len8) = ::witbind::rt::lend_list(_e7);
                         (
                             5i32,
                             ::witbind::rt::ptr_to_p64(_ptr8),
@@ -1464,9 +1289,7 @@ pub mod witbind_fixtures {
                     }
                     Leaf::Located(_e9) => {
                         let Span { file: _f10, start: _f11, end: _f12 } = _e9;
-                        let _vec13 = _f10;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
+                        let (_ptr13, _len13) = ::witbind::rt::lend_str(_f10);
                         (
                             6i32,
                             ::witbind::rt::ptr_to_p64(_ptr13),
@@ -1477,9 +1300,7 @@ pub mod witbind_fixtures {
                     }
                     Leaf::Pair(_e14) => {
                         let (_t15_0, _t15_1) = _e14;
-                        let _vec16 = _t15_1;
-                        let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                        let _len16 = _vec16.len();
+                        let (_ptr16, _len16) = ::witbind::rt::lend_str(_t15_1);
                         (
                             7i32,
                             ::core::mem::MaybeUninit::new(
@@ -1509,7 +1330,7 @@ pub mod witbind_fixtures {
                 usize,
                 i32,
             ) {
-                let (_v53, _v54, _v55, _v56, _v57, _v58, _v59, _v60, _v61) = match value {
+                let (_v55, _v56, _v57, _v58, _v59, _v60, _v61, _v62, _v63) = match value {
                     Limb::A(_e1) => {
                         let (_v2, _v3, _v4, _v5, _v6, _v7, _v8) = _lower_flat_branch(
                             &_e1,
@@ -1613,20 +1434,20 @@ pub mod witbind_fixtures {
                         )
                     }
                     Limb::Many(_e51) => {
-                        let _vec52 = _e51;
-                        let _len52 = _vec52.len();
-                        let _array52 = unsafe {
-                            ::witbind::rt::alloc_list(_len52, 40, 8)
-                        };
-                        for (i, _e52) in _vec52.iter().enumerate() {
-                            let _base52 = unsafe { _array52.add(i * 40) };
-                            unsafe { _lower_branch(&_e52, _base52, _cleanup_list) };
-                        }
-                        _cleanup_list.push((_array52, _len52 * 40, 8));
+                        let (_array53, _len53) = ::witbind::rt::lower_list(
+                            _e51.iter(),
+                            40,
+                            8,
+                            |_e52, _base53| {
+                                unsafe { _lower_branch(&_e52, _base53, _cleanup_list) };
+                            },
+                        );
+                        _cleanup_list.push((_array53, _len53 * 40, 8));
+                        let (_ptr54, _len54) = (_array53, _len53);
                         (
                             5i32,
-                            _array52,
-                            (_len52) as *mut u8,
+                            _ptr54,
+                            (_len54) as *mut u8,
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
@@ -1636,7 +1457,7 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                (_v53, _v54, _v55, _v56, _v57, _v58, _v59, _v60, _v61)
+                (_v55, _v56, _v57, _v58, _v59, _v60, _v61, _v62, _v63)
             }
             #[allow(clippy::needless_borrow)]
             /// A lent `tree` as its core values (its lists and strings point into `value`).
@@ -1660,32 +1481,33 @@ pub mod witbind_fixtures {
                 usize,
             ) {
                 let Tree { name: _f1, root: _f2, spans: _f3 } = value;
-                let _vec4 = _f1;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(_f1);
                 let (_v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14) = _lower_flat_trunk(
                     &_f2,
                     _cleanup_list,
                 );
-                let _vec15 = _f3;
-                let _len15 = _vec15.len();
-                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 16, 4) };
-                for (i, _e15) in _vec15.iter().enumerate() {
-                    let _base15 = unsafe { _array15.add(i * 16) };
-                    let Span { file: _f16, start: _f17, end: _f18 } = _e15;
-                    let _vec19 = _f16;
-                    let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                    let _len19 = _vec19.len();
-                    unsafe { *_base15.add(4).cast::<usize>() = _len19 };
-                    unsafe { *_base15.cast::<*mut u8>() = _ptr19 };
-                    unsafe {
-                        *_base15.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f17)
-                    };
-                    unsafe {
-                        *_base15.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f18)
-                    };
-                }
-                _cleanup_list.push((_array15, _len15 * 16, 4));
+                let (_array16, _len16) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    16,
+                    4,
+                    |_e15, _base16| {
+                        let Span { file: _f17, start: _f18, end: _f19 } = _e15;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base16,
+                                ::witbind::rt::lend_str(_f17),
+                            )
+                        };
+                        unsafe {
+                            *_base16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f18)
+                        };
+                        unsafe {
+                            *_base16.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f19)
+                        };
+                    },
+                );
+                _cleanup_list.push((_array16, _len16 * 16, 4));
+                let (_ptr20, _len20) = (_array16, _len16);
                 (
                     _ptr4,
                     _len4,
@@ -1699,8 +1521,8 @@ pub mod witbind_fixtures {
                     _v12,
                     _v13,
                     _v14,
-                    _array15,
-                    _len15,
+                    _ptr20,
+                    _len20,
                 )
             }
             #[allow(clippy::needless_borrow)]
@@ -1720,7 +1542,7 @@ pub mod witbind_fixtures {
                 usize,
                 i32,
             ) {
-                let (_v43, _v44, _v45, _v46, _v47, _v48, _v49, _v50, _v51, _v52) = match value {
+                let (_v45, _v46, _v47, _v48, _v49, _v50, _v51, _v52, _v53, _v54) = match value {
                     Trunk::A(_e1) => {
                         let (_v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10) = _lower_flat_limb(
                             &_e1,
@@ -1794,20 +1616,20 @@ pub mod witbind_fixtures {
                         )
                     }
                     Trunk::Many(_e41) => {
-                        let _vec42 = _e41;
-                        let _len42 = _vec42.len();
-                        let _array42 = unsafe {
-                            ::witbind::rt::alloc_list(_len42, 56, 8)
-                        };
-                        for (i, _e42) in _vec42.iter().enumerate() {
-                            let _base42 = unsafe { _array42.add(i * 56) };
-                            unsafe { _lower_limb(&_e42, _base42, _cleanup_list) };
-                        }
-                        _cleanup_list.push((_array42, _len42 * 56, 8));
+                        let (_array43, _len43) = ::witbind::rt::lower_list(
+                            _e41.iter(),
+                            56,
+                            8,
+                            |_e42, _base43| {
+                                unsafe { _lower_limb(&_e42, _base43, _cleanup_list) };
+                            },
+                        );
+                        _cleanup_list.push((_array43, _len43 * 56, 8));
+                        let (_ptr44, _len44) = (_array43, _len43);
                         (
                             4i32,
-                            _array42,
-                            (_len42) as *mut u8,
+                            _ptr44,
+                            (_len44) as *mut u8,
                             ::core::ptr::null_mut::<u8>(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
                             ::core::mem::MaybeUninit::<u64>::zeroed(),
@@ -1818,7 +1640,7 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                (_v43, _v44, _v45, _v46, _v47, _v48, _v49, _v50, _v51, _v52)
+                (_v45, _v46, _v47, _v48, _v49, _v50, _v51, _v52, _v53, _v54)
             }
             /// Lowers a lent `leaf` into canonical ABI memory.
             ///
@@ -1850,46 +1672,50 @@ pub mod witbind_fixtures {
                     }
                     Leaf::Text(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::lend_str(_e5),
+                            )
+                        };
                     }
-                    Leaf::Bytes(_e7) => {
+                    Leaf::Bytes(_e6) => {
                         unsafe { *ptr.cast::<u8>() = 5 };
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::lend_list(_e6),
+                            )
+                        };
                     }
-                    Leaf::Located(_e9) => {
+                    Leaf::Located(_e7) => {
                         unsafe { *ptr.cast::<u8>() = 6 };
-                        let Span { file: _f10, start: _f11, end: _f12 } = _e9;
-                        let _vec13 = _f10;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len13 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
+                        let Span { file: _f8, start: _f9, end: _f10 } = _e7;
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f11)
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::lend_str(_f8),
+                            )
                         };
                         unsafe {
-                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
+                        };
+                        unsafe {
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10)
                         };
                     }
-                    Leaf::Pair(_e14) => {
+                    Leaf::Pair(_e11) => {
                         unsafe { *ptr.cast::<u8>() = 7 };
-                        let (_t15_0, _t15_1) = _e14;
+                        let (_t12_0, _t12_1) = _e11;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t15_0)
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t12_0)
                         };
-                        let _vec16 = _t15_1;
-                        let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                        let _len16 = _vec16.len();
-                        unsafe { *ptr.add(16).cast::<usize>() = _len16 };
-                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr16 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(12),
+                                ::witbind::rt::lend_str(_t12_1),
+                            )
+                        };
                     }
                 }
             }
@@ -1935,16 +1761,18 @@ pub mod witbind_fixtures {
                     }
                     Limb::Many(_e8) => {
                         unsafe { *ptr.cast::<u8>() = 5 };
-                        let _vec9 = _e8;
-                        let _len9 = _vec9.len();
-                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 40, 8) };
-                        for (i, _e9) in _vec9.iter().enumerate() {
-                            let _base9 = unsafe { _array9.add(i * 40) };
-                            unsafe { _lower_branch(&_e9, _base9, _cleanup_list) };
-                        }
-                        _cleanup_list.push((_array9, _len9 * 40, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
+                        let (_array10, _len10) = ::witbind::rt::lower_list(
+                            _e8.iter(),
+                            40,
+                            8,
+                            |_e9, _base10| {
+                                unsafe { _lower_branch(&_e9, _base10, _cleanup_list) };
+                            },
+                        );
+                        _cleanup_list.push((_array10, _len10 * 40, 8));
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(8), (_array10, _len10))
+                        };
                     }
                 }
             }
@@ -1985,33 +1813,33 @@ pub mod witbind_fixtures {
                     }
                     Branch::Many(_e8) => {
                         unsafe { *ptr.cast::<u8>() = 5 };
-                        let _vec9 = _e8;
-                        let _len9 = _vec9.len();
-                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 24, 8) };
-                        for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec9)
-                            .enumerate()
-                        {
-                            let _base9 = unsafe { _array9.add(i * 24) };
-                            unsafe { _lower_owned_leaf(_e9, _base9) };
-                        }
-                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
+                        let (_array10, _len10) = ::witbind::rt::lower_list(
+                            ::core::iter::IntoIterator::into_iter(_e8),
+                            24,
+                            8,
+                            |_e9, _base10| {
+                                unsafe { _lower_owned_leaf(_e9, _base10) };
+                            },
+                        );
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(8), (_array10, _len10))
+                        };
                     }
-                    Branch::Checked(_e10) => {
+                    Branch::Checked(_e11) => {
                         unsafe { *ptr.cast::<u8>() = 6 };
-                        match _e10 {
-                            ::core::result::Result::Ok(_e11) => {
+                        match _e11 {
+                            ::core::result::Result::Ok(_e12) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                unsafe { _lower_owned_leaf(_e11, ptr.add(16)) };
+                                unsafe { _lower_owned_leaf(_e12, ptr.add(16)) };
                             }
-                            ::core::result::Result::Err(_e12) => {
+                            ::core::result::Result::Err(_e13) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                let _vec13 = (_e12).into_bytes().into_boxed_slice();
-                                let _len13 = _vec13.len();
-                                let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(20).cast::<usize>() = _len13 };
-                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr13 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(16),
+                                        ::witbind::rt::give_string(_e13),
+                                    )
+                                };
                             }
                         }
                     }
@@ -2050,46 +1878,50 @@ pub mod witbind_fixtures {
                     }
                     Leaf::Text(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
-                        let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                        let _len6 = _vec6.len();
-                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::give_string(_e5),
+                            )
+                        };
                     }
-                    Leaf::Bytes(_e7) => {
+                    Leaf::Bytes(_e6) => {
                         unsafe { *ptr.cast::<u8>() = 5 };
-                        let _vec8 = (_e7).into_boxed_slice();
-                        let _len8 = _vec8.len();
-                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::give_list(_e6),
+                            )
+                        };
                     }
-                    Leaf::Located(_e9) => {
+                    Leaf::Located(_e7) => {
                         unsafe { *ptr.cast::<u8>() = 6 };
-                        let Span { file: _f10, start: _f11, end: _f12 } = _e9;
-                        let _vec13 = (_f10).into_bytes().into_boxed_slice();
-                        let _len13 = _vec13.len();
-                        let _ptr13 = ::witbind::rt::Box::into_raw(_vec13).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len13 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
+                        let Span { file: _f8, start: _f9, end: _f10 } = _e7;
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f11)
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::give_string(_f8),
+                            )
                         };
                         unsafe {
-                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
+                        };
+                        unsafe {
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10)
                         };
                     }
-                    Leaf::Pair(_e14) => {
+                    Leaf::Pair(_e11) => {
                         unsafe { *ptr.cast::<u8>() = 7 };
-                        let (_t15_0, _t15_1) = _e14;
+                        let (_t12_0, _t12_1) = _e11;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t15_0)
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t12_0)
                         };
-                        let _vec16 = (_t15_1).into_bytes().into_boxed_slice();
-                        let _len16 = _vec16.len();
-                        let _ptr16 = ::witbind::rt::Box::into_raw(_vec16).cast::<u8>();
-                        unsafe { *ptr.add(16).cast::<usize>() = _len16 };
-                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr16 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(12),
+                                ::witbind::rt::give_string(_t12_1),
+                            )
+                        };
                     }
                 }
             }
@@ -2130,17 +1962,17 @@ pub mod witbind_fixtures {
                     }
                     Limb::Many(_e8) => {
                         unsafe { *ptr.cast::<u8>() = 5 };
-                        let _vec9 = _e8;
-                        let _len9 = _vec9.len();
-                        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 40, 8) };
-                        for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec9)
-                            .enumerate()
-                        {
-                            let _base9 = unsafe { _array9.add(i * 40) };
-                            unsafe { _lower_owned_branch(_e9, _base9) };
-                        }
-                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array9 };
+                        let (_array10, _len10) = ::witbind::rt::lower_list(
+                            ::core::iter::IntoIterator::into_iter(_e8),
+                            40,
+                            8,
+                            |_e9, _base10| {
+                                unsafe { _lower_owned_branch(_e9, _base10) };
+                            },
+                        );
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(8), (_array10, _len10))
+                        };
                     }
                 }
             }
@@ -2151,31 +1983,31 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_tree(value: Tree, ptr: *mut u8) {
                 let Tree { name: _f1, root: _f2, spans: _f3 } = value;
-                let _vec4 = (_f1).into_bytes().into_boxed_slice();
-                let _len4 = _vec4.len();
-                let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1))
+                };
                 unsafe { _lower_owned_trunk(_f2, ptr.add(8)) };
-                let _vec5 = _f3;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
-                for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
-                    let _base5 = unsafe { _array5.add(i * 16) };
-                    let Span { file: _f6, start: _f7, end: _f8 } = _e5;
-                    let _vec9 = (_f6).into_bytes().into_boxed_slice();
-                    let _len9 = _vec9.len();
-                    let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len9 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
-                    unsafe { *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
-                    unsafe {
-                        *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
-                    };
-                }
-                unsafe { *ptr.add(76).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(72).cast::<*mut u8>() = _array5 };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(_f3),
+                    16,
+                    4,
+                    |_e4, _base5| {
+                        let Span { file: _f6, start: _f7, end: _f8 } = _e4;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::give_string(_f6),
+                            )
+                        };
+                        unsafe {
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
+                        };
+                        unsafe {
+                            *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(ptr.add(72), (_array5, _len5)) };
             }
             /// Lowers a `trunk` into canonical ABI memory, handing it over.
             ///
@@ -2202,17 +2034,17 @@ pub mod witbind_fixtures {
                     }
                     Trunk::Many(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
-                        let _vec6 = _e5;
-                        let _len6 = _vec6.len();
-                        let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 56, 8) };
-                        for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec6)
-                            .enumerate()
-                        {
-                            let _base6 = unsafe { _array6.add(i * 56) };
-                            unsafe { _lower_owned_limb(_e6, _base6) };
-                        }
-                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array6 };
+                        let (_array7, _len7) = ::witbind::rt::lower_list(
+                            ::core::iter::IntoIterator::into_iter(_e5),
+                            56,
+                            8,
+                            |_e6, _base7| {
+                                unsafe { _lower_owned_limb(_e6, _base7) };
+                            },
+                        );
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(8), (_array7, _len7))
+                        };
                     }
                 }
             }
@@ -2228,31 +2060,30 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Tree { name: _f1, root: _f2, spans: _f3 } = value;
-                let _vec4 = _f1;
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len4 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
                 unsafe { _lower_trunk(&_f2, ptr.add(8), _cleanup_list) };
-                let _vec5 = _f3;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 16, 4) };
-                for (i, _e5) in _vec5.iter().enumerate() {
-                    let _base5 = unsafe { _array5.add(i * 16) };
-                    let Span { file: _f6, start: _f7, end: _f8 } = _e5;
-                    let _vec9 = _f6;
-                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                    let _len9 = _vec9.len();
-                    unsafe { *_base5.add(4).cast::<usize>() = _len9 };
-                    unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
-                    unsafe { *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
-                    unsafe {
-                        *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
-                    };
-                }
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f3.iter(),
+                    16,
+                    4,
+                    |_e4, _base5| {
+                        let Span { file: _f6, start: _f7, end: _f8 } = _e4;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_f6),
+                            )
+                        };
+                        unsafe {
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
+                        };
+                        unsafe {
+                            *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                        };
+                    },
+                );
                 _cleanup_list.push((_array5, _len5 * 16, 4));
-                unsafe { *ptr.add(76).cast::<usize>() = _len5 };
-                unsafe { *ptr.add(72).cast::<*mut u8>() = _array5 };
+                unsafe { ::witbind::rt::store_list(ptr.add(72), (_array5, _len5)) };
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `trunk` into canonical ABI memory.
@@ -2284,16 +2115,18 @@ pub mod witbind_fixtures {
                     }
                     Trunk::Many(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
-                        let _vec6 = _e5;
-                        let _len6 = _vec6.len();
-                        let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 56, 8) };
-                        for (i, _e6) in _vec6.iter().enumerate() {
-                            let _base6 = unsafe { _array6.add(i * 56) };
-                            unsafe { _lower_limb(&_e6, _base6, _cleanup_list) };
-                        }
-                        _cleanup_list.push((_array6, _len6 * 56, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array6 };
+                        let (_array7, _len7) = ::witbind::rt::lower_list(
+                            _e5.iter(),
+                            56,
+                            8,
+                            |_e6, _base7| {
+                                unsafe { _lower_limb(&_e6, _base7, _cleanup_list) };
+                            },
+                        );
+                        _cleanup_list.push((_array7, _len7 * 56, 8));
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(8), (_array7, _len7))
+                        };
                     }
                 }
             }
@@ -2311,10 +2144,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:type-tree/api", "get", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 unsafe { super::types::_lift_tree(_ptr1) }
             }
@@ -2375,9 +2206,7 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:type-tree/api", "echo", (ptr, len, i32, ptr, ptr,
                     ptr, p64, p64, p64, ptr, len, i32, ptr, len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
@@ -2397,7 +2226,7 @@ pub mod witbind_fixtures {
                     _v13,
                     _v14,
                 ) = super::types::_lower_flat_tree(&t, &mut _cleanup_list);
-                let _ptr15 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr15 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _v1,
@@ -2427,16 +2256,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_v17)
                     }
                     1 => {
-                        let _l18 = unsafe { *_ptr15.add(8).cast::<*mut u8>() };
-                        let _l19 = unsafe { *_ptr15.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l18.cast::<u8>(),
-                                    _l19,
-                                    _l19,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr15.add(8))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2487,39 +2308,32 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:type-tree/api", "forest", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = trees;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 80, 8) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 80) };
-                    unsafe {
-                        super::types::_lower_tree(&_e1, _base1, &mut _cleanup_list)
-                    };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 80, 8) };
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    trees.iter(),
+                    80,
+                    8,
+                    |_e1, _base2| {
+                        unsafe {
+                            super::types::_lower_tree(&_e1, _base2, &mut _cleanup_list)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 80, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array5 = _l3;
-                let _len5 = _l4;
-                let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                for i in 0.._len5 {
-                    let _base5 = unsafe { _array5.add(i * 80) };
-                    let _v6 = unsafe { super::types::_lift_tree(_base5) };
-                    _list5.push(_v6);
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 80, 8) };
-                _list5
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    super::types::_lift_tree(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 80, 8, _lift6) }
             }
         }
     }
@@ -2558,13 +2372,9 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_get_cabi<__T: Guest>() -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 80],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 10]> = ::core::mem::MaybeUninit::uninit();
                     let _ret1 = __T::get();
-                    let _ptr2 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe {
                         super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_tree(
                             _ret1,
@@ -2640,11 +2450,7 @@ pub mod exports {
                     arg13: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 88],
-                    );
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 11]> = ::core::mem::MaybeUninit::uninit();
                     let _v1 = unsafe {
                         super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_tree(
                             arg0,
@@ -2664,7 +2470,7 @@ pub mod exports {
                         )
                     };
                     let _ret2 = __T::echo(_v1);
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::result::Result::Ok(_e4) => {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
@@ -2677,11 +2483,12 @@ pub mod exports {
                         }
                         ::core::result::Result::Err(_e5) => {
                             unsafe { *_ptr3.cast::<u8>() = 1 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_ptr3.add(12).cast::<usize>() = _len6 };
-                            unsafe { *_ptr3.add(8).cast::<*mut u8>() = _ptr6 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _ptr3.add(8),
+                                    ::witbind::rt::give_string(_e5),
+                                )
+                            };
                         }
                     }
                     _ptr3
@@ -2699,9 +2506,8 @@ pub mod exports {
                             };
                         }
                         1 => {
-                            let _l2 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l3 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         _ => {}
                     }
@@ -2759,60 +2565,45 @@ pub mod exports {
                     arg1: usize,
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    static mut _RET_AREA: _RetArea = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
+                    static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
+                    let _lift1 = |_base1: *mut u8| unsafe {
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_tree(
+                            _base1,
+                        )
+                    };
+                    let _list3 = unsafe {
+                        ::witbind::rt::lift_list((arg0, arg1), 80, 8, _lift1)
+                    };
+                    let _ret4 = __T::forest(_list3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array7, _len7) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret4),
+                        80,
+                        8,
+                        |_e6, _base7| {
+                            unsafe {
+                                super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_tree(
+                                    _e6,
+                                    _base7,
+                                )
+                            };
+                        },
                     );
-                    let _array1 = arg0;
-                    let _len1 = arg1;
-                    let mut _list1 = ::witbind::rt::Vec::with_capacity(_len1);
-                    for i in 0.._len1 {
-                        let _base1 = unsafe { _array1.add(i * 80) };
-                        let _v2 = unsafe {
-                            super::super::super::super::witbind_fixtures::type_tree::types::_lift_tree(
-                                _base1,
-                            )
-                        };
-                        _list1.push(_v2);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 80, 8) };
-                    let _ret3 = __T::forest(_list1);
-                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec5 = _ret3;
-                    let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 80, 8) };
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec5)
-                        .enumerate()
-                    {
-                        let _base5 = unsafe { _array5.add(i * 80) };
-                        unsafe {
-                            super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_tree(
-                                _e5,
-                                _base5,
-                            )
-                        };
-                    }
-                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
-                    unsafe { *_ptr4.cast::<*mut u8>() = _array5 };
-                    _ptr4
+                    unsafe { ::witbind::rt::store_list(_ptr5, (_array7, _len7)) };
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_forest<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l2 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base3 = _l1;
-                    let _len3 = _l2;
-                    for i in 0.._len3 {
-                        let _elem3 = unsafe { _base3.add(i * 80) };
+                    let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
+                    let _free2 = |_elem2: *mut u8| {
                         unsafe {
                             super::super::super::super::witbind_fixtures::type_tree::types::_free_tree(
-                                _elem3,
+                                _elem2,
                             )
                         };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 80, 8) };
+                    };
+                    unsafe { ::witbind::rt::free_list(_list1, 80, 8, _free2) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

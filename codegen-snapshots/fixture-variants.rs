@@ -146,14 +146,12 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:variants/shapes", "echo-shape", (i32, ptr, len,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
                 let (_v1, _v2, _v3) = _lower_flat_shape(&x, &mut _cleanup_list);
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
@@ -183,14 +181,12 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:variants/shapes", "echo-event", (i32, p64, ptr,
                     len, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
                 let (_v1, _v2, _v3, _v4) = _lower_flat_event(&x, &mut _cleanup_list);
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
@@ -202,13 +198,11 @@ pub mod witbind_fixtures {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:variants/shapes", "echo-only", (i32, i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_v2, _v3) = match x {
                     Only::It(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
                 };
-                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v2, _v3, _ptr4) };
                 let _l5 = unsafe { *_ptr4.cast::<u8>() };
                 match _l5 {
@@ -247,48 +241,42 @@ pub mod witbind_fixtures {
                     "witbind-fixtures:variants/shapes", "containers", (ptr, len, i32,
                     i32, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec1 = x;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 24, 8) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 24) };
-                    unsafe { _lower_event(&_e1, _base1, &mut _cleanup_list) };
-                }
-                let (_v4, _v5) = match y {
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    24,
+                    8,
+                    |_e1, _base2| {
+                        unsafe { _lower_event(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match y {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e3) => (1i32, _e3.clone() as i32),
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
                 };
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _v4, _v5, _ptr6) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 24, 8) };
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
                     0 => {
-                        let _l8 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
-                        let _l9 = unsafe { *_ptr6.add(8).cast::<usize>() };
-                        let _array10 = _l8;
-                        let _len10 = _l9;
-                        let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                        for i in 0.._len10 {
-                            let _base10 = unsafe { _array10.add(i * 12) };
-                            let _v11 = unsafe { _lift_shape(_base10) };
-                            _list10.push(_v11);
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
-                        ::core::result::Result::Ok(_list10)
+                        let _list10 = unsafe { ::witbind::rt::list_at(_ptr8.add(4)) };
+                        let _lift11 = |_base11: *mut u8| unsafe { _lift_shape(_base11) };
+                        let _list13 = unsafe {
+                            ::witbind::rt::lift_list(_list10, 12, 4, _lift11)
+                        };
+                        ::core::result::Result::Ok(_list13)
                     }
                     1 => {
-                        let _l12 = unsafe { *_ptr6.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Color::_lift(_l12) })
+                        let _l14 = unsafe { *_ptr8.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { Color::_lift(_l14) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -309,33 +297,25 @@ pub mod witbind_fixtures {
                         Event::Timer(_l2)
                     }
                     2 => {
-                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                         Event::Message(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(8))
                         })
                     }
                     3 => {
-                        let _v5 = unsafe { _lift_shape(ptr.add(8)) };
-                        Event::Nested(_v5)
+                        let _v3 = unsafe { _lift_shape(ptr.add(8)) };
+                        Event::Nested(_v3)
                     }
                     4 => {
-                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v8 = match _l6 {
+                        let _l4 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v6 = match _l4 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l7 = unsafe { *ptr.add(9).cast::<u8>() };
-                                ::core::option::Option::Some(_l7)
+                                let _l5 = unsafe { *ptr.add(9).cast::<u8>() };
+                                ::core::option::Option::Some(_l5)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        Event::Maybe(_v8)
+                        Event::Maybe(_v6)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -360,31 +340,20 @@ pub mod witbind_fixtures {
                         Shape::Rectangle((_l3, _l4))
                     }
                     2 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _array7 = _l5;
-                        let _len7 = _l6;
-                        let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                        for i in 0.._len7 {
-                            let _base7 = unsafe { _array7.add(i * 8) };
-                            let _l8 = unsafe { *_base7.cast::<f32>() };
-                            let _l9 = unsafe { *_base7.add(4).cast::<f32>() };
-                            _list7.push((_l8, _l9));
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                        Shape::Polygon(_list7)
+                        let _list5 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                        let _lift6 = |_base6: *mut u8| {
+                            let _l7 = unsafe { *_base6.cast::<f32>() };
+                            let _l8 = unsafe { *_base6.add(4).cast::<f32>() };
+                            (_l7, _l8)
+                        };
+                        let _list9 = unsafe {
+                            ::witbind::rt::lift_list(_list5, 8, 4, _lift6)
+                        };
+                        Shape::Polygon(_list9)
                     }
                     3 => {
-                        let _l10 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(8).cast::<usize>() };
                         Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -413,26 +382,27 @@ pub mod witbind_fixtures {
                     }
                     Event::Message(_e3) => {
                         unsafe { *ptr.cast::<u8>() = 2 };
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len4 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr4 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::lend_str(_e3),
+                            )
+                        };
                     }
-                    Event::Nested(_e5) => {
+                    Event::Nested(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_shape(&_e5, ptr.add(8), _cleanup_list) };
+                        unsafe { _lower_shape(&_e4, ptr.add(8), _cleanup_list) };
                     }
-                    Event::Maybe(_e6) => {
+                    Event::Maybe(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
-                        match _e6 {
+                        match _e5 {
                             ::core::option::Option::None => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e8) => {
+                            ::core::option::Option::Some(_e7) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e8) as u8
+                                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e7) as u8
                                 };
                             }
                         }
@@ -465,9 +435,7 @@ pub mod witbind_fixtures {
                         )
                     }
                     Event::Message(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
+                        let (_ptr4, _len4) = ::witbind::rt::lend_str(_e3);
                         (
                             2i32,
                             ::witbind::rt::ptr_to_p64(_ptr4),
@@ -506,7 +474,7 @@ pub mod witbind_fixtures {
                 value: &Shape,
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) -> (i32, *mut u8, usize) {
-                let (_v9, _v10, _v11) = match value {
+                let (_v11, _v12, _v13) = match value {
                     Shape::Circle(_e1) => {
                         (
                             0i32,
@@ -525,30 +493,30 @@ pub mod witbind_fixtures {
                         )
                     }
                     Shape::Polygon(_e4) => {
-                        let _vec5 = _e4;
-                        let _len5 = _vec5.len();
-                        let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                        for (i, _e5) in _vec5.iter().enumerate() {
-                            let _base5 = unsafe { _array5.add(i * 8) };
-                            let (_t6_0, _t6_1) = _e5;
-                            unsafe {
-                                *_base5.cast::<f32>() = ::witbind::rt::as_f32(_t6_0)
-                            };
-                            unsafe {
-                                *_base5.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t6_1)
-                            };
-                        }
-                        _cleanup_list.push((_array5, _len5 * 8, 4));
-                        (2i32, _array5, _len5)
+                        let (_array6, _len6) = ::witbind::rt::lower_list(
+                            _e4.iter(),
+                            8,
+                            4,
+                            |_e5, _base6| {
+                                let (_t7_0, _t7_1) = _e5;
+                                unsafe {
+                                    *_base6.cast::<f32>() = ::witbind::rt::as_f32(_t7_0)
+                                };
+                                unsafe {
+                                    *_base6.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t7_1)
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array6, _len6 * 8, 4));
+                        let (_ptr8, _len8) = (_array6, _len6);
+                        (2i32, _ptr8, _len8)
                     }
-                    Shape::Named(_e7) => {
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        (3i32, _ptr8, _len8)
+                    Shape::Named(_e9) => {
+                        let (_ptr10, _len10) = ::witbind::rt::lend_str(_e9);
+                        (3i32, _ptr10, _len10)
                     }
                 };
-                (_v9, _v10, _v11)
+                (_v11, _v12, _v13)
             }
             /// Lowers a lent `shape` into canonical ABI memory.
             ///
@@ -579,30 +547,33 @@ pub mod witbind_fixtures {
                     }
                     Shape::Polygon(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 2 };
-                        let _vec5 = _e4;
-                        let _len5 = _vec5.len();
-                        let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
-                        for (i, _e5) in _vec5.iter().enumerate() {
-                            let _base5 = unsafe { _array5.add(i * 8) };
-                            let (_t6_0, _t6_1) = _e5;
-                            unsafe {
-                                *_base5.cast::<f32>() = ::witbind::rt::as_f32(_t6_0)
-                            };
-                            unsafe {
-                                *_base5.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t6_1)
-                            };
-                        }
-                        _cleanup_list.push((_array5, _len5 * 8, 4));
-                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array5 };
+                        let (_array6, _len6) = ::witbind::rt::lower_list(
+                            _e4.iter(),
+                            8,
+                            4,
+                            |_e5, _base6| {
+                                let (_t7_0, _t7_1) = _e5;
+                                unsafe {
+                                    *_base6.cast::<f32>() = ::witbind::rt::as_f32(_t7_0)
+                                };
+                                unsafe {
+                                    *_base6.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t7_1)
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array6, _len6 * 8, 4));
+                        unsafe {
+                            ::witbind::rt::store_list(ptr.add(4), (_array6, _len6))
+                        };
                     }
-                    Shape::Named(_e7) => {
+                    Shape::Named(_e8) => {
                         unsafe { *ptr.cast::<u8>() = 3 };
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len8 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr8 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::lend_str(_e8),
+                            )
+                        };
                     }
                 }
             }

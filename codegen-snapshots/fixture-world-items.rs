@@ -117,12 +117,10 @@ pub fn configure(
     ::witbind::rt::wit_import!(
         "$root", "configure", (i32, ptr, len, ptr, len, i32, ptr)
     );
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
     let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
     let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_settings(&settings, &mut _cleanup_list);
-    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, mode.clone() as i32, _ptr6) };
     for (ptr, size, align) in _cleanup_list {
         unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
@@ -130,21 +128,13 @@ pub fn configure(
     let _l7 = unsafe { *_ptr6.cast::<u8>() };
     match _l7 {
         0 => {
-            let _l8 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
-            let _l9 = unsafe { *_ptr6.add(8).cast::<usize>() };
             ::core::result::Result::Ok(unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
-                )
+                ::witbind::rt::take_string_at(_ptr6.add(4))
             })
         }
         1 => {
-            let _l10 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
-            let _l11 = unsafe { *_ptr6.add(8).cast::<usize>() };
             ::core::result::Result::Err(unsafe {
-                ::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l10.cast::<u8>(), _l11, _l11),
-                )
+                ::witbind::rt::take_string_at(_ptr6.add(4))
             })
         }
         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -154,9 +144,7 @@ pub fn configure(
 #[rustfmt::skip]
 pub fn open_session(tag: &str) -> Session {
     ::witbind::rt::wit_import!("$root", "open-session", (ptr, len), i32);
-    let _vec1 = tag;
-    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-    let _len1 = _vec1.len();
+    let (_ptr1, _len1) = ::witbind::rt::lend_str(tag);
     let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
     Session {
         handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32) },
@@ -166,20 +154,12 @@ pub fn open_session(tag: &str) -> Session {
 #[rustfmt::skip]
 pub fn describe(session: &Session) -> ::witbind::rt::String {
     ::witbind::rt::wit_import!("$root", "describe", (i32, ptr));
-    #[repr(align(4))]
-    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe {
         _wit_import(::witbind::rt::ResourceHandle::handle(&session.handle) as i32, _ptr1)
     };
-    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-    unsafe {
-        ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-        )
-    }
+    unsafe { ::witbind::rt::take_string_at(_ptr1) }
 }
 /// A lent `settings` as its core values (its lists and strings point into `value`).
 #[rustfmt::skip]
@@ -189,22 +169,18 @@ pub(crate) fn _lower_flat_settings(
 ) -> (i32, *mut u8, usize, *mut u8, usize) {
     let Settings { config: _f1, extras: _f2 } = value;
     let Config { verbosity: _f3, caller: _f4 } = _f1;
-    let _vec5 = _f4;
-    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-    let _len5 = _vec5.len();
-    let _vec6 = _f2;
-    let _len6 = _vec6.len();
-    let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
-    for (i, _e6) in _vec6.iter().enumerate() {
-        let _base6 = unsafe { _array6.add(i * 8) };
-        let _vec7 = _e6;
-        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-        let _len7 = _vec7.len();
-        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
-        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
-    }
-    _cleanup_list.push((_array6, _len6 * 8, 4));
-    (::witbind::rt::as_i32(_f3), _ptr5, _len5, _array6, _len6)
+    let (_ptr5, _len5) = ::witbind::rt::lend_str(_f4);
+    let (_array7, _len7) = ::witbind::rt::lower_list(
+        _f2.iter(),
+        8,
+        4,
+        |_e6, _base7| {
+            unsafe { ::witbind::rt::store_list(_base7, ::witbind::rt::lend_str(_e6)) };
+        },
+    );
+    _cleanup_list.push((_array7, _len7 * 8, 4));
+    let (_ptr8, _len8) = (_array7, _len7);
+    (::witbind::rt::as_i32(_f3), _ptr5, _len5, _ptr8, _len8)
 }
 /// An interface defined inline, under an import name.
 #[rustfmt::skip]
@@ -234,10 +210,8 @@ pub mod clock {
     /// The current time.
     pub fn now() -> Instant {
         ::witbind::rt::wit_import!("clock", "now", (ptr));
-        #[repr(align(8))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-        let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };
         let _l2 = unsafe { *_ptr1.cast::<u64>() };
         let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };

@@ -46,79 +46,29 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.2.12", "get-environment", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 16) };
-                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                    let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                    _list4
-                        .push((
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l5.cast::<u8>(),
-                                        _l6,
-                                        _l6,
-                                    ),
-                                )
-                            },
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l7.cast::<u8>(),
-                                        _l8,
-                                        _l8,
-                                    ),
-                                )
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
-                _list4
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| (
+                    unsafe { ::witbind::rt::take_string_at(_base3) },
+                    unsafe { ::witbind::rt::take_string_at(_base3.add(8)) },
+                );
+                unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.2.12", "get-arguments", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                    _list4
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                _list4
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base3)
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) }
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
@@ -126,25 +76,15 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.2.12", "initial-cwd", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                        let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr1.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -345,10 +285,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stdin@0.2.12", "get-terminal-stdin", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -378,10 +316,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stdout@0.2.12", "get-terminal-stdout", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -411,10 +347,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stderr@0.2.12", "get-terminal-stderr", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -505,29 +439,15 @@ pub mod wasi {
                         "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
         }
@@ -630,28 +550,24 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = in_;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 4) };
-                    unsafe {
-                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e1.handle,
-                        ) as i32
-                    };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
-                }
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                &_e1.handle,
+                            ) as i32
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
         }
         /// WASI I/O is an I/O abstraction API which is currently focused on providing
@@ -770,12 +686,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -786,32 +698,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -826,12 +731,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -842,32 +743,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -884,12 +778,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -932,12 +822,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1058,12 +944,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1116,15 +998,9 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
                         ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1174,15 +1050,9 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1228,12 +1098,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1269,12 +1135,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1343,12 +1205,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1393,12 +1251,8 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1450,12 +1304,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
                         i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1503,12 +1353,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12",
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1669,10 +1515,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -1688,10 +1532,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -2319,12 +2161,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.read-via-stream", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2363,12 +2201,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.write-via-stream", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2406,12 +2240,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.append-via-stream", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2449,12 +2279,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.advise",
                         (i32, i64, i64, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2485,12 +2311,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.sync-data",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2520,12 +2342,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.get-flags",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2564,12 +2382,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.get-type",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2603,12 +2417,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.set-size",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2640,11 +2450,7 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.set-times",
                         (i32, i32, i64, i32, i32, i64, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_v6, _v7, _v8) = match data_access_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
@@ -2669,7 +2475,7 @@ pub mod wasi {
                             )
                         }
                     };
-                    let _ptr17 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr17 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2714,12 +2520,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.read", (i32,
                         i64, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2731,24 +2533,15 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            let _l6 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                            let _l3 = unsafe { *_ptr1.add(12).cast::<u8>() };
                             ::core::result::Result::Ok((
-                                _list5,
-                                ::witbind::rt::bool_lift(_l6),
+                                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1.add(4)) },
+                                ::witbind::rt::bool_lift(_l3),
                             ))
                         }
                         1 => {
-                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2771,15 +2564,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.write", (i32,
                         ptr, len, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _vec1 = buffer;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(buffer);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2818,12 +2605,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.read-directory", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2858,12 +2641,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.sync", (i32,
                         ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2891,15 +2670,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.create-directory-at", (i32, ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2932,12 +2705,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.stat", (i32,
                         ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 104],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2973,15 +2742,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.stat-at",
                         (i32, i32, ptr, len, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 104],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3022,14 +2785,8 @@ pub mod wasi {
                         "[method]descriptor.set-times-at", (i32, i32, ptr, len, i32, i64,
                         i32, i32, i64, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let (_v7, _v8, _v9) = match data_access_timestamp {
                         NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                         NewTimestamp::Now => (1i32, 0i64, 0i32),
@@ -3054,7 +2811,7 @@ pub mod wasi {
                             )
                         }
                     };
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr18 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3100,18 +2857,10 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.link-at",
                         (i32, i32, ptr, len, i32, ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = old_path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _vec2 = new_path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3158,15 +2907,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.open-at",
                         (i32, i32, ptr, len, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3209,15 +2952,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.readlink-at",
                         (i32, ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3229,21 +2966,13 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
                             ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l4.cast::<u8>(),
-                                        _l5,
-                                        _l5,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr2.add(4))
                             })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
+                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3261,15 +2990,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.remove-directory-at", (i32, ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3301,18 +3024,10 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.rename-at",
                         (i32, ptr, len, i32, ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = old_path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _vec2 = new_path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3350,18 +3065,10 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12", "[method]descriptor.symlink-at",
                         (i32, ptr, len, ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = old_path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _vec2 = new_path;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3394,15 +3101,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.unlink-file-at", (i32, ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3466,12 +3167,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.metadata-hash", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3508,15 +3205,9 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]descriptor.metadata-hash-at", (i32, i32, ptr, len, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _vec1 = path;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3596,12 +3287,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.2.12",
                         "[method]directory-entry-stream.read-directory-entry", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3612,32 +3299,24 @@ pub mod wasi {
                     match _l2 {
                         0 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l3 {
+                            let _v5 = match _l3 {
                                 0 => ::core::option::Option::None,
                                 1 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                    let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                     ::core::option::Option::Some(DirectoryEntry {
                                         type_: unsafe { DescriptorType::_lift(_l4) },
                                         name: unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l5.cast::<u8>(),
-                                                    _l6,
-                                                    _l6,
-                                                ),
-                                            )
+                                            ::witbind::rt::take_string_at(_ptr1.add(12))
                                         },
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Ok(_v7)
+                            ::core::result::Result::Ok(_v5)
                         }
                         1 => {
-                            let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3659,10 +3338,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:filesystem/types@0.2.12", "filesystem-error-code", (i32, ptr)
                 );
-                #[repr(align(1))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
@@ -3751,41 +3428,22 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:filesystem/preopens@0.2.12", "get-directories", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 12) };
-                    let _l5 = unsafe { *_base4.cast::<i32>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
-                    _list4
-                        .push((
-                            Descriptor {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                },
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.cast::<i32>() };
+                    (
+                        Descriptor {
+                            handle: unsafe {
+                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                             },
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
-                                    ),
-                                )
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                _list4
+                        },
+                        unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
+                    )
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
         }
     }
@@ -4568,11 +4226,7 @@ pub mod wasi {
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -4587,7 +4241,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4625,12 +4279,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.finish-bind",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4700,11 +4350,7 @@ pub mod wasi {
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (
                         _v15,
                         _v16,
@@ -4769,7 +4415,7 @@ pub mod wasi {
                             )
                         }
                     };
-                    let _ptr28 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr28 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4839,12 +4485,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.local-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4883,12 +4525,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.remote-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4938,12 +4576,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.unicast-hop-limit", (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4971,12 +4605,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5011,12 +4641,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5044,12 +4670,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5074,12 +4696,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.send-buffer-size",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5107,12 +4725,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5225,12 +4839,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]incoming-datagram-stream.receive", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5241,20 +4851,14 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _array5 = _l3;
-                            let _len5 = _l4;
-                            let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                            for i in 0.._len5 {
-                                let _base5 = unsafe { _array5.add(i * 40) };
-                                let _v6 = unsafe { _lift_incoming_datagram(_base5) };
-                                _list5.push(_v6);
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array5, _len5 * 40, 4)
+                            let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
+                            let _lift4 = |_base4: *mut u8| unsafe {
+                                _lift_incoming_datagram(_base4)
                             };
-                            ::core::result::Result::Ok(_list5)
+                            let _list6 = unsafe {
+                                ::witbind::rt::lift_list(_list3, 40, 4, _lift4)
+                            };
+                            ::core::result::Result::Ok(_list6)
                         }
                         1 => {
                             let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
@@ -5340,12 +4944,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]outgoing-datagram-stream.check-send", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5408,37 +5008,35 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]outgoing-datagram-stream.send", (i32, ptr, len, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        datagrams.iter(),
+                        44,
+                        4,
+                        |_e1, _base2| {
+                            unsafe { _lower_outgoing_datagram(&_e1, _base2) };
+                        },
                     );
-                    let _vec1 = datagrams;
-                    let _len1 = _vec1.len();
-                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 44, 4) };
-                    for (i, _e1) in _vec1.iter().enumerate() {
-                        let _base1 = unsafe { _array1.add(i * 44) };
-                        unsafe { _lower_outgoing_datagram(&_e1, _base1) };
-                    }
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _array1,
-                            _len1,
-                            _ptr2,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 44, 4) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 44, 4) };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
                         0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l4)
+                            let _l6 = unsafe { *_ptr4.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l6)
                         }
                         1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
+                            let _l7 = unsafe { *_ptr4.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5474,15 +5072,10 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_incoming_datagram(
                 ptr: *mut u8,
             ) -> IncomingDatagram {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _list3 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l1.cast::<u8>(), _l2, _l2)
-                };
-                let _v4 = unsafe { super::network::_lift_ip_socket_address(ptr.add(8)) };
+                let _v1 = unsafe { super::network::_lift_ip_socket_address(ptr.add(8)) };
                 IncomingDatagram {
-                    data: _list3,
-                    remote_address: _v4,
+                    data: unsafe { ::witbind::rt::take_list_at::<u8>(ptr) },
+                    remote_address: _v1,
                 }
             }
             #[allow(clippy::needless_borrow)]
@@ -5496,19 +5089,15 @@ pub mod wasi {
                 ptr: *mut u8,
             ) {
                 let OutgoingDatagram { data: _f1, remote_address: _f2 } = value;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_list(_f1)) };
                 match _f2 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(8).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e5) => {
+                    ::core::option::Option::Some(_e4) => {
                         unsafe { *ptr.add(8).cast::<u8>() = 1 };
                         unsafe {
-                            super::network::_lower_ip_socket_address(&_e5, ptr.add(12))
+                            super::network::_lower_ip_socket_address(&_e4, ptr.add(12))
                         };
                     }
                 }
@@ -5550,10 +5139,8 @@ pub mod wasi {
                     "wasi:sockets/udp-create-socket@0.2.12", "create-udp-socket", (i32,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -5719,11 +5306,7 @@ pub mod wasi {
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -5738,7 +5321,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5776,12 +5359,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-bind",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5851,11 +5430,7 @@ pub mod wasi {
                         (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -5870,7 +5445,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&remote_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5910,12 +5485,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-connect",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5977,12 +5548,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-listen",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6004,12 +5571,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-listen",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6062,12 +5625,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.accept", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6128,12 +5687,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.local-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6172,12 +5727,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.remote-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6246,12 +5797,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6285,12 +5832,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.keep-alive-enabled", (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6318,12 +5861,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6358,12 +5897,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.keep-alive-idle-time", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6391,12 +5926,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6431,12 +5962,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.keep-alive-interval", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6464,12 +5991,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6504,12 +6027,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.keep-alive-count",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6537,12 +6056,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6571,12 +6086,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.hop-limit", (i32,
                         ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6604,12 +6115,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.set-hop-limit",
                         (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6644,12 +6151,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6677,12 +6180,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6707,12 +6206,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.send-buffer-size",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6740,12 +6235,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6828,12 +6319,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.shutdown", (i32,
                         i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6889,10 +6376,8 @@ pub mod wasi {
                     "wasi:sockets/tcp-create-socket@0.2.12", "create-tcp-socket", (i32,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -6983,12 +6468,8 @@ pub mod wasi {
                         "wasi:sockets/ip-name-lookup@0.2.12",
                         "[method]resolve-address-stream.resolve-next-address", (i32, ptr)
                     );
-                    #[repr(align(2))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 22],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 11]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7067,13 +6548,9 @@ pub mod wasi {
                     "wasi:sockets/ip-name-lookup@0.2.12", "resolve-addresses", (i32, ptr,
                     len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = name;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&network.handle) as i32,
@@ -7127,14 +6604,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -7169,14 +6642,10 @@ pub mod wasi {
                     "wasi:random/insecure@0.2.12", "get-insecure-random-bytes", (i64,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -7219,10 +6688,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure-seed@0.2.12", "insecure-seed", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };

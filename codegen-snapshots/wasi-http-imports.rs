@@ -103,28 +103,24 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = in_;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 4) };
-                    unsafe {
-                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e1.handle,
-                        ) as i32
-                    };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
-                }
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                &_e1.handle,
+                            ) as i32
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
         }
         pub mod error {
@@ -199,29 +195,15 @@ pub mod wasi {
                         "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
         }
@@ -341,12 +323,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -357,32 +335,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -397,12 +368,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -413,32 +380,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -455,12 +415,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -503,12 +459,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -629,12 +581,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -687,15 +635,9 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
                         ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -745,15 +687,9 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -799,12 +735,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -840,12 +772,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -914,12 +842,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -964,12 +888,8 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1021,12 +941,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
                         i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1074,12 +990,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12",
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1240,10 +1152,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -1259,10 +1169,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -1299,14 +1207,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -1612,31 +1516,31 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[static]fields.from-list", (ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        entries.iter(),
+                        16,
+                        4,
+                        |_e1, _base2| {
+                            let (_t3_0, _t3_1) = _e1;
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::lend_str(_t3_0),
+                                )
+                            };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2.add(8),
+                                    ::witbind::rt::lend_list(_t3_1),
+                                )
+                            };
+                        },
                     );
-                    let _vec1 = entries;
-                    let _len1 = _vec1.len();
-                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 4) };
-                    for (i, _e1) in _vec1.iter().enumerate() {
-                        let _base1 = unsafe { _array1.add(i * 16) };
-                        let (_t2_0, _t2_1) = _e1;
-                        let _vec3 = _t2_0;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *_base1.add(4).cast::<usize>() = _len3 };
-                        unsafe { *_base1.cast::<*mut u8>() = _ptr3 };
-                        let _vec4 = _t2_1;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *_base1.add(12).cast::<usize>() = _len4 };
-                        unsafe { *_base1.add(8).cast::<*mut u8>() = _ptr4 };
-                    }
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_array1, _len1, _ptr5) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
+                    let (_ptr4, _len4) = (_array2, _len2);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr4, _len4, _ptr5) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
                     match _l6 {
                         0 => {
@@ -1669,15 +1573,9 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.get", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1686,26 +1584,11 @@ pub mod wasi {
                             _ptr2,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                    let _array5 = _l3;
-                    let _len5 = _l4;
-                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                    for i in 0.._len5 {
-                        let _base5 = unsafe { _array5.add(i * 8) };
-                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                        let _list8 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            )
-                        };
-                        _list5.push(_list8);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                    _list5
+                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_base4)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
@@ -1714,9 +1597,7 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.has", (i32, ptr, len),
                         i32
                     );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1742,49 +1623,46 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.set", (i32, ptr, len,
                         ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_array3, _len3) = ::witbind::rt::lower_list(
+                        value.iter(),
+                        8,
+                        4,
+                        |_e2, _base3| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base3,
+                                    ::witbind::rt::lend_list(_e2),
+                                )
+                            };
+                        },
                     );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _vec2 = value;
-                    let _len2 = _vec2.len();
-                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                    for (i, _e2) in _vec2.iter().enumerate() {
-                        let _base2 = unsafe { _array2.add(i * 8) };
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                    }
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let (_ptr4, _len4) = (_array3, _len3);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                             _len1,
-                            _array2,
-                            _len2,
                             _ptr4,
+                            _len4,
+                            _ptr5,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr4.add(1).cast::<u8>() };
-                            let _v7 = match _l6 {
+                            let _l7 = unsafe { *_ptr5.add(1).cast::<u8>() };
+                            let _v8 = match _l7 {
                                 0 => HeaderError::InvalidSyntax,
                                 1 => HeaderError::Forbidden,
                                 2 => HeaderError::Immutable,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v7)
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1804,15 +1682,9 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.delete", (i32, ptr,
                         len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1853,18 +1725,10 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]fields.append", (i32, ptr,
                         len, ptr, len, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _vec2 = value;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1904,52 +1768,20 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.2.12", "[method]fields.entries", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    let _array4 = _l2;
-                    let _len4 = _l3;
-                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                    for i in 0.._len4 {
-                        let _base4 = unsafe { _array4.add(i * 16) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                        let _list9 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            )
-                        };
-                        _list4
-                            .push((
-                                unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l5.cast::<u8>(),
-                                            _l6,
-                                            _l6,
-                                        ),
-                                    )
-                                },
-                                _list9,
-                            ));
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
-                    _list4
+                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                    let _lift3 = |_base3: *mut u8| (
+                        unsafe { ::witbind::rt::take_string_at(_base3) },
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_base3.add(8)) },
+                    );
+                    unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
                 /// `fields` constructor on the return value of `entries`. The resulting
@@ -2022,12 +1854,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-request.method",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2046,16 +1874,8 @@ pub mod wasi {
                         7 => Method::Trace,
                         8 => Method::Patch,
                         9 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             Method::Other(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2069,12 +1889,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]incoming-request.path-with-query", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2085,16 +1901,8 @@ pub mod wasi {
                     match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2106,12 +1914,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-request.scheme",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2123,25 +1927,17 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
+                            let _v4 = match _l3 {
                                 0 => Scheme::Http,
                                 1 => Scheme::Https,
                                 2 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<usize>() };
                                     Scheme::Other(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l4.cast::<u8>(),
-                                                _l5,
-                                                _l5,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_ptr1.add(8))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::option::Option::Some(_v6)
+                            ::core::option::Option::Some(_v4)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2154,12 +1950,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-request.authority",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2170,16 +1962,8 @@ pub mod wasi {
                     match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2217,12 +2001,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-request.consume",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2324,12 +2104,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-request.body", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2356,12 +2132,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-request.method",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2380,16 +2152,8 @@ pub mod wasi {
                         7 => Method::Trace,
                         8 => Method::Patch,
                         9 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             Method::Other(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2417,9 +2181,7 @@ pub mod wasi {
                         Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Other(_e10) => {
-                            let _vec11 = _e10;
-                            let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                            let _len11 = _vec11.len();
+                            let (_ptr11, _len11) = ::witbind::rt::lend_str(_e10);
                             (9i32, _ptr11, _len11)
                         }
                     };
@@ -2446,12 +2208,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]outgoing-request.path-with-query", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2462,16 +2220,8 @@ pub mod wasi {
                     match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2495,9 +2245,7 @@ pub mod wasi {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
                         ::core::option::Option::Some(_e2) => {
-                            let _vec3 = _e2;
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                            let _len3 = _vec3.len();
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                             (1i32, _ptr3, _len3)
                         }
                     };
@@ -2522,12 +2270,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-request.scheme",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2539,25 +2283,17 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
+                            let _v4 = match _l3 {
                                 0 => Scheme::Http,
                                 1 => Scheme::Https,
                                 2 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<usize>() };
                                     Scheme::Other(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l4.cast::<u8>(),
-                                                _l5,
-                                                _l5,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_ptr1.add(8))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::option::Option::Some(_v6)
+                            ::core::option::Option::Some(_v4)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2587,9 +2323,7 @@ pub mod wasi {
                                     (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                 }
                                 Scheme::Other(_e5) => {
-                                    let _vec6 = _e5;
-                                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                                    let _len6 = _vec6.len();
+                                    let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
                                     (2i32, _ptr6, _len6)
                                 }
                             };
@@ -2621,12 +2355,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-request.authority",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2637,16 +2367,8 @@ pub mod wasi {
                     match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2671,9 +2393,7 @@ pub mod wasi {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
                         ::core::option::Option::Some(_e2) => {
-                            let _vec3 = _e2;
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                            let _len3 = _vec3.len();
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                             (1i32, _ptr3, _len3)
                         }
                     };
@@ -2780,12 +2500,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]request-options.connect-timeout", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2839,12 +2555,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]request-options.first-byte-timeout", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2899,12 +2611,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12",
                         "[method]request-options.between-bytes-timeout", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3141,12 +2849,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-response.consume",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3236,12 +2940,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]incoming-body.stream", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3379,12 +3079,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]future-trailers.get", (i32,
                         ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 56],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3567,12 +3263,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-response.body", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3664,12 +3356,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]outgoing-body.write", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3707,11 +3395,7 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[static]outgoing-body.finish", (i32,
                         i32, i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 40],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                     let (_v3, _v4) = match &trailers {
                         ::core::option::Option::None => (0i32, 0i32),
                         ::core::option::Option::Some(_e2) => {
@@ -3722,7 +3406,7 @@ pub mod wasi {
                             )
                         }
                     };
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&this.handle)
@@ -3833,12 +3517,8 @@ pub mod wasi {
                         "wasi:http/types@0.2.12", "[method]future-incoming-response.get",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 56],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3894,10 +3574,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:http/types@0.2.12", "http-error-code", (i32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
@@ -3925,35 +3603,27 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
+                let _v2 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v7 = match _l5 {
+                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v5 = match _l3 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *ptr.add(14).cast::<u16>() };
-                        ::core::option::Option::Some(_l6)
+                        let _l4 = unsafe { *ptr.add(14).cast::<u16>() };
+                        ::core::option::Option::Some(_l4)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DnsErrorPayload {
-                    rcode: _v4,
-                    info_code: _v7,
+                    rcode: _v2,
+                    info_code: _v5,
                 }
             }
             /// Lifts a `error-code` out of canonical ABI memory.
@@ -4093,45 +3763,29 @@ pub mod wasi {
                     }
                     31 => {
                         let _l28 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v31 = match _l28 {
+                        let _v29 = match _l28 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l29 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l30 = unsafe { *ptr.add(16).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l29.cast::<u8>(),
-                                            _l30,
-                                            _l30,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(12))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ErrorCode::HttpResponseTransferCoding(_v31)
+                        ErrorCode::HttpResponseTransferCoding(_v29)
                     }
                     32 => {
-                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v35 = match _l32 {
+                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v31 = match _l30 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l33 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l34 = unsafe { *ptr.add(16).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l33.cast::<u8>(),
-                                            _l34,
-                                            _l34,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(12))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ErrorCode::HttpResponseContentCoding(_v35)
+                        ErrorCode::HttpResponseContentCoding(_v31)
                     }
                     33 => ErrorCode::HttpResponseTimeout,
                     34 => ErrorCode::HttpUpgradeFailed,
@@ -4139,25 +3793,17 @@ pub mod wasi {
                     36 => ErrorCode::LoopDetected,
                     37 => ErrorCode::ConfigurationError,
                     38 => {
-                        let _l36 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v39 = match _l36 {
+                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v33 = match _l32 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l37 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l38 = unsafe { *ptr.add(16).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l37.cast::<u8>(),
-                                            _l38,
-                                            _l38,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(12))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ErrorCode::InternalError(_v39)
+                        ErrorCode::InternalError(_v33)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -4173,35 +3819,27 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> FieldSizePayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
+                let _v2 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v7 = match _l5 {
+                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v5 = match _l3 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *ptr.add(16).cast::<u32>() };
-                        ::core::option::Option::Some(_l6)
+                        let _l4 = unsafe { *ptr.add(16).cast::<u32>() };
+                        ::core::option::Option::Some(_l4)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 FieldSizePayload {
-                    field_name: _v4,
-                    field_size: _v7,
+                    field_name: _v2,
+                    field_size: _v5,
                 }
             }
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
@@ -4224,26 +3862,18 @@ pub mod wasi {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _v7 = match _l4 {
+                let _v5 = match _l4 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(8))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 TlsAlertReceivedPayload {
                     alert_id: _v3,
-                    alert_message: _v7,
+                    alert_message: _v5,
                 }
             }
             /// A lent `DNS-error-payload` as its core values (its lists and strings point into `value`).
@@ -4256,9 +3886,7 @@ pub mod wasi {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (1i32, _ptr5, _len5)
                     }
                 };
@@ -4700,9 +4328,7 @@ pub mod wasi {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
                             ::core::option::Option::Some(_e96) => {
-                                let _vec97 = _e96;
-                                let _ptr97 = _vec97.as_ptr().cast::<u8>().cast_mut();
-                                let _len97 = _vec97.len();
+                                let (_ptr97, _len97) = ::witbind::rt::lend_str(_e96);
                                 (1i32, _ptr97, _len97)
                             }
                         };
@@ -4722,9 +4348,7 @@ pub mod wasi {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
                             ::core::option::Option::Some(_e103) => {
-                                let _vec104 = _e103;
-                                let _ptr104 = _vec104.as_ptr().cast::<u8>().cast_mut();
-                                let _len104 = _vec104.len();
+                                let (_ptr104, _len104) = ::witbind::rt::lend_str(_e103);
                                 (1i32, _ptr104, _len104)
                             }
                         };
@@ -4799,9 +4423,7 @@ pub mod wasi {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
                             ::core::option::Option::Some(_e115) => {
-                                let _vec116 = _e115;
-                                let _ptr116 = _vec116.as_ptr().cast::<u8>().cast_mut();
-                                let _len116 = _vec116.len();
+                                let (_ptr116, _len116) = ::witbind::rt::lend_str(_e115);
                                 (1i32, _ptr116, _len116)
                             }
                         };
@@ -4828,9 +4450,7 @@ pub mod wasi {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (1i32, _ptr5, _len5)
                     }
                 };
@@ -4858,9 +4478,7 @@ pub mod wasi {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e8) => {
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
+                        let (_ptr9, _len9) = ::witbind::rt::lend_str(_e8);
                         (1i32, _ptr9, _len9)
                     }
                 };
@@ -4894,9 +4512,7 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:http/outgoing-handler@0.2.12", "handle", (i32, i32, i32, ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                 let (_v3, _v4) = match &options {
                     ::core::option::Option::None => (0i32, 0i32),
                     ::core::option::Option::Some(_e2) => {
@@ -4907,7 +4523,7 @@ pub mod wasi {
                         )
                     }
                 };
-                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::take_handle(&request.handle)

@@ -76,29 +76,15 @@ pub mod wasi {
                         "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
         }
@@ -201,28 +187,24 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = in_;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 4) };
-                    unsafe {
-                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e1.handle,
-                        ) as i32
-                    };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
-                }
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                &_e1.handle,
+                            ) as i32
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
         }
         /// WASI I/O is an I/O abstraction API which is currently focused on providing
@@ -341,12 +323,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -357,32 +335,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -397,12 +368,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -413,32 +380,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -455,12 +415,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -503,12 +459,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -629,12 +581,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -687,15 +635,9 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
                         ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -745,15 +687,9 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -799,12 +735,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -840,12 +772,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -914,12 +842,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -964,12 +888,8 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1021,12 +941,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
                         i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1074,12 +990,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12",
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,

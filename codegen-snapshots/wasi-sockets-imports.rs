@@ -76,29 +76,15 @@ pub mod wasi {
                         "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
-                        )
-                    }
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
         }
@@ -201,28 +187,24 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = in_;
-                let _len1 = _vec1.len();
-                let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 4, 4) };
-                for (i, _e1) in _vec1.iter().enumerate() {
-                    let _base1 = unsafe { _array1.add(i * 4) };
-                    unsafe {
-                        *_base1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &_e1.handle,
-                        ) as i32
-                    };
-                }
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 4, 4) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
-                }
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                &_e1.handle,
+                            ) as i32
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
         }
         /// WASI I/O is an I/O abstraction API which is currently focused on providing
@@ -341,12 +323,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -357,32 +335,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -397,12 +368,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -413,32 +380,25 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _list5 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                )
-                            };
-                            ::core::result::Result::Ok(_list5)
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                            })
                         }
                         1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l6 {
+                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                            let _v5 = match _l3 {
                                 0 => {
-                                    let _l7 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
                                     StreamError::LastOperationFailed(Error {
                                         handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
+                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                                         },
                                     })
                                 }
                                 1 => StreamError::Closed,
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -455,12 +415,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
                         ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -503,12 +459,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -629,12 +581,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -687,15 +635,9 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
                         ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -745,15 +687,9 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _vec1 = contents;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -799,12 +735,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -840,12 +772,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -914,12 +842,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
                         (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -964,12 +888,8 @@ pub mod wasi {
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1021,12 +941,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
                         i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1074,12 +990,8 @@ pub mod wasi {
                         "wasi:io/streams@0.2.12",
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1895,11 +1807,7 @@ pub mod wasi {
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -1914,7 +1822,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1952,12 +1860,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.finish-bind",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2027,11 +1931,7 @@ pub mod wasi {
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (
                         _v15,
                         _v16,
@@ -2096,7 +1996,7 @@ pub mod wasi {
                             )
                         }
                     };
-                    let _ptr28 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr28 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2166,12 +2066,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.local-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2210,12 +2106,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.remote-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2265,12 +2157,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.unicast-hop-limit", (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2298,12 +2186,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2338,12 +2222,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2371,12 +2251,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2401,12 +2277,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12", "[method]udp-socket.send-buffer-size",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2434,12 +2306,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2552,12 +2420,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]incoming-datagram-stream.receive", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2568,20 +2432,14 @@ pub mod wasi {
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
                         0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
-                            let _array5 = _l3;
-                            let _len5 = _l4;
-                            let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                            for i in 0.._len5 {
-                                let _base5 = unsafe { _array5.add(i * 40) };
-                                let _v6 = unsafe { _lift_incoming_datagram(_base5) };
-                                _list5.push(_v6);
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array5, _len5 * 40, 4)
+                            let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
+                            let _lift4 = |_base4: *mut u8| unsafe {
+                                _lift_incoming_datagram(_base4)
                             };
-                            ::core::result::Result::Ok(_list5)
+                            let _list6 = unsafe {
+                                ::witbind::rt::lift_list(_list3, 40, 4, _lift4)
+                            };
+                            ::core::result::Result::Ok(_list6)
                         }
                         1 => {
                             let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
@@ -2667,12 +2525,8 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]outgoing-datagram-stream.check-send", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2735,37 +2589,35 @@ pub mod wasi {
                         "wasi:sockets/udp@0.2.12",
                         "[method]outgoing-datagram-stream.send", (i32, ptr, len, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        datagrams.iter(),
+                        44,
+                        4,
+                        |_e1, _base2| {
+                            unsafe { _lower_outgoing_datagram(&_e1, _base2) };
+                        },
                     );
-                    let _vec1 = datagrams;
-                    let _len1 = _vec1.len();
-                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 44, 4) };
-                    for (i, _e1) in _vec1.iter().enumerate() {
-                        let _base1 = unsafe { _array1.add(i * 44) };
-                        unsafe { _lower_outgoing_datagram(&_e1, _base1) };
-                    }
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _array1,
-                            _len1,
-                            _ptr2,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 44, 4) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 44, 4) };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
                         0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l4)
+                            let _l6 = unsafe { *_ptr4.add(8).cast::<u64>() };
+                            ::core::result::Result::Ok(_l6)
                         }
                         1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
+                            let _l7 = unsafe { *_ptr4.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2801,15 +2653,10 @@ pub mod wasi {
             pub(crate) unsafe fn _lift_incoming_datagram(
                 ptr: *mut u8,
             ) -> IncomingDatagram {
-                let _l1 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l2 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _list3 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l1.cast::<u8>(), _l2, _l2)
-                };
-                let _v4 = unsafe { super::network::_lift_ip_socket_address(ptr.add(8)) };
+                let _v1 = unsafe { super::network::_lift_ip_socket_address(ptr.add(8)) };
                 IncomingDatagram {
-                    data: _list3,
-                    remote_address: _v4,
+                    data: unsafe { ::witbind::rt::take_list_at::<u8>(ptr) },
+                    remote_address: _v1,
                 }
             }
             #[allow(clippy::needless_borrow)]
@@ -2823,19 +2670,15 @@ pub mod wasi {
                 ptr: *mut u8,
             ) {
                 let OutgoingDatagram { data: _f1, remote_address: _f2 } = value;
-                let _vec3 = _f1;
-                let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                let _len3 = _vec3.len();
-                unsafe { *ptr.add(4).cast::<usize>() = _len3 };
-                unsafe { *ptr.cast::<*mut u8>() = _ptr3 };
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_list(_f1)) };
                 match _f2 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(8).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e5) => {
+                    ::core::option::Option::Some(_e4) => {
                         unsafe { *ptr.add(8).cast::<u8>() = 1 };
                         unsafe {
-                            super::network::_lower_ip_socket_address(&_e5, ptr.add(12))
+                            super::network::_lower_ip_socket_address(&_e4, ptr.add(12))
                         };
                     }
                 }
@@ -2877,10 +2720,8 @@ pub mod wasi {
                     "wasi:sockets/udp-create-socket@0.2.12", "create-udp-socket", (i32,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -3046,11 +2887,7 @@ pub mod wasi {
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -3065,7 +2902,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3103,12 +2940,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-bind",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3178,11 +3011,7 @@ pub mod wasi {
                         (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
                         i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -3197,7 +3026,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = super::network::_lower_flat_ip_socket_address(&remote_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3237,12 +3066,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-connect",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3304,12 +3129,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-listen",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3331,12 +3152,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-listen",
                         (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3389,12 +3206,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.accept", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3455,12 +3268,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.local-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3499,12 +3308,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.remote-address",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3573,12 +3378,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3612,12 +3413,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.keep-alive-enabled", (i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3645,12 +3442,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3685,12 +3478,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.keep-alive-idle-time", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3718,12 +3507,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3758,12 +3543,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.keep-alive-interval", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3791,12 +3572,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3831,12 +3608,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.keep-alive-count",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3864,12 +3637,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3898,12 +3667,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.hop-limit", (i32,
                         ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3931,12 +3696,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.set-hop-limit",
                         (i32, i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3971,12 +3732,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4004,12 +3761,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4034,12 +3787,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.send-buffer-size",
                         (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4067,12 +3816,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12",
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4155,12 +3900,8 @@ pub mod wasi {
                         "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.shutdown", (i32,
                         i32, ptr)
                     );
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 2],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4216,10 +3957,8 @@ pub mod wasi {
                     "wasi:sockets/tcp-create-socket@0.2.12", "create-tcp-socket", (i32,
                     ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -4310,12 +4049,8 @@ pub mod wasi {
                         "wasi:sockets/ip-name-lookup@0.2.12",
                         "[method]resolve-address-stream.resolve-next-address", (i32, ptr)
                     );
-                    #[repr(align(2))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 22],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 11]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -4394,13 +4129,9 @@ pub mod wasi {
                     "wasi:sockets/ip-name-lookup@0.2.12", "resolve-addresses", (i32, ptr,
                     len, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec1 = name;
-                let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                let _len1 = _vec1.len();
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::ResourceHandle::handle(&network.handle) as i32,

@@ -91,79 +91,29 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.3.2", "get-environment", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 16) };
-                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                    let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                    _list4
-                        .push((
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l5.cast::<u8>(),
-                                        _l6,
-                                        _l6,
-                                    ),
-                                )
-                            },
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l7.cast::<u8>(),
-                                        _l8,
-                                        _l8,
-                                    ),
-                                )
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
-                _list4
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| (
+                    unsafe { ::witbind::rt::take_string_at(_base3) },
+                    unsafe { ::witbind::rt::take_string_at(_base3.add(8)) },
+                );
+                unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.3.2", "get-arguments", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                    _list4
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                _list4
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base3)
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) }
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
@@ -171,25 +121,15 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.3.2", "get-initial-cwd", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                        let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr1.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -281,10 +221,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u32>() };
                 let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
@@ -665,10 +603,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stdin@0.3.2", "get-terminal-stdin", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -698,10 +634,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stdout@0.3.2", "get-terminal-stdout", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -731,10 +665,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stderr@0.3.2", "get-terminal-stderr", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -978,10 +910,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/system-clock@0.3.2", "now", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<i64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -1403,12 +1333,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.read-via-stream", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1584,7 +1510,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1623,28 +1549,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1722,7 +1640,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1761,28 +1679,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1870,7 +1780,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1909,28 +1819,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2013,7 +1915,7 @@ pub mod wasi {
                             match _l1 {
                                 0 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => DescriptorType::BlockDevice,
                                         1 => DescriptorType::CharacterDevice,
                                         2 => DescriptorType::Directory,
@@ -2023,32 +1925,24 @@ pub mod wasi {
                                         6 => DescriptorType::Socket,
                                         7 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            DescriptorType::Other(_v6)
+                                            DescriptorType::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Ok(_v7)
+                                    ::core::result::Result::Ok(_v5)
                                 }
                                 1 => {
-                                    let _l8 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v13 = match _l8 {
+                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v9 = match _l6 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2086,29 +1980,21 @@ pub mod wasi {
                                         34 => ErrorCode::TextFileBusy,
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
-                                            let _l9 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v12 = match _l9 {
+                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v8 = match _l7 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l10 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l11 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l10.cast::<u8>(),
-                                                                _l11,
-                                                                _l11,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v12)
+                                            ErrorCode::Other(_v8)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v13)
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2191,7 +2077,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2230,28 +2116,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2380,7 +2258,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2419,28 +2297,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2476,12 +2346,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.read-directory", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2572,7 +2438,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2611,28 +2477,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2671,9 +2529,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -2701,7 +2557,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2710,7 +2566,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2722,7 +2578,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2761,28 +2617,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2868,7 +2716,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2907,28 +2755,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2972,9 +2812,7 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -3005,7 +2843,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3014,7 +2852,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3029,7 +2867,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3068,28 +2906,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3155,46 +2985,47 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
                             match data_access_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p5.cast::<u8>() = 0 };
+                                    unsafe { *_p4.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p5.cast::<u8>() = 1 };
+                                    unsafe { *_p4.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e8) => {
-                                    unsafe { *_p5.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f9, nanoseconds: _f10 } = _e8;
+                                NewTimestamp::Timestamp(_e7) => {
+                                    unsafe { *_p4.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f8, nanoseconds: _f9 } = _e7;
                                     unsafe {
-                                        *_p5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f9)
+                                        *_p4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f8)
                                     };
                                     unsafe {
-                                        *_p5.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f10)
+                                        *_p4.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
                                     };
                                 }
                             }
-                            let _p11 = unsafe { _area.add(40) };
+                            let _p10 = unsafe { _area.add(40) };
                             match data_modification_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p11.cast::<u8>() = 0 };
+                                    unsafe { *_p10.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p11.cast::<u8>() = 1 };
+                                    unsafe { *_p10.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e14) => {
-                                    unsafe { *_p11.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f15, nanoseconds: _f16 } = _e14;
+                                NewTimestamp::Timestamp(_e13) => {
+                                    unsafe { *_p10.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f14, nanoseconds: _f15 } = _e13;
                                     unsafe {
-                                        *_p11.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f15)
+                                        *_p10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f14)
                                     };
                                     unsafe {
-                                        *_p11.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f16)
+                                        *_p10.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f15)
                                     };
                                 }
                             }
@@ -3221,9 +3052,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3232,9 +3062,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3246,7 +3075,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3285,28 +3114,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3379,23 +3200,25 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = old_path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe {
+                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p6 = unsafe { _area.add(20) };
-                            let _vec7 = (new_path).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_p6.add(4).cast::<usize>() = _len7 };
-                            unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
+                            let _p5 = unsafe { _area.add(20) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p5,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3418,12 +3241,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(20)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3432,12 +3253,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(20)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3449,7 +3268,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3488,28 +3307,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3575,15 +3386,16 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
-                            unsafe { *_p5.cast::<u8>() = open_flags.bits() };
-                            let _p6 = unsafe { _area.add(17) };
-                            unsafe { *_p6.cast::<u8>() = flags.bits() };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe { *_p4.cast::<u8>() = open_flags.bits() };
+                            let _p5 = unsafe { _area.add(17) };
+                            unsafe { *_p5.cast::<u8>() = flags.bits() };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3606,9 +3418,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3617,9 +3428,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3638,7 +3448,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3677,28 +3487,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3743,9 +3545,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -3773,7 +3573,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3782,7 +3582,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3792,21 +3592,13 @@ pub mod wasi {
                             let _l1 = unsafe { *_results.cast::<u8>() };
                             match _l1 {
                                 0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
                                     ::core::result::Result::Ok(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l2.cast::<u8>(),
-                                                _l3,
-                                                _l3,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_results.add(4))
                                     })
                                 }
                                 1 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3844,29 +3636,21 @@ pub mod wasi {
                                         34 => ErrorCode::TextFileBusy,
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
-                                            let _l5 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3907,9 +3691,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -3937,7 +3719,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3946,7 +3728,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3958,7 +3740,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3997,28 +3779,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4071,23 +3845,25 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
+                            unsafe {
+                                *_p3.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p5 = unsafe { _area.add(16) };
-                            let _vec6 = (new_path).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_p5.add(4).cast::<usize>() = _len6 };
-                            unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p4,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -4110,12 +3886,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(16)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4124,12 +3898,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(16)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4141,7 +3913,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4180,28 +3952,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4255,17 +4019,19 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
-                            let _vec5 = (new_path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -4289,12 +4055,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4303,12 +4067,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4320,7 +4082,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4359,28 +4121,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4425,9 +4179,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -4455,7 +4207,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4464,7 +4216,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4476,7 +4228,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4515,28 +4267,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4715,7 +4459,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _v7 = match _l4 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4754,28 +4498,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _v6 = match _l5 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v6)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4819,9 +4555,7 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -4852,7 +4586,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4861,7 +4595,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4880,7 +4614,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _v7 = match _l4 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4919,28 +4653,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _v6 = match _l5 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v6)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -5138,12 +4864,12 @@ pub mod wasi {
                                         }
                                         ::core::option::Option::Some(_e41) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            let _vec42 = (_e41).into_bytes().into_boxed_slice();
-                                            let _len42 = _vec42.len();
-                                            let _ptr42 = ::witbind::rt::Box::into_raw(_vec42)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len42 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr42 };
+                                            unsafe {
+                                                ::witbind::rt::store_list(
+                                                    ptr.add(12),
+                                                    ::witbind::rt::give_string(_e41),
+                                                )
+                                            };
                                         }
                                     }
                                 }
@@ -5157,7 +4883,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v7 = match _l2 {
+                            let _v5 = match _l2 {
                                 0 => ErrorCode::Access,
                                 1 => ErrorCode::Already,
                                 2 => ErrorCode::BadDescriptor,
@@ -5196,28 +4922,20 @@ pub mod wasi {
                                 35 => ErrorCode::CrossDevice,
                                 36 => {
                                     let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
+                                    let _v4 = match _l3 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l4.cast::<u8>(),
-                                                        _l5,
-                                                        _l5,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(ptr.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v6)
+                                    ErrorCode::Other(_v4)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v7)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5230,9 +4948,8 @@ pub mod wasi {
                         if _l2 == 36 {
                             let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
                             if _l3 == 1 {
-                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                             }
                         }
                     }
@@ -5370,14 +5087,12 @@ pub mod wasi {
                 if _l1 == 7 {
                     let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
                     if _l2 == 1 {
-                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                 }
-                let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
             }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
@@ -5388,7 +5103,7 @@ pub mod wasi {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l1 {
+                let _v4 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -5398,75 +5113,67 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v5 = match _l2 {
+                        let _v3 = match _l2 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        DescriptorType::Other(_v5)
+                        DescriptorType::Other(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(16).cast::<u64>() };
-                let _l8 = unsafe { *ptr.add(24).cast::<u64>() };
-                let _l9 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _v12 = match _l9 {
+                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l6 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l7 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _v10 = match _l7 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l10 = unsafe { *ptr.add(40).cast::<i64>() };
-                        let _l11 = unsafe { *ptr.add(48).cast::<u32>() };
+                        let _l8 = unsafe { *ptr.add(40).cast::<i64>() };
+                        let _l9 = unsafe { *ptr.add(48).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l10,
-                            nanoseconds: _l11,
+                            seconds: _l8,
+                            nanoseconds: _l9,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l13 = unsafe { *ptr.add(56).cast::<u8>() };
-                let _v16 = match _l13 {
+                let _l11 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _v14 = match _l11 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l14 = unsafe { *ptr.add(64).cast::<i64>() };
-                        let _l15 = unsafe { *ptr.add(72).cast::<u32>() };
+                        let _l12 = unsafe { *ptr.add(64).cast::<i64>() };
+                        let _l13 = unsafe { *ptr.add(72).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l14,
-                            nanoseconds: _l15,
+                            seconds: _l12,
+                            nanoseconds: _l13,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l17 = unsafe { *ptr.add(80).cast::<u8>() };
-                let _v20 = match _l17 {
+                let _l15 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _v18 = match _l15 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l18 = unsafe { *ptr.add(88).cast::<i64>() };
-                        let _l19 = unsafe { *ptr.add(96).cast::<u32>() };
+                        let _l16 = unsafe { *ptr.add(88).cast::<i64>() };
+                        let _l17 = unsafe { *ptr.add(96).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l18,
-                            nanoseconds: _l19,
+                            seconds: _l16,
+                            nanoseconds: _l17,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DescriptorStat {
-                    type_: _v6,
-                    link_count: _l7,
-                    size: _l8,
-                    data_access_timestamp: _v12,
-                    data_modification_timestamp: _v16,
-                    status_change_timestamp: _v20,
+                    type_: _v4,
+                    link_count: _l5,
+                    size: _l6,
+                    data_access_timestamp: _v10,
+                    data_modification_timestamp: _v14,
+                    status_change_timestamp: _v18,
                 }
             }
             /// Lifts a `directory-entry` out of canonical ABI memory.
@@ -5478,7 +5185,7 @@ pub mod wasi {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l1 {
+                let _v4 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -5488,40 +5195,22 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v5 = match _l2 {
+                        let _v3 = match _l2 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        DescriptorType::Other(_v5)
+                        DescriptorType::Other(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l8 = unsafe { *ptr.add(20).cast::<usize>() };
                 DirectoryEntry {
-                    type_: _v6,
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ),
-                        )
-                    },
+                    type_: _v4,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr.add(16)) },
                 }
             }
             /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
@@ -5564,21 +5253,22 @@ pub mod wasi {
                             }
                             ::core::option::Option::Some(_e12) => {
                                 unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                                let _vec13 = (_e12).into_bytes().into_boxed_slice();
-                                let _len13 = _vec13.len();
-                                let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(12).cast::<usize>() = _len13 };
-                                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(8),
+                                        ::witbind::rt::give_string(_e12),
+                                    )
+                                };
                             }
                         }
                     }
                 }
-                let _vec14 = (_f2).into_bytes().into_boxed_slice();
-                let _len14 = _vec14.len();
-                let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
-                unsafe { *ptr.add(20).cast::<usize>() = _len14 };
-                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr14 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        ptr.add(16),
+                        ::witbind::rt::give_string(_f2),
+                    )
+                };
             }
         }
         pub mod preopens {
@@ -5593,41 +5283,22 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 12) };
-                    let _l5 = unsafe { *_base4.cast::<i32>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
-                    _list4
-                        .push((
-                            Descriptor {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                },
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.cast::<i32>() };
+                    (
+                        Descriptor {
+                            handle: unsafe {
+                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                             },
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
-                                    ),
-                                )
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                _list4
+                        },
+                        unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
+                    )
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
         }
     }
@@ -5869,12 +5540,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
@@ -5888,7 +5555,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -5905,28 +5572,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5973,11 +5632,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -5992,7 +5647,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6016,7 +5671,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6033,28 +5688,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6166,7 +5813,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -6183,28 +5830,20 @@ pub mod wasi {
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -6296,12 +5935,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6321,7 +5956,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6338,28 +5973,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6451,12 +6078,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6505,12 +6128,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-local-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6525,7 +6144,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6542,28 +6161,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6585,12 +6196,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-remote-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6605,7 +6212,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6622,28 +6229,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6699,12 +6298,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6717,7 +6312,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6734,28 +6329,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6777,12 +6364,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6797,7 +6380,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6814,28 +6397,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6848,12 +6423,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6866,7 +6437,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6883,28 +6454,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6928,12 +6491,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6948,7 +6507,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6965,28 +6524,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6999,12 +6550,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7017,7 +6564,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7034,28 +6581,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7078,12 +6617,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7098,7 +6633,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7115,28 +6650,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7149,12 +6676,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7167,7 +6690,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7184,28 +6707,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7229,12 +6744,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7249,7 +6760,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7266,28 +6777,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7300,12 +6803,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7318,7 +6817,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7335,28 +6834,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7372,12 +6863,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7392,7 +6879,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7409,28 +6896,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7443,12 +6922,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
                         (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7461,7 +6936,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7478,28 +6953,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7532,12 +6999,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7552,7 +7015,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7569,28 +7032,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7603,12 +7058,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7621,7 +7072,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7638,28 +7089,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7671,12 +7114,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7691,7 +7130,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7708,28 +7147,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7742,12 +7173,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7760,7 +7187,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7777,28 +7204,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7867,12 +7286,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
@@ -7886,7 +7301,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7903,28 +7318,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7957,11 +7364,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -7976,7 +7379,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8000,7 +7403,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8017,28 +7420,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8088,11 +7483,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -8107,7 +7498,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&remote_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8131,7 +7522,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8148,28 +7539,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8194,12 +7577,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8211,7 +7590,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8228,28 +7607,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8332,19 +7703,20 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (data).into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_list(data),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
                             match remote_address {
                                 ::core::option::Option::None => {
-                                    unsafe { *_p4.cast::<u8>() = 0 };
+                                    unsafe { *_p3.cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e6) => {
-                                    unsafe { *_p4.cast::<u8>() = 1 };
-                                    unsafe { _lower_owned_ip_socket_address(_e6, _p4.add(4)) };
+                                ::core::option::Option::Some(_e5) => {
+                                    unsafe { *_p3.cast::<u8>() = 1 };
+                                    unsafe { _lower_owned_ip_socket_address(_e5, _p3.add(4)) };
                                 }
                             }
                             ::witbind::rt::async_support::Lowered((_area,))
@@ -8369,11 +7741,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base3 = _l1;
-                            let _len3 = _l2;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -8382,11 +7751,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base3 = _l1;
-                            let _len3 = _l2;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -8398,7 +7764,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -8415,28 +7781,20 @@ pub mod wasi {
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -8537,23 +7895,19 @@ pub mod wasi {
                             let _l1 = unsafe { *_results.cast::<u8>() };
                             match _l1 {
                                 0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
-                                    let _list4 = unsafe {
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l2.cast::<u8>(),
-                                            _l3,
-                                            _l3,
-                                        )
-                                    };
-                                    let _v5 = unsafe {
+                                    let _v2 = unsafe {
                                         _lift_ip_socket_address(_results.add(12))
                                     };
-                                    ::core::result::Result::Ok((_list4, _v5))
+                                    ::core::result::Result::Ok((
+                                        unsafe {
+                                            ::witbind::rt::take_list_at::<u8>(_results.add(4))
+                                        },
+                                        _v2,
+                                    ))
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v11 = match _l6 {
+                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -8569,29 +7923,21 @@ pub mod wasi {
                                         12 => ErrorCode::ConnectionAborted,
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
-                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v10 = match _l7 {
+                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l9 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l8.cast::<u8>(),
-                                                                _l9,
-                                                                _l9,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v10)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v11)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -8627,12 +7973,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-local-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8647,7 +7989,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8664,28 +8006,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8707,12 +8041,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-remote-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8727,7 +8057,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8744,28 +8074,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8800,12 +8122,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8820,7 +8138,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8837,28 +8155,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8871,12 +8181,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8889,7 +8195,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8906,28 +8212,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8952,12 +8250,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8972,7 +8266,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8989,28 +8283,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9023,12 +8309,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -9041,7 +8323,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9058,28 +8340,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9091,12 +8365,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-send-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -9111,7 +8381,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9128,28 +8398,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9162,12 +8424,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -9180,7 +8438,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9197,28 +8455,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9438,12 +8688,12 @@ pub mod wasi {
                                         }
                                         ::core::option::Option::Some(_e19) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            let _vec20 = (_e19).into_bytes().into_boxed_slice();
-                                            let _len20 = _vec20.len();
-                                            let _ptr20 = ::witbind::rt::Box::into_raw(_vec20)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len20 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr20 };
+                                            unsafe {
+                                                ::witbind::rt::store_list(
+                                                    ptr.add(12),
+                                                    ::witbind::rt::give_string(_e19),
+                                                )
+                                            };
                                         }
                                     }
                                 }
@@ -9457,7 +8707,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v7 = match _l2 {
+                            let _v5 = match _l2 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9474,28 +8724,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
+                                    let _v4 = match _l3 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l4.cast::<u8>(),
-                                                        _l5,
-                                                        _l5,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(ptr.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v6)
+                                    ErrorCode::Other(_v4)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v7)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9508,9 +8750,8 @@ pub mod wasi {
                         if _l2 == 14 {
                             let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
                             if _l3 == 1 {
-                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                             }
                         }
                     }
@@ -9949,9 +9190,7 @@ pub mod wasi {
                         (name,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec1 = (name).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        let (_ptr1, _len1) = ::witbind::rt::give_string(name);
                         ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
@@ -9974,7 +9213,7 @@ pub mod wasi {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -9983,7 +9222,7 @@ pub mod wasi {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -9993,24 +9232,20 @@ pub mod wasi {
                         let _l1 = unsafe { *_results.cast::<u8>() };
                         match _l1 {
                             0 => {
-                                let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                let _l3 = unsafe { *_results.add(8).cast::<usize>() };
-                                let _array4 = _l2;
-                                let _len4 = _l3;
-                                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                                for i in 0.._len4 {
-                                    let _base4 = unsafe { _array4.add(i * 18) };
-                                    let _v5 = unsafe { super::types::_lift_ip_address(_base4) };
-                                    _list4.push(_v5);
-                                }
-                                unsafe {
-                                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 18, 2)
+                                let _list2 = unsafe {
+                                    ::witbind::rt::list_at(_results.add(4))
                                 };
-                                ::core::result::Result::Ok(_list4)
+                                let _lift3 = |_base3: *mut u8| unsafe {
+                                    super::types::_lift_ip_address(_base3)
+                                };
+                                let _list5 = unsafe {
+                                    ::witbind::rt::lift_list(_list2, 18, 2, _lift3)
+                                };
+                                ::core::result::Result::Ok(_list5)
                             }
                             1 => {
                                 let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                let _v11 = match _l6 {
+                                let _v9 = match _l6 {
                                     0 => ErrorCode::AccessDenied,
                                     1 => ErrorCode::InvalidArgument,
                                     2 => ErrorCode::NameUnresolvable,
@@ -10018,28 +9253,20 @@ pub mod wasi {
                                     4 => ErrorCode::PermanentResolverFailure,
                                     5 => {
                                         let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                        let _v10 = match _l7 {
+                                        let _v8 = match _l7 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                let _l9 = unsafe { *_results.add(16).cast::<usize>() };
                                                 ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l8.cast::<u8>(),
-                                                            _l9,
-                                                            _l9,
-                                                        ),
-                                                    )
+                                                    ::witbind::rt::take_string_at(_results.add(12))
                                                 })
                                             }
                                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        ErrorCode::Other(_v10)
+                                        ErrorCode::Other(_v8)
                                     }
                                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                 };
-                                ::core::result::Result::Err(_v11)
+                                ::core::result::Result::Err(_v9)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
@@ -10087,14 +9314,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -10135,14 +9358,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -10185,10 +9404,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };

@@ -67,79 +67,29 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.3.2", "get-environment", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 16) };
-                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                    let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                    let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                    _list4
-                        .push((
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l5.cast::<u8>(),
-                                        _l6,
-                                        _l6,
-                                    ),
-                                )
-                            },
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l7.cast::<u8>(),
-                                        _l8,
-                                        _l8,
-                                    ),
-                                )
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
-                _list4
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| (
+                    unsafe { ::witbind::rt::take_string_at(_base3) },
+                    unsafe { ::witbind::rt::take_string_at(_base3.add(8)) },
+                );
+                unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.3.2", "get-arguments", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 8) };
-                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                    _list4
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
-                _list4
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base3)
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) }
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
@@ -147,25 +97,15 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/environment@0.3.2", "get-initial-cwd", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                        let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(_ptr1.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -257,10 +197,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u32>() };
                 let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
@@ -641,10 +579,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stdin@0.3.2", "get-terminal-stdin", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -674,10 +610,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stdout@0.3.2", "get-terminal-stdout", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -707,10 +641,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/terminal-stderr@0.3.2", "get-terminal-stderr", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
                 match _l2 {
@@ -954,10 +886,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/system-clock@0.3.2", "now", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<i64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -1379,12 +1309,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.read-via-stream", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1560,7 +1486,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1599,28 +1525,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1698,7 +1616,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1737,28 +1655,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1846,7 +1756,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1885,28 +1795,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1989,7 +1891,7 @@ pub mod wasi {
                             match _l1 {
                                 0 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => DescriptorType::BlockDevice,
                                         1 => DescriptorType::CharacterDevice,
                                         2 => DescriptorType::Directory,
@@ -1999,32 +1901,24 @@ pub mod wasi {
                                         6 => DescriptorType::Socket,
                                         7 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            DescriptorType::Other(_v6)
+                                            DescriptorType::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Ok(_v7)
+                                    ::core::result::Result::Ok(_v5)
                                 }
                                 1 => {
-                                    let _l8 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v13 = match _l8 {
+                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v9 = match _l6 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2062,29 +1956,21 @@ pub mod wasi {
                                         34 => ErrorCode::TextFileBusy,
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
-                                            let _l9 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v12 = match _l9 {
+                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v8 = match _l7 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l10 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l11 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l10.cast::<u8>(),
-                                                                _l11,
-                                                                _l11,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v12)
+                                            ErrorCode::Other(_v8)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v13)
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2167,7 +2053,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2206,28 +2092,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2356,7 +2234,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2395,28 +2273,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2452,12 +2322,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.read-directory", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2548,7 +2414,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2587,28 +2453,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2647,9 +2505,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -2677,7 +2533,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2686,7 +2542,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2698,7 +2554,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2737,28 +2593,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2844,7 +2692,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2883,28 +2731,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2948,9 +2788,7 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -2981,7 +2819,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2990,7 +2828,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3005,7 +2843,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3044,28 +2882,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3131,46 +2961,47 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
                             match data_access_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p5.cast::<u8>() = 0 };
+                                    unsafe { *_p4.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p5.cast::<u8>() = 1 };
+                                    unsafe { *_p4.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e8) => {
-                                    unsafe { *_p5.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f9, nanoseconds: _f10 } = _e8;
+                                NewTimestamp::Timestamp(_e7) => {
+                                    unsafe { *_p4.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f8, nanoseconds: _f9 } = _e7;
                                     unsafe {
-                                        *_p5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f9)
+                                        *_p4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f8)
                                     };
                                     unsafe {
-                                        *_p5.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f10)
+                                        *_p4.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
                                     };
                                 }
                             }
-                            let _p11 = unsafe { _area.add(40) };
+                            let _p10 = unsafe { _area.add(40) };
                             match data_modification_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p11.cast::<u8>() = 0 };
+                                    unsafe { *_p10.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p11.cast::<u8>() = 1 };
+                                    unsafe { *_p10.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e14) => {
-                                    unsafe { *_p11.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f15, nanoseconds: _f16 } = _e14;
+                                NewTimestamp::Timestamp(_e13) => {
+                                    unsafe { *_p10.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f14, nanoseconds: _f15 } = _e13;
                                     unsafe {
-                                        *_p11.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f15)
+                                        *_p10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f14)
                                     };
                                     unsafe {
-                                        *_p11.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f16)
+                                        *_p10.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f15)
                                     };
                                 }
                             }
@@ -3197,9 +3028,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3208,9 +3038,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3222,7 +3051,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3261,28 +3090,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3355,23 +3176,25 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = old_path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe {
+                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p6 = unsafe { _area.add(20) };
-                            let _vec7 = (new_path).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_p6.add(4).cast::<usize>() = _len7 };
-                            unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
+                            let _p5 = unsafe { _area.add(20) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p5,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3394,12 +3217,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(20)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3408,12 +3229,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(20)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3425,7 +3244,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3464,28 +3283,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3551,15 +3362,16 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
-                            unsafe { *_p5.cast::<u8>() = open_flags.bits() };
-                            let _p6 = unsafe { _area.add(17) };
-                            unsafe { *_p6.cast::<u8>() = flags.bits() };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe { *_p4.cast::<u8>() = open_flags.bits() };
+                            let _p5 = unsafe { _area.add(17) };
+                            unsafe { *_p5.cast::<u8>() = flags.bits() };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3582,9 +3394,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3593,9 +3404,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3614,7 +3424,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3653,28 +3463,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3719,9 +3521,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -3749,7 +3549,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3758,7 +3558,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3768,21 +3568,13 @@ pub mod wasi {
                             let _l1 = unsafe { *_results.cast::<u8>() };
                             match _l1 {
                                 0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
                                     ::core::result::Result::Ok(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l2.cast::<u8>(),
-                                                _l3,
-                                                _l3,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_results.add(4))
                                     })
                                 }
                                 1 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3820,29 +3612,21 @@ pub mod wasi {
                                         34 => ErrorCode::TextFileBusy,
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
-                                            let _l5 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3883,9 +3667,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -3913,7 +3695,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3922,7 +3704,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3934,7 +3716,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3973,28 +3755,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4047,23 +3821,25 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
+                            unsafe {
+                                *_p3.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p5 = unsafe { _area.add(16) };
-                            let _vec6 = (new_path).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_p5.add(4).cast::<usize>() = _len6 };
-                            unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p4,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -4086,12 +3862,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(16)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4100,12 +3874,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(16)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4117,7 +3889,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4156,28 +3928,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4231,17 +3995,19 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
-                            let _vec5 = (new_path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -4265,12 +4031,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4279,12 +4043,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4296,7 +4058,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4335,28 +4097,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4401,9 +4155,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -4431,7 +4183,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4440,7 +4192,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4452,7 +4204,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4491,28 +4243,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4691,7 +4435,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _v7 = match _l4 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4730,28 +4474,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _v6 = match _l5 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v6)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4795,9 +4531,7 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -4828,7 +4562,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -4837,7 +4571,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4856,7 +4590,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _v7 = match _l4 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4895,28 +4629,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _v6 = match _l5 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v6)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -5114,12 +4840,12 @@ pub mod wasi {
                                         }
                                         ::core::option::Option::Some(_e41) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            let _vec42 = (_e41).into_bytes().into_boxed_slice();
-                                            let _len42 = _vec42.len();
-                                            let _ptr42 = ::witbind::rt::Box::into_raw(_vec42)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len42 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr42 };
+                                            unsafe {
+                                                ::witbind::rt::store_list(
+                                                    ptr.add(12),
+                                                    ::witbind::rt::give_string(_e41),
+                                                )
+                                            };
                                         }
                                     }
                                 }
@@ -5133,7 +4859,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v7 = match _l2 {
+                            let _v5 = match _l2 {
                                 0 => ErrorCode::Access,
                                 1 => ErrorCode::Already,
                                 2 => ErrorCode::BadDescriptor,
@@ -5172,28 +4898,20 @@ pub mod wasi {
                                 35 => ErrorCode::CrossDevice,
                                 36 => {
                                     let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
+                                    let _v4 = match _l3 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l4.cast::<u8>(),
-                                                        _l5,
-                                                        _l5,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(ptr.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v6)
+                                    ErrorCode::Other(_v4)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v7)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5206,9 +4924,8 @@ pub mod wasi {
                         if _l2 == 36 {
                             let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
                             if _l3 == 1 {
-                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                             }
                         }
                     }
@@ -5346,14 +5063,12 @@ pub mod wasi {
                 if _l1 == 7 {
                     let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
                     if _l2 == 1 {
-                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                 }
-                let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
             }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
@@ -5364,7 +5079,7 @@ pub mod wasi {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l1 {
+                let _v4 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -5374,75 +5089,67 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v5 = match _l2 {
+                        let _v3 = match _l2 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        DescriptorType::Other(_v5)
+                        DescriptorType::Other(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(16).cast::<u64>() };
-                let _l8 = unsafe { *ptr.add(24).cast::<u64>() };
-                let _l9 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _v12 = match _l9 {
+                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l6 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l7 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _v10 = match _l7 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l10 = unsafe { *ptr.add(40).cast::<i64>() };
-                        let _l11 = unsafe { *ptr.add(48).cast::<u32>() };
+                        let _l8 = unsafe { *ptr.add(40).cast::<i64>() };
+                        let _l9 = unsafe { *ptr.add(48).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l10,
-                            nanoseconds: _l11,
+                            seconds: _l8,
+                            nanoseconds: _l9,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l13 = unsafe { *ptr.add(56).cast::<u8>() };
-                let _v16 = match _l13 {
+                let _l11 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _v14 = match _l11 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l14 = unsafe { *ptr.add(64).cast::<i64>() };
-                        let _l15 = unsafe { *ptr.add(72).cast::<u32>() };
+                        let _l12 = unsafe { *ptr.add(64).cast::<i64>() };
+                        let _l13 = unsafe { *ptr.add(72).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l14,
-                            nanoseconds: _l15,
+                            seconds: _l12,
+                            nanoseconds: _l13,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l17 = unsafe { *ptr.add(80).cast::<u8>() };
-                let _v20 = match _l17 {
+                let _l15 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _v18 = match _l15 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l18 = unsafe { *ptr.add(88).cast::<i64>() };
-                        let _l19 = unsafe { *ptr.add(96).cast::<u32>() };
+                        let _l16 = unsafe { *ptr.add(88).cast::<i64>() };
+                        let _l17 = unsafe { *ptr.add(96).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l18,
-                            nanoseconds: _l19,
+                            seconds: _l16,
+                            nanoseconds: _l17,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DescriptorStat {
-                    type_: _v6,
-                    link_count: _l7,
-                    size: _l8,
-                    data_access_timestamp: _v12,
-                    data_modification_timestamp: _v16,
-                    status_change_timestamp: _v20,
+                    type_: _v4,
+                    link_count: _l5,
+                    size: _l6,
+                    data_access_timestamp: _v10,
+                    data_modification_timestamp: _v14,
+                    status_change_timestamp: _v18,
                 }
             }
             /// Lifts a `directory-entry` out of canonical ABI memory.
@@ -5454,7 +5161,7 @@ pub mod wasi {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l1 {
+                let _v4 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -5464,40 +5171,22 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v5 = match _l2 {
+                        let _v3 = match _l2 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        DescriptorType::Other(_v5)
+                        DescriptorType::Other(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l8 = unsafe { *ptr.add(20).cast::<usize>() };
                 DirectoryEntry {
-                    type_: _v6,
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ),
-                        )
-                    },
+                    type_: _v4,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr.add(16)) },
                 }
             }
             /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
@@ -5540,21 +5229,22 @@ pub mod wasi {
                             }
                             ::core::option::Option::Some(_e12) => {
                                 unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                                let _vec13 = (_e12).into_bytes().into_boxed_slice();
-                                let _len13 = _vec13.len();
-                                let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(12).cast::<usize>() = _len13 };
-                                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(8),
+                                        ::witbind::rt::give_string(_e12),
+                                    )
+                                };
                             }
                         }
                     }
                 }
-                let _vec14 = (_f2).into_bytes().into_boxed_slice();
-                let _len14 = _vec14.len();
-                let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
-                unsafe { *ptr.add(20).cast::<usize>() = _len14 };
-                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr14 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        ptr.add(16),
+                        ::witbind::rt::give_string(_f2),
+                    )
+                };
             }
         }
         pub mod preopens {
@@ -5569,41 +5259,22 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 12) };
-                    let _l5 = unsafe { *_base4.cast::<i32>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
-                    _list4
-                        .push((
-                            Descriptor {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                },
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.cast::<i32>() };
+                    (
+                        Descriptor {
+                            handle: unsafe {
+                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                             },
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
-                                    ),
-                                )
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                _list4
+                        },
+                        unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
+                    )
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
         }
     }
@@ -5845,12 +5516,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
@@ -5864,7 +5531,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -5881,28 +5548,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5949,11 +5608,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -5968,7 +5623,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -5992,7 +5647,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6009,28 +5664,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6142,7 +5789,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -6159,28 +5806,20 @@ pub mod wasi {
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -6272,12 +5911,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6297,7 +5932,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6314,28 +5949,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6427,12 +6054,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6481,12 +6104,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-local-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6501,7 +6120,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6518,28 +6137,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6561,12 +6172,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-remote-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6581,7 +6188,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6598,28 +6205,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6675,12 +6274,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6693,7 +6288,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6710,28 +6305,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6753,12 +6340,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6773,7 +6356,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6790,28 +6373,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6824,12 +6399,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6842,7 +6413,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6859,28 +6430,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6904,12 +6467,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6924,7 +6483,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -6941,28 +6500,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -6975,12 +6526,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -6993,7 +6540,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7010,28 +6557,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7054,12 +6593,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7074,7 +6609,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7091,28 +6626,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7125,12 +6652,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7143,7 +6666,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7160,28 +6683,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7205,12 +6720,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7225,7 +6736,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7242,28 +6753,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7276,12 +6779,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7294,7 +6793,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7311,28 +6810,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7348,12 +6839,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7368,7 +6855,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7385,28 +6872,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7419,12 +6898,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
                         (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7437,7 +6912,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7454,28 +6929,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7508,12 +6975,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7528,7 +6991,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7545,28 +7008,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7579,12 +7034,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7597,7 +7048,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7614,28 +7065,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7647,12 +7090,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7667,7 +7106,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7684,28 +7123,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7718,12 +7149,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7736,7 +7163,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7753,28 +7180,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7843,12 +7262,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
@@ -7862,7 +7277,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7879,28 +7294,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -7933,11 +7340,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -7952,7 +7355,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -7976,7 +7379,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -7993,28 +7396,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8064,11 +7459,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -8083,7 +7474,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&remote_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8107,7 +7498,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8124,28 +7515,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8170,12 +7553,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8187,7 +7566,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8204,28 +7583,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8308,19 +7679,20 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (data).into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_list(data),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
                             match remote_address {
                                 ::core::option::Option::None => {
-                                    unsafe { *_p4.cast::<u8>() = 0 };
+                                    unsafe { *_p3.cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e6) => {
-                                    unsafe { *_p4.cast::<u8>() = 1 };
-                                    unsafe { _lower_owned_ip_socket_address(_e6, _p4.add(4)) };
+                                ::core::option::Option::Some(_e5) => {
+                                    unsafe { *_p3.cast::<u8>() = 1 };
+                                    unsafe { _lower_owned_ip_socket_address(_e5, _p3.add(4)) };
                                 }
                             }
                             ::witbind::rt::async_support::Lowered((_area,))
@@ -8345,11 +7717,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base3 = _l1;
-                            let _len3 = _l2;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -8358,11 +7727,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base3 = _l1;
-                            let _len3 = _l2;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -8374,7 +7740,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -8391,28 +7757,20 @@ pub mod wasi {
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -8513,23 +7871,19 @@ pub mod wasi {
                             let _l1 = unsafe { *_results.cast::<u8>() };
                             match _l1 {
                                 0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
-                                    let _list4 = unsafe {
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l2.cast::<u8>(),
-                                            _l3,
-                                            _l3,
-                                        )
-                                    };
-                                    let _v5 = unsafe {
+                                    let _v2 = unsafe {
                                         _lift_ip_socket_address(_results.add(12))
                                     };
-                                    ::core::result::Result::Ok((_list4, _v5))
+                                    ::core::result::Result::Ok((
+                                        unsafe {
+                                            ::witbind::rt::take_list_at::<u8>(_results.add(4))
+                                        },
+                                        _v2,
+                                    ))
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v11 = match _l6 {
+                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -8545,29 +7899,21 @@ pub mod wasi {
                                         12 => ErrorCode::ConnectionAborted,
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
-                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v10 = match _l7 {
+                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l9 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l8.cast::<u8>(),
-                                                                _l9,
-                                                                _l9,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v10)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v11)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -8603,12 +7949,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-local-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8623,7 +7965,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8640,28 +7982,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8683,12 +8017,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-remote-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8703,7 +8033,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8720,28 +8050,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8776,12 +8098,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8796,7 +8114,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8813,28 +8131,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8847,12 +8157,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8865,7 +8171,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8882,28 +8188,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8928,12 +8226,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -8948,7 +8242,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -8965,28 +8259,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -8999,12 +8285,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -9017,7 +8299,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9034,28 +8316,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9067,12 +8341,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-send-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -9087,7 +8357,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9104,28 +8374,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9138,12 +8400,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -9156,7 +8414,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9173,28 +8431,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9414,12 +8664,12 @@ pub mod wasi {
                                         }
                                         ::core::option::Option::Some(_e19) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            let _vec20 = (_e19).into_bytes().into_boxed_slice();
-                                            let _len20 = _vec20.len();
-                                            let _ptr20 = ::witbind::rt::Box::into_raw(_vec20)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len20 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr20 };
+                                            unsafe {
+                                                ::witbind::rt::store_list(
+                                                    ptr.add(12),
+                                                    ::witbind::rt::give_string(_e19),
+                                                )
+                                            };
                                         }
                                     }
                                 }
@@ -9433,7 +8683,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v7 = match _l2 {
+                            let _v5 = match _l2 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -9450,28 +8700,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
+                                    let _v4 = match _l3 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l4.cast::<u8>(),
-                                                        _l5,
-                                                        _l5,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(ptr.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v6)
+                                    ErrorCode::Other(_v4)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v7)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -9484,9 +8726,8 @@ pub mod wasi {
                         if _l2 == 14 {
                             let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
                             if _l3 == 1 {
-                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                             }
                         }
                     }
@@ -9925,9 +9166,7 @@ pub mod wasi {
                         (name,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec1 = (name).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        let (_ptr1, _len1) = ::witbind::rt::give_string(name);
                         ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
@@ -9950,7 +9189,7 @@ pub mod wasi {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -9959,7 +9198,7 @@ pub mod wasi {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -9969,24 +9208,20 @@ pub mod wasi {
                         let _l1 = unsafe { *_results.cast::<u8>() };
                         match _l1 {
                             0 => {
-                                let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                let _l3 = unsafe { *_results.add(8).cast::<usize>() };
-                                let _array4 = _l2;
-                                let _len4 = _l3;
-                                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                                for i in 0.._len4 {
-                                    let _base4 = unsafe { _array4.add(i * 18) };
-                                    let _v5 = unsafe { super::types::_lift_ip_address(_base4) };
-                                    _list4.push(_v5);
-                                }
-                                unsafe {
-                                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 18, 2)
+                                let _list2 = unsafe {
+                                    ::witbind::rt::list_at(_results.add(4))
                                 };
-                                ::core::result::Result::Ok(_list4)
+                                let _lift3 = |_base3: *mut u8| unsafe {
+                                    super::types::_lift_ip_address(_base3)
+                                };
+                                let _list5 = unsafe {
+                                    ::witbind::rt::lift_list(_list2, 18, 2, _lift3)
+                                };
+                                ::core::result::Result::Ok(_list5)
                             }
                             1 => {
                                 let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                let _v11 = match _l6 {
+                                let _v9 = match _l6 {
                                     0 => ErrorCode::AccessDenied,
                                     1 => ErrorCode::InvalidArgument,
                                     2 => ErrorCode::NameUnresolvable,
@@ -9994,28 +9229,20 @@ pub mod wasi {
                                     4 => ErrorCode::PermanentResolverFailure,
                                     5 => {
                                         let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                        let _v10 = match _l7 {
+                                        let _v8 = match _l7 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                let _l9 = unsafe { *_results.add(16).cast::<usize>() };
                                                 ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l8.cast::<u8>(),
-                                                            _l9,
-                                                            _l9,
-                                                        ),
-                                                    )
+                                                    ::witbind::rt::take_string_at(_results.add(12))
                                                 })
                                             }
                                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        ErrorCode::Other(_v10)
+                                        ErrorCode::Other(_v8)
                                     }
                                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                 };
-                                ::core::result::Result::Err(_v11)
+                                ::core::result::Result::Err(_v9)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
@@ -10063,14 +9290,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -10111,14 +9334,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -10161,10 +9380,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };

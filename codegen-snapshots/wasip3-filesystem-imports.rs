@@ -113,10 +113,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/system-clock@0.3.2", "now", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<i64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -538,12 +536,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.read-via-stream", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -719,7 +713,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -758,28 +752,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -857,7 +843,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -896,28 +882,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1005,7 +983,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1044,28 +1022,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1148,7 +1118,7 @@ pub mod wasi {
                             match _l1 {
                                 0 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => DescriptorType::BlockDevice,
                                         1 => DescriptorType::CharacterDevice,
                                         2 => DescriptorType::Directory,
@@ -1158,32 +1128,24 @@ pub mod wasi {
                                         6 => DescriptorType::Socket,
                                         7 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            DescriptorType::Other(_v6)
+                                            DescriptorType::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Ok(_v7)
+                                    ::core::result::Result::Ok(_v5)
                                 }
                                 1 => {
-                                    let _l8 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v13 = match _l8 {
+                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v9 = match _l6 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1221,29 +1183,21 @@ pub mod wasi {
                                         34 => ErrorCode::TextFileBusy,
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
-                                            let _l9 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v12 = match _l9 {
+                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v8 = match _l7 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l10 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l11 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l10.cast::<u8>(),
-                                                                _l11,
-                                                                _l11,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v12)
+                                            ErrorCode::Other(_v8)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v13)
+                                    ::core::result::Result::Err(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1326,7 +1280,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1365,28 +1319,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1515,7 +1461,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1554,28 +1500,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1611,12 +1549,8 @@ pub mod wasi {
                         "wasi:filesystem/types@0.3.2",
                         "[method]descriptor.read-directory", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1707,7 +1641,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1746,28 +1680,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -1806,9 +1732,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -1836,7 +1760,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -1845,7 +1769,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -1857,7 +1781,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -1896,28 +1820,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2003,7 +1919,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2042,28 +1958,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2107,9 +2015,7 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -2140,7 +2046,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2149,7 +2055,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2164,7 +2070,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2203,28 +2109,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2290,46 +2188,47 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
                             match data_access_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p5.cast::<u8>() = 0 };
+                                    unsafe { *_p4.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p5.cast::<u8>() = 1 };
+                                    unsafe { *_p4.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e8) => {
-                                    unsafe { *_p5.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f9, nanoseconds: _f10 } = _e8;
+                                NewTimestamp::Timestamp(_e7) => {
+                                    unsafe { *_p4.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f8, nanoseconds: _f9 } = _e7;
                                     unsafe {
-                                        *_p5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f9)
+                                        *_p4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f8)
                                     };
                                     unsafe {
-                                        *_p5.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f10)
+                                        *_p4.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
                                     };
                                 }
                             }
-                            let _p11 = unsafe { _area.add(40) };
+                            let _p10 = unsafe { _area.add(40) };
                             match data_modification_timestamp {
                                 NewTimestamp::NoChange => {
-                                    unsafe { *_p11.cast::<u8>() = 0 };
+                                    unsafe { *_p10.cast::<u8>() = 0 };
                                 }
                                 NewTimestamp::Now => {
-                                    unsafe { *_p11.cast::<u8>() = 1 };
+                                    unsafe { *_p10.cast::<u8>() = 1 };
                                 }
-                                NewTimestamp::Timestamp(_e14) => {
-                                    unsafe { *_p11.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f15, nanoseconds: _f16 } = _e14;
+                                NewTimestamp::Timestamp(_e13) => {
+                                    unsafe { *_p10.cast::<u8>() = 2 };
+                                    let Instant { seconds: _f14, nanoseconds: _f15 } = _e13;
                                     unsafe {
-                                        *_p11.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f15)
+                                        *_p10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f14)
                                     };
                                     unsafe {
-                                        *_p11.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f16)
+                                        *_p10.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f15)
                                     };
                                 }
                             }
@@ -2356,9 +2255,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2367,9 +2265,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2381,7 +2278,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2420,28 +2317,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2514,23 +2403,25 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = old_path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p5.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe {
+                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p6 = unsafe { _area.add(20) };
-                            let _vec7 = (new_path).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *_p6.add(4).cast::<usize>() = _len7 };
-                            unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
+                            let _p5 = unsafe { _area.add(20) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p5,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2553,12 +2444,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(20)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2567,12 +2456,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(24).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(20)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2584,7 +2471,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2623,28 +2510,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2710,15 +2589,16 @@ pub mod wasi {
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
-                            let _vec4 = (path).into_bytes().into_boxed_slice();
-                            let _len4 = _vec4.len();
-                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
-                            unsafe { *_p3.add(4).cast::<usize>() = _len4 };
-                            unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
-                            let _p5 = unsafe { _area.add(16) };
-                            unsafe { *_p5.cast::<u8>() = open_flags.bits() };
-                            let _p6 = unsafe { _area.add(17) };
-                            unsafe { *_p6.cast::<u8>() = flags.bits() };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(path),
+                                )
+                            };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe { *_p4.cast::<u8>() = open_flags.bits() };
+                            let _p5 = unsafe { _area.add(17) };
+                            unsafe { *_p5.cast::<u8>() = flags.bits() };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2741,9 +2621,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2752,9 +2631,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2773,7 +2651,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v8 = match _l3 {
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2812,28 +2690,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v7 = match _l4 {
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l5 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l6 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l5.cast::<u8>(),
-                                                                _l6,
-                                                                _l6,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v7)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v8)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2878,9 +2748,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -2908,7 +2776,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2917,7 +2785,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2927,21 +2795,13 @@ pub mod wasi {
                             let _l1 = unsafe { *_results.cast::<u8>() };
                             match _l1 {
                                 0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
                                     ::core::result::Result::Ok(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l2.cast::<u8>(),
-                                                _l3,
-                                                _l3,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_results.add(4))
                                     })
                                 }
                                 1 => {
-                                    let _l4 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -2979,29 +2839,21 @@ pub mod wasi {
                                         34 => ErrorCode::TextFileBusy,
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
-                                            let _l5 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3042,9 +2894,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -3072,7 +2922,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3081,7 +2931,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3093,7 +2943,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3132,28 +2982,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3206,23 +3048,25 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
+                            unsafe {
+                                *_p3.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                                     &new_descriptor.handle,
                                 ) as i32
                             };
-                            let _p5 = unsafe { _area.add(16) };
-                            let _vec6 = (new_path).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *_p5.add(4).cast::<usize>() = _len6 };
-                            unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
+                            let _p4 = unsafe { _area.add(16) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p4,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3245,12 +3089,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(16)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3259,12 +3101,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(20).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(16)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3276,7 +3116,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3315,28 +3155,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3390,17 +3222,19 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (old_path).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
-                            let _vec5 = (new_path).into_bytes().into_boxed_slice();
-                            let _len5 = _vec5.len();
-                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                            unsafe { *_p4.add(4).cast::<usize>() = _len5 };
-                            unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_string(old_path),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p3,
+                                    ::witbind::rt::give_string(new_path),
+                                )
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3424,12 +3258,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3438,12 +3270,10 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l1, _l2, 1) };
-                            let _l3 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-                            let _l4 = unsafe { *arg0.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+                            let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3455,7 +3285,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3494,28 +3324,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3560,9 +3382,7 @@ pub mod wasi {
                             (self_, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 _ptr1,
@@ -3590,7 +3410,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3599,7 +3419,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg1, arg2, 1) };
+                            unsafe { ::witbind::rt::free_array((arg1, arg2), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -3611,7 +3431,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3650,28 +3470,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3850,7 +3662,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _v7 = match _l4 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -3889,28 +3701,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _v6 = match _l5 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v6)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3954,9 +3758,7 @@ pub mod wasi {
                             (self_, path_flags, path): Self::Params,
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
-                            let _vec1 = (path).into_bytes().into_boxed_slice();
-                            let _len1 = _vec1.len();
-                            let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                            let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
                                 ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -3987,7 +3789,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -3996,7 +3798,7 @@ pub mod wasi {
                                 (arg0, arg1, arg2, arg3),
                             ): Self::ParamsLower,
                         ) {
-                            unsafe { ::witbind::rt::cabi_dealloc(arg2, arg3, 1) };
+                            unsafe { ::witbind::rt::free_array((arg2, arg3), 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -4015,7 +3817,7 @@ pub mod wasi {
                                 }
                                 1 => {
                                     let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v9 = match _l4 {
+                                    let _v7 = match _l4 {
                                         0 => ErrorCode::Access,
                                         1 => ErrorCode::Already,
                                         2 => ErrorCode::BadDescriptor,
@@ -4054,28 +3856,20 @@ pub mod wasi {
                                         35 => ErrorCode::CrossDevice,
                                         36 => {
                                             let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v8 = match _l5 {
+                                            let _v6 = match _l5 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l6 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                    let _l7 = unsafe { *_results.add(20).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l6.cast::<u8>(),
-                                                                _l7,
-                                                                _l7,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(16))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v8)
+                                            ErrorCode::Other(_v6)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v9)
+                                    ::core::result::Result::Err(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -4357,12 +4151,12 @@ pub mod wasi {
                                         }
                                         ::core::option::Option::Some(_e41) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            let _vec42 = (_e41).into_bytes().into_boxed_slice();
-                                            let _len42 = _vec42.len();
-                                            let _ptr42 = ::witbind::rt::Box::into_raw(_vec42)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len42 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr42 };
+                                            unsafe {
+                                                ::witbind::rt::store_list(
+                                                    ptr.add(12),
+                                                    ::witbind::rt::give_string(_e41),
+                                                )
+                                            };
                                         }
                                     }
                                 }
@@ -4376,7 +4170,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v7 = match _l2 {
+                            let _v5 = match _l2 {
                                 0 => ErrorCode::Access,
                                 1 => ErrorCode::Already,
                                 2 => ErrorCode::BadDescriptor,
@@ -4415,28 +4209,20 @@ pub mod wasi {
                                 35 => ErrorCode::CrossDevice,
                                 36 => {
                                     let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
+                                    let _v4 = match _l3 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l4.cast::<u8>(),
-                                                        _l5,
-                                                        _l5,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(ptr.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v6)
+                                    ErrorCode::Other(_v4)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v7)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4449,9 +4235,8 @@ pub mod wasi {
                         if _l2 == 36 {
                             let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
                             if _l3 == 1 {
-                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                             }
                         }
                     }
@@ -4589,14 +4374,12 @@ pub mod wasi {
                 if _l1 == 7 {
                     let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
                     if _l2 == 1 {
-                        let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l3, _l4, 1) };
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                 }
-                let _l5 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(20).cast::<usize>() };
-                unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
             }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
@@ -4607,7 +4390,7 @@ pub mod wasi {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l1 {
+                let _v4 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -4617,75 +4400,67 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v5 = match _l2 {
+                        let _v3 = match _l2 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        DescriptorType::Other(_v5)
+                        DescriptorType::Other(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(16).cast::<u64>() };
-                let _l8 = unsafe { *ptr.add(24).cast::<u64>() };
-                let _l9 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _v12 = match _l9 {
+                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l6 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l7 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _v10 = match _l7 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l10 = unsafe { *ptr.add(40).cast::<i64>() };
-                        let _l11 = unsafe { *ptr.add(48).cast::<u32>() };
+                        let _l8 = unsafe { *ptr.add(40).cast::<i64>() };
+                        let _l9 = unsafe { *ptr.add(48).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l10,
-                            nanoseconds: _l11,
+                            seconds: _l8,
+                            nanoseconds: _l9,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l13 = unsafe { *ptr.add(56).cast::<u8>() };
-                let _v16 = match _l13 {
+                let _l11 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _v14 = match _l11 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l14 = unsafe { *ptr.add(64).cast::<i64>() };
-                        let _l15 = unsafe { *ptr.add(72).cast::<u32>() };
+                        let _l12 = unsafe { *ptr.add(64).cast::<i64>() };
+                        let _l13 = unsafe { *ptr.add(72).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l14,
-                            nanoseconds: _l15,
+                            seconds: _l12,
+                            nanoseconds: _l13,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l17 = unsafe { *ptr.add(80).cast::<u8>() };
-                let _v20 = match _l17 {
+                let _l15 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _v18 = match _l15 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l18 = unsafe { *ptr.add(88).cast::<i64>() };
-                        let _l19 = unsafe { *ptr.add(96).cast::<u32>() };
+                        let _l16 = unsafe { *ptr.add(88).cast::<i64>() };
+                        let _l17 = unsafe { *ptr.add(96).cast::<u32>() };
                         ::core::option::Option::Some(Instant {
-                            seconds: _l18,
-                            nanoseconds: _l19,
+                            seconds: _l16,
+                            nanoseconds: _l17,
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DescriptorStat {
-                    type_: _v6,
-                    link_count: _l7,
-                    size: _l8,
-                    data_access_timestamp: _v12,
-                    data_modification_timestamp: _v16,
-                    status_change_timestamp: _v20,
+                    type_: _v4,
+                    link_count: _l5,
+                    size: _l6,
+                    data_access_timestamp: _v10,
+                    data_modification_timestamp: _v14,
+                    status_change_timestamp: _v18,
                 }
             }
             /// Lifts a `directory-entry` out of canonical ABI memory.
@@ -4697,7 +4472,7 @@ pub mod wasi {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l1 {
+                let _v4 = match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -4707,40 +4482,22 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v5 = match _l2 {
+                        let _v3 = match _l2 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l3.cast::<u8>(),
-                                            _l4,
-                                            _l4,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        DescriptorType::Other(_v5)
+                        DescriptorType::Other(_v3)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l7 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l8 = unsafe { *ptr.add(20).cast::<usize>() };
                 DirectoryEntry {
-                    type_: _v6,
-                    name: unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ),
-                        )
-                    },
+                    type_: _v4,
+                    name: unsafe { ::witbind::rt::take_string_at(ptr.add(16)) },
                 }
             }
             /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
@@ -4783,21 +4540,22 @@ pub mod wasi {
                             }
                             ::core::option::Option::Some(_e12) => {
                                 unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                                let _vec13 = (_e12).into_bytes().into_boxed_slice();
-                                let _len13 = _vec13.len();
-                                let _ptr13 = ::witbind::rt::Box::into_raw(_vec13)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(12).cast::<usize>() = _len13 };
-                                unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr13 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(8),
+                                        ::witbind::rt::give_string(_e12),
+                                    )
+                                };
                             }
                         }
                     }
                 }
-                let _vec14 = (_f2).into_bytes().into_boxed_slice();
-                let _len14 = _vec14.len();
-                let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
-                unsafe { *ptr.add(20).cast::<usize>() = _len14 };
-                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr14 };
+                unsafe {
+                    ::witbind::rt::store_list(
+                        ptr.add(16),
+                        ::witbind::rt::give_string(_f2),
+                    )
+                };
             }
         }
         pub mod preopens {
@@ -4812,41 +4570,22 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                let _array4 = _l2;
-                let _len4 = _l3;
-                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                for i in 0.._len4 {
-                    let _base4 = unsafe { _array4.add(i * 12) };
-                    let _l5 = unsafe { *_base4.cast::<i32>() };
-                    let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                    let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
-                    _list4
-                        .push((
-                            Descriptor {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                },
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.cast::<i32>() };
+                    (
+                        Descriptor {
+                            handle: unsafe {
+                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
                             },
-                            unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l6.cast::<u8>(),
-                                        _l7,
-                                        _l7,
-                                    ),
-                                )
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
-                _list4
+                        },
+                        unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
+                    )
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
         }
     }

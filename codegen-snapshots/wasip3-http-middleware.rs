@@ -299,10 +299,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:clocks/system-clock@0.3.2", "now", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<i64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
@@ -597,31 +595,31 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[static]fields.from-list", (ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        entries.iter(),
+                        16,
+                        4,
+                        |_e1, _base2| {
+                            let (_t3_0, _t3_1) = _e1;
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::lend_str(_t3_0),
+                                )
+                            };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2.add(8),
+                                    ::witbind::rt::lend_list(_t3_1),
+                                )
+                            };
+                        },
                     );
-                    let _vec1 = entries;
-                    let _len1 = _vec1.len();
-                    let _array1 = unsafe { ::witbind::rt::alloc_list(_len1, 16, 4) };
-                    for (i, _e1) in _vec1.iter().enumerate() {
-                        let _base1 = unsafe { _array1.add(i * 16) };
-                        let (_t2_0, _t2_1) = _e1;
-                        let _vec3 = _t2_0;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *_base1.add(4).cast::<usize>() = _len3 };
-                        unsafe { *_base1.cast::<*mut u8>() = _ptr3 };
-                        let _vec4 = _t2_1;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        unsafe { *_base1.add(12).cast::<usize>() = _len4 };
-                        unsafe { *_base1.add(8).cast::<*mut u8>() = _ptr4 };
-                    }
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_array1, _len1, _ptr5) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array1, _len1 * 16, 4) };
+                    let (_ptr4, _len4) = (_array2, _len2);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr4, _len4, _ptr5) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
                     match _l6 {
                         0 => {
@@ -634,35 +632,27 @@ pub mod wasi {
                         }
                         1 => {
                             let _l8 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v13 = match _l8 {
+                            let _v11 = match _l8 {
                                 0 => HeaderError::InvalidSyntax,
                                 1 => HeaderError::Forbidden,
                                 2 => HeaderError::Immutable,
                                 3 => HeaderError::SizeExceeded,
                                 4 => {
                                     let _l9 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v12 = match _l9 {
+                                    let _v10 = match _l9 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l10 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
-                                            let _l11 = unsafe { *_ptr5.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l10.cast::<u8>(),
-                                                        _l11,
-                                                        _l11,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr5.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    HeaderError::Other(_v12)
+                                    HeaderError::Other(_v10)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v13)
+                            ::core::result::Result::Err(_v11)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -676,15 +666,9 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.get", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -693,26 +677,11 @@ pub mod wasi {
                             _ptr2,
                         )
                     };
-                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                    let _array5 = _l3;
-                    let _len5 = _l4;
-                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                    for i in 0.._len5 {
-                        let _base5 = unsafe { _array5.add(i * 8) };
-                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                        let _list8 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            )
-                        };
-                        _list5.push(_list8);
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                    _list5
+                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_base4)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
@@ -721,9 +690,7 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.has", (i32, ptr, len),
                         i32
                     );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -749,71 +716,60 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.set", (i32, ptr, len,
                         ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_array3, _len3) = ::witbind::rt::lower_list(
+                        value.iter(),
+                        8,
+                        4,
+                        |_e2, _base3| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base3,
+                                    ::witbind::rt::lend_list(_e2),
+                                )
+                            };
+                        },
                     );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _vec2 = value;
-                    let _len2 = _vec2.len();
-                    let _array2 = unsafe { ::witbind::rt::alloc_list(_len2, 8, 4) };
-                    for (i, _e2) in _vec2.iter().enumerate() {
-                        let _base2 = unsafe { _array2.add(i * 8) };
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        unsafe { *_base2.add(4).cast::<usize>() = _len3 };
-                        unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
-                    }
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let (_ptr4, _len4) = (_array3, _len3);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                             _len1,
-                            _array2,
-                            _len2,
                             _ptr4,
+                            _len4,
+                            _ptr5,
                         )
                     };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    match _l6 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l6 = unsafe { *_ptr4.add(4).cast::<u8>() };
-                            let _v11 = match _l6 {
+                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                            let _v10 = match _l7 {
                                 0 => HeaderError::InvalidSyntax,
                                 1 => HeaderError::Forbidden,
                                 2 => HeaderError::Immutable,
                                 3 => HeaderError::SizeExceeded,
                                 4 => {
-                                    let _l7 = unsafe { *_ptr4.add(8).cast::<u8>() };
-                                    let _v10 = match _l7 {
+                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
+                                    let _v9 = match _l8 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l8 = unsafe { *_ptr4.add(12).cast::<*mut u8>() };
-                                            let _l9 = unsafe { *_ptr4.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l8.cast::<u8>(),
-                                                        _l9,
-                                                        _l9,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr5.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    HeaderError::Other(_v10)
+                                    HeaderError::Other(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v11)
+                            ::core::result::Result::Err(_v10)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -830,15 +786,9 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.delete", (i32, ptr, len,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -852,35 +802,27 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => HeaderError::InvalidSyntax,
                                 1 => HeaderError::Forbidden,
                                 2 => HeaderError::Immutable,
                                 3 => HeaderError::SizeExceeded,
                                 4 => {
                                     let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr2.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr2.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    HeaderError::Other(_v8)
+                                    HeaderError::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -902,15 +844,9 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.get-and-delete", (i32,
                         ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -922,60 +858,38 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            let _array6 = _l4;
-                            let _len6 = _l5;
-                            let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                            for i in 0.._len6 {
-                                let _base6 = unsafe { _array6.add(i * 8) };
-                                let _l7 = unsafe { *_base6.cast::<*mut u8>() };
-                                let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
-                                let _list9 = unsafe {
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l7.cast::<u8>(),
-                                        _l8,
-                                        _l8,
-                                    )
-                                };
-                                _list6.push(_list9);
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4)
+                            let _list4 = unsafe { ::witbind::rt::list_at(_ptr2.add(4)) };
+                            let _lift5 = |_base5: *mut u8| unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_base5)
+                            };
+                            let _list6 = unsafe {
+                                ::witbind::rt::lift_list(_list4, 8, 4, _lift5)
                             };
                             ::core::result::Result::Ok(_list6)
                         }
                         1 => {
-                            let _l10 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v15 = match _l10 {
+                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _v10 = match _l7 {
                                 0 => HeaderError::InvalidSyntax,
                                 1 => HeaderError::Forbidden,
                                 2 => HeaderError::Immutable,
                                 3 => HeaderError::SizeExceeded,
                                 4 => {
-                                    let _l11 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                    let _v14 = match _l11 {
+                                    let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                    let _v9 = match _l8 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l12 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                            let _l13 = unsafe { *_ptr2.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l12.cast::<u8>(),
-                                                        _l13,
-                                                        _l13,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr2.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    HeaderError::Other(_v14)
+                                    HeaderError::Other(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v15)
+                            ::core::result::Result::Err(_v10)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -996,18 +910,10 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]fields.append", (i32, ptr, len,
                         ptr, len, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _vec1 = name;
-                    let _ptr1 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len1 = _vec1.len();
-                    let _vec2 = value;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1023,35 +929,27 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l5 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            let _v10 = match _l5 {
+                            let _v8 = match _l5 {
                                 0 => HeaderError::InvalidSyntax,
                                 1 => HeaderError::Forbidden,
                                 2 => HeaderError::Immutable,
                                 3 => HeaderError::SizeExceeded,
                                 4 => {
                                     let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                                    let _v9 = match _l6 {
+                                    let _v7 = match _l6 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l7 = unsafe { *_ptr3.add(12).cast::<*mut u8>() };
-                                            let _l8 = unsafe { *_ptr3.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l7.cast::<u8>(),
-                                                        _l8,
-                                                        _l8,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr3.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    HeaderError::Other(_v9)
+                                    HeaderError::Other(_v7)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v10)
+                            ::core::result::Result::Err(_v8)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1069,52 +967,20 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[method]fields.copy-all", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                             _ptr1,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                    let _array4 = _l2;
-                    let _len4 = _l3;
-                    let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                    for i in 0.._len4 {
-                        let _base4 = unsafe { _array4.add(i * 16) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                        let _list9 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            )
-                        };
-                        _list4
-                            .push((
-                                unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l5.cast::<u8>(),
-                                            _l6,
-                                            _l6,
-                                        ),
-                                    )
-                                },
-                                _list9,
-                            ));
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 16, 4) };
-                    _list4
+                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                    let _lift3 = |_base3: *mut u8| (
+                        unsafe { ::witbind::rt::take_string_at(_base3) },
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_base3.add(8)) },
+                    );
+                    unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
                 /// `fields` constructor on the return value of `copy-all`. The resulting
@@ -1224,11 +1090,7 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[static]request.new", (i32, i32, i32,
                         i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_v3, _v4) = match &contents {
                         ::core::option::Option::None => (0i32, 0i32),
                         ::core::option::Option::Some(_e2) => {
@@ -1245,7 +1107,7 @@ pub mod wasi {
                             )
                         }
                     };
-                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr9 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
@@ -1282,12 +1144,8 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[method]request.get-method", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1306,16 +1164,8 @@ pub mod wasi {
                         7 => Method::Trace,
                         8 => Method::Patch,
                         9 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             Method::Other(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1343,9 +1193,7 @@ pub mod wasi {
                         Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Other(_e10) => {
-                            let _vec11 = _e10;
-                            let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                            let _len11 = _vec11.len();
+                            let (_ptr11, _len11) = ::witbind::rt::lend_str(_e10);
                             (9i32, _ptr11, _len11)
                         }
                     };
@@ -1372,12 +1220,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.get-path-with-query",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1388,16 +1232,8 @@ pub mod wasi {
                     match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1420,9 +1256,7 @@ pub mod wasi {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
                         ::core::option::Option::Some(_e2) => {
-                            let _vec3 = _e2;
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                            let _len3 = _vec3.len();
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                             (1i32, _ptr3, _len3)
                         }
                     };
@@ -1446,12 +1280,8 @@ pub mod wasi {
                     ::witbind::rt::wit_import!(
                         "wasi:http/types@0.3.2", "[method]request.get-scheme", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1463,25 +1293,17 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
+                            let _v4 = match _l3 {
                                 0 => Scheme::Http,
                                 1 => Scheme::Https,
                                 2 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<*mut u8>() };
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<usize>() };
                                     Scheme::Other(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l4.cast::<u8>(),
-                                                _l5,
-                                                _l5,
-                                            ),
-                                        )
+                                        ::witbind::rt::take_string_at(_ptr1.add(8))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::option::Option::Some(_v6)
+                            ::core::option::Option::Some(_v4)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1511,9 +1333,7 @@ pub mod wasi {
                                     (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
                                 }
                                 Scheme::Other(_e5) => {
-                                    let _vec6 = _e5;
-                                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                                    let _len6 = _vec6.len();
+                                    let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
                                     (2i32, _ptr6, _len6)
                                 }
                             };
@@ -1545,12 +1365,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.get-authority", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 12],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1561,16 +1377,8 @@ pub mod wasi {
                     match _l2 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<*mut u8>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<usize>() };
                             ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l3.cast::<u8>(),
-                                        _l4,
-                                        _l4,
-                                    ),
-                                )
+                                ::witbind::rt::take_string_at(_ptr1.add(4))
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1594,9 +1402,7 @@ pub mod wasi {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
                         ::core::option::Option::Some(_e2) => {
-                            let _vec3 = _e2;
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                            let _len3 = _vec3.len();
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
                             (1i32, _ptr3, _len3)
                         }
                     };
@@ -1627,12 +1433,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[method]request.get-options", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1703,12 +1505,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[static]request.consume-body", (i32,
                         i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&this.handle)
@@ -1800,12 +1598,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2",
                         "[method]request-options.get-connect-timeout", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1834,18 +1628,14 @@ pub mod wasi {
                         "[method]request-options.set-connect-timeout", (i32, i32, i64,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
                         ::core::option::Option::Some(_e2) => {
                             (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1859,33 +1649,25 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v12 = match _l7 {
+                            let _v10 = match _l7 {
                                 0 => RequestOptionsError::NotSupported,
                                 1 => RequestOptionsError::Immutable,
                                 2 => {
                                     let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v11 = match _l8 {
+                                    let _v9 = match _l8 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l9 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
-                                            let _l10 = unsafe { *_ptr5.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l9.cast::<u8>(),
-                                                        _l10,
-                                                        _l10,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr5.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    RequestOptionsError::Other(_v11)
+                                    RequestOptionsError::Other(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v12)
+                            ::core::result::Result::Err(_v10)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1898,12 +1680,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2",
                         "[method]request-options.get-first-byte-timeout", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1932,18 +1710,14 @@ pub mod wasi {
                         "[method]request-options.set-first-byte-timeout", (i32, i32, i64,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
                         ::core::option::Option::Some(_e2) => {
                             (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1957,33 +1731,25 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v12 = match _l7 {
+                            let _v10 = match _l7 {
                                 0 => RequestOptionsError::NotSupported,
                                 1 => RequestOptionsError::Immutable,
                                 2 => {
                                     let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v11 = match _l8 {
+                                    let _v9 = match _l8 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l9 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
-                                            let _l10 = unsafe { *_ptr5.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l9.cast::<u8>(),
-                                                        _l10,
-                                                        _l10,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr5.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    RequestOptionsError::Other(_v11)
+                                    RequestOptionsError::Other(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v12)
+                            ::core::result::Result::Err(_v10)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1997,12 +1763,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2",
                         "[method]request-options.get-between-bytes-timeout", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 16],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2031,18 +1793,14 @@ pub mod wasi {
                         "[method]request-options.set-between-bytes-timeout", (i32, i32,
                         i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_v3, _v4) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
                         ::core::option::Option::Some(_e2) => {
                             (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2056,33 +1814,25 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v12 = match _l7 {
+                            let _v10 = match _l7 {
                                 0 => RequestOptionsError::NotSupported,
                                 1 => RequestOptionsError::Immutable,
                                 2 => {
                                     let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v11 = match _l8 {
+                                    let _v9 = match _l8 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l9 = unsafe { *_ptr5.add(12).cast::<*mut u8>() };
-                                            let _l10 = unsafe { *_ptr5.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l9.cast::<u8>(),
-                                                        _l10,
-                                                        _l10,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr5.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    RequestOptionsError::Other(_v11)
+                                    RequestOptionsError::Other(_v9)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v12)
+                            ::core::result::Result::Err(_v10)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2184,18 +1934,14 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[static]response.new", (i32, i32, i32,
                         i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_v3, _v4) = match &contents {
                         ::core::option::Option::None => (0i32, 0i32),
                         ::core::option::Option::Some(_e2) => {
                             (1i32, _e2.take_handle() as i32)
                         }
                     };
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
@@ -2311,12 +2057,8 @@ pub mod wasi {
                         "wasi:http/types@0.3.2", "[static]response.consume-body", (i32,
                         i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::take_handle(&this.handle)
@@ -2687,9 +2429,8 @@ pub mod wasi {
             pub(crate) unsafe fn _free_dns_error_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
-                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 }
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
@@ -2727,25 +2468,22 @@ pub mod wasi {
                     31 => {
                         let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
                         if _l3 == 1 {
-                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                         }
                     }
                     32 => {
-                        let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
-                        if _l6 == 1 {
-                            let _l7 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                            let _l8 = unsafe { *ptr.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
+                        let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l5 == 1 {
+                            let _list6 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list6, 1, 1) };
                         }
                     }
                     38 => {
-                        let _l9 = unsafe { *ptr.add(8).cast::<u8>() };
-                        if _l9 == 1 {
-                            let _l10 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                            let _l11 = unsafe { *ptr.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
+                        let _l7 = unsafe { *ptr.add(8).cast::<u8>() };
+                        if _l7 == 1 {
+                            let _list8 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                            unsafe { ::witbind::rt::free_array(_list8, 1, 1) };
                         }
                     }
                     _ => {}
@@ -2762,9 +2500,8 @@ pub mod wasi {
             pub(crate) unsafe fn _free_field_size_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
-                    let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 }
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
@@ -2778,9 +2515,8 @@ pub mod wasi {
             pub(crate) unsafe fn _free_tls_alert_received_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.add(4).cast::<u8>() };
                 if _l1 == 1 {
-                    let _l2 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(12).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 }
             }
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
@@ -2794,35 +2530,27 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
+                let _v2 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v7 = match _l5 {
+                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v5 = match _l3 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *ptr.add(14).cast::<u16>() };
-                        ::core::option::Option::Some(_l6)
+                        let _l4 = unsafe { *ptr.add(14).cast::<u16>() };
+                        ::core::option::Option::Some(_l4)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 DnsErrorPayload {
-                    rcode: _v4,
-                    info_code: _v7,
+                    rcode: _v2,
+                    info_code: _v5,
                 }
             }
             /// Lifts a `error-code` out of canonical ABI memory.
@@ -2962,45 +2690,29 @@ pub mod wasi {
                     }
                     31 => {
                         let _l28 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v31 = match _l28 {
+                        let _v29 = match _l28 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l29 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l30 = unsafe { *ptr.add(16).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l29.cast::<u8>(),
-                                            _l30,
-                                            _l30,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(12))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ErrorCode::HttpResponseTransferCoding(_v31)
+                        ErrorCode::HttpResponseTransferCoding(_v29)
                     }
                     32 => {
-                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v35 = match _l32 {
+                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v31 = match _l30 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l33 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l34 = unsafe { *ptr.add(16).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l33.cast::<u8>(),
-                                            _l34,
-                                            _l34,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(12))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ErrorCode::HttpResponseContentCoding(_v35)
+                        ErrorCode::HttpResponseContentCoding(_v31)
                     }
                     33 => ErrorCode::HttpResponseTimeout,
                     34 => ErrorCode::HttpUpgradeFailed,
@@ -3008,25 +2720,17 @@ pub mod wasi {
                     36 => ErrorCode::LoopDetected,
                     37 => ErrorCode::ConfigurationError,
                     38 => {
-                        let _l36 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v39 = match _l36 {
+                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _v33 = match _l32 {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l37 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l38 = unsafe { *ptr.add(16).cast::<usize>() };
                                 ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l37.cast::<u8>(),
-                                            _l38,
-                                            _l38,
-                                        ),
-                                    )
+                                    ::witbind::rt::take_string_at(ptr.add(12))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         };
-                        ErrorCode::InternalError(_v39)
+                        ErrorCode::InternalError(_v33)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -3042,35 +2746,27 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> FieldSizePayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
+                let _v2 = match _l1 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l3 = unsafe { *ptr.add(8).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l2.cast::<u8>(),
-                                    _l3,
-                                    _l3,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l5 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v7 = match _l5 {
+                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v5 = match _l3 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *ptr.add(16).cast::<u32>() };
-                        ::core::option::Option::Some(_l6)
+                        let _l4 = unsafe { *ptr.add(16).cast::<u32>() };
+                        ::core::option::Option::Some(_l4)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 FieldSizePayload {
-                    field_name: _v4,
-                    field_size: _v7,
+                    field_name: _v2,
+                    field_size: _v5,
                 }
             }
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
@@ -3093,26 +2789,18 @@ pub mod wasi {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _v7 = match _l4 {
+                let _v5 = match _l4 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
                         ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
+                            ::witbind::rt::take_string_at(ptr.add(8))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
                 TlsAlertReceivedPayload {
                     alert_id: _v3,
-                    alert_message: _v7,
+                    alert_message: _v5,
                 }
             }
             /// A lent `DNS-error-payload` as its core values (its lists and strings point into `value`).
@@ -3125,9 +2813,7 @@ pub mod wasi {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (1i32, _ptr5, _len5)
                     }
                 };
@@ -3569,9 +3255,7 @@ pub mod wasi {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
                             ::core::option::Option::Some(_e96) => {
-                                let _vec97 = _e96;
-                                let _ptr97 = _vec97.as_ptr().cast::<u8>().cast_mut();
-                                let _len97 = _vec97.len();
+                                let (_ptr97, _len97) = ::witbind::rt::lend_str(_e96);
                                 (1i32, _ptr97, _len97)
                             }
                         };
@@ -3591,9 +3275,7 @@ pub mod wasi {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
                             ::core::option::Option::Some(_e103) => {
-                                let _vec104 = _e103;
-                                let _ptr104 = _vec104.as_ptr().cast::<u8>().cast_mut();
-                                let _len104 = _vec104.len();
+                                let (_ptr104, _len104) = ::witbind::rt::lend_str(_e103);
                                 (1i32, _ptr104, _len104)
                             }
                         };
@@ -3668,9 +3350,7 @@ pub mod wasi {
                                 (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                             }
                             ::core::option::Option::Some(_e115) => {
-                                let _vec116 = _e115;
-                                let _ptr116 = _vec116.as_ptr().cast::<u8>().cast_mut();
-                                let _len116 = _vec116.len();
+                                let (_ptr116, _len116) = ::witbind::rt::lend_str(_e115);
                                 (1i32, _ptr116, _len116)
                             }
                         };
@@ -3697,9 +3377,7 @@ pub mod wasi {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
                         (1i32, _ptr5, _len5)
                     }
                 };
@@ -3727,9 +3405,7 @@ pub mod wasi {
                         (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e8) => {
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
+                        let (_ptr9, _len9) = ::witbind::rt::lend_str(_e8);
                         (1i32, _ptr9, _len9)
                     }
                 };
@@ -3751,21 +3427,22 @@ pub mod wasi {
                     }
                     ::core::option::Option::Some(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
-                        let _vec5 = (_e4).into_bytes().into_boxed_slice();
-                        let _len5 = _vec5.len();
-                        let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::give_string(_e4),
+                            )
+                        };
                     }
                 }
                 match _f2 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(12).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e7) => {
+                    ::core::option::Option::Some(_e6) => {
                         unsafe { *ptr.add(12).cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_e7)
+                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_e6)
                                 as u16
                         };
                     }
@@ -3966,29 +3643,29 @@ pub mod wasi {
                             }
                             ::core::option::Option::Some(_e48) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                let _vec49 = (_e48).into_bytes().into_boxed_slice();
-                                let _len49 = _vec49.len();
-                                let _ptr49 = ::witbind::rt::Box::into_raw(_vec49)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(16).cast::<usize>() = _len49 };
-                                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr49 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(12),
+                                        ::witbind::rt::give_string(_e48),
+                                    )
+                                };
                             }
                         }
                     }
-                    ErrorCode::HttpResponseContentCoding(_e50) => {
+                    ErrorCode::HttpResponseContentCoding(_e49) => {
                         unsafe { *ptr.cast::<u8>() = 32 };
-                        match _e50 {
+                        match _e49 {
                             ::core::option::Option::None => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e52) => {
+                            ::core::option::Option::Some(_e51) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                let _vec53 = (_e52).into_bytes().into_boxed_slice();
-                                let _len53 = _vec53.len();
-                                let _ptr53 = ::witbind::rt::Box::into_raw(_vec53)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(16).cast::<usize>() = _len53 };
-                                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr53 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(12),
+                                        ::witbind::rt::give_string(_e51),
+                                    )
+                                };
                             }
                         }
                     }
@@ -4007,20 +3684,20 @@ pub mod wasi {
                     ErrorCode::ConfigurationError => {
                         unsafe { *ptr.cast::<u8>() = 37 };
                     }
-                    ErrorCode::InternalError(_e59) => {
+                    ErrorCode::InternalError(_e57) => {
                         unsafe { *ptr.cast::<u8>() = 38 };
-                        match _e59 {
+                        match _e57 {
                             ::core::option::Option::None => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e61) => {
+                            ::core::option::Option::Some(_e59) => {
                                 unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                let _vec62 = (_e61).into_bytes().into_boxed_slice();
-                                let _len62 = _vec62.len();
-                                let _ptr62 = ::witbind::rt::Box::into_raw(_vec62)
-                                    .cast::<u8>();
-                                unsafe { *ptr.add(16).cast::<usize>() = _len62 };
-                                unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr62 };
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        ptr.add(12),
+                                        ::witbind::rt::give_string(_e59),
+                                    )
+                                };
                             }
                         }
                     }
@@ -4042,21 +3719,22 @@ pub mod wasi {
                     }
                     ::core::option::Option::Some(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
-                        let _vec5 = (_e4).into_bytes().into_boxed_slice();
-                        let _len5 = _vec5.len();
-                        let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
-                        unsafe { *ptr.add(8).cast::<usize>() = _len5 };
-                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::give_string(_e4),
+                            )
+                        };
                     }
                 }
                 match _f2 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(12).cast::<u8>() = 0 };
                     }
-                    ::core::option::Option::Some(_e7) => {
+                    ::core::option::Option::Some(_e6) => {
                         unsafe { *ptr.add(12).cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_e7)
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_e6)
                         };
                     }
                 }
@@ -4088,11 +3766,12 @@ pub mod wasi {
                     }
                     ::core::option::Option::Some(_e6) => {
                         unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _len7 = _vec7.len();
-                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                ptr.add(8),
+                                ::witbind::rt::give_string(_e6),
+                            )
+                        };
                     }
                 }
             }
@@ -4532,10 +4211,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u32>() };
                 let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
@@ -4591,14 +4268,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -4639,14 +4312,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -4689,10 +4358,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };

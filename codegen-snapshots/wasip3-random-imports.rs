@@ -37,14 +37,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
@@ -85,14 +81,10 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
                 );
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                let _l2 = unsafe { *_ptr1.cast::<*mut u8>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<usize>() };
-                unsafe { ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3) }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
@@ -135,10 +127,8 @@ pub mod wasi {
                 ::witbind::rt::wit_import!(
                     "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
                 );
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u64>() };
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };

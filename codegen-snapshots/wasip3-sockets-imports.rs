@@ -296,12 +296,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
@@ -315,7 +311,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -332,28 +328,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -400,11 +388,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -419,7 +403,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -443,7 +427,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -460,28 +444,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -593,7 +569,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -610,28 +586,20 @@ pub mod wasi {
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -723,12 +691,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -748,7 +712,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -765,28 +729,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -878,12 +834,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 8],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -932,12 +884,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-local-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -952,7 +900,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -969,28 +917,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1012,12 +952,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-remote-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1032,7 +968,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1049,28 +985,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1126,12 +1054,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1144,7 +1068,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1161,28 +1085,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1204,12 +1120,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1224,7 +1136,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1241,28 +1153,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1275,12 +1179,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1293,7 +1193,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1310,28 +1210,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1355,12 +1247,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1375,7 +1263,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1392,28 +1280,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1426,12 +1306,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1444,7 +1320,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1461,28 +1337,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1505,12 +1373,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1525,7 +1389,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1542,28 +1406,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1576,12 +1432,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1594,7 +1446,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1611,28 +1463,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1656,12 +1500,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1676,7 +1516,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1693,28 +1533,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1727,12 +1559,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1745,7 +1573,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1762,28 +1590,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1799,12 +1619,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1819,7 +1635,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1836,28 +1652,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1870,12 +1678,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
                         (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1888,7 +1692,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1905,28 +1709,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -1959,12 +1755,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1979,7 +1771,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -1996,28 +1788,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2030,12 +1814,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2048,7 +1828,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -2065,28 +1845,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2098,12 +1870,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2118,7 +1886,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -2135,28 +1903,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2169,12 +1929,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2187,7 +1943,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -2204,28 +1960,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2294,12 +2042,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
                         ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
                     match _l2 {
@@ -2313,7 +2057,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -2330,28 +2074,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2384,11 +2120,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -2403,7 +2135,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&local_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2427,7 +2159,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -2444,28 +2176,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2515,11 +2239,7 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
                         i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
                         _v1,
                         _v2,
@@ -2534,7 +2254,7 @@ pub mod wasi {
                         _v11,
                         _v12,
                     ) = _lower_flat_ip_socket_address(&remote_address);
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2558,7 +2278,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v20 = match _l15 {
+                            let _v18 = match _l15 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -2575,28 +2295,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v19 = match _l16 {
+                                    let _v17 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = unsafe { *_ptr13.add(12).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr13.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr13.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v19)
+                                    ErrorCode::Other(_v17)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v20)
+                            ::core::result::Result::Err(_v18)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2621,12 +2333,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
                         (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -2638,7 +2346,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -2655,28 +2363,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -2759,19 +2459,20 @@ pub mod wasi {
                                 ) as i32
                             };
                             let _p2 = unsafe { _area.add(4) };
-                            let _vec3 = (data).into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *_p2.add(4).cast::<usize>() = _len3 };
-                            unsafe { *_p2.cast::<*mut u8>() = _ptr3 };
-                            let _p4 = unsafe { _area.add(12) };
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _p2,
+                                    ::witbind::rt::give_list(data),
+                                )
+                            };
+                            let _p3 = unsafe { _area.add(12) };
                             match remote_address {
                                 ::core::option::Option::None => {
-                                    unsafe { *_p4.cast::<u8>() = 0 };
+                                    unsafe { *_p3.cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e6) => {
-                                    unsafe { *_p4.cast::<u8>() = 1 };
-                                    unsafe { _lower_owned_ip_socket_address(_e6, _p4.add(4)) };
+                                ::core::option::Option::Some(_e5) => {
+                                    unsafe { *_p3.cast::<u8>() = 1 };
+                                    unsafe { _lower_owned_ip_socket_address(_e5, _p3.add(4)) };
                                 }
                             }
                             ::witbind::rt::async_support::Lowered((_area,))
@@ -2796,11 +2497,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base3 = _l1;
-                            let _len3 = _l2;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn params_dealloc_lists_and_own(
@@ -2809,11 +2507,8 @@ pub mod wasi {
                                 (arg0,),
                             ): Self::ParamsLower,
                         ) {
-                            let _l1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l2 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base3 = _l1;
-                            let _len3 = _l2;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3, 1) };
+                            let _list1 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
+                            unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                         }
                         #[allow(unused_variables)]
                         unsafe fn results_lift(
@@ -2825,7 +2520,7 @@ pub mod wasi {
                                 0 => ::core::result::Result::Ok(()),
                                 1 => {
                                     let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v7 = match _l2 {
+                                    let _v5 = match _l2 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -2842,28 +2537,20 @@ pub mod wasi {
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
                                             let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v6 = match _l3 {
+                                            let _v4 = match _l3 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l4 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l5 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l4.cast::<u8>(),
-                                                                _l5,
-                                                                _l5,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v6)
+                                            ErrorCode::Other(_v4)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v7)
+                                    ::core::result::Result::Err(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -2964,23 +2651,19 @@ pub mod wasi {
                             let _l1 = unsafe { *_results.cast::<u8>() };
                             match _l1 {
                                 0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                    let _l3 = unsafe { *_results.add(8).cast::<usize>() };
-                                    let _list4 = unsafe {
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l2.cast::<u8>(),
-                                            _l3,
-                                            _l3,
-                                        )
-                                    };
-                                    let _v5 = unsafe {
+                                    let _v2 = unsafe {
                                         _lift_ip_socket_address(_results.add(12))
                                     };
-                                    ::core::result::Result::Ok((_list4, _v5))
+                                    ::core::result::Result::Ok((
+                                        unsafe {
+                                            ::witbind::rt::take_list_at::<u8>(_results.add(4))
+                                        },
+                                        _v2,
+                                    ))
                                 }
                                 1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v11 = match _l6 {
+                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _v6 = match _l3 {
                                         0 => ErrorCode::AccessDenied,
                                         1 => ErrorCode::NotSupported,
                                         2 => ErrorCode::InvalidArgument,
@@ -2996,29 +2679,21 @@ pub mod wasi {
                                         12 => ErrorCode::ConnectionAborted,
                                         13 => ErrorCode::DatagramTooLarge,
                                         14 => {
-                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v10 = match _l7 {
+                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
+                                            let _v5 = match _l4 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                    let _l9 = unsafe { *_results.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l8.cast::<u8>(),
-                                                                _l9,
-                                                                _l9,
-                                                            ),
-                                                        )
+                                                        ::witbind::rt::take_string_at(_results.add(12))
                                                     })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             };
-                                            ErrorCode::Other(_v10)
+                                            ErrorCode::Other(_v5)
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ::core::result::Result::Err(_v11)
+                                    ::core::result::Result::Err(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             }
@@ -3054,12 +2729,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-local-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3074,7 +2745,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3091,28 +2762,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3134,12 +2797,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-remote-address", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 36],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3154,7 +2813,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3171,28 +2830,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3227,12 +2878,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3247,7 +2894,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3264,28 +2911,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3298,12 +2937,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3316,7 +2951,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3333,28 +2968,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3379,12 +3006,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3399,7 +3022,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3416,28 +3039,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3450,12 +3065,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3468,7 +3079,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3485,28 +3096,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3518,12 +3121,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.get-send-buffer-size", (i32, ptr)
                     );
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 24],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3538,7 +3137,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v9 = match _l4 {
+                            let _v7 = match _l4 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3555,28 +3154,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v8 = match _l5 {
+                                    let _v6 = match _l5 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<*mut u8>() };
-                                            let _l7 = unsafe { *_ptr1.add(20).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l6.cast::<u8>(),
-                                                        _l7,
-                                                        _l7,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(16))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v8)
+                                    ErrorCode::Other(_v6)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v9)
+                            ::core::result::Result::Err(_v7)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3589,12 +3180,8 @@ pub mod wasi {
                         "wasi:sockets/types@0.3.2",
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                    let mut _ret_area = _RetArea(
-                        [::core::mem::MaybeUninit::uninit(); 20],
-                    );
-                    let _ptr1 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -3607,7 +3194,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v8 = match _l3 {
+                            let _v6 = match _l3 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3624,28 +3211,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
+                                    let _v5 = match _l4 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l5 = unsafe { *_ptr1.add(12).cast::<*mut u8>() };
-                                            let _l6 = unsafe { *_ptr1.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l5.cast::<u8>(),
-                                                        _l6,
-                                                        _l6,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(_ptr1.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v7)
+                                    ErrorCode::Other(_v5)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v8)
+                            ::core::result::Result::Err(_v6)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3945,12 +3524,12 @@ pub mod wasi {
                                         }
                                         ::core::option::Option::Some(_e19) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            let _vec20 = (_e19).into_bytes().into_boxed_slice();
-                                            let _len20 = _vec20.len();
-                                            let _ptr20 = ::witbind::rt::Box::into_raw(_vec20)
-                                                .cast::<u8>();
-                                            unsafe { *ptr.add(16).cast::<usize>() = _len20 };
-                                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr20 };
+                                            unsafe {
+                                                ::witbind::rt::store_list(
+                                                    ptr.add(12),
+                                                    ::witbind::rt::give_string(_e19),
+                                                )
+                                            };
                                         }
                                     }
                                 }
@@ -3964,7 +3543,7 @@ pub mod wasi {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v7 = match _l2 {
+                            let _v5 = match _l2 {
                                 0 => ErrorCode::AccessDenied,
                                 1 => ErrorCode::NotSupported,
                                 2 => ErrorCode::InvalidArgument,
@@ -3981,28 +3560,20 @@ pub mod wasi {
                                 13 => ErrorCode::DatagramTooLarge,
                                 14 => {
                                     let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
+                                    let _v4 = match _l3 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                            let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
                                             ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l4.cast::<u8>(),
-                                                        _l5,
-                                                        _l5,
-                                                    ),
-                                                )
+                                                ::witbind::rt::take_string_at(ptr.add(12))
                                             })
                                         }
                                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::Other(_v6)
+                                    ErrorCode::Other(_v4)
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             };
-                            ::core::result::Result::Err(_v7)
+                            ::core::result::Result::Err(_v5)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4015,9 +3586,8 @@ pub mod wasi {
                         if _l2 == 14 {
                             let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
                             if _l3 == 1 {
-                                let _l4 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                let _l5 = unsafe { *ptr.add(16).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
+                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
                             }
                         }
                     }
@@ -4456,9 +4026,7 @@ pub mod wasi {
                         (name,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
-                        let _vec1 = (name).into_bytes().into_boxed_slice();
-                        let _len1 = _vec1.len();
-                        let _ptr1 = ::witbind::rt::Box::into_raw(_vec1).cast::<u8>();
+                        let (_ptr1, _len1) = ::witbind::rt::give_string(name);
                         ::witbind::rt::async_support::Lowered((_ptr1, _len1))
                     }
                     unsafe fn call_import(
@@ -4481,7 +4049,7 @@ pub mod wasi {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn params_dealloc_lists_and_own(
@@ -4490,7 +4058,7 @@ pub mod wasi {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        unsafe { ::witbind::rt::cabi_dealloc(arg0, arg1, 1) };
+                        unsafe { ::witbind::rt::free_array((arg0, arg1), 1, 1) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -4500,24 +4068,20 @@ pub mod wasi {
                         let _l1 = unsafe { *_results.cast::<u8>() };
                         match _l1 {
                             0 => {
-                                let _l2 = unsafe { *_results.add(4).cast::<*mut u8>() };
-                                let _l3 = unsafe { *_results.add(8).cast::<usize>() };
-                                let _array4 = _l2;
-                                let _len4 = _l3;
-                                let mut _list4 = ::witbind::rt::Vec::with_capacity(_len4);
-                                for i in 0.._len4 {
-                                    let _base4 = unsafe { _array4.add(i * 18) };
-                                    let _v5 = unsafe { super::types::_lift_ip_address(_base4) };
-                                    _list4.push(_v5);
-                                }
-                                unsafe {
-                                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 18, 2)
+                                let _list2 = unsafe {
+                                    ::witbind::rt::list_at(_results.add(4))
                                 };
-                                ::core::result::Result::Ok(_list4)
+                                let _lift3 = |_base3: *mut u8| unsafe {
+                                    super::types::_lift_ip_address(_base3)
+                                };
+                                let _list5 = unsafe {
+                                    ::witbind::rt::lift_list(_list2, 18, 2, _lift3)
+                                };
+                                ::core::result::Result::Ok(_list5)
                             }
                             1 => {
                                 let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                let _v11 = match _l6 {
+                                let _v9 = match _l6 {
                                     0 => ErrorCode::AccessDenied,
                                     1 => ErrorCode::InvalidArgument,
                                     2 => ErrorCode::NameUnresolvable,
@@ -4525,28 +4089,20 @@ pub mod wasi {
                                     4 => ErrorCode::PermanentResolverFailure,
                                     5 => {
                                         let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                        let _v10 = match _l7 {
+                                        let _v8 = match _l7 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l8 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                let _l9 = unsafe { *_results.add(16).cast::<usize>() };
                                                 ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l8.cast::<u8>(),
-                                                            _l9,
-                                                            _l9,
-                                                        ),
-                                                    )
+                                                    ::witbind::rt::take_string_at(_results.add(12))
                                                 })
                                             }
                                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        ErrorCode::Other(_v10)
+                                        ErrorCode::Other(_v8)
                                     }
                                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                 };
-                                ::core::result::Result::Err(_v11)
+                                ::core::result::Result::Err(_v9)
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }

@@ -14,7 +14,7 @@ use wit_bindgen_core::wit_parser::{Type, TypeDefKind, TypeId};
 
 use super::flat::{flat_types_of, Flat};
 use super::lift::Cases;
-use super::{at, scaled, Gen};
+use super::{at, Gen};
 use crate::names::Outline;
 use crate::prim::{class, Class};
 
@@ -104,7 +104,10 @@ impl Gen<'_, '_> {
             return;
         }
         match class(ty) {
-            Class::String => self.free_list(None, &values[0].expr, &values[1].expr, own),
+            Class::String => {
+                let list = list_of(values);
+                self.free_list(None, list, own)
+            }
             Class::Prim(_) | Class::ErrorContext => {}
             Class::Id(id) => self.free_flat_id(id, values, own),
         }
@@ -145,11 +148,9 @@ impl Gen<'_, '_> {
             TypeDefKind::FixedLengthList(element, len) => {
                 fields(self, vec![*element; *len as usize]);
             }
-            TypeDefKind::List(element) => {
-                self.free_list(Some(&[*element]), &values[0].expr, &values[1].expr, own)
-            }
+            TypeDefKind::List(element) => self.free_list(Some(&[*element]), list_of(values), own),
             TypeDefKind::Map(key, value) => {
-                self.free_list(Some(&[*key, *value]), &values[0].expr, &values[1].expr, own)
+                self.free_list(Some(&[*key, *value]), list_of(values), own)
             }
             TypeDefKind::Handle(_) | TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
                 // Only with `own`: take the handle back and drop it.
@@ -210,27 +211,24 @@ impl Gen<'_, '_> {
         offset: usize,
         own: bool,
     ) {
-        let ptr = self.load(base, offset, quote!(*mut u8));
-        let len = self.load(base, offset + 4, quote!(usize));
-        self.free_list(fields, &ptr, &len, own);
+        let rt = self.rt();
+        let at = at(base, offset);
+        // SAFETY: `#at` holds a list our lowering wrote, as for every load here (`Gen::load`):
+        // `list_at`'s contract.
+        let list = self.bind_unsafe("list", quote!(#rt::list_at(#at)));
+        self.free_list(fields, list, own);
     }
 
     /// A list (of a record of `fields`: one field, or a map's key and
-    /// value) or, without fields, a string: what its elements own, then its
-    /// array.
-    fn free_list(
-        &mut self,
-        fields: Option<&[Type]>,
-        ptr: &TokenStream,
-        len: &TokenStream,
-        own: bool,
-    ) {
+    /// value) or, without fields, a string, given as its address and
+    /// length (a tuple expression): what its elements own, then its array.
+    fn free_list(&mut self, fields: Option<&[Type]>, list: TokenStream, own: bool) {
         let rt = self.rt();
         let Some(fields) = fields else {
-            // SAFETY: the string's bytes were allocated with exactly `#len` bytes and alignment 1 by
-            // our lowering (`Box::into_raw` of a boxed `[u8]`) and handed over; the receiver has
-            // copied them, so they are freed once, here.
-            self.push(quote!(unsafe { #rt::cabi_dealloc(#ptr, #len, 1) };));
+            // SAFETY: the string's bytes were allocated with exactly its length and alignment 1 by
+            // our lowering (`give_string`, a boxed `[u8]`) and handed over; the receiver has
+            // copied them, so they are freed once, here: `free_array`'s contract.
+            self.push(quote!(unsafe { #rt::free_array(#list, 1, 1) };));
             return;
         };
         // A map's entry is laid out as a record of key and value.
@@ -244,36 +242,36 @@ impl Gen<'_, '_> {
             .iter()
             .map(|(offset, _)| offset.size_wasm32())
             .collect();
-        let [array, count, base] = self.tmps(["base", "len", "elem"]);
+        let [base, free] = self.tmps(["elem", "free"]);
         let base_tokens = quote!(#base);
         let (body, ()) = self.block(true, |g| {
             for (ty, offset) in fields.iter().zip(&offsets) {
                 g.free_mem(ty, &base_tokens, *offset, own);
             }
         });
-        let index = scaled(&quote!(i), size);
-        // Elements that own nothing (numbers, enums) need no loop.
-        let each = (!body.is_empty()).then(|| {
-            quote! {
-                for i in 0..#count {
-                    // SAFETY: `i < #count`, so element `i` starts inside the list's array of
-                    // `#count` elements of `size` bytes.
-                    let #base = unsafe { #array.add(#index) };
-                    #body
-                }
-            }
-        });
-        let bytes = scaled(&quote!(#count), size);
-        let align = Literal::usize_unsuffixed(align);
-        self.push(quote! {
-            let #array = #ptr;
-            let #count = #len;
-            #each
-            // SAFETY: our lowering allocated the array with exactly `#count` elements of this size
-            // and the element's alignment (`rt::alloc_list`, or for plain elements a boxed slice,
+        let (size, align) = (
+            Literal::usize_unsuffixed(size),
+            Literal::usize_unsuffixed(align),
+        );
+        if body.is_empty() {
+            // SAFETY: our lowering allocated the array with exactly this many elements of `#size`
+            // bytes aligned to `#align` (`rt::lower_list`, or for plain elements a boxed slice,
             // whose Rust layout is the canonical one) and handed it over; the receiver has copied
-            // it and what its elements own was freed above, so it is freed once, here.
-            unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
-        });
+            // it and its elements own nothing, so it is freed once, here: `free_array`'s contract.
+            self.push(quote!(unsafe { #rt::free_array(#list, #size, #align) };));
+            return;
+        }
+        // Bound outside the `unsafe` call, where its own `unsafe` blocks are
+        // not nested in another.
+        self.push(quote!(let #free = |#base: *mut u8| { #body };));
+        // SAFETY: as above, and `#free` releases what each element owns, once: `free_list`'s
+        // contract.
+        self.push(quote!(unsafe { #rt::free_list(#list, #size, #align, #free) };));
     }
+}
+
+/// A list's core values (address, length) as a tuple expression.
+fn list_of(values: &[Flat]) -> TokenStream {
+    let (ptr, len) = (&values[0].expr, &values[1].expr);
+    quote!((#ptr, #len))
 }

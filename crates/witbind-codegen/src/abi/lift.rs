@@ -13,6 +13,13 @@ use crate::ident::{camel, snake};
 use crate::names::Outline;
 use crate::prim::{class, flags_repr, int_repr, Class, Prim};
 
+/// Where a list's address and length are: at an address in canonical ABI
+/// memory, or in two core values.
+enum ListAt<'a> {
+    Mem(TokenStream),
+    Flat(&'a TokenStream, &'a TokenStream),
+}
+
 /// One case of a variant, option or result.
 pub(super) struct Case<'t> {
     /// The Rust path of the case (`Shape::Circle`, `Option::Some`).
@@ -116,23 +123,13 @@ impl Gen<'_, '_> {
                 let value = self.load(base, offset, prim.memory());
                 self.lift_prim(prim, value, false)
             }
-            Class::String => {
-                let (ptr, len) = self.load_list(base, offset);
-                self.lift_string(&ptr, &len)
-            }
+            Class::String => self.lift_string(ListAt::Mem(at(base, offset))),
             Class::ErrorContext => {
                 let handle = self.load(base, offset, quote!(u32));
                 self.lift_error_context(handle)
             }
             Class::Id(id) => self.lift_mem_id(id, base, offset),
         }
-    }
-
-    /// A list's pointer and length at `base + offset`.
-    fn load_list(&mut self, base: &TokenStream, offset: usize) -> (TokenStream, TokenStream) {
-        let ptr = self.load(base, offset, quote!(*mut u8));
-        let len = self.load(base, offset + 4, quote!(usize));
-        (ptr, len)
     }
 
     fn lift_mem_id(&mut self, id: TypeId, base: &TokenStream, offset: usize) -> TokenStream {
@@ -149,6 +146,7 @@ impl Gen<'_, '_> {
             return self.bind_unsafe("v", quote!(#function(#at)));
         }
         let sizes = &self.cx.info.sizes;
+        let rt = self.rt();
         let path = self.owned_path_of(id);
         if let Some(cases) = Cases::of(kind, &path) {
             let discriminant = self.load(base, offset, int_repr(cases.tag));
@@ -187,13 +185,13 @@ impl Gen<'_, '_> {
                 let bits = self.load(base, offset, flags_repr(flags));
                 quote!(#path::from_bits_retain(#bits))
             }
-            TypeDefKind::List(element) => {
-                let (ptr, len) = self.load_list(base, offset);
-                self.lift_list(element, &ptr, &len)
-            }
+            TypeDefKind::List(element) => self.lift_list(element, ListAt::Mem(at(base, offset))),
             TypeDefKind::Map(key, value) => {
-                let (ptr, len) = self.load_list(base, offset);
-                self.lift_map(id, key, value, &ptr, &len)
+                let at = at(base, offset);
+                // SAFETY: `#at` holds a map (a list of entries) in canonical layout, as for every
+                // load here (`Gen::load`): `list_at`'s contract.
+                let list = self.bind_unsafe("list", quote!(#rt::list_at(#at)));
+                self.lift_map(id, key, value, &quote!(#list.0), &quote!(#list.1))
             }
             TypeDefKind::Handle(handle) => {
                 let value = self.load(base, offset, quote!(i32));
@@ -242,7 +240,7 @@ impl Gen<'_, '_> {
             .collect();
         match class(ty) {
             Class::Prim(prim) => self.lift_prim(prim, values[0].expr.clone(), true),
-            Class::String => self.lift_string(&values[0].expr, &values[1].expr),
+            Class::String => self.lift_string(ListAt::Flat(&values[0].expr, &values[1].expr)),
             Class::ErrorContext => {
                 let handle = &values[0].expr;
                 self.lift_error_context(quote!(#handle as u32))
@@ -314,7 +312,9 @@ impl Gen<'_, '_> {
                 let repr = flags_repr(flags);
                 quote!(#path::from_bits_retain(#first as #repr))
             }
-            TypeDefKind::List(element) => self.lift_list(element, first, &values[1].expr),
+            TypeDefKind::List(element) => {
+                self.lift_list(element, ListAt::Flat(first, &values[1].expr))
+            }
             TypeDefKind::Map(key, value) => self.lift_map(id, key, value, first, &values[1].expr),
             TypeDefKind::Handle(handle) => self.lift_handle(handle, first),
             TypeDefKind::Future(payload) => {
@@ -414,67 +414,81 @@ impl Gen<'_, '_> {
     }
 
     /// A string, taken over as a `String` without copying.
-    fn lift_string(&mut self, ptr: &TokenStream, len: &TokenStream) -> TokenStream {
+    fn lift_string(&mut self, list: ListAt<'_>) -> TokenStream {
         let rt = self.rt();
-        let len = self.simple("len", len.clone());
-        let bytes = quote!(#rt::Vec::from_raw_parts(#ptr.cast::<u8>(), #len, #len));
         if self.cx.opts.raw_strings {
-            // SAFETY: the host wrote `#len` bytes at `#ptr`, in memory it allocated through our
-            // `cabi_realloc` (the Rust global allocator) with exactly `#len` bytes and alignment 1,
-            // and the string is now ours: the layout of a `Vec<u8>` of capacity `#len`.
-            quote!(unsafe { #bytes })
-        } else {
-            // SAFETY: as above for the bytes (`from_raw_parts`); and the canonical ABI only
-            // transfers valid UTF-8 as `string` (the host validates it), `string_lift`'s contract
-            // (debug builds check it anyway).
-            quote!(unsafe { #rt::string_lift(#bytes) })
+            return self.take_list(quote!(u8), list);
+        }
+        match list {
+            ListAt::Mem(at) => {
+                // SAFETY: `#at` holds a string the host wrote in canonical layout, in memory it
+                // allocated through our `cabi_realloc` (the Rust global allocator) and hands over;
+                // the canonical ABI only transfers valid UTF-8 (the host validates it; debug
+                // builds check it): `take_string_at`'s contract.
+                quote!(unsafe { #rt::take_string_at(#at) })
+            }
+            ListAt::Flat(ptr, len) => {
+                // SAFETY: as above, for the string's address and length: `take_string`'s
+                // contract.
+                quote!(unsafe { #rt::take_string(#ptr, #len) })
+            }
+        }
+    }
+
+    /// A list of `element` (its Rust type) taken over as it is, without
+    /// copying: its elements' layout is the canonical one.
+    fn take_list(&mut self, element: TokenStream, list: ListAt<'_>) -> TokenStream {
+        let rt = self.rt();
+        match list {
+            ListAt::Mem(at) => {
+                // SAFETY: `#at` holds a list the host wrote, in memory it allocated through our
+                // `cabi_realloc` (the Rust global allocator) with the elements' size and alignment,
+                // and hands over. The element is plain (`Cx::is_plain`: a number, or a
+                // `#[repr(C)]` record of them whose size and alignment are checked at compile time
+                // to be its canonical ones), so every bit pattern is valid: `take_list_at`'s
+                // contract.
+                quote!(unsafe { #rt::take_list_at::<#element>(#at) })
+            }
+            ListAt::Flat(ptr, len) => {
+                // SAFETY: as above, for the list's address and length: `take_list`'s contract.
+                quote!(unsafe { #rt::take_list::<#element>(#ptr, #len) })
+            }
         }
     }
 
     /// A list: taken over as it is when its elements' Rust layout is the
     /// canonical one, else each element lifted into a new `Vec` and the
     /// host's array freed.
-    fn lift_list(&mut self, element: &Type, ptr: &TokenStream, len: &TokenStream) -> TokenStream {
-        let rt = self.rt();
+    fn lift_list(&mut self, element: &Type, list: ListAt<'_>) -> TokenStream {
         if self.cx.is_plain(element, self.scope) {
             let element = self.ty(element);
-            let len = self.simple("len", len.clone());
-            // SAFETY: the host wrote `#len` elements at `#ptr`, in memory it allocated through our
-            // `cabi_realloc` (the Rust global allocator) with exactly `#len * size` bytes and the
-            // element's alignment, and the list is now ours. The element is plain (`Cx::is_plain`:
-            // a number, or a `#[repr(C)]` record of them whose size and alignment are checked at
-            // compile time to be its canonical ones), so this is the layout of a `Vec` of capacity
-            // `#len`, and every bit pattern is a valid element; an empty list still gets a
-            // non-null, aligned pointer from `cabi_realloc`.
-            return self.bind_unsafe(
-                "list",
-                quote!(#rt::Vec::from_raw_parts(#ptr.cast::<#element>(), #len, #len)),
-            );
+            return self.take_list(element, list);
         }
+        let rt = self.rt();
         let (size, align) = (self.cx.info.size(element), self.cx.info.align(element));
-        let [array, count, list, base] = self.tmps(["array", "len", "list", "base"]);
-        let base_tokens = quote!(#base);
-        let (body, value) = self.block(true, |g| g.lift_mem(element, &base_tokens, 0));
-        let offset = scaled(&quote!(i), size);
-        let bytes = scaled(&quote!(#count), size);
-        let align = Literal::usize_unsuffixed(align);
-        self.push(quote! {
-            let #array = #ptr;
-            let #count = #len;
-            let mut #list = #rt::Vec::with_capacity(#count);
-            for i in 0..#count {
-                // SAFETY: `i < #count`, so element `i` starts inside the host's array of `#count`
-                // elements of `size` bytes.
-                let #base = unsafe { #array.add(#offset) };
-                #body
-                #list.push(#value);
+        let list = match list {
+            ListAt::Mem(at) => {
+                // SAFETY: `#at` holds a list in canonical layout, as for every load here
+                // (`Gen::load`): `list_at`'s contract.
+                self.bind_unsafe("list", quote!(#rt::list_at(#at)))
             }
-            // SAFETY: the host allocated the array through `cabi_realloc` with exactly `#count *
-            // size` bytes and the element's alignment and handed it to us; every element was lifted
-            // out above (taking what it owns), so it is freed once, here.
-            unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
-        });
-        quote!(#list)
+            ListAt::Flat(ptr, len) => quote!((#ptr, #len)),
+        };
+        let [base, lift] = self.tmps(["base", "lift"]);
+        let base_tokens = quote!(#base);
+        let value = self.block_value(true, |g| g.lift_mem(element, &base_tokens, 0));
+        // Bound outside the `unsafe` call, where its own `unsafe` blocks are
+        // not nested in another.
+        self.push(quote!(let #lift = |#base: *mut u8| #value;));
+        let (size, align) = (
+            Literal::usize_unsuffixed(size),
+            Literal::usize_unsuffixed(align),
+        );
+        // SAFETY: the host wrote the list's elements in canonical layout (`#size` bytes each), in
+        // an array it allocated through `cabi_realloc` with exactly that many bytes and the
+        // element's alignment (`#align`) and hands over; `#lift` lifts (and takes) each element
+        // once: `lift_list`'s contract.
+        self.bind_unsafe("list", quote!(#rt::lift_list(#list, #size, #align, #lift)))
     }
 
     /// A map from its array of entries, each lifted; the array is freed.

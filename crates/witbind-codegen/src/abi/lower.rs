@@ -30,11 +30,8 @@ impl Gen<'_, '_> {
                 vec![Flat::new(quote!(#rt::#function(#value)), core)]
             }
             Class::String => {
-                let (ptr, len) = self.lower_canon_list(value, mode, true);
-                vec![
-                    Flat::new(ptr, WasmType::Pointer),
-                    Flat::new(len, WasmType::Length),
-                ]
+                let list = self.lower_canon_list(value, mode, true);
+                self.list_values(list)
             }
             Class::ErrorContext => {
                 let handle = self.lower_error_context(value, mode);
@@ -68,7 +65,14 @@ impl Gen<'_, '_> {
                 self.lower_flat_all(tuple.types.iter().copied().zip(elements), mode)
             }
             TypeDefKind::FixedLengthList(element, len) => {
-                let elements = self.destructure(*len as usize, "a", value, true);
+                // An array argument is passed by value: lent, it is taken
+                // apart by reference, so that what it lends stays in place.
+                let value = if mode.lends() {
+                    quote!(&#value)
+                } else {
+                    value.clone()
+                };
+                let elements = self.destructure(*len as usize, "a", &value, true);
                 let types = std::iter::repeat_n(*element, elements.len());
                 self.lower_flat_all(types.zip(elements), mode)
             }
@@ -78,18 +82,12 @@ impl Gen<'_, '_> {
                 i32(quote!(#op.bits() as i32))
             }
             TypeDefKind::List(element) => {
-                let (ptr, len) = self.lower_any_list(element, value, mode);
-                vec![
-                    Flat::new(ptr, WasmType::Pointer),
-                    Flat::new(len, WasmType::Length),
-                ]
+                let list = self.lower_any_list(element, value, mode);
+                self.list_values(list)
             }
             TypeDefKind::Map(key, map_value) => {
-                let (ptr, len) = self.lower_map(key, map_value, value, mode);
-                vec![
-                    Flat::new(ptr, WasmType::Pointer),
-                    Flat::new(len, WasmType::Length),
-                ]
+                let list = self.lower_map(key, map_value, value, mode);
+                self.list_values(list)
             }
             TypeDefKind::Handle(handle) => i32(self.lower_handle(handle, value)),
             TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
@@ -247,8 +245,8 @@ impl Gen<'_, '_> {
                 self.store(base, offset, memory, stored);
             }
             Class::String => {
-                let (ptr, len) = self.lower_canon_list(value, mode, true);
-                self.store_list(base, offset, ptr, len);
+                let list = self.lower_canon_list(value, mode, true);
+                self.store_list(base, offset, list);
             }
             Class::ErrorContext => {
                 let handle = self.lower_error_context(value, mode);
@@ -259,15 +257,12 @@ impl Gen<'_, '_> {
     }
 
     /// A list's pointer and length at `base + offset`.
-    fn store_list(
-        &mut self,
-        base: &TokenStream,
-        offset: usize,
-        ptr: TokenStream,
-        len: TokenStream,
-    ) {
-        self.store(base, offset + 4, quote!(usize), len);
-        self.store(base, offset, quote!(*mut u8), ptr);
+    fn store_list(&mut self, base: &TokenStream, offset: usize, list: TokenStream) {
+        let rt = self.rt();
+        let at = at(base, offset);
+        // SAFETY: `#base` points at memory with room for the value being lowered in canonical layout
+        // (as for every store, `Gen::store`), and a list at this offset: `store_list`'s contract.
+        self.push(quote!(unsafe { #rt::store_list(#at, #list) };));
     }
 
     fn lower_mem_id(
@@ -322,12 +317,12 @@ impl Gen<'_, '_> {
                 self.store(base, offset, flags_repr(flags), quote!(#op.bits()));
             }
             TypeDefKind::List(element) => {
-                let (ptr, len) = self.lower_any_list(element, value, mode);
-                self.store_list(base, offset, ptr, len);
+                let list = self.lower_any_list(element, value, mode);
+                self.store_list(base, offset, list);
             }
             TypeDefKind::Map(key, map_value) => {
-                let (ptr, len) = self.lower_map(key, map_value, value, mode);
-                self.store_list(base, offset, ptr, len);
+                let list = self.lower_map(key, map_value, value, mode);
+                self.store_list(base, offset, list);
             }
             TypeDefKind::Handle(handle) => {
                 let handle = self.lower_handle(handle, value);
@@ -434,8 +429,16 @@ impl Gen<'_, '_> {
             g.lower_mem(element, &elem_tokens, &base_tokens, 0, mode);
         });
         let index = scaled(&quote!(i), size);
+        // An array argument is passed by value: lent, its elements are
+        // written by reference, so that what they lend stays in place.
+        let elements = if mode.lends() {
+            let value = receiver(&strip_borrow(value));
+            quote!(#value.iter())
+        } else {
+            quote!(::core::iter::IntoIterator::into_iter(#value))
+        };
         self.push(quote! {
-            for (i, #elem) in ::core::iter::IntoIterator::into_iter(#value).enumerate() {
+            for (i, #elem) in #elements.enumerate() {
                 // SAFETY: a `[T; N]` yields `N` elements and `#addr` points at room for the `N`
                 // elements of a `list<T, N>` in canonical layout, so element `i < N` starts inside
                 // it.
@@ -513,140 +516,119 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// A list's address and length (a tuple expression) as its two core
+    /// values, bound to locals.
+    fn list_values(&mut self, list: TokenStream) -> Vec<Flat> {
+        let [ptr, len] = self.tmps(["ptr", "len"]);
+        self.push(quote!(let (#ptr, #len) = #list;));
+        vec![
+            Flat::new(quote!(#ptr), WasmType::Pointer),
+            Flat::new(quote!(#len), WasmType::Length),
+        ]
+    }
+
     /// A list whose Rust layout is its canonical ABI layout (numbers and
-    /// plain records, and strings as bytes): a pointer to it, which hands
-    /// ownership over unless `mode` lends.
-    fn lower_canon_list(
-        &mut self,
-        value: &TokenStream,
-        mode: Lower,
-        string: bool,
-    ) -> (TokenStream, TokenStream) {
-        let [vec, ptr, len] = self.tmps(["vec", "ptr", "len"]);
-        if mode.lends() {
-            self.push(quote! {
-                let #vec = #value;
-                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
-                let #len = #vec.len();
-            });
-        } else {
-            let boxed = if string && !self.cx.opts.raw_strings {
-                quote!((#value).into_bytes().into_boxed_slice())
-            } else {
-                quote!((#value).into_boxed_slice())
-            };
-            // `Box::into_raw`, not `as_ptr` and `forget`: moving the box
-            // into `forget` would invalidate a pointer borrowed from it
-            // (Stacked Borrows, as Miri checks).
-            let rt = self.rt();
-            self.push(quote! {
-                let #vec = #boxed;
-                let #len = #vec.len();
-                let #ptr = #rt::Box::into_raw(#vec).cast::<u8>();
-            });
+    /// plain records, and strings as bytes): its address and length (a
+    /// tuple expression), which hands ownership over unless `mode` lends.
+    fn lower_canon_list(&mut self, value: &TokenStream, mode: Lower, string: bool) -> TokenStream {
+        let rt = self.rt();
+        let string = string && !self.cx.opts.raw_strings;
+        match (mode.lends(), string) {
+            (true, true) => quote!(#rt::lend_str(#value)),
+            (true, false) => quote!(#rt::lend_list(#value)),
+            (false, true) => quote!(#rt::give_string(#value)),
+            (false, false) => quote!(#rt::give_list(#value)),
         }
-        (quote!(#ptr), quote!(#len))
     }
 
     /// A list of any element type: as it is when the element is plain,
-    /// else an array in canonical layout with each element written into it.
-    fn lower_any_list(
-        &mut self,
-        element: &Type,
-        value: &TokenStream,
-        mode: Lower,
-    ) -> (TokenStream, TokenStream) {
+    /// else an array in canonical layout with each element written into
+    /// it. Its address and length (a tuple expression).
+    fn lower_any_list(&mut self, element: &Type, value: &TokenStream, mode: Lower) -> TokenStream {
         if self.cx.is_plain(element, self.scope) {
             return self.lower_canon_list(value, mode, false);
         }
-        let rt = self.rt();
         let (size, align) = (self.cx.info.size(element), self.cx.info.align(element));
-        let [vec, len, array, elem, base] = self.tmps(["vec", "len", "array", "e", "base"]);
-        let (elem_tokens, base_tokens) = (quote!(#elem), quote!(#base));
-        let (body, ()) = self.block(true, |g| {
-            g.lower_mem(element, &elem_tokens, &base_tokens, 0, mode);
-        });
         // A borrowed list may be behind several references (`&&[&str]`
         // inside a borrowed `list<list<string>>`): `iter` sees through them.
         let elements = if mode.lends() {
-            quote!(#vec.iter())
+            let value = receiver(&strip_borrow(value));
+            quote!(#value.iter())
         } else {
-            quote!(::core::iter::IntoIterator::into_iter(#vec))
+            quote!(::core::iter::IntoIterator::into_iter(#value))
         };
-        let (align_lit, size_lit) = (
-            Literal::usize_unsuffixed(align),
-            Literal::usize_unsuffixed(size),
-        );
-        let offset = scaled(&quote!(i), size);
-        self.push(quote! {
-            let #vec = #value;
-            let #len = #vec.len();
-            // SAFETY: `#align_lit` is the element's canonical ABI alignment, a power of two
-            // (`rt::alloc_list`'s only requirement).
-            let #array = unsafe { #rt::alloc_list(#len, #size_lit, #align_lit) };
-            for (i, #elem) in #elements.enumerate() {
-                // SAFETY: a `Vec` or slice yields exactly its `len()` elements, so `i < #len` and
-                // element `i` starts inside the `#len * size`-byte array allocated above.
-                let #base = unsafe { #array.add(#offset) };
-                #body
-            }
-        });
-        if mode.lends() {
-            self.free_after_call(&array, scaled(&quote!(#len), size), align_lit);
-        }
-        (quote!(#array), quote!(#len))
+        self.lower_elements(elements, size, align, mode, |g, elem, base| {
+            g.lower_mem(element, elem, base, 0, mode);
+        })
     }
 
     /// A map as an array of entries, each written into it; freed after the
-    /// call unless it is handed over.
+    /// call unless it is handed over. Its address and length (a tuple
+    /// expression).
     fn lower_map(
         &mut self,
         key: &Type,
         value: &Type,
         map: &TokenStream,
         mode: Lower,
-    ) -> (TokenStream, TokenStream) {
-        let rt = self.rt();
+    ) -> TokenStream {
         let entry = self.cx.info.sizes.record([key, value]);
         let (size, align) = (entry.size.size_wasm32(), entry.align.align_wasm32());
         let value_offset = self.cx.info.sizes.field_offsets([key, value])[1]
             .0
             .size_wasm32();
-        let [entries, len, array, written, k, v, base] =
-            self.tmps(["entries", "len", "array", "written", "key", "value", "base"]);
-        let (k_tokens, v_tokens, base_tokens) = (quote!(#k), quote!(#v), quote!(#base));
-        let (body, ()) = self.block(true, |g| {
-            g.lower_mem(key, &k_tokens, &base_tokens, 0, mode);
-            g.lower_mem(value, &v_tokens, &base_tokens, value_offset, mode);
-        });
-        let (align_lit, size_lit) = (
-            Literal::usize_unsuffixed(align),
+        let entries = quote!(::core::iter::IntoIterator::into_iter(#map));
+        let [k, v] = self.tmps(["key", "value"]);
+        let (k, v) = (quote!(#k), quote!(#v));
+        let pattern = quote!((#k, #v));
+        self.lower_elements_as(entries, pattern, size, align, mode, |g, _, base| {
+            g.lower_mem(key, &k, base, 0, mode);
+            g.lower_mem(value, &v, base, value_offset, mode);
+        })
+    }
+
+    /// `rt::lower_list(elements, size, align, |e, base| ..)`, each element
+    /// written by `write`; the array freed after the call when `mode`
+    /// lends. The array's address and length (locals, as a tuple).
+    fn lower_elements(
+        &mut self,
+        elements: TokenStream,
+        size: usize,
+        align: usize,
+        mode: Lower,
+        write: impl FnOnce(&mut Self, &TokenStream, &TokenStream),
+    ) -> TokenStream {
+        let elem = self.tmp("e");
+        self.lower_elements_as(elements, quote!(#elem), size, align, mode, write)
+    }
+
+    /// [`Gen::lower_elements`] with the closure's element pattern given.
+    fn lower_elements_as(
+        &mut self,
+        elements: TokenStream,
+        pattern: TokenStream,
+        size: usize,
+        align: usize,
+        mode: Lower,
+        write: impl FnOnce(&mut Self, &TokenStream, &TokenStream),
+    ) -> TokenStream {
+        let rt = self.rt();
+        let [array, len, base] = self.tmps(["array", "len", "base"]);
+        let base_tokens = quote!(#base);
+        let (body, ()) = self.block(true, |g| write(g, &pattern, &base_tokens));
+        let (size_lit, align_lit) = (
             Literal::usize_unsuffixed(size),
+            Literal::usize_unsuffixed(align),
         );
-        let offset = scaled(&quote!(i), size);
         self.push(quote! {
-            let #entries = ::core::iter::IntoIterator::into_iter(#map);
-            let #len = ::core::iter::ExactSizeIterator::len(&#entries);
-            // SAFETY: `#align_lit` is the entry's canonical ABI alignment, a power of two
-            // (`rt::alloc_list`'s only requirement).
-            let #array = unsafe { #rt::alloc_list(#len, #size_lit, #align_lit) };
-            let mut #written = 0;
-            // At most `#len` entries, whatever the iterator says: it is a safe trait.
-            for (#k, #v) in #entries.take(#len) {
-                let i = #written;
-                // SAFETY: `i < #len` (the `take` above), so entry `i` starts inside the
-                // `#len * size`-byte array allocated above.
-                let #base = unsafe { #array.add(#offset) };
+            let (#array, #len) = #rt::lower_list(#elements, #size_lit, #align_lit, |#pattern, #base| {
                 #body
-                #written += 1;
-            }
-            // Fewer entries than `len` said would leave some uninitialized.
-            #rt::assert_entries(#written, #len);
+            });
         });
         if mode.lends() {
             self.free_after_call(&array, scaled(&quote!(#len), size), align_lit);
         }
-        (quote!(#array), quote!(#len))
+        quote!((#array, #len))
     }
 
     /// A handle as an `i32`: moved out for `own`, lent for `borrow`.

@@ -207,15 +207,6 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.bind(prefix, quote!(unsafe { #expr }))
     }
 
-    /// `value` itself when it can be repeated, else a local bound to it.
-    fn simple(&mut self, prefix: &str, value: TokenStream) -> TokenStream {
-        if is_simple(&value) {
-            value
-        } else {
-            self.bind(prefix, value)
-        }
-    }
-
     /// Writes a nested block (a match arm, a loop body) with `f`: its
     /// statements and what `f` returned.
     fn block<R>(&mut self, in_loop: bool, f: impl FnOnce(&mut Self) -> R) -> (TokenStream, R) {
@@ -370,38 +361,39 @@ impl<'a, 'b> Gen<'a, 'b> {
         let (old_size, old_align) = self.ret_area.unwrap_or((0, 1));
         self.ret_area = Some((old_size.max(size), old_align.max(align)));
         if self.static_ret_area {
-            // SAFETY: only the address of the static is taken, no reference. Its one user is this
-            // export: the host copies a synchronous export's results before anything else runs in
-            // the component (then post-return), and an async export writes its results and calls
-            // `task.return` without awaiting in between, so no two uses overlap (wasm32 guests are
-            // single-threaded).
-            self.bind_unsafe("ptr", quote!((&raw mut _RET_AREA.0).cast::<u8>()))
+            // Only the address of the static is taken, no reference. Its one
+            // user is this export: the host copies a synchronous export's
+            // results before anything else runs in the component (then
+            // post-return), and an async export writes its results and calls
+            // `task.return` without awaiting in between, so no two uses
+            // overlap (wasm32 guests are single-threaded).
+            self.bind("ptr", quote!((&raw mut _RET_AREA).cast::<u8>()))
         } else {
-            self.bind("ptr", quote!(_ret_area.0.as_mut_ptr().cast::<u8>()))
+            self.bind("ptr", quote!(_ret_area.as_mut_ptr().cast::<u8>()))
         }
     }
 
-    /// The declaration of the return area, if one was asked for.
+    /// The declaration of the return area, if one was asked for: an array
+    /// of the unsigned integer as aligned as it must be, uninitialized.
     fn return_area_decl(&self) -> TokenStream {
         let Some((size, align)) = self.ret_area else {
             return TokenStream::new();
         };
-        let size = Literal::usize_unsuffixed(size);
-        let align = Literal::usize_unsuffixed(align);
-        let declare = quote! {
-            #[repr(align(#align))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; #size]);
+        let words = Literal::usize_unsuffixed(size.div_ceil(align));
+        let word = match align {
+            1 => quote!(u8),
+            2 => quote!(u16),
+            4 => quote!(u32),
+            _ => quote!(u64),
         };
+        let array = quote!([#word; #words]);
         if self.static_ret_area {
             quote! {
-                #declare
-                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
+                static mut _RET_AREA: ::core::mem::MaybeUninit<#array> =
+                    ::core::mem::MaybeUninit::uninit();
             }
         } else {
-            quote! {
-                #declare
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
-            }
+            quote!(let mut _ret_area = ::core::mem::MaybeUninit::<#array>::uninit();)
         }
     }
 

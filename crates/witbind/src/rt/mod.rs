@@ -14,6 +14,11 @@ pub use bitflags;
 
 #[cfg(feature = "async")]
 pub mod async_support;
+mod lists;
+pub use lists::{
+    free_array, free_list, give_list, give_string, lend_list, lend_str, lift_list, list_at,
+    lower_list, store_list, take_list, take_list_at, take_string, take_string_at,
+};
 
 /// The Rust type of WIT `map<K, V>` unless the `map_type` option names
 /// another.
